@@ -1,0 +1,485 @@
+/**
+ * Per-handler and per-sequence aggregates: counts, errors, quantiles, histograms, transition
+ * share and blocking time. Mergeable across sessions and serialisable, so the worker can
+ * persist them and Node tools can rebuild them from exported sessions.
+ */
+import { Distribution, type DistributionState, type Histogram, type Summary } from './distribution.ts';
+import { TRANSITION_MODES, type HandlerCall, type SequenceRecord, type TransitionMode } from './model.ts';
+import type { SessionFile } from './session.ts';
+
+export type { Summary, Histogram } from './distribution.ts';
+
+export interface ErrorPattern {
+  name: string;
+  message: string;
+  count: number;
+  /** Epoch ms. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface HandlerAggregate {
+  handler: string;
+  count: number;
+  errors: number;
+  errorRate: number;
+  /** Calls that returned a promise. */
+  asyncCount: number;
+  /** Synchronous duration of the call itself. */
+  duration: Summary;
+  /** Entry to settle, for calls that returned a promise. */
+  settle: Summary | null;
+  /** Longest main-thread span the call caused (call + synchronous React flush). */
+  blocking: Summary;
+  blockingTotalMs: number;
+  /** Call end to its last commit, for calls whose updates committed. */
+  commit: Summary | null;
+  /** React render time of those commits, where the build reports it. */
+  render: Summary | null;
+  /** Call start to the next paint. */
+  paint: Summary | null;
+  histograms: { duration: Histogram; blocking: Histogram };
+  modes: Record<TransitionMode, number>;
+  /** Share of the calls that updated React whose updates all ran as transitions; `null` when none updated React. */
+  transitionShare: number | null;
+  /** Calls whose frame was a Long Animation Frame, and their forced style/layout time. */
+  longFrames: number;
+  forcedStyleLayoutMs: number;
+  errorPatterns: ErrorPattern[];
+  /** Epoch ms. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface SequenceStep {
+  handler: string;
+  /** From the sequence start to the call's start. */
+  offset: Summary;
+  duration: Summary;
+  blocking: Summary;
+}
+
+export interface SequenceVariant {
+  handlers: string[];
+  count: number;
+  steps: SequenceStep[];
+}
+
+export interface SequenceAggregate {
+  name: string;
+  count: number;
+  /** Trigger (or input event) to the paint after its last work. */
+  duration: Summary;
+  triggers: Record<string, number>;
+  variants: SequenceVariant[];
+  /** Epoch ms. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface AggregateSnapshot {
+  handlers: HandlerAggregate[];
+  sequences: SequenceAggregate[];
+  totals: { calls: number; sequences: number; errors: number; commits: number; unattributedCommits: number };
+}
+
+interface HandlerAcc {
+  count: number;
+  errors: number;
+  asyncCount: number;
+  duration: Distribution;
+  settle: Distribution;
+  blocking: Distribution;
+  commit: Distribution;
+  render: Distribution;
+  paint: Distribution;
+  modes: Record<TransitionMode, number>;
+  longFrames: number;
+  forcedStyleLayoutMs: number;
+  errors_: Map<string, ErrorPattern>;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+interface StepAcc {
+  handler: string;
+  offset: Distribution;
+  duration: Distribution;
+  blocking: Distribution;
+}
+
+interface VariantAcc {
+  handlers: string[];
+  count: number;
+  steps: StepAcc[];
+}
+
+interface SequenceAcc {
+  count: number;
+  duration: Distribution;
+  triggers: Record<string, number>;
+  variants: Map<string, VariantAcc>;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Serialisable aggregator state, for IndexedDB and baselines. */
+export interface AggregatorState {
+  version: 1;
+  handlers: Array<{
+    handler: string;
+    count: number;
+    errors: number;
+    asyncCount: number;
+    duration: DistributionState;
+    settle: DistributionState;
+    blocking: DistributionState;
+    commit: DistributionState;
+    render: DistributionState;
+    paint: DistributionState;
+    modes: Record<TransitionMode, number>;
+    longFrames: number;
+    forcedStyleLayoutMs: number;
+    errorPatterns: ErrorPattern[];
+    firstSeen: number;
+    lastSeen: number;
+  }>;
+  sequences: Array<{
+    name: string;
+    count: number;
+    duration: DistributionState;
+    triggers: Record<string, number>;
+    variants: Array<{
+      handlers: string[];
+      count: number;
+      steps: Array<{ handler: string; offset: DistributionState; duration: DistributionState; blocking: DistributionState }>;
+    }>;
+    firstSeen: number;
+    lastSeen: number;
+  }>;
+  commits: number;
+  unattributedCommits: number;
+}
+
+/** Distinct error patterns and variants kept per handler / sequence; the rest are folded into "other". */
+const MAX_PATTERNS = 50;
+const MAX_VARIANTS = 20;
+const OTHER_VARIANT = '…other';
+const OTHER_PATTERN = 'Other: ';
+
+function emptyModes(): Record<TransitionMode, number> {
+  return { unknown: 0, none: 0, blocking: 0, transition: 0, mixed: 0 };
+}
+
+function newHandler(): HandlerAcc {
+  return {
+    count: 0,
+    errors: 0,
+    asyncCount: 0,
+    duration: new Distribution(),
+    settle: new Distribution(),
+    blocking: new Distribution(),
+    commit: new Distribution(),
+    render: new Distribution(),
+    paint: new Distribution(),
+    modes: emptyModes(),
+    longFrames: 0,
+    forcedStyleLayoutMs: 0,
+    errors_: new Map(),
+    firstSeen: Infinity,
+    lastSeen: -Infinity,
+  };
+}
+
+function newSequence(): SequenceAcc {
+  return { count: 0, duration: new Distribution(), triggers: {}, variants: new Map(), firstSeen: Infinity, lastSeen: -Infinity };
+}
+
+function orNull(d: Distribution): Summary | null {
+  return d.count === 0 ? null : d.summary();
+}
+
+export class Aggregator {
+  private handlers = new Map<string, HandlerAcc>();
+  private sequences = new Map<string, SequenceAcc>();
+  private commits = 0;
+  private unattributedCommits = 0;
+
+  /** `timeOrigin` converts the call's page-relative times to epoch ms. */
+  addCall(call: HandlerCall, timeOrigin: number): void {
+    let h = this.handlers.get(call.handler);
+    if (!h) this.handlers.set(call.handler, (h = newHandler()));
+    h.count++;
+    h.duration.add(call.duration);
+    h.blocking.add(call.blockingMs);
+    if (call.settle !== null) {
+      h.asyncCount++;
+      h.settle.add(call.settle);
+    }
+    if (call.commitMs !== null) h.commit.add(call.commitMs);
+    if (call.renderMs !== null) h.render.add(call.renderMs);
+    if (call.paintMs !== null) h.paint.add(call.paintMs);
+    h.modes[call.mode]++;
+    if (call.loaf) {
+      h.longFrames++;
+      h.forcedStyleLayoutMs += call.loaf.forcedStyleLayoutMs;
+    }
+    const at = timeOrigin + call.start;
+    h.firstSeen = Math.min(h.firstSeen, at);
+    h.lastSeen = Math.max(h.lastSeen, at);
+    if (call.error) {
+      h.errors++;
+      const key = `${call.error.name}: ${call.error.message}`;
+      let p = h.errors_.get(key);
+      if (!p) {
+        const overflow = h.errors_.size >= MAX_PATTERNS;
+        const k = overflow ? OTHER_PATTERN : key;
+        p = h.errors_.get(k);
+        if (!p) {
+          const e = overflow ? { name: 'Other', message: '' } : call.error;
+          p = { name: e.name, message: e.message, count: 0, firstSeen: at, lastSeen: at };
+          h.errors_.set(k, p);
+        }
+      }
+      p.count++;
+      p.firstSeen = Math.min(p.firstSeen, at);
+      p.lastSeen = Math.max(p.lastSeen, at);
+    }
+  }
+
+  /** `calls` are the sequence's calls (any order); steps are matched by id. */
+  addSequence(seq: SequenceRecord, calls: readonly HandlerCall[], timeOrigin: number): void {
+    let s = this.sequences.get(seq.name);
+    if (!s) this.sequences.set(seq.name, (s = newSequence()));
+    s.count++;
+    s.duration.add(seq.end - seq.start);
+    const trigger = seq.trigger?.type ?? (seq.explicit ? 'explicit' : 'none');
+    s.triggers[trigger] = (s.triggers[trigger] ?? 0) + 1;
+    const at = timeOrigin + seq.start;
+    s.firstSeen = Math.min(s.firstSeen, at);
+    s.lastSeen = Math.max(s.lastSeen, at);
+
+    let key = seq.handlers.join('\u0000');
+    if (!s.variants.has(key) && s.variants.size >= MAX_VARIANTS) key = OTHER_VARIANT;
+    let v = s.variants.get(key);
+    if (!v) {
+      const handlers = key === OTHER_VARIANT ? [OTHER_VARIANT] : seq.handlers.slice();
+      v = { handlers, count: 0, steps: [] };
+      s.variants.set(key, v);
+    }
+    v.count++;
+    if (key === OTHER_VARIANT) return;
+    const byId = new Map(calls.map((c) => [c.id, c]));
+    seq.calls.forEach((id, i) => {
+      const c = byId.get(id);
+      if (!c) return;
+      let step = v.steps[i];
+      if (!step) {
+        step = { handler: c.handler, offset: new Distribution(), duration: new Distribution(), blocking: new Distribution() };
+        v.steps[i] = step;
+      }
+      step.offset.add(Math.max(0, c.start - seq.start));
+      step.duration.add(c.duration);
+      step.blocking.add(c.blockingMs);
+    });
+  }
+
+  addCommit(attributed: boolean): void {
+    this.commits++;
+    if (!attributed) this.unattributedCommits++;
+  }
+
+  snapshot(): AggregateSnapshot {
+    const handlers: HandlerAggregate[] = [];
+    let calls = 0;
+    let errors = 0;
+    for (const [handler, h] of this.handlers) {
+      calls += h.count;
+      errors += h.errors;
+      const updated = h.modes.blocking + h.modes.transition + h.modes.mixed;
+      handlers.push({
+        handler,
+        count: h.count,
+        errors: h.errors,
+        errorRate: h.count === 0 ? 0 : h.errors / h.count,
+        asyncCount: h.asyncCount,
+        duration: h.duration.summary(),
+        settle: orNull(h.settle),
+        blocking: h.blocking.summary(),
+        blockingTotalMs: h.blocking.sum,
+        commit: orNull(h.commit),
+        render: orNull(h.render),
+        paint: orNull(h.paint),
+        histograms: { duration: h.duration.histogram(), blocking: h.blocking.histogram() },
+        modes: { ...h.modes },
+        transitionShare: updated === 0 ? null : h.modes.transition / updated,
+        longFrames: h.longFrames,
+        forcedStyleLayoutMs: h.forcedStyleLayoutMs,
+        errorPatterns: [...h.errors_.values()].sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)),
+        firstSeen: h.firstSeen,
+        lastSeen: h.lastSeen,
+      });
+    }
+    handlers.sort((a, b) => a.handler.localeCompare(b.handler));
+    const sequences: SequenceAggregate[] = [];
+    let seqCount = 0;
+    for (const [name, s] of this.sequences) {
+      seqCount += s.count;
+      sequences.push({
+        name,
+        count: s.count,
+        duration: s.duration.summary(),
+        triggers: { ...s.triggers },
+        variants: [...s.variants.values()]
+          .map((v) => ({
+            handlers: v.handlers.slice(),
+            count: v.count,
+            steps: v.steps.map((st) => ({
+              handler: st.handler,
+              offset: st.offset.summary(),
+              duration: st.duration.summary(),
+              blocking: st.blocking.summary(),
+            })),
+          }))
+          .sort((a, b) => b.count - a.count),
+        firstSeen: s.firstSeen,
+        lastSeen: s.lastSeen,
+      });
+    }
+    sequences.sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      handlers,
+      sequences,
+      totals: { calls, sequences: seqCount, errors, commits: this.commits, unattributedCommits: this.unattributedCommits },
+    };
+  }
+
+  /** Adds everything `other` has seen to this aggregator. */
+  merge(other: Aggregator): void {
+    this.mergeState(other.state());
+  }
+
+  state(): AggregatorState {
+    return {
+      version: 1,
+      handlers: [...this.handlers].map(([handler, h]) => ({
+        handler,
+        count: h.count,
+        errors: h.errors,
+        asyncCount: h.asyncCount,
+        duration: h.duration.state(),
+        settle: h.settle.state(),
+        blocking: h.blocking.state(),
+        commit: h.commit.state(),
+        render: h.render.state(),
+        paint: h.paint.state(),
+        modes: { ...h.modes },
+        longFrames: h.longFrames,
+        forcedStyleLayoutMs: h.forcedStyleLayoutMs,
+        errorPatterns: [...h.errors_.values()].map((p) => ({ ...p })),
+        firstSeen: h.firstSeen,
+        lastSeen: h.lastSeen,
+      })),
+      sequences: [...this.sequences].map(([name, s]) => ({
+        name,
+        count: s.count,
+        duration: s.duration.state(),
+        triggers: { ...s.triggers },
+        variants: [...s.variants.values()].map((v) => ({
+          handlers: v.handlers.slice(),
+          count: v.count,
+          steps: v.steps.map((st) => ({
+            handler: st.handler,
+            offset: st.offset.state(),
+            duration: st.duration.state(),
+            blocking: st.blocking.state(),
+          })),
+        })),
+        firstSeen: s.firstSeen,
+        lastSeen: s.lastSeen,
+      })),
+      commits: this.commits,
+      unattributedCommits: this.unattributedCommits,
+    };
+  }
+
+  static fromState(state: AggregatorState): Aggregator {
+    const a = new Aggregator();
+    a.mergeState(state);
+    return a;
+  }
+
+  private mergeState(state: AggregatorState): void {
+    this.commits += state.commits;
+    this.unattributedCommits += state.unattributedCommits;
+    for (const hs of state.handlers) {
+      let h = this.handlers.get(hs.handler);
+      if (!h) this.handlers.set(hs.handler, (h = newHandler()));
+      h.count += hs.count;
+      h.errors += hs.errors;
+      h.asyncCount += hs.asyncCount;
+      h.duration.merge(Distribution.fromState(hs.duration));
+      h.settle.merge(Distribution.fromState(hs.settle));
+      h.blocking.merge(Distribution.fromState(hs.blocking));
+      h.commit.merge(Distribution.fromState(hs.commit));
+      h.render.merge(Distribution.fromState(hs.render));
+      h.paint.merge(Distribution.fromState(hs.paint));
+      for (const m of TRANSITION_MODES) h.modes[m] += hs.modes[m] ?? 0;
+      h.longFrames += hs.longFrames;
+      h.forcedStyleLayoutMs += hs.forcedStyleLayoutMs;
+      for (const p of hs.errorPatterns) {
+        const key = `${p.name}: ${p.message}`;
+        const mine = h.errors_.get(key);
+        if (mine) {
+          mine.count += p.count;
+          mine.firstSeen = Math.min(mine.firstSeen, p.firstSeen);
+          mine.lastSeen = Math.max(mine.lastSeen, p.lastSeen);
+        } else h.errors_.set(key, { ...p });
+      }
+      h.firstSeen = Math.min(h.firstSeen, hs.firstSeen);
+      h.lastSeen = Math.max(h.lastSeen, hs.lastSeen);
+    }
+    for (const ss of state.sequences) {
+      let s = this.sequences.get(ss.name);
+      if (!s) this.sequences.set(ss.name, (s = newSequence()));
+      s.count += ss.count;
+      s.duration.merge(Distribution.fromState(ss.duration));
+      for (const [k, n] of Object.entries(ss.triggers)) s.triggers[k] = (s.triggers[k] ?? 0) + n;
+      for (const vs of ss.variants) {
+        const key = vs.handlers.join('\u0000');
+        let v = s.variants.get(key);
+        if (!v) s.variants.set(key, (v = { handlers: vs.handlers.slice(), count: 0, steps: [] }));
+        v.count += vs.count;
+        vs.steps.forEach((st, i) => {
+          let step = v.steps[i];
+          if (!step) {
+            step = { handler: st.handler, offset: new Distribution(), duration: new Distribution(), blocking: new Distribution() };
+            v.steps[i] = step;
+          }
+          step.offset.merge(Distribution.fromState(st.offset));
+          step.duration.merge(Distribution.fromState(st.duration));
+          step.blocking.merge(Distribution.fromState(st.blocking));
+        });
+      }
+      s.firstSeen = Math.min(s.firstSeen, ss.firstSeen);
+      s.lastSeen = Math.max(s.lastSeen, ss.lastSeen);
+    }
+  }
+}
+
+/** Rebuilds the aggregates of a recorded session from its raw records. */
+export function aggregateSession(file: SessionFile, into = new Aggregator()): Aggregator {
+  const origin = file.session.timeOrigin;
+  const byId = new Map(file.calls.map((c) => [c.id, c]));
+  for (const c of file.calls) into.addCall(c, origin);
+  for (const s of file.sequences) {
+    const calls: HandlerCall[] = [];
+    for (const id of s.calls) {
+      const c = byId.get(id);
+      if (c) calls.push(c);
+    }
+    into.addSequence(s, calls, origin);
+  }
+  for (const c of file.commits) into.addCommit(c.calls.length > 0);
+  return into;
+}

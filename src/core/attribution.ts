@@ -1,0 +1,563 @@
+/**
+ * Turns the page's raw record stream into finished handler calls, React commits and
+ * sequences. Pure and deterministic, so the worker, the in-memory fallback and Node tools
+ * all reach the same result from the same records.
+ *
+ * Rules (the page records facts; every inference lives here):
+ * - A commit that lands while a call with blocking updates has not yet seen its SyncEnd
+ *   microtask was flushed synchronously by React: blocking work caused by those calls.
+ *   A commit inside a call (`flushSync`) belongs to that call.
+ * - Any other commit completes the calls whose transition updates are still waiting.
+ * - A call's blocking time runs from its start to the end of the synchronous commit it caused
+ *   (or to its own end when it caused none).
+ * - Calls made while the same DOM event was being dispatched form one sequence; calls made
+ *   outside any event (timers, promise continuations, transition renders) join the newest
+ *   sequence that is still open, else start their own. `sequence(name, fn)` overrides both.
+ * - A sequence closes at the first paint after its last activity once nothing it started is
+ *   pending (async settles, transitions), or after `idleCloseMs` without a paint, or after
+ *   `pendingCapMs` of waiting. It is emitted `graceMs` later, so late Long Animation Frame
+ *   entries still reach its calls.
+ */
+import { CallFlag, Kind, STRIDE } from './wire.ts';
+import type {
+  CommitRecord,
+  ErrorInfo,
+  HandlerCall,
+  LoafEvidence,
+  Outcome,
+  SequenceRecord,
+  TransitionMode,
+  VitalRecord,
+} from './model.ts';
+
+export interface AttributorOptions {
+  /** True when the page reports commits through the DevTools hook; Profile records then only enrich them. */
+  hookCommits: boolean;
+  /** How long to wait for late Long Animation Frame entries before a closed sequence is emitted. */
+  graceMs?: number;
+  /** Close a sequence that saw no paint this long after its last activity (hidden tab). */
+  idleCloseMs?: number;
+  /** Give up waiting for a pending settle or transition after this long. */
+  pendingCapMs?: number;
+}
+
+export interface AttributorSink {
+  call(call: HandlerCall): void;
+  /** Emitted right after the sequence's calls. */
+  sequence(sequence: SequenceRecord): void;
+  commit(commit: CommitRecord): void;
+  vital(vital: VitalRecord): void;
+}
+
+interface CallState {
+  id: number;
+  handler: string;
+  start: number;
+  end: number;
+  flags: number;
+  updBlocking: number;
+  updTransition: number;
+  error: ErrorInfo | null;
+  parent: number | null;
+  seq: SeqState;
+  settleAt: number | null;
+  outcome: Outcome;
+  commits: number;
+  renderMs: number | null;
+  lastCommit: number | null;
+  lastSyncCommit: number | null;
+  paint: number | null;
+  loaf: LoafEvidence | null;
+  awaitingSync: boolean;
+  awaitingTransition: boolean;
+  awaitingSettle: boolean;
+}
+
+interface SeqState {
+  id: number;
+  explicitName: string | null;
+  token: number;
+  trigger: { type: string; timeStamp: number } | null;
+  eventSerial: number;
+  explicitOpen: boolean;
+  explicitEnd: number | null;
+  calls: CallState[];
+  firstStart: number;
+  lastActivity: number;
+  closedAt: number | null;
+}
+
+interface PendingProfile {
+  time: number;
+  actualDuration: number;
+  startTime: number;
+  commitTime: number;
+}
+
+interface CommitState {
+  record: CommitRecord;
+  calls: CallState[];
+}
+
+const NO_ID = -1;
+/** Bounds memory when a page commits far more often than the grace period lets commits go. */
+const MAX_HELD_COMMITS = 1024;
+
+/** Splits "Name: message" as the page interned it. */
+export function parseErrorString(s: string): ErrorInfo {
+  const i = s.indexOf(': ');
+  return i < 0 ? { name: s, message: '' } : { name: s.slice(0, i), message: s.slice(i + 2) };
+}
+
+export class Attributor {
+  private readonly graceMs: number;
+  private readonly idleCloseMs: number;
+  private readonly pendingCapMs: number;
+  private hookCommits: boolean;
+
+  private now = 0;
+  private nextSeqId = 1;
+  /** Open, and closed-but-not-yet-emitted, sequences, oldest first. */
+  private sequences: SeqState[] = [];
+  private readonly byEvent = new Map<number, SeqState>();
+  private readonly events = new Map<number, { type: string; timeStamp: number }>();
+  private readonly explicitByToken = new Map<number, SeqState>();
+  private readonly calls = new Map<number, CallState>();
+  private syncOpen: CallState[] = [];
+  private transitionPending: CallState[] = [];
+  private pendingProfile: PendingProfile | null = null;
+  private commits: CommitState[] = [];
+  private unattributedCommits = 0;
+
+  constructor(
+    private readonly sink: AttributorSink,
+    private readonly str: (id: number) => string,
+    options: AttributorOptions,
+  ) {
+    this.hookCommits = options.hookCommits;
+    this.graceMs = options.graceMs ?? 500;
+    this.idleCloseMs = options.idleCloseMs ?? 2000;
+    this.pendingCapMs = options.pendingCapMs ?? 10_000;
+  }
+
+  /** The page found (or lost) the DevTools hook after the stream began. */
+  setHookCommits(on: boolean): void {
+    this.hookCommits = on;
+  }
+
+  /** Commits seen that no call requested (effects, timers, unobserved code). */
+  get unattributed(): number {
+    return this.unattributedCommits;
+  }
+
+  /** Sequences not yet emitted. */
+  get openSequences(): number {
+    return this.sequences.length;
+  }
+
+  /** Feeds `count` records of `records`, starting at record index `from`. */
+  push(records: Float64Array, count: number, from = 0): void {
+    for (let r = from; r < from + count; r++) this.record(records, r * STRIDE);
+  }
+
+  /** Moves stream time forward (the page's clock when a batch was cut) and closes what has waited long enough. */
+  advance(now: number): void {
+    this.tick(now);
+    this.sweep(null);
+  }
+
+  /** Closes and emits everything still open: end of session, export, or an explicit flush. */
+  flush(): void {
+    for (const seq of this.sequences) if (seq.closedAt === null) this.close(seq, seq.lastActivity);
+    this.emitClosed(Infinity);
+  }
+
+  private record(a: Float64Array, o: number): void {
+    switch (a[o] as Kind) {
+      case Kind.Call:
+        return this.onCall(a, o);
+      case Kind.Settle:
+        return this.onSettle(a[o + 1]!, a[o + 2]!, a[o + 3] === 1, a[o + 4]!);
+      case Kind.Commit:
+        return this.onCommit(a[o + 1]!, this.takeProfile(a[o + 1]!));
+      case Kind.Profile: {
+        const profile = { time: a[o + 1]!, actualDuration: a[o + 2]!, startTime: a[o + 3]!, commitTime: a[o + 4]! };
+        if (this.hookCommits) {
+          this.tick(profile.time);
+          this.pendingProfile = profile;
+        } else {
+          this.onCommit(profile.time, profile);
+        }
+        return;
+      }
+      case Kind.Paint:
+        return this.onPaint(a[o + 1]!);
+      case Kind.Event:
+        this.events.set(a[o + 1]!, { type: this.str(a[o + 2]!), timeStamp: a[o + 3]! });
+        return;
+      case Kind.SeqBegin:
+        return this.onSeqBegin(a[o + 1]!, this.str(a[o + 2]!), a[o + 3]!);
+      case Kind.SeqEnd:
+        return this.onSeqEnd(a[o + 1]!, a[o + 2]!);
+      case Kind.SyncEnd:
+        return this.onSyncEnd(a[o + 1]!, a[o + 2]!);
+      case Kind.Loaf:
+        return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
+          durationMs: a[o + 2]!,
+          blockingMs: a[o + 3]!,
+          forcedStyleLayoutMs: a[o + 4]!,
+          invoker: a[o + 6]! >= 0 ? this.str(a[o + 6]!) : null,
+          sourceFunction: a[o + 7]! >= 0 ? this.str(a[o + 7]!) : null,
+        });
+      case Kind.LongTask:
+        return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
+          durationMs: a[o + 2]!,
+          blockingMs: Math.max(0, a[o + 2]! - 50),
+          forcedStyleLayoutMs: 0,
+          invoker: null,
+          sourceFunction: null,
+        });
+      case Kind.Inp:
+        this.tick(a[o + 1]!);
+        this.sink.vital({
+          name: 'INP',
+          time: a[o + 1]!,
+          value: a[o + 2]!,
+          rating: a[o + 3]! >= 0 ? this.str(a[o + 3]!) : 'unknown',
+          target: a[o + 4]! >= 0 ? this.str(a[o + 4]!) : null,
+          inputDelay: a[o + 5]! >= 0 ? a[o + 5]! : null,
+          processingDuration: a[o + 6]! >= 0 ? a[o + 6]! : null,
+          presentationDelay: a[o + 7]! >= 0 ? a[o + 7]! : null,
+        });
+        return;
+      default:
+        // Kinds from newer pages carry nothing this version understands.
+        return;
+    }
+  }
+
+  private tick(t: number): void {
+    if (t > this.now) this.now = t;
+  }
+
+  private onCall(a: Float64Array, o: number): void {
+    const start = a[o + 3]!;
+    const end = a[o + 4]!;
+    const flags = a[o + 5]!;
+    const errorId = a[o + 8]!;
+    const parent = a[o + 9]!;
+    this.tick(end);
+    const known = (flags & CallFlag.UpdatesKnown) !== 0;
+    const threw = (flags & CallFlag.Threw) !== 0;
+    const call: CallState = {
+      id: a[o + 2]!,
+      handler: this.str(a[o + 1]!),
+      start,
+      end,
+      flags,
+      updBlocking: known ? a[o + 6]! : 0,
+      updTransition: known ? a[o + 7]! : 0,
+      error: threw && errorId >= 0 ? parseErrorString(this.str(errorId)) : null,
+      parent: parent >= 0 ? parent : null,
+      seq: this.sequenceFor(start, end, a[o + 10]!),
+      settleAt: null,
+      outcome: threw ? 'threw' : (flags & CallFlag.Async) !== 0 ? 'pending' : 'ok',
+      commits: 0,
+      renderMs: null,
+      lastCommit: null,
+      lastSyncCommit: null,
+      paint: null,
+      loaf: null,
+      awaitingSync: (flags & CallFlag.SyncProbe) !== 0,
+      awaitingTransition: known && a[o + 7]! > 0,
+      awaitingSettle: (flags & CallFlag.Async) !== 0,
+    };
+    call.seq.calls.push(call);
+    call.seq.firstStart = Math.min(call.seq.firstStart, start);
+    call.seq.lastActivity = Math.max(call.seq.lastActivity, end);
+    this.calls.set(call.id, call);
+    if (call.awaitingSync) this.syncOpen.push(call);
+    if (call.awaitingTransition) this.transitionPending.push(call);
+    if (!known || call.updBlocking > 0) this.claimInnerCommits(call);
+  }
+
+  /** Commits that happened inside the call (e.g. `flushSync`) arrived before its record. */
+  private claimInnerCommits(call: CallState): void {
+    for (const cs of this.commits) {
+      const t = cs.record.time;
+      if (cs.calls.length === 0 && t >= call.start && t <= call.end) {
+        this.unattributedCommits--;
+        cs.record.sync = true;
+        this.attach(cs, [call], true);
+      }
+    }
+  }
+
+  private sequenceFor(start: number, end: number, eventSerial: number): SeqState {
+    const explicit = this.explicitFor(start, end, eventSerial);
+    if (explicit) return explicit;
+    if (eventSerial >= 0) {
+      const existing = this.byEvent.get(eventSerial);
+      if (existing && existing.closedAt === null) return existing;
+      const seq = this.open(this.events.get(eventSerial) ?? null, eventSerial, start, null, NO_ID);
+      this.byEvent.set(eventSerial, seq);
+      return seq;
+    }
+    for (let i = this.sequences.length - 1; i >= 0; i--) {
+      const seq = this.sequences[i]!;
+      if (seq.closedAt === null) return seq;
+    }
+    return this.open(null, NO_ID, start, null, NO_ID);
+  }
+
+  /** The innermost explicit sequence whose span overlaps the call and whose interaction it shares. */
+  private explicitFor(start: number, end: number, eventSerial: number): SeqState | null {
+    let best: SeqState | null = null;
+    for (const seq of this.sequences) {
+      if (seq.explicitName === null || seq.closedAt !== null) continue;
+      if (seq.firstStart > end || (seq.explicitEnd !== null && start > seq.explicitEnd)) continue;
+      if (eventSerial >= 0 && seq.eventSerial >= 0 && seq.eventSerial !== eventSerial) continue;
+      if (best === null || seq.firstStart >= best.firstStart) best = seq;
+    }
+    if (best !== null && eventSerial >= 0 && best.eventSerial < 0) {
+      best.eventSerial = eventSerial;
+      best.trigger = this.events.get(eventSerial) ?? null;
+      this.byEvent.set(eventSerial, best);
+    }
+    return best;
+  }
+
+  private open(
+    trigger: SeqState['trigger'],
+    eventSerial: number,
+    start: number,
+    explicitName: string | null,
+    token: number,
+  ): SeqState {
+    const seq: SeqState = {
+      id: this.nextSeqId++,
+      explicitName,
+      token,
+      trigger,
+      eventSerial,
+      explicitOpen: explicitName !== null,
+      explicitEnd: null,
+      calls: [],
+      firstStart: start,
+      lastActivity: start,
+      closedAt: null,
+    };
+    this.sequences.push(seq);
+    return seq;
+  }
+
+  private onSeqBegin(token: number, name: string, time: number): void {
+    this.tick(time);
+    this.explicitByToken.set(token, this.open(null, NO_ID, time, name, token));
+  }
+
+  private onSeqEnd(token: number, time: number): void {
+    this.tick(time);
+    const seq = this.explicitByToken.get(token);
+    if (!seq) return;
+    this.explicitByToken.delete(token);
+    seq.explicitOpen = false;
+    seq.explicitEnd = time;
+    seq.lastActivity = Math.max(seq.lastActivity, time);
+  }
+
+  private onSettle(callId: number, time: number, rejected: boolean, errorId: number): void {
+    this.tick(time);
+    const call = this.calls.get(callId);
+    if (!call || !call.awaitingSettle) return;
+    call.awaitingSettle = false;
+    call.settleAt = time;
+    call.outcome = rejected ? 'rejected' : 'ok';
+    if (rejected && errorId >= 0) call.error = parseErrorString(this.str(errorId));
+    call.seq.lastActivity = Math.max(call.seq.lastActivity, time);
+  }
+
+  private onSyncEnd(callId: number, time: number): void {
+    this.tick(time);
+    const call = this.calls.get(callId);
+    if (!call || !call.awaitingSync) return;
+    call.awaitingSync = false;
+    this.syncOpen = this.syncOpen.filter((c) => c !== call);
+  }
+
+  private onCommit(time: number, p: PendingProfile | null): void {
+    this.tick(time);
+    let calls: CallState[];
+    const sync = this.syncOpen.length > 0;
+    if (sync) {
+      // A synchronous flush commits everything requested so far in this turn.
+      calls = this.syncOpen.slice();
+    } else {
+      calls = this.transitionPending;
+      this.transitionPending = [];
+      for (const c of calls) c.awaitingTransition = false;
+    }
+    const cs: CommitState = {
+      record: {
+        time,
+        renderStart: p?.startTime ?? null,
+        commitStart: p?.commitTime ?? null,
+        renderMs: p?.actualDuration ?? null,
+        sync,
+        calls: [],
+      },
+      calls: [],
+    };
+    this.commits.push(cs);
+    if (calls.length === 0) this.unattributedCommits++;
+    else this.attach(cs, calls, sync);
+  }
+
+  private attach(cs: CommitState, calls: CallState[], sync: boolean): void {
+    const { time, renderMs } = cs.record;
+    for (const c of calls) {
+      c.commits++;
+      c.lastCommit = Math.max(c.lastCommit ?? time, time);
+      if (sync) c.lastSyncCommit = Math.max(c.lastSyncCommit ?? time, time);
+      if (renderMs !== null) c.renderMs = (c.renderMs ?? 0) + renderMs;
+      c.seq.lastActivity = Math.max(c.seq.lastActivity, time);
+      cs.calls.push(c);
+    }
+  }
+
+  private takeProfile(time: number): PendingProfile | null {
+    const p = this.pendingProfile;
+    this.pendingProfile = null;
+    // onRender runs during the same commit, just before the hook: anything older is another root's.
+    return p !== null && p.time <= time && time - p.time < 50 ? p : null;
+  }
+
+  private onPaint(time: number): void {
+    this.tick(time);
+    for (const seq of this.sequences) {
+      if (seq.closedAt !== null) continue;
+      for (const c of seq.calls) if (c.paint === null && c.end <= time) c.paint = time;
+    }
+    this.sweep(time);
+  }
+
+  private onLongFrame(start: number, duration: number, evidence: LoafEvidence): void {
+    const end = start + duration;
+    for (const seq of this.sequences) {
+      for (const c of seq.calls) {
+        if (c.start >= start && c.start <= end && (c.loaf === null || c.loaf.blockingMs < evidence.blockingMs)) {
+          c.loaf = evidence;
+        }
+      }
+    }
+  }
+
+  /** Closes sequences whose work is over; `paint` is the paint that just happened, if any. */
+  private sweep(paint: number | null): void {
+    for (const seq of this.sequences) {
+      if (seq.closedAt !== null) continue;
+      const waited = this.now - seq.lastActivity;
+      const pending = this.isPending(seq);
+      if (!pending && paint !== null && paint >= seq.lastActivity) this.close(seq, paint);
+      else if (waited >= (pending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
+    }
+    this.emitClosed(this.now);
+  }
+
+  private isPending(seq: SeqState): boolean {
+    if (seq.explicitOpen) return true;
+    for (const c of seq.calls) if (c.awaitingSettle || c.awaitingTransition || c.awaitingSync) return true;
+    return false;
+  }
+
+  private close(seq: SeqState, end: number): void {
+    seq.closedAt = end;
+    if (seq.eventSerial >= 0 && this.byEvent.get(seq.eventSerial) === seq) this.byEvent.delete(seq.eventSerial);
+    if (seq.token !== NO_ID) this.explicitByToken.delete(seq.token);
+    // Whatever it still waits for will not be attributed any more.
+    const gone = new Set(seq.calls);
+    this.syncOpen = this.syncOpen.filter((c) => !gone.has(c));
+    this.transitionPending = this.transitionPending.filter((c) => !gone.has(c));
+    for (const c of seq.calls) c.awaitingSync = c.awaitingTransition = c.awaitingSettle = false;
+  }
+
+  private emitClosed(now: number): void {
+    const keep: SeqState[] = [];
+    for (const seq of this.sequences) {
+      if (seq.closedAt === null || now - seq.closedAt < this.graceMs) keep.push(seq);
+      else this.emit(seq);
+    }
+    this.sequences = keep;
+
+    // Commits wait out the grace period too: a call that flushed them itself (flushSync) may still claim them.
+    const held: CommitState[] = [];
+    for (const cs of this.commits) {
+      if (now - cs.record.time >= this.graceMs) this.emitCommit(cs);
+      else held.push(cs);
+    }
+    for (const cs of held.splice(0, Math.max(0, held.length - MAX_HELD_COMMITS))) this.emitCommit(cs);
+    this.commits = held;
+
+    if (this.events.size > 1024) {
+      const live = new Set(keep.map((s) => s.eventSerial));
+      for (const k of this.events.keys()) if (!live.has(k)) this.events.delete(k);
+    }
+  }
+
+  private emitCommit(cs: CommitState): void {
+    cs.record.calls = cs.calls.map((c) => c.id);
+    this.sink.commit(cs.record);
+  }
+
+  private emit(seq: SeqState): void {
+    if (seq.calls.length === 0) return;
+    seq.calls.sort((x, y) => x.start - y.start || x.id - y.id);
+    const first = seq.calls[0]!;
+    const start = seq.trigger && seq.trigger.timeStamp <= first.start ? seq.trigger.timeStamp : seq.firstStart;
+    const name = seq.explicitName ?? (seq.trigger ? `${seq.trigger.type}:${first.handler}` : first.handler);
+    for (const c of seq.calls) {
+      this.calls.delete(c.id);
+      this.sink.call(finish(c, seq.id));
+    }
+    this.sink.sequence({
+      id: seq.id,
+      name,
+      trigger: seq.trigger,
+      explicit: seq.explicitName !== null,
+      start,
+      end: Math.max(seq.closedAt ?? seq.lastActivity, start),
+      calls: seq.calls.map((c) => c.id),
+      handlers: seq.calls.map((c) => c.handler),
+    });
+  }
+}
+
+function modeOf(c: CallState): TransitionMode {
+  if ((c.flags & CallFlag.UpdatesKnown) === 0) return 'unknown';
+  if (c.updBlocking > 0 && c.updTransition > 0) return 'mixed';
+  if (c.updTransition > 0) return 'transition';
+  if (c.updBlocking > 0) return 'blocking';
+  return 'none';
+}
+
+function finish(c: CallState, sequence: number): HandlerCall {
+  return {
+    id: c.id,
+    handler: c.handler,
+    sequence,
+    parent: c.parent,
+    start: c.start,
+    duration: c.end - c.start,
+    settle: c.settleAt === null ? null : c.settleAt - c.start,
+    outcome: c.outcome,
+    error: c.error,
+    mode: modeOf(c),
+    updates: { blocking: c.updBlocking, transition: c.updTransition },
+    commits: c.commits,
+    renderMs: c.renderMs,
+    commitMs: c.lastCommit === null ? null : Math.max(0, c.lastCommit - c.end),
+    blockingMs: Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start,
+    paintMs: c.paint === null ? null : c.paint - c.start,
+    loaf: c.loaf,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The versioned session file: what the worker exports, replays write and `homeostat docs`
+ * reads. Validated with zod at every boundary it crosses; errors name the field and index.
+ */
+import { z } from 'zod';
+import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from './model.ts';
+import { TRANSITION_MODES } from './model.ts';
+
+export const SESSION_FORMAT = 'homeostat.session';
+export const SESSION_VERSION = 1;
+
+export interface SessionFile {
+  format: typeof SESSION_FORMAT;
+  version: typeof SESSION_VERSION;
+  session: SessionMeta;
+  calls: HandlerCall[];
+  sequences: SequenceRecord[];
+  commits: CommitRecord[];
+  vitals: VitalRecord[];
+  /** Records left out because the store keeps a bounded number per session. */
+  truncated: { calls: number; sequences: number; commits: number };
+}
+
+const ms = z.number().finite();
+const duration = z.number().finite().nonnegative();
+const nullableMs = ms.nullable();
+
+const errorInfo = z.object({ name: z.string().max(200), message: z.string().max(2000) }).strict();
+
+const loaf = z
+  .object({
+    durationMs: duration,
+    blockingMs: duration,
+    forcedStyleLayoutMs: duration,
+    invoker: z.string().nullable(),
+    sourceFunction: z.string().nullable(),
+  })
+  .strict();
+
+const call = z
+  .object({
+    id: z.number().int().nonnegative(),
+    handler: z.string().min(1).max(200),
+    sequence: z.number().int().nonnegative(),
+    parent: z.number().int().nonnegative().nullable(),
+    start: ms,
+    duration,
+    settle: duration.nullable(),
+    outcome: z.enum(['ok', 'threw', 'rejected', 'pending']),
+    error: errorInfo.nullable(),
+    mode: z.enum(TRANSITION_MODES as [string, ...string[]]),
+    updates: z.object({ blocking: z.number().int().nonnegative(), transition: z.number().int().nonnegative() }).strict(),
+    commits: z.number().int().nonnegative(),
+    renderMs: duration.nullable(),
+    commitMs: duration.nullable(),
+    blockingMs: duration,
+    paintMs: duration.nullable(),
+    loaf: loaf.nullable(),
+  })
+  .strict();
+
+const sequence = z
+  .object({
+    id: z.number().int().nonnegative(),
+    name: z.string().min(1).max(300),
+    trigger: z.object({ type: z.string().max(64), timeStamp: ms }).strict().nullable(),
+    explicit: z.boolean(),
+    start: ms,
+    end: ms,
+    calls: z.array(z.number().int().nonnegative()),
+    handlers: z.array(z.string()),
+  })
+  .strict()
+  .refine((s) => s.calls.length === s.handlers.length, { message: 'calls and handlers must have the same length' });
+
+const commit = z
+  .object({
+    time: ms,
+    renderStart: nullableMs,
+    commitStart: nullableMs,
+    renderMs: duration.nullable(),
+    sync: z.boolean(),
+    calls: z.array(z.number().int().nonnegative()),
+  })
+  .strict();
+
+const vital = z
+  .object({
+    name: z.literal('INP'),
+    value: duration,
+    rating: z.string().max(32),
+    time: ms,
+    target: z.string().max(500).nullable(),
+    inputDelay: duration.nullable(),
+    processingDuration: duration.nullable(),
+    presentationDelay: duration.nullable(),
+  })
+  .strict();
+
+export const sessionMetaSchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    startedAt: ms,
+    timeOrigin: ms,
+    endedAt: nullableMs,
+    url: z.string().max(2000),
+    userAgent: z.string().max(1000),
+    crossOriginIsolated: z.boolean(),
+    clockResolutionMs: z.number().finite().positive(),
+    react: z
+      .object({
+        version: z.string().max(50).nullable(),
+        lanes: z.boolean(),
+        commits: z.enum(['profiler', 'hook', 'none']),
+      })
+      .strict(),
+    app: z.string().max(200).nullable(),
+    build: z.string().max(200).nullable(),
+    transport: z.enum(['worker', 'memory']),
+    storage: z.enum(['indexeddb', 'memory']),
+    fallbackReason: z.string().max(500).nullable(),
+    dropped: z.number().int().nonnegative(),
+    source: z.enum(['page', 'replay', 'import']),
+  })
+  .strict();
+
+export const sessionFileSchema = z
+  .object({
+    format: z.literal(SESSION_FORMAT),
+    version: z.literal(SESSION_VERSION),
+    session: sessionMetaSchema,
+    calls: z.array(call),
+    sequences: z.array(sequence),
+    commits: z.array(commit),
+    vitals: z.array(vital),
+    truncated: z
+      .object({
+        calls: z.number().int().nonnegative(),
+        sequences: z.number().int().nonnegative(),
+        commits: z.number().int().nonnegative(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A session file that failed validation; `issues` name each bad field by its path. */
+export class SessionFormatError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`${source}: not a valid Homeostat session:\n  ${issues.join('\n  ')}`);
+    this.name = 'SessionFormatError';
+  }
+}
+
+/** Formats a zod path as `calls[3].duration`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out === '' ? '(root)' : out;
+}
+
+/**
+ * Validates a parsed or raw session file. Throws `SessionFormatError` naming each bad field
+ * (at most 10) and the `source` it came from.
+ */
+export function parseSessionFile(input: unknown, source = 'session'): SessionFile {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (e) {
+      throw new SessionFormatError(source, [`not JSON: ${(e as Error).message}`]);
+    }
+  }
+  if (value && typeof value === 'object') {
+    const v = value as { format?: unknown; version?: unknown };
+    if (v.format !== undefined && v.format !== SESSION_FORMAT) {
+      throw new SessionFormatError(source, [`format: expected "${SESSION_FORMAT}", got ${JSON.stringify(v.format)}`]);
+    }
+    if (typeof v.version === 'number' && v.version > SESSION_VERSION) {
+      throw new SessionFormatError(source, [
+        `version: ${v.version} is newer than this Homeostat reads (${SESSION_VERSION}); upgrade Homeostat`,
+      ]);
+    }
+  }
+  const result = sessionFileSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    if (result.error.issues.length > 10) issues.push(`…and ${result.error.issues.length - 10} more`);
+    throw new SessionFormatError(source, issues);
+  }
+  return result.data as SessionFile;
+}

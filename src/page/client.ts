@@ -1,0 +1,229 @@
+/**
+ * The page-side client: one per page. It owns the session, connects the recorder to the
+ * telemetry service and answers queries. Created lazily the first time anything is
+ * instrumented, or explicitly with `init()`.
+ */
+import type { AggregateSnapshot } from '../core/aggregate.ts';
+import type { SessionMeta } from '../core/model.ts';
+import type { Baseline, SessionSelector, SessionSummary } from '../worker/api.ts';
+import { measureClockResolution, perf } from './clock.ts';
+import { getRecorder, onFirstInstrument } from './instrument.ts';
+import { observeInp, observeLongFrames } from './observers.ts';
+import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
+
+export interface HomeostatOptions {
+  /** Name of the app, stored with the session. */
+  app?: string;
+  /** Build or commit identifier, stored with the session (docs baselines cite it). */
+  build?: string;
+  /**
+   * Where the telemetry worker comes from: `true` (default) for the bundled one, a URL of a
+   * self-hosted copy of `homeostat/worker`, a factory, or `false` to keep everything in memory.
+   */
+  worker?: boolean | string | URL | WorkerFactory;
+  /** Page-side buffer, in records (default 8192; the oldest are dropped and counted beyond it). */
+  capacity?: number;
+  /** How often records are shipped to the worker (default 250 ms). */
+  flushIntervalMs?: number;
+  /** Observe Long Animation Frames / long tasks (default true). */
+  longFrames?: boolean;
+  /** Observe INP with web-vitals (default true). */
+  inp?: boolean;
+}
+
+export interface ClientStatus {
+  session: SessionMeta;
+  transport: TransportStatus;
+  /** Records waiting in the page-side buffer. */
+  buffered: number;
+  /** Records dropped because the buffer was full. */
+  dropped: number;
+}
+
+/** What the app (and tests, the demo runner, the DevTools bridge) can ask the page. */
+export interface HomeostatClient {
+  readonly session: SessionMeta;
+  status(): ClientStatus;
+  /** Ships buffered records and waits until the service has them. `final` closes open sequences. */
+  flush(options?: { final?: boolean }): Promise<void>;
+  aggregates(selector?: SessionSelector): Promise<AggregateSnapshot>;
+  sessions(): Promise<SessionSummary[]>;
+  exportSession(id?: string): Promise<string>;
+  importSession(json: string): Promise<SessionSummary>;
+  clear(): Promise<void>;
+  saveBaseline(name: string, selector?: SessionSelector): Promise<Baseline>;
+  baselines(): Promise<Baseline[]>;
+  /** Pauses (false) or resumes (true) recording; paused wrappers are plain pass-throughs. */
+  setEnabled(on: boolean): void;
+  /** Adds fields to the session (the React adapter reports what it can observe). */
+  describe(patch: Partial<Pick<SessionMeta, 'react' | 'app' | 'build'>>): void;
+}
+
+let client: HomeostatClient | null = null;
+
+/** The global name under which the page's client is reachable by tools. */
+export const GLOBAL_HANDLE = '__HOMEOSTAT__';
+
+function newId(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function pageUrl(): string {
+  const loc = globalThis.location;
+  return loc ? `${loc.origin}${loc.pathname}` : 'about:blank';
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'homeostat' });
+}
+
+function workerFactory(option: HomeostatOptions['worker']): WorkerFactory | null {
+  if (option === false) return null;
+  if (typeof Worker !== 'function') return () => {
+    throw new Error('Web Workers are not available here');
+  };
+  if (typeof option === 'function') return option;
+  if (typeof option === 'string' || option instanceof URL) {
+    return () => new Worker(option, { type: 'module', name: 'homeostat' });
+  }
+  return defaultWorker;
+}
+
+function createClient(options: HomeostatOptions): HomeostatClient {
+  const recorder = getRecorder();
+  recorder.configure({ capacity: options.capacity, flushIntervalMs: options.flushIntervalMs });
+
+  const session: SessionMeta = {
+    id: newId(),
+    startedAt: Date.now(),
+    timeOrigin: perf.timeOrigin,
+    endedAt: null,
+    url: pageUrl(),
+    userAgent: globalThis.navigator?.userAgent ?? 'unknown',
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    clockResolutionMs: measureClockResolution(),
+    react: { version: null, lanes: false, commits: 'none' },
+    app: options.app ?? null,
+    build: options.build ?? null,
+    transport: 'worker',
+    storage: 'indexeddb',
+    fallbackReason: null,
+    dropped: 0,
+    source: 'page',
+  };
+  const transport = new Transport(session, workerFactory(options.worker), () => recorder.allStrings());
+  transport.onStatus((s) => {
+    session.transport = s.kind === 'memory' ? 'memory' : 'worker';
+    session.fallbackReason = s.reason;
+    if (s.kind === 'memory') session.storage = 'memory';
+  });
+  recorder.attach((b) => transport.send(b));
+
+  if (options.longFrames !== false) safely(() => observeLongFrames(recorder));
+  if (options.inp !== false) safely(() => observeInp(recorder));
+  if (typeof addEventListener === 'function') {
+    // The last chance to ship: the page may be discarded without another event.
+    addEventListener('pagehide', () => {
+      recorder.flush();
+      void transport.service().then((s) => s.flush(true)).catch(() => undefined);
+    });
+    addEventListener('visibilitychange', () => {
+      if (globalThis.document?.visibilityState === 'hidden') recorder.flush();
+    });
+  }
+
+  const api = async () => transport.service();
+  const shipped = async () => {
+    recorder.flush();
+    await transport.settled();
+  };
+
+  return {
+    session,
+    status: () => ({ session: { ...session, dropped: recorder.dropped }, transport: transport.status(), buffered: recorder.buffered, dropped: recorder.dropped }),
+    async flush(opts = {}) {
+      await shipped();
+      await (await api()).flush(opts.final === true);
+    },
+    async aggregates(selector) {
+      await shipped();
+      const s = await api();
+      await s.flush(false);
+      return s.aggregates(selector);
+    },
+    async sessions() {
+      await shipped();
+      return (await api()).sessions();
+    },
+    async exportSession(id) {
+      await shipped();
+      return (await api()).exportSession(id);
+    },
+    async importSession(json) {
+      return (await api()).importSession(json);
+    },
+    async clear() {
+      await shipped();
+      await (await api()).clear();
+    },
+    async saveBaseline(name, selector) {
+      await shipped();
+      return (await api()).saveBaseline(name, selector);
+    },
+    async baselines() {
+      return (await api()).baselines();
+    },
+    setEnabled(on) {
+      recorder.on = on;
+    },
+    describe(patch) {
+      Object.assign(session, patch);
+      void api().then((s) => s.updateMeta(patch)).catch(() => undefined);
+    },
+  };
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // An observer the browser refuses is evidence we go without, never an app error.
+  }
+}
+
+/**
+ * Starts Homeostat for this page (idempotent: later calls return the same client; of their
+ * options only `app` and `build` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
+ * in `status()`.
+ */
+export function init(options: HomeostatOptions = {}): HomeostatClient {
+  if (client === null) {
+    client = createClient(options);
+    // Tools that drive the page (the replay runner, the DevTools bridge) find the client here.
+    Object.defineProperty(globalThis, GLOBAL_HANDLE, { value: client, configurable: true, enumerable: false });
+  } else if (options.app !== undefined || options.build !== undefined) {
+    // Started already (instrumenting anything starts it): the app still gets to name itself.
+    client.describe({
+      ...(options.app !== undefined ? { app: options.app } : {}),
+      ...(options.build !== undefined ? { build: options.build } : {}),
+    });
+  }
+  return client;
+}
+
+/** The page's client, started with default options if `init` was not called. */
+export function getClient(): HomeostatClient {
+  return init();
+}
+
+// Drop-in: instrumenting anything starts the client soon after, off the hot path.
+onFirstInstrument(() => {
+  if (client === null) init();
+});
+
+/** True once a client exists. */
+export function isStarted(): boolean {
+  return client !== null;
+}

@@ -1,0 +1,29 @@
+/**
+ * `homeostat`: the framework-agnostic wrapper. Wrap handlers with `instrument`, group work with
+ * `sequence`, and query what was recorded through the client.
+ */
+export { instrument, sequence, unwrap, instrumentedName } from './instrument.ts';
+export type { AnyFunction, InstrumentOptions } from './instrument.ts';
+export { init, getClient, isStarted } from './client.ts';
+export type { HomeostatClient, HomeostatOptions, ClientStatus } from './client.ts';
+export type { TransportStatus } from './transport.ts';
+export type { SessionSelector, SessionSummary, Baseline } from '../worker/api.ts';
+export type {
+  AggregateSnapshot,
+  HandlerAggregate,
+  SequenceAggregate,
+  SequenceVariant,
+  SequenceStep,
+  ErrorPattern,
+  Summary,
+  Histogram,
+} from '../core/aggregate.ts';
+export type {
+  HandlerCall,
+  SequenceRecord,
+  CommitRecord,
+  SessionMeta,
+  TransitionMode,
+  ErrorInfo,
+} from '../core/model.ts';
+export type { SessionFile } from '../core/session.ts';

@@ -1,0 +1,165 @@
+/**
+ * Every use of React internals lives here, with a test per supported version (18, 19).
+ *
+ * Transition vs blocking: React decides an update's lane in `requestUpdateLane`, which reads
+ * the current transition — `ReactSharedInternals.T` in React 19,
+ * `ReactCurrentBatchConfig.transition` in React 18. We turn that slot into an accessor:
+ * - writing a new transition object into it means a `startTransition` scope opened, so the
+ *   updates requested in it get transition lanes;
+ * - reading it while it is `null` is an update request that gets a normal (blocking) lane,
+ *   unless the very next access writes the slot: React saves and clears the slot that way
+ *   around event dispatch, commits and `startTransition`, and those reads are not updates.
+ * React calls `requestUpdateLane` outside render only, so render-phase reads don't count.
+ *
+ * Commits: a `__REACT_DEVTOOLS_GLOBAL_HOOK__` (ours, or the React DevTools one, chained) gets
+ * `onCommitFiberRoot` for every commit in every build. It must exist before react-dom loads,
+ * which is why this module runs its installation when it is first imported.
+ */
+import * as React from 'react';
+import { foldPending, signals } from '../page/signals.ts';
+import type { Recorder } from '../page/recorder.ts';
+
+type Slot = Record<string, unknown>;
+
+export interface ReactObservation {
+  version: string | null;
+  /** Transition/blocking detection is installed. */
+  lanes: boolean;
+  /** Why it is not, when it is not. */
+  reason: string | null;
+}
+
+interface DevToolsHook {
+  renderers?: Map<number, unknown>;
+  supportsFiber?: boolean;
+  isDisabled?: boolean;
+  inject?: (renderer: unknown) => number;
+  onCommitFiberRoot?: (...args: unknown[]) => unknown;
+  [key: string]: unknown;
+}
+
+const HOOK_KEY = '__REACT_DEVTOOLS_GLOBAL_HOOK__';
+const INSTALLED = Symbol.for('homeostat.react.installed');
+
+/** Finds the object and key React keeps its current transition in, per version. */
+export function transitionSlot(react: object): { holder: Slot; key: string } | null {
+  const r = react as Record<string, unknown>;
+  const v19 = r['__CLIENT_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE'] as Slot | undefined;
+  if (v19 && typeof v19 === 'object' && 'T' in v19) return { holder: v19, key: 'T' };
+  const v18 = r['__SECRET_INTERNALS_DO_NOT_USE_OR_YOU_WILL_BE_FIRED'] as Slot | undefined;
+  const config = v18?.['ReactCurrentBatchConfig'] as Slot | undefined;
+  if (config && typeof config === 'object' && 'transition' in config) return { holder: config, key: 'transition' };
+  return null;
+}
+
+/** Installs the transition accessor on `react`'s internals. Idempotent. */
+export function observeUpdates(react: object = React): ReactObservation {
+  const version = typeof (react as { version?: unknown }).version === 'string' ? (react as { version: string }).version : null;
+  const slot = transitionSlot(react);
+  if (!slot) return { version, lanes: false, reason: 'unsupported React version: no transition slot found' };
+  const { holder, key } = slot;
+  if ((holder as { [INSTALLED]?: boolean })[INSTALLED]) return { version, lanes: true, reason: null };
+  const desc = Object.getOwnPropertyDescriptor(holder, key);
+  if (!desc || !('value' in desc) || desc.configurable === false) {
+    return { version, lanes: false, reason: 'React transition slot is not configurable' };
+  }
+  let value = desc.value as unknown;
+  const seen = new WeakSet<object>();
+  Object.defineProperty(holder, key, {
+    configurable: true,
+    enumerable: desc.enumerable ?? true,
+    get() {
+      if (signals.pending) foldPending();
+      if (value === null || value === undefined) signals.pending = true;
+      return value;
+    },
+    set(next: unknown) {
+      // The read before this write was React saving the slot, not an update request.
+      signals.pending = false;
+      if (next !== null && typeof next === 'object' && !seen.has(next)) {
+        seen.add(next);
+        signals.transition++;
+      }
+      value = next;
+    },
+  });
+  Object.defineProperty(holder, INSTALLED, { value: true });
+  signals.known = true;
+  return { version, lanes: true, reason: null };
+}
+
+let rootIds = new WeakMap<object, number>();
+let nextRootId = 1;
+let hookState: 'ours' | 'chained' | 'none' = 'none';
+let injectedCount = 0;
+
+/**
+ * Installs (or chains onto) the DevTools global hook so every React commit is reported to
+ * `recorder`. Must run before react-dom is evaluated to see its renderer inject itself.
+ */
+export function observeCommits(recorder: Recorder): 'ours' | 'chained' | 'none' {
+  const g = globalThis as unknown as Record<string, unknown>;
+  if (hookState !== 'none') return hookState;
+  let hook = g[HOOK_KEY] as DevToolsHook | undefined;
+  if (hook && typeof hook !== 'object') return 'none';
+  if (!hook) {
+    const renderers = new Map<number, unknown>();
+    let id = 0;
+    hook = {
+      renderers,
+      supportsFiber: true,
+      isDisabled: false,
+      inject(renderer: unknown) {
+        renderers.set(++id, renderer);
+        injectedCount++;
+        return id;
+      },
+      onCommitFiberRoot() {},
+      onCommitFiberUnmount() {},
+      onPostCommitFiberRoot() {},
+      checkDCE() {},
+      homeostat: true,
+    };
+    Object.defineProperty(g, HOOK_KEY, { value: hook, configurable: true, writable: true, enumerable: false });
+    hookState = 'ours';
+  } else {
+    const inject = hook.inject;
+    if (typeof inject === 'function') {
+      hook.inject = function (this: unknown, renderer: unknown) {
+        injectedCount++;
+        return inject.call(this, renderer);
+      };
+    }
+    injectedCount += hook.renderers instanceof Map ? hook.renderers.size : 0;
+    hookState = 'chained';
+  }
+  const previous = hook.onCommitFiberRoot;
+  hook.onCommitFiberRoot = function (this: unknown, ...args: unknown[]) {
+    try {
+      const root = args[1];
+      let rootId = 0;
+      if (root !== null && typeof root === 'object') {
+        rootId = rootIds.get(root) ?? 0;
+        if (rootId === 0) rootIds.set(root, (rootId = nextRootId++));
+      }
+      recorder.commit(rootId);
+    } catch {
+      // Never let our bookkeeping break React's commit.
+    }
+    return typeof previous === 'function' ? previous.apply(this, args) : undefined;
+  };
+  signals.commits = true;
+  return hookState;
+}
+
+/** True once a React renderer has injected itself into the hook (react-dom loaded after us). */
+export function rendererSeen(): boolean {
+  return injectedCount > 0;
+}
+
+/** Test helper: forget hook state (the hook object itself stays on the global). */
+export function resetCommitObservation(): void {
+  hookState = 'none';
+  injectedCount = 0;
+  rootIds = new WeakMap();
+}

@@ -1,0 +1,60 @@
+/** The contract between the page and the telemetry service (in a worker via comlink, or in memory). */
+import type { AggregateSnapshot } from '../core/aggregate.ts';
+import type { SessionMeta, StorageKind } from '../core/model.ts';
+import type { WireBatch } from '../core/wire.ts';
+
+/** Which sessions a query covers: the live one, one by id, or every stored session merged. */
+export type SessionSelector = 'current' | 'all' | { id: string } | { ids: string[] };
+
+export interface StartInfo {
+  storage: StorageKind;
+  /** Why storage fell back to memory, if it did. */
+  storageReason: string | null;
+  /** Problems met while reading the store (corrupt records are skipped, never deleted). */
+  warnings: string[];
+}
+
+export interface SessionSummary {
+  id: string;
+  startedAt: number;
+  endedAt: number | null;
+  url: string;
+  source: SessionMeta['source'];
+  app: string | null;
+  build: string | null;
+  calls: number;
+  sequences: number;
+  errors: number;
+  truncated: number;
+  /** True for the session this page is recording now. */
+  live: boolean;
+}
+
+export interface Baseline {
+  name: string;
+  /** Epoch ms. */
+  createdAt: number;
+  sessions: string[];
+  snapshot: AggregateSnapshot;
+}
+
+export interface TelemetryApi {
+  /** Starts (or resumes) recording `meta`'s session. Must be called before `ingest`. */
+  start(meta: SessionMeta): Promise<StartInfo>;
+  /** Records a batch from the page. Fire-and-forget: the page never waits for it. */
+  ingest(batch: WireBatch): Promise<void>;
+  /** Updates fields of the live session (React detection, transport, drops). */
+  updateMeta(patch: Partial<SessionMeta>): Promise<void>;
+  /** Attributes what can be and persists. `final` closes every open sequence (page hidden, export). */
+  flush(final?: boolean): Promise<void>;
+  aggregates(selector?: SessionSelector): Promise<AggregateSnapshot>;
+  sessions(): Promise<SessionSummary[]>;
+  /** The session as versioned JSON (the live one when no id is given). */
+  exportSession(id?: string): Promise<string>;
+  /** Validates and stores a session file. Throws naming the bad field; stores nothing then. */
+  importSession(json: string): Promise<SessionSummary>;
+  /** Deletes every stored session and baseline and restarts the live session's aggregates. */
+  clear(): Promise<void>;
+  saveBaseline(name: string, selector?: SessionSelector): Promise<Baseline>;
+  baselines(): Promise<Baseline[]>;
+}

@@ -1,0 +1,375 @@
+/**
+ * The telemetry service: attributes the page's record stream, aggregates it and persists
+ * sessions. It runs in the dedicated worker, or on the main thread as the in-memory fallback
+ * when no worker can be started; it never touches the DOM.
+ */
+import { Aggregator, aggregateSession, type AggregateSnapshot, type AggregatorState } from '../core/aggregate.ts';
+import { Attributor } from '../core/attribution.ts';
+import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from '../core/model.ts';
+import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../core/session.ts';
+import type { WireBatch } from '../core/wire.ts';
+import { MemoryStore } from '../store/memory.ts';
+import { emptyChunk, type RecordChunk, type Store, type StoredSession } from '../store/store.ts';
+import type { Baseline, SessionSelector, SessionSummary, StartInfo, TelemetryApi } from './api.ts';
+
+export interface ServiceOptions {
+  /** Raw calls kept per session; older chunks are dropped beyond this (aggregates keep everything). */
+  maxCallsPerSession?: number;
+  /** Sessions kept; the oldest are deleted beyond this. */
+  maxSessions?: number;
+  /** How long new records wait before they are written. */
+  persistDelayMs?: number;
+  /** Calls per stored chunk. */
+  chunkSize?: number;
+}
+
+type StoreFactory = () => Promise<Store>;
+
+export class TelemetryService implements TelemetryApi {
+  private store: Store = new MemoryStore();
+  private meta: SessionMeta | null = null;
+  private session: StoredSession | null = null;
+  private aggregator = new Aggregator();
+  private attributor: Attributor | null = null;
+  private strings: string[] = [];
+  private chunk: RecordChunk = emptyChunk();
+  private seqCalls: HandlerCall[] = [];
+  private lastNow = 0;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private started: Promise<StartInfo> | null = null;
+  private readonly warnings: string[] = [];
+  private readonly maxCalls: number;
+  private readonly maxSessions: number;
+  private readonly persistDelayMs: number;
+  private readonly chunkSize: number;
+
+  constructor(
+    private readonly openStore: StoreFactory,
+    options: ServiceOptions = {},
+  ) {
+    this.maxCalls = options.maxCallsPerSession ?? 20_000;
+    this.maxSessions = options.maxSessions ?? 50;
+    this.persistDelayMs = options.persistDelayMs ?? 1000;
+    this.chunkSize = options.chunkSize ?? 500;
+  }
+
+  start(meta: SessionMeta): Promise<StartInfo> {
+    this.started ??= this.doStart(meta);
+    return this.started;
+  }
+
+  private async doStart(meta: SessionMeta): Promise<StartInfo> {
+    let storageReason: string | null = null;
+    try {
+      this.store = await this.openStore();
+    } catch (e) {
+      storageReason = `IndexedDB unavailable (${describe(e)}); keeping this session in memory`;
+      this.store = new MemoryStore();
+    }
+    this.meta = { ...meta, storage: this.store.kind, fallbackReason: joinReasons(meta.fallbackReason, storageReason) };
+    this.session = {
+      meta: this.meta,
+      stored: { calls: 0, sequences: 0, commits: 0 },
+      truncated: { calls: 0, sequences: 0, commits: 0 },
+      errors: 0,
+      nextChunk: 0,
+    };
+    this.attributor = new Attributor(
+      {
+        call: (c) => this.onCall(c),
+        sequence: (s) => this.onSequence(s),
+        commit: (c) => this.onCommit(c),
+        vital: (v) => this.onVital(v),
+      },
+      (id) => this.strings[id] ?? '?',
+      { hookCommits: meta.react.commits === 'hook' },
+    );
+    await this.guard('save the session', () => this.store.putSession(this.session!));
+    await this.guard('prune old sessions', () => this.prune());
+    return { storage: this.store.kind, storageReason, warnings: this.warnings.slice() };
+  }
+
+  async ingest(batch: WireBatch): Promise<void> {
+    await this.ready();
+    for (let i = 0; i < batch.strings.length; i++) this.strings[batch.stringBase + i] = batch.strings[i]!;
+    this.attributor!.push(batch.records, batch.count);
+    this.lastNow = Math.max(this.lastNow, batch.now);
+    this.attributor!.advance(batch.now);
+    if (batch.dropped !== this.meta!.dropped) this.meta!.dropped = batch.dropped;
+    this.schedulePersist();
+  }
+
+  async updateMeta(patch: Partial<SessionMeta>): Promise<void> {
+    await this.ready();
+    const { id: _id, ...rest } = patch;
+    Object.assign(this.meta!, rest);
+    if (patch.react) this.attributor!.setHookCommits(patch.react.commits === 'hook');
+    this.schedulePersist();
+  }
+
+  async flush(final = false): Promise<void> {
+    await this.ready();
+    if (final) {
+      this.attributor!.flush();
+      this.meta!.endedAt = this.meta!.timeOrigin + this.lastNow;
+    } else this.attributor!.advance(this.lastNow);
+    await this.persist();
+  }
+
+  async aggregates(selector: SessionSelector = 'current'): Promise<AggregateSnapshot> {
+    return (await this.aggregatorFor(selector)).snapshot();
+  }
+
+  async sessions(): Promise<SessionSummary[]> {
+    await this.ready();
+    const rows = await this.store.listSessions();
+    const liveId = this.meta!.id;
+    const out = rows.map((s) => summarise(s, s.meta.id === liveId));
+    if (!out.some((s) => s.live)) out.unshift(summarise(this.session!, true));
+    const live = out.find((s) => s.live)!;
+    const totals = this.aggregator.snapshot().totals;
+    live.calls = totals.calls;
+    live.errors = totals.errors;
+    live.sequences = totals.sequences;
+    return out;
+  }
+
+  async exportSession(id?: string): Promise<string> {
+    await this.ready();
+    const sessionId = id ?? this.meta!.id;
+    if (sessionId === this.meta!.id) await this.flush(true);
+    const stored = await this.store.getSession(sessionId);
+    if (!stored) throw new Error(`No session with id "${sessionId}"`);
+    const file: SessionFile = {
+      format: SESSION_FORMAT,
+      version: SESSION_VERSION,
+      session: stored.meta,
+      calls: [],
+      sequences: [],
+      commits: [],
+      vitals: [],
+      truncated: { ...stored.truncated },
+    };
+    for (const { chunk } of await this.store.readChunks(sessionId)) {
+      file.calls.push(...chunk.calls);
+      file.sequences.push(...chunk.sequences);
+      file.commits.push(...chunk.commits);
+      file.vitals.push(...chunk.vitals);
+    }
+    // What we hand out must be readable back: a corrupted store shows up here, named.
+    parseSessionFile(file, `stored session ${sessionId}`);
+    return JSON.stringify(file);
+  }
+
+  async importSession(json: string): Promise<SessionSummary> {
+    await this.ready();
+    const file = parseSessionFile(json, 'imported session');
+    let id = file.session.id;
+    for (let n = 2; (await this.store.getSession(id)) || id === this.meta!.id; n++) id = `${file.session.id}~${n}`;
+    const meta: SessionMeta = { ...file.session, id, source: file.session.source === 'page' ? 'import' : file.session.source };
+    const session: StoredSession = {
+      meta,
+      stored: { calls: file.calls.length, sequences: file.sequences.length, commits: file.commits.length },
+      truncated: { ...file.truncated },
+      errors: file.calls.filter((c) => c.error !== null).length,
+      nextChunk: 0,
+    };
+    // Calls are split into chunks; the (far fewer) sequences, commits and vitals ride in the first.
+    for (let i = 0; i < Math.max(1, file.calls.length); i += this.chunkSize) {
+      const first = i === 0;
+      await this.store.putChunk(id, session.nextChunk++, {
+        calls: file.calls.slice(i, i + this.chunkSize),
+        sequences: first ? file.sequences : [],
+        commits: first ? file.commits : [],
+        vitals: first ? file.vitals : [],
+      });
+    }
+    await this.store.putAggregate(id, aggregateSession(file).state());
+    await this.store.putSession(session);
+    return summarise(session, false);
+  }
+
+  async clear(): Promise<void> {
+    await this.ready();
+    await this.writing;
+    await this.store.clear();
+    this.aggregator = new Aggregator();
+    this.chunk = emptyChunk();
+    this.session = { ...this.session!, stored: { calls: 0, sequences: 0, commits: 0 }, truncated: { calls: 0, sequences: 0, commits: 0 }, errors: 0 };
+    await this.store.putSession(this.session);
+  }
+
+  async saveBaseline(name: string, selector: SessionSelector = 'current'): Promise<Baseline> {
+    const snapshot = await this.aggregates(selector);
+    const sessions = await this.sessionIds(selector);
+    const baseline: Baseline = { name, createdAt: Date.now(), sessions, snapshot };
+    await this.store.putBaseline(baseline);
+    return baseline;
+  }
+
+  async baselines(): Promise<Baseline[]> {
+    await this.ready();
+    return this.store.listBaselines();
+  }
+
+  /** Warnings met so far (corrupt records skipped, failed writes). */
+  problems(): string[] {
+    return this.warnings.slice();
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private async ready(): Promise<void> {
+    if (!this.started) throw new Error('Telemetry service used before start()');
+    await this.started;
+  }
+
+  private onCall(c: HandlerCall): void {
+    this.aggregator.addCall(c, this.meta!.timeOrigin);
+    this.seqCalls.push(c);
+    this.chunk.calls.push(c);
+    if (c.error) this.session!.errors++;
+  }
+
+  private onSequence(s: SequenceRecord): void {
+    this.aggregator.addSequence(s, this.seqCalls, this.meta!.timeOrigin);
+    this.seqCalls = [];
+    this.chunk.sequences.push(s);
+  }
+
+  private onCommit(c: CommitRecord): void {
+    this.aggregator.addCommit(c.calls.length > 0);
+    this.chunk.commits.push(c);
+  }
+
+  private onVital(v: VitalRecord): void {
+    this.chunk.vitals.push(v);
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer !== null) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = null;
+      void this.persist();
+    }, this.persistDelayMs);
+  }
+
+  /** Writes pending records, the aggregates and the session row; writes never overlap. */
+  private persist(): Promise<void> {
+    if (this.persistTimer !== null) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = null;
+    }
+    const chunk = this.chunk;
+    this.chunk = emptyChunk();
+    const state = this.aggregator.state();
+    this.writing = this.writing.then(() => this.guard('persist the session', () => this.write(chunk, state)));
+    return this.writing;
+  }
+
+  private async write(chunk: RecordChunk, state: AggregatorState): Promise<void> {
+    const s = this.session!;
+    s.meta = this.meta!;
+    const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
+    if (!empty) {
+      await this.store.putChunk(s.meta.id, s.nextChunk++, chunk);
+      s.stored.calls += chunk.calls.length;
+      s.stored.sequences += chunk.sequences.length;
+      s.stored.commits += chunk.commits.length;
+      if (s.stored.calls > this.maxCalls) await this.truncate(s);
+    }
+    await this.store.putAggregate(s.meta.id, state);
+    await this.store.putSession(s);
+  }
+
+  /** Drops the oldest chunks of a session until its raw calls fit the cap. */
+  private async truncate(s: StoredSession): Promise<void> {
+    for (const { seq, chunk } of await this.store.readChunks(s.meta.id)) {
+      if (s.stored.calls <= this.maxCalls) break;
+      await this.store.deleteChunk(s.meta.id, seq);
+      s.stored.calls -= chunk.calls.length;
+      s.stored.sequences -= chunk.sequences.length;
+      s.stored.commits -= chunk.commits.length;
+      s.truncated.calls += chunk.calls.length;
+      s.truncated.sequences += chunk.sequences.length;
+      s.truncated.commits += chunk.commits.length;
+    }
+  }
+
+  private async prune(): Promise<void> {
+    const sessions = await this.store.listSessions();
+    for (const s of sessions.slice(this.maxSessions)) {
+      if (s.meta.id !== this.meta!.id) await this.store.deleteSession(s.meta.id);
+    }
+  }
+
+  private async aggregatorFor(selector: SessionSelector): Promise<Aggregator> {
+    await this.ready();
+    const ids = await this.sessionIds(selector);
+    const merged = new Aggregator();
+    for (const id of ids) {
+      if (id === this.meta!.id) {
+        merged.merge(this.aggregator);
+        continue;
+      }
+      const state = await this.store.getAggregate(id);
+      if (!state) {
+        if (typeof selector === 'object') throw new Error(`No session with id "${id}"`);
+        continue;
+      }
+      try {
+        merged.merge(Aggregator.fromState(state));
+      } catch (e) {
+        this.warn(`IndexedDB aggregates["${id}"] could not be read (${describe(e)}); skipped, not deleted`);
+      }
+    }
+    return merged;
+  }
+
+  private async sessionIds(selector: SessionSelector): Promise<string[]> {
+    if (selector === 'current') return [this.meta!.id];
+    if (selector === 'all') {
+      const ids = (await this.store.listSessions()).map((s) => s.meta.id);
+      return ids.includes(this.meta!.id) ? ids : [this.meta!.id, ...ids];
+    }
+    return 'id' in selector ? [selector.id] : selector.ids.slice();
+  }
+
+  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.warn(`could not ${what}: ${describe(e)}`);
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.length < 100) this.warnings.push(message);
+  }
+}
+
+function summarise(s: StoredSession, live: boolean): SessionSummary {
+  return {
+    id: s.meta.id,
+    startedAt: s.meta.startedAt,
+    endedAt: s.meta.endedAt,
+    url: s.meta.url,
+    source: s.meta.source,
+    app: s.meta.app,
+    build: s.meta.build,
+    calls: s.stored.calls + s.truncated.calls,
+    sequences: s.stored.sequences + s.truncated.sequences,
+    errors: s.errors,
+    truncated: s.truncated.calls,
+    live,
+  };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function joinReasons(a: string | null, b: string | null): string | null {
+  return a && b ? `${a}; ${b}` : (a ?? b);
+}
