@@ -40,7 +40,10 @@ export interface HandlerAggregate {
   paint: Summary | null;
   histograms: { duration: Histogram; blocking: Histogram };
   modes: Record<TransitionMode, number>;
-  /** Share of the calls that updated React whose updates all ran as transitions; `null` when none updated React. */
+  /**
+   * Share of the calls that updated React whose updates included a transition (`transition` or
+   * `mixed`); `null` when none updated React. `modes` has the split.
+   */
   transitionShare: number | null;
   /** Calls whose frame was a Long Animation Frame, and their forced style/layout time. */
   longFrames: number;
@@ -312,7 +315,7 @@ export class Aggregator {
         paint: orNull(h.paint),
         histograms: { duration: h.duration.histogram(), blocking: h.blocking.histogram() },
         modes: { ...h.modes },
-        transitionShare: updated === 0 ? null : h.modes.transition / updated,
+        transitionShare: updated === 0 ? null : (h.modes.transition + h.modes.mixed) / updated,
         longFrames: h.longFrames,
         forcedStyleLayoutMs: h.forcedStyleLayoutMs,
         errorPatterns: [...h.errors_.values()].sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)),

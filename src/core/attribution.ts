@@ -7,7 +7,10 @@
  * - A commit that lands while a call with blocking updates has not yet seen its SyncEnd
  *   microtask was flushed synchronously by React: blocking work caused by those calls.
  *   A commit inside a call (`flushSync`) belongs to that call.
- * - Any other commit completes the calls whose transition updates are still waiting.
+ * - Any other commit completes the calls whose transition updates are still waiting, and the
+ *   calls whose blocking updates React did not flush in their turn (updates outside a discrete
+ *   event render in a later scheduler task, unsliced). Those wait at most two paints: an update
+ *   React bails out of never commits.
  * - A call's blocking time runs from its start to the end of the synchronous commit it caused
  *   (or to its own end when it caused none).
  * - Calls made while the same DOM event was being dispatched form one sequence; calls made
@@ -66,11 +69,18 @@ interface CallState {
   renderMs: number | null;
   lastCommit: number | null;
   lastSyncCommit: number | null;
+  /** Commits flushed while the call was on the stack (`flushSync`): proof of a blocking update. */
+  innerCommits: number;
   paint: number | null;
   loaf: LoafEvidence | null;
   awaitingSync: boolean;
   awaitingTransition: boolean;
   awaitingSettle: boolean;
+  /** Blocking updates not flushed in the call's turn: paints seen while waiting for their commit. */
+  awaitingDeferred: boolean;
+  deferredPaints: number;
+  /** Render + commit of a deferred blocking commit, when the Profiler reported it. */
+  deferredBlockMs: number | null;
 }
 
 interface SeqState {
@@ -125,6 +135,7 @@ export class Attributor {
   private readonly calls = new Map<number, CallState>();
   private syncOpen: CallState[] = [];
   private transitionPending: CallState[] = [];
+  private deferredPending: CallState[] = [];
   private pendingProfile: PendingProfile | null = null;
   private commits: CommitState[] = [];
   private unattributedCommits = 0;
@@ -266,11 +277,15 @@ export class Attributor {
       renderMs: null,
       lastCommit: null,
       lastSyncCommit: null,
+      innerCommits: 0,
       paint: null,
       loaf: null,
       awaitingSync: (flags & CallFlag.SyncProbe) !== 0,
       awaitingTransition: known && a[o + 7]! > 0,
       awaitingSettle: (flags & CallFlag.Async) !== 0,
+      awaitingDeferred: false,
+      deferredPaints: 0,
+      deferredBlockMs: null,
     };
     call.seq.calls.push(call);
     call.seq.firstStart = Math.min(call.seq.firstStart, start);
@@ -278,16 +293,20 @@ export class Attributor {
     this.calls.set(call.id, call);
     if (call.awaitingSync) this.syncOpen.push(call);
     if (call.awaitingTransition) this.transitionPending.push(call);
-    if (!known || call.updBlocking > 0) this.claimInnerCommits(call);
+    this.claimInnerCommits(call);
   }
 
-  /** Commits that happened inside the call (e.g. `flushSync`) arrived before its record. */
+  /**
+   * Commits that happened inside the call arrived before its record. Only the call itself (or
+   * a call nested in it, which claimed first) can have forced them, e.g. with `flushSync`.
+   */
   private claimInnerCommits(call: CallState): void {
     for (const cs of this.commits) {
       const t = cs.record.time;
       if (cs.calls.length === 0 && t >= call.start && t <= call.end) {
         this.unattributedCommits--;
         cs.record.sync = true;
+        call.innerCommits++;
         this.attach(cs, [call], true);
       }
     }
@@ -383,6 +402,10 @@ export class Attributor {
     if (!call || !call.awaitingSync) return;
     call.awaitingSync = false;
     this.syncOpen = this.syncOpen.filter((c) => c !== call);
+    if (call.updBlocking > 0 && call.lastSyncCommit === null) {
+      call.awaitingDeferred = true;
+      this.deferredPending.push(call);
+    }
   }
 
   private onCommit(time: number, p: PendingProfile | null): void {
@@ -393,9 +416,15 @@ export class Attributor {
       // A synchronous flush commits everything requested so far in this turn.
       calls = this.syncOpen.slice();
     } else {
-      calls = this.transitionPending;
+      calls = [...this.transitionPending, ...this.deferredPending];
+      for (const c of this.deferredPending) {
+        c.awaitingDeferred = false;
+        // Blocking-lane renders are not time-sliced: render and commit were one block of work.
+        if (p) c.deferredBlockMs = Math.max(c.deferredBlockMs ?? 0, p.actualDuration + Math.max(0, time - p.commitTime));
+      }
+      for (const c of this.transitionPending) c.awaitingTransition = false;
       this.transitionPending = [];
-      for (const c of calls) c.awaitingTransition = false;
+      this.deferredPending = [];
     }
     const cs: CommitState = {
       record: {
@@ -434,6 +463,10 @@ export class Attributor {
 
   private onPaint(time: number): void {
     this.tick(time);
+    if (this.deferredPending.length > 0) {
+      for (const c of this.deferredPending) if (++c.deferredPaints >= 2) c.awaitingDeferred = false;
+      this.deferredPending = this.deferredPending.filter((c) => c.awaitingDeferred);
+    }
     for (const seq of this.sequences) {
       if (seq.closedAt !== null) continue;
       for (const c of seq.calls) if (c.paint === null && c.end <= time) c.paint = time;
@@ -466,7 +499,7 @@ export class Attributor {
 
   private isPending(seq: SeqState): boolean {
     if (seq.explicitOpen) return true;
-    for (const c of seq.calls) if (c.awaitingSettle || c.awaitingTransition || c.awaitingSync) return true;
+    for (const c of seq.calls) if (c.awaitingSettle || c.awaitingTransition || c.awaitingSync || c.awaitingDeferred) return true;
     return false;
   }
 
@@ -478,7 +511,8 @@ export class Attributor {
     const gone = new Set(seq.calls);
     this.syncOpen = this.syncOpen.filter((c) => !gone.has(c));
     this.transitionPending = this.transitionPending.filter((c) => !gone.has(c));
-    for (const c of seq.calls) c.awaitingSync = c.awaitingTransition = c.awaitingSettle = false;
+    this.deferredPending = this.deferredPending.filter((c) => !gone.has(c));
+    for (const c of seq.calls) c.awaitingSync = c.awaitingTransition = c.awaitingSettle = c.awaitingDeferred = false;
   }
 
   private emitClosed(now: number): void {
@@ -534,9 +568,12 @@ export class Attributor {
 
 function modeOf(c: CallState): TransitionMode {
   if ((c.flags & CallFlag.UpdatesKnown) === 0) return 'unknown';
-  if (c.updBlocking > 0 && c.updTransition > 0) return 'mixed';
+  // A save/restore of React's transition slot right after an update request (flushSync) can
+  // hide the request from the page; the commit it forced inside the call cannot hide.
+  const blocking = c.updBlocking > 0 || c.innerCommits > 0;
+  if (blocking && c.updTransition > 0) return 'mixed';
   if (c.updTransition > 0) return 'transition';
-  if (c.updBlocking > 0) return 'blocking';
+  if (blocking) return 'blocking';
   return 'none';
 }
 
@@ -556,7 +593,7 @@ function finish(c: CallState, sequence: number): HandlerCall {
     commits: c.commits,
     renderMs: c.renderMs,
     commitMs: c.lastCommit === null ? null : Math.max(0, c.lastCommit - c.end),
-    blockingMs: Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start,
+    blockingMs: Math.max(Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start, c.deferredBlockMs ?? 0),
     paintMs: c.paint === null ? null : c.paint - c.start,
     loaf: c.loaf,
   };

@@ -10,6 +10,9 @@
  *   unless the very next access writes the slot: React saves and clears the slot that way
  *   around event dispatch, commits and `startTransition`, and those reads are not updates.
  * React calls `requestUpdateLane` outside render only, so render-phase reads don't count.
+ * One request stays invisible here: the last update inside `flushSync`, whose restore write
+ * follows it directly. flushSync commits inside the call, and the attributor infers the
+ * blocking update from that commit.
  *
  * Commits: a `__REACT_DEVTOOLS_GLOBAL_HOOK__` (ours, or the React DevTools one, chained) gets
  * `onCommitFiberRoot` for every commit in every build. It must exist before react-dom loads,
