@@ -127,7 +127,8 @@ export function App() {
         <aside aria-label="Filters">
           <label>
             Category
-            <select aria-label="Category" value={filters.category} onChange={(e) => applyFilters({ category: e.target.value })}>
+            {/* Uncontrolled: a controlled input updated inside a transition would snap back until it commits. */}
+            <select aria-label="Category" defaultValue="all" onChange={(e) => applyFilters({ category: e.target.value })}>
               <option value="all">All ({ALL.length})</option>
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>
@@ -140,7 +141,7 @@ export function App() {
             <input
               type="checkbox"
               aria-label="In stock only"
-              checked={filters.inStockOnly}
+              defaultChecked={false}
               onChange={(e) => applyFilters({ inStockOnly: e.target.checked })}
             />
             In stock only
@@ -153,13 +154,13 @@ export function App() {
               min={10}
               max={1000}
               step={10}
-              value={filters.maxPrice}
+              defaultValue={1000}
               onChange={(e) => applyFilters({ maxPrice: Number(e.target.value) })}
             />
           </label>
           <label>
             Sort
-            <select aria-label="Sort" value={sort} onChange={handleSort}>
+            <select aria-label="Sort" defaultValue="relevance" onChange={handleSort}>
               <option value="relevance">Relevance</option>
               <option value="price-asc">Price, low to high</option>
               <option value="price-desc">Price, high to low</option>

@@ -1,0 +1,56 @@
+/** Builds what the e2e tests serve: the demo, and the React 18 / 19 fixture. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { build, type Alias } from 'vite';
+
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+
+export const DEMO_DIR = root('dist/demo');
+export const fixtureDir = (react: 18 | 19) => root(`dist/fixtures/react${react}`);
+
+const homeostatAliases: Alias[] = [
+  { find: /^homeostat\/react$/, replacement: root('src/react/index.tsx') },
+  { find: /^homeostat$/, replacement: root('src/page/index.ts') },
+];
+
+const react18Aliases: Alias[] = [
+  { find: /^react-dom\/client$/, replacement: 'react-dom-18/client' },
+  { find: /^react-dom$/, replacement: 'react-dom-18' },
+  { find: /^react$/, replacement: 'react-18' },
+  { find: /^react\/jsx-runtime$/, replacement: 'react-18/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'react-18/jsx-dev-runtime' },
+];
+
+export const CONSUMER_SRC = root('e2e/fixtures/consumer');
+export const CONSUMER_DIR = root('dist/fixtures/consumer');
+
+/** Builds the package (dist/lib, dist/types), links it into the consumer fixture and bundles that. */
+export async function buildConsumer(): Promise<void> {
+  await build({ configFile: root('vite.lib.config.ts'), logLevel: 'warn' });
+  execFileSync(process.execPath, [root('scripts/build-types.mjs')], { cwd: root('.'), stdio: 'inherit' });
+  const modules = join(CONSUMER_SRC, 'node_modules');
+  mkdirSync(modules, { recursive: true });
+  rmSync(join(modules, 'homeostat'), { force: true, recursive: true });
+  symlinkSync(root('.'), join(modules, 'homeostat'), 'dir');
+  await build({
+    configFile: false,
+    root: CONSUMER_SRC,
+    logLevel: 'warn',
+    build: { outDir: CONSUMER_DIR, emptyOutDir: true },
+  });
+}
+
+export async function buildFixture(version: 18 | 19): Promise<void> {
+  await build({
+    configFile: false,
+    root: root('e2e/fixtures/react-versions'),
+    logLevel: 'warn',
+    plugins: [react()],
+    resolve: { alias: [...homeostatAliases, ...(version === 18 ? react18Aliases : [])] },
+    build: { outDir: fixtureDir(version), emptyOutDir: true },
+    worker: { format: 'es' },
+  });
+}
