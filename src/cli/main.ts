@@ -1,55 +1,81 @@
 #!/usr/bin/env node
-/** The `homeostat` command line. It only parses arguments and calls the modules that do the work. */
-import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+/**
+ * The `homeostat` command line. It only finds the command and hands it the arguments; each
+ * command lives in src/cli/commands/<name>.ts and calls the modules that do the work.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliIO, Command } from './command.ts';
+import { UsageError } from './command.ts';
 
-const USAGE = `homeostat <command> [options]
+const here = dirname(fileURLToPath(import.meta.url));
+// Sources run through tsx (.ts); the published build is compiled (.js).
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
-Commands:
-  demo     Build and drive the bundled demo in headless Chromium; print per-handler timing.
-           --no-build     reuse dist/demo
-           --out <dir>    where the session JSON goes (default .homeostat/sessions)
-           --json         print machine-readable output
+function commandNames(): string[] {
+  return readdirSync(join(here, 'commands'))
+    .filter((f) => f.endsWith(ext) && !f.includes('.test.'))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
+}
 
-Environment:
-  HOMEOSTAT_CHROMIUM   Chromium executable (default /usr/bin/chromium, else Playwright's)
-`;
+async function load(name: string): Promise<Command | null> {
+  if (!/^[a-z][a-z-]*$/.test(name) || !commandNames().includes(name)) return null;
+  const mod = (await import(`./commands/${name}${ext}`)) as { command: Command };
+  return mod.command;
+}
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+async function usage(): Promise<string> {
+  const lines = ['homeostat <command> [options]', '', 'Commands:'];
+  for (const name of commandNames()) {
+    const c = await load(name);
+    if (c) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  }
+  lines.push('', "Run 'homeostat <command> --help' for a command's options.", '', 'Environment:');
+  lines.push('  HOMEOSTAT_CHROMIUM   Chromium executable (default /usr/bin/chromium, else Playwright\'s)', '');
+  return lines.join('\n');
+}
+
+const io: CliIO = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  log: (line) => process.stderr.write(`${line}\n`),
+  cwd: process.cwd(),
+};
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { 'no-build': { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' } },
-      });
-      const { runDemo } = await import('./demo.ts');
-      return runDemo({
-        build: !values['no-build'],
-        out: resolve(values.out ?? '.homeostat/sessions'),
-        json: values.json === true,
-        log,
-      });
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      log(`homeostat: unknown command "${command}"\n`);
-      process.stdout.write(USAGE);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(await usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = await load(name);
+  if (!command) {
+    io.log(`homeostat: unknown command "${name}"`);
+    io.out(await usage());
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    // parseArgs reports unknown or malformed options with this code.
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.log(`homeostat ${name}: ${(e as Error).message}\n`);
+      io.out(command.usage);
       return 2;
+    }
+    throw e;
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    log(`homeostat: ${e instanceof Error ? e.message : String(e)}`);
+    io.log(`homeostat: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   },
 );

@@ -6,3 +6,4 @@ export * from './aggregate.ts';
 export * from './distribution.ts';
 export * from './errors.ts';
 export * from './session.ts';
+export * from './spec.ts';

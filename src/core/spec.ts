@@ -1,0 +1,190 @@
+/**
+ * The machine-readable spec: per handler and per sequence, the budget people wrote, the
+ * baseline the tool observed, and how much drift is tolerated. `homeostat docs` writes it next
+ * to the markdown it agrees with; `homeostat check`, replays, the DevTools panel and the
+ * suggestion engine read it. Validated with zod wherever it is read.
+ */
+import { z } from 'zod';
+import type { HandlerAggregate, SequenceAggregate, Summary } from './aggregate.ts';
+import { formatPath } from './session.ts';
+
+export const SPEC_FORMAT = 'homeostat.spec';
+export const SPEC_VERSION = 1;
+
+/** What a budget or baseline measures, per handler call (see HandlerCall) or per sequence. */
+export const HANDLER_METRICS = ['duration', 'settle', 'blocking', 'commit', 'paint'] as const;
+export type HandlerMetric = (typeof HANDLER_METRICS)[number];
+export const STATS = ['mean', 'p50', 'p75', 'p95', 'p99'] as const;
+export type Stat = (typeof STATS)[number];
+
+/** A limit people wrote: "p95 blocking ≤ 5 ms". */
+export interface Budget {
+  metric: HandlerMetric;
+  stat: Stat;
+  ms: number;
+}
+
+/** What was observed when the docs were last regenerated from telemetry. */
+export interface Baseline {
+  /** Observed summaries per metric (only the metrics that had samples). */
+  metrics: Partial<Record<HandlerMetric, Pick<Summary, 'mean' | 'p50' | 'p75' | 'p95' | 'p99'>>>;
+  n: number;
+  /** ISO date of the newest session the baseline was computed from. */
+  date: string;
+  build: string | null;
+  sessions: string[];
+  errorRate: number;
+  transitionShare: number | null;
+}
+
+export interface HandlerSpec {
+  budget: Budget | null;
+  baseline: Baseline | null;
+  /** Relative drift from the baseline tolerated before it is reported (overrides the default). */
+  tolerance: number | null;
+  source: { file: string; line: number } | null;
+  description: string | null;
+}
+
+export interface SequenceSpec {
+  /** The documented order of handlers. */
+  handlers: string[];
+  /** Budget on the sequence's own duration (input to paint); metric is always the sequence duration. */
+  budget: { stat: Stat; ms: number } | null;
+  baseline: { duration: Pick<Summary, 'mean' | 'p50' | 'p75' | 'p95' | 'p99'>; n: number; date: string } | null;
+}
+
+export interface SpecFile {
+  format: typeof SPEC_FORMAT;
+  version: typeof SPEC_VERSION;
+  app: string | null;
+  defaults: {
+    /** Relative drift tolerated (0.2 = 20%). */
+    tolerance: number;
+    /** Samples needed before a discrepancy is decided either way. */
+    minSamples: number;
+    /** Confidence level of the statistical decisions. */
+    confidence: number;
+  };
+  handlers: Record<string, HandlerSpec>;
+  sequences: Record<string, SequenceSpec>;
+}
+
+export const DEFAULT_DEFAULTS: SpecFile['defaults'] = { tolerance: 0.2, minSamples: 20, confidence: 0.95 };
+
+const ms = z.number().finite().nonnegative();
+const summary = z.object({ mean: ms, p50: ms, p75: ms, p95: ms, p99: ms }).strict();
+const stat = z.enum(STATS);
+
+const budgetSchema = z.object({ metric: z.enum(HANDLER_METRICS), stat, ms }).strict();
+const baselineSchema = z
+  .object({
+    metrics: z.partialRecord(z.enum(HANDLER_METRICS), summary),
+    n: z.number().int().nonnegative(),
+    date: z.string(),
+    build: z.string().nullable(),
+    sessions: z.array(z.string()),
+    errorRate: z.number().min(0).max(1),
+    transitionShare: z.number().min(0).max(1).nullable(),
+  })
+  .strict();
+
+const handlerSpecSchema = z
+  .object({
+    budget: budgetSchema.nullable(),
+    baseline: baselineSchema.nullable(),
+    tolerance: z.number().positive().nullable(),
+    source: z.object({ file: z.string(), line: z.number().int().positive() }).strict().nullable(),
+    description: z.string().nullable(),
+  })
+  .strict();
+
+const sequenceSpecSchema = z
+  .object({
+    handlers: z.array(z.string()),
+    budget: z.object({ stat, ms }).strict().nullable(),
+    baseline: z.object({ duration: summary, n: z.number().int().nonnegative(), date: z.string() }).strict().nullable(),
+  })
+  .strict();
+
+export const specFileSchema = z
+  .object({
+    format: z.literal(SPEC_FORMAT),
+    version: z.literal(SPEC_VERSION),
+    app: z.string().nullable(),
+    defaults: z
+      .object({
+        tolerance: z.number().positive(),
+        minSamples: z.number().int().positive(),
+        confidence: z.number().gt(0.5).lt(1),
+      })
+      .strict(),
+    handlers: z.record(z.string(), handlerSpecSchema),
+    sequences: z.record(z.string(), sequenceSpecSchema),
+  })
+  .strict();
+
+export class SpecFormatError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`${source}: not a valid Homeostat spec:\n  ${issues.join('\n  ')}`);
+    this.name = 'SpecFormatError';
+  }
+}
+
+/** Validates a spec (object or JSON text); errors name the field path and the source. */
+export function parseSpecFile(input: unknown, source = 'spec'): SpecFile {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (e) {
+      throw new SpecFormatError(source, [`not JSON: ${(e as Error).message}`]);
+    }
+  }
+  const result = specFileSchema.safeParse(value);
+  if (!result.success) {
+    throw new SpecFormatError(
+      source,
+      result.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`),
+    );
+  }
+  return result.data as SpecFile;
+}
+
+export function emptySpec(app: string | null = null): SpecFile {
+  return { format: SPEC_FORMAT, version: SPEC_VERSION, app, defaults: { ...DEFAULT_DEFAULTS }, handlers: {}, sequences: {} };
+}
+
+/** The summary of `metric` in a handler aggregate, or null when it had no samples. */
+export function metricSummary(h: HandlerAggregate, metric: HandlerMetric): Summary | null {
+  switch (metric) {
+    case 'duration':
+      return h.duration;
+    case 'blocking':
+      return h.blocking;
+    case 'settle':
+      return h.settle;
+    case 'commit':
+      return h.commit;
+    case 'paint':
+      return h.paint;
+  }
+}
+
+/** The observed value a budget names, from aggregates (sketch quantiles): a point estimate, not a verdict. */
+export function observedFor(h: HandlerAggregate, budget: Budget): number | null {
+  const s = metricSummary(h, budget.metric);
+  return s === null || s.count === 0 ? null : s[budget.stat];
+}
+
+export function observedForSequence(s: SequenceAggregate, budget: { stat: Stat }): number | null {
+  return s.count === 0 ? null : s.duration[budget.stat];
+}
+
+/** "p95 blocking ≤ 5 ms": how budgets read in the docs, the panel and reports. */
+export function formatBudget(b: Budget): string {
+  return `${b.stat} ${b.metric} ≤ ${b.ms} ms`;
+}
