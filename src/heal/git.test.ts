@@ -1,0 +1,50 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addWorktree, branchExists, commitOnBranch, freeBranchName, git, headCommit, repoRoot, statusPorcelain } from './git.ts';
+
+async function repo(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'homeostat-git-test-'));
+  await git(dir, ['init', '--quiet', '-b', 'main']);
+  await writeFile(join(dir, 'app.ts'), 'export const x = 1;\n');
+  await git(dir, ['add', '-A']);
+  await git(dir, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'init']);
+  return dir;
+}
+
+describe('git worktrees for fixes', () => {
+  it('commits a change on a new branch without touching the user’s working tree', async () => {
+    const dir = await repo();
+    // The user has uncommitted work in progress.
+    await writeFile(join(dir, 'app.ts'), 'export const x = 1; // editing\n');
+    const head = await headCommit(dir);
+    const tree = await addWorktree(dir, head, 'fix');
+    await writeFile(join(tree.dir, 'app.ts'), 'export const x = 2;\n');
+    const branch = await freeBranchName(dir, 'homeostat/fix-x');
+    const commit = await commitOnBranch(tree.dir, branch, 'fix x\n\nevidence: 40 ms → 4 ms');
+    await tree.remove();
+
+    expect(existsSync(tree.dir)).toBe(false);
+    expect(await branchExists(dir, 'homeostat/fix-x')).toBe(true);
+    expect(await git(dir, ['show', `${commit}:app.ts`])).toBe('export const x = 2;');
+    expect(await git(dir, ['log', '-1', '--format=%B', branch])).toContain('evidence: 40 ms → 4 ms');
+    // The user's tree and branch are exactly as they left them.
+    expect(await readFile(join(dir, 'app.ts'), 'utf8')).toBe('export const x = 1; // editing\n');
+    expect(await statusPorcelain(dir)).toBe('M app.ts');
+    expect(await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('main');
+    expect(await headCommit(dir)).toBe(head);
+  });
+
+  it('never reuses a branch name', async () => {
+    const dir = await repo();
+    await git(dir, ['branch', 'homeostat/fix-y']);
+    expect(await freeBranchName(dir, 'homeostat/fix-y')).toBe('homeostat/fix-y-2');
+  });
+
+  it('says clearly when there is no repository', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'homeostat-nogit-'));
+    await expect(repoRoot(dir)).rejects.toThrow(/is not inside a git repository/);
+  });
+});

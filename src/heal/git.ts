@@ -1,0 +1,92 @@
+/**
+ * The git operations heal needs, all through the `git` CLI: temporary worktrees (so a fix is
+ * built and tested without touching the user's working tree) and a branch per fix.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export class GitError extends Error {
+  override name = 'GitError';
+}
+
+export async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return stdout.trim();
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new GitError(`git ${args.join(' ')} (in ${cwd}): ${(err.stderr || err.message).trim()}`);
+  }
+}
+
+/** The top of the repository containing `dir`, or an error saying it is not one. */
+export async function repoRoot(dir: string): Promise<string> {
+  try {
+    return await git(dir, ['rev-parse', '--show-toplevel']);
+  } catch {
+    throw new GitError(`${dir} is not inside a git repository: heal needs one to branch from`);
+  }
+}
+
+export async function headCommit(repo: string): Promise<string> {
+  return git(repo, ['rev-parse', 'HEAD']);
+}
+
+export async function branchExists(repo: string, branch: string): Promise<boolean> {
+  try {
+    await git(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first free name among `base`, `base-2`, `base-3`, … */
+export async function freeBranchName(repo: string, base: string): Promise<string> {
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? base : `${base}-${i}`;
+    if (!(await branchExists(repo, name))) return name;
+  }
+}
+
+export interface Worktree {
+  dir: string;
+  /** Removes the worktree directory (branches committed in it stay in the repository). */
+  remove(): Promise<void>;
+}
+
+/** A detached worktree of `ref` in a new temporary directory. */
+export async function addWorktree(repo: string, ref: string, label: string): Promise<Worktree> {
+  const parent = await mkdtemp(join(tmpdir(), `homeostat-${label}-`));
+  const dir = join(parent, 'tree');
+  await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
+  return {
+    dir,
+    async remove() {
+      await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+      await rm(parent, { recursive: true, force: true });
+      await git(repo, ['worktree', 'prune']).catch(() => undefined);
+    },
+  };
+}
+
+/** Commits everything in `dir` on a new branch `branch` (created at the worktree's HEAD). */
+export async function commitOnBranch(dir: string, branch: string, message: string): Promise<string> {
+  await git(dir, ['checkout', '--quiet', '-b', branch]);
+  await git(dir, ['add', '-A']);
+  // Commit as the user when git knows who that is; otherwise as Homeostat.
+  const named = await git(dir, ['config', 'user.name']).catch(() => '');
+  const identity = named ? [] : ['-c', 'user.name=Homeostat', '-c', 'user.email=homeostat@localhost'];
+  await git(dir, [...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
+  return git(dir, ['rev-parse', 'HEAD']);
+}
+
+/** `git status --porcelain` of a tree: empty when clean. */
+export async function statusPorcelain(dir: string): Promise<string> {
+  return git(dir, ['status', '--porcelain']);
+}
