@@ -1,0 +1,272 @@
+/**
+ * `homeostat check`'s engine: holds the documented spec against new telemetry and reports each
+ * discrepancy with its evidence. Pure (no DOM, no Node APIs) so the panel and the suggestion
+ * engine can run it too.
+ *
+ * Decisions, per documented handler with at least `minSamples` calls (fewer: 'insufficient-data'):
+ * - over-budget: the confidence interval of the statistic the budget names (order-statistic
+ *   interval for quantiles, seeded bootstrap for the mean) lies entirely above the budget.
+ * - drift: the interval of the median of the budget's metric (blocking when there is no budget)
+ *   lies entirely outside baseline·(1 ± tolerance), and the difference exceeds the clock noise
+ *   floor. The median, because it is the quantile a sample of ~100 pins down best.
+ * - error-rate / transition-share: a two-proportion z-test against the baseline rate,
+ *   significant at `confidence` and larger than a practical minimum difference.
+ */
+import type { HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
+import type { SessionFile } from '../session.ts';
+import { statInterval, type StatInterval } from './interval.ts';
+import { twoProportionTest } from './proportion.ts';
+import { callsByHandler, samplesOf, sequencesByName, type HandlerSamples, type SequenceSamples } from './samples.ts';
+
+export { quantileInterval, meanInterval, statInterval, type StatInterval } from './interval.ts';
+export { twoProportionTest, type ProportionTest } from './proportion.ts';
+export { seededRandom, type Random } from './prng.ts';
+
+export type DiscrepancyKind = 'over-budget' | 'drift' | 'undocumented' | 'unseen' | 'sequence-order' | 'error-rate' | 'transition-share';
+
+export interface Discrepancy {
+  kind: DiscrepancyKind;
+  subject: { type: 'handler' | 'sequence'; name: string };
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  evidence: {
+    metric?: string;
+    stat?: string;
+    documented?: number;
+    observed?: number;
+    interval?: { low: number; high: number };
+    n?: number;
+    confidence?: number;
+    pValue?: number;
+    [k: string]: unknown;
+  };
+}
+
+export type HandlerStatus = 'ok' | 'over-budget' | 'drifting' | 'undocumented' | 'unseen' | 'insufficient-data';
+
+export interface CheckReport {
+  discrepancies: Discrepancy[];
+  /**
+   * The documentation accuracy metric: of the documented handlers that could be judged (seen at
+   * least `minSamples` times, or never seen at all), how many behave as documented.
+   * `ratio` is null when none could be judged.
+   */
+  accuracy: { documented: number; matching: number; ratio: number | null };
+  handlers: Array<{ name: string; status: HandlerStatus; n: number }>;
+}
+
+export interface CheckOptions {
+  /** Reserved for time-dependent rules; the verdicts do not depend on it today. */
+  now?: Date;
+  /** Seed of the bootstrap PRNG (default 1): same inputs and seed, same report. */
+  seed?: number;
+}
+
+/** Differences smaller than this are clock noise, not drift (the coarsest clock step is 0.1 ms). */
+export const DRIFT_FLOOR_MS = 0.1;
+/** Smallest change in error rate worth reporting (absolute). */
+export const ERROR_RATE_FLOOR = 0.01;
+/** Smallest change in transition share worth reporting (absolute). */
+export const TRANSITION_SHARE_FLOOR = 0.1;
+/** Sequences run far less often than handlers: fewer runs settle their order. */
+export const SEQUENCE_MIN_RUNS = 5;
+
+/** Compares `spec` with the telemetry in `sessions`; see the module comment for the rules. */
+export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: CheckOptions = {}): CheckReport {
+  const seed = options.seed ?? 1;
+  const observed = callsByHandler(sessions);
+  const discrepancies: Discrepancy[] = [];
+  const handlers: CheckReport['handlers'] = [];
+  let judged = 0;
+  let matching = 0;
+
+  const names = [...new Set([...Object.keys(spec.handlers), ...observed.keys()])].sort();
+  for (const name of names) {
+    const doc = spec.handlers[name];
+    const obs = observed.get(name);
+    const n = obs?.calls.length ?? 0;
+    if (!doc) {
+      discrepancies.push({
+        kind: 'undocumented',
+        subject: { type: 'handler', name },
+        severity: 'warning',
+        message: `${name} ran ${n} times but is not documented; run \`homeostat docs\``,
+        evidence: { n },
+      });
+      handlers.push({ name, status: 'undocumented', n });
+      continue;
+    }
+    if (!obs || n === 0) {
+      discrepancies.push({
+        kind: 'unseen',
+        subject: { type: 'handler', name },
+        severity: 'warning',
+        message: `${name} is documented but never ran in these sessions`,
+        evidence: { n: 0 },
+      });
+      handlers.push({ name, status: 'unseen', n: 0 });
+      judged++;
+      continue;
+    }
+    if (n < spec.defaults.minSamples) {
+      handlers.push({ name, status: 'insufficient-data', n });
+      continue;
+    }
+    const found = checkHandler(name, doc, obs, spec.defaults, seed + hash(name));
+    discrepancies.push(...found);
+    judged++;
+    if (found.length === 0) matching++;
+    const status: HandlerStatus = found.some((d) => d.kind === 'over-budget') ? 'over-budget' : found.length > 0 ? 'drifting' : 'ok';
+    handlers.push({ name, status, n });
+  }
+
+  const sequences = sequencesByName(sessions);
+  const seqNames = [...new Set([...Object.keys(spec.sequences), ...sequences.keys()])].sort();
+  for (const name of seqNames) {
+    discrepancies.push(...checkSequence(name, spec.sequences[name], sequences.get(name), spec.defaults, seed + hash(name)));
+  }
+
+  return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
+}
+
+function checkHandler(name: string, doc: HandlerSpec, obs: HandlerSamples, defaults: SpecFile['defaults'], seed: number): Discrepancy[] {
+  const out: Discrepancy[] = [];
+  const { confidence, minSamples } = defaults;
+  const subject = { type: 'handler' as const, name };
+  const alpha = 1 - confidence;
+
+  if (doc.budget) {
+    const { metric, stat, ms } = doc.budget;
+    const samples = samplesOf(obs.calls, metric);
+    if (samples.length >= minSamples) {
+      const ci = statInterval(samples, stat, confidence, seed);
+      if (ci.low > ms) {
+        out.push({
+          kind: 'over-budget',
+          subject,
+          severity: 'error',
+          message: `${name}: ${stat} ${metric} is ${fmt(ci.estimate)} ms (${pctOf(confidence)} CI ${fmtInterval(ci)}, n=${ci.n}), over its ${ms} ms budget`,
+          evidence: evidence(metric, stat, ms, ci),
+        });
+      }
+    }
+  }
+
+  const baseline = doc.baseline;
+  if (baseline) {
+    const metric = doc.budget?.metric ?? 'blocking';
+    const base = baseline.metrics[metric];
+    const tolerance = doc.tolerance ?? defaults.tolerance;
+    const samples = samplesOf(obs.calls, metric);
+    if (base && samples.length >= minSamples) {
+      const ci = statInterval(samples, 'p50', confidence, seed + 1);
+      const slower = ci.low > base.p50 * (1 + tolerance) && ci.low - base.p50 > DRIFT_FLOOR_MS;
+      const faster = ci.high < base.p50 * (1 - tolerance) && base.p50 - ci.high > DRIFT_FLOOR_MS;
+      if (slower || faster) {
+        const change = ci.estimate / base.p50 - 1;
+        out.push({
+          kind: 'drift',
+          subject,
+          severity: slower ? 'warning' : 'info',
+          message:
+            `${name}: median ${metric} ${fmt(ci.estimate)} ms (${pctOf(confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) is ` +
+            `${slower ? 'slower' : 'faster'} than its baseline ${fmt(base.p50)} ms (n=${baseline.n}) by ${pctOf(Math.abs(change))}, beyond the ±${pctOf(tolerance)} tolerance`,
+          evidence: { ...evidence(metric, 'p50', base.p50, ci), tolerance, baselineN: baseline.n, change },
+        });
+      }
+    }
+
+    const errors = twoProportionTest(baseline.errorRate, Math.max(1, baseline.n), obs.errors, obs.calls.length);
+    if (baseline.n > 0 && errors.pValue < alpha && Math.abs(errors.observed - errors.baseline) >= ERROR_RATE_FLOOR) {
+      const rose = errors.observed > errors.baseline;
+      out.push({
+        kind: 'error-rate',
+        subject,
+        severity: rose ? 'error' : 'info',
+        message: `${name}: error rate ${pctOf(errors.observed)} (${obs.errors}/${obs.calls.length}) ${rose ? 'rose' : 'fell'} from ${pctOf(errors.baseline)} (p=${errors.pValue.toPrecision(2)})`,
+        evidence: { metric: 'errorRate', documented: errors.baseline, observed: errors.observed, n: obs.calls.length, pValue: errors.pValue, confidence },
+      });
+    }
+
+    if (baseline.transitionShare !== null && obs.updating >= minSamples && baseline.n > 0) {
+      const share = twoProportionTest(baseline.transitionShare, baseline.n, obs.transitions, obs.updating);
+      if (share.pValue < alpha && Math.abs(share.observed - share.baseline) >= TRANSITION_SHARE_FLOOR) {
+        const fell = share.observed < share.baseline;
+        out.push({
+          kind: 'transition-share',
+          subject,
+          severity: fell ? 'warning' : 'info',
+          message: `${name}: ${pctOf(share.observed)} of its updates ran as transitions (${obs.transitions}/${obs.updating}), documented ${pctOf(share.baseline)}`,
+          evidence: { metric: 'transitionShare', documented: share.baseline, observed: share.observed, n: obs.updating, pValue: share.pValue, confidence },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function checkSequence(
+  name: string,
+  doc: SequenceSpec | undefined,
+  obs: SequenceSamples | undefined,
+  defaults: SpecFile['defaults'],
+  seed: number,
+): Discrepancy[] {
+  const subject = { type: 'sequence' as const, name };
+  const runs = obs?.durations.length ?? 0;
+  // Sequences are named after the trigger and first handler, so new ones appear whenever the
+  // app grows: worth a note, not a failure.
+  if (!doc) return [{ kind: 'undocumented', subject, severity: 'info', message: `sequence ${name} ran ${runs} times but is not documented`, evidence: { n: runs } }];
+  if (!obs || runs === 0) return [{ kind: 'unseen', subject, severity: 'info', message: `sequence ${name} is documented but never ran in these sessions`, evidence: { n: 0 } }];
+  const out: Discrepancy[] = [];
+  if (doc.handlers.length > 0 && runs >= SEQUENCE_MIN_RUNS) {
+    const variants = [...obs.variants.values()].sort((a, b) => b.count - a.count);
+    const top = variants[0]!;
+    const documented = obs.variants.get(doc.handlers.join('\u0000'))?.count ?? 0;
+    if (top.count > documented) {
+      out.push({
+        kind: 'sequence-order',
+        subject,
+        severity: 'warning',
+        message: `sequence ${name}: most runs (${top.count}/${runs}) went ${top.handlers.join(' → ')}; documented ${doc.handlers.join(' → ')} (${documented}/${runs})`,
+        evidence: { documentedOrder: doc.handlers, observedOrder: top.handlers, n: runs, documentedCount: documented, observedCount: top.count },
+      });
+    }
+  }
+  if (doc.budget && runs >= defaults.minSamples) {
+    const ci: StatInterval = statInterval(obs.durations, doc.budget.stat, defaults.confidence, seed);
+    if (ci.low > doc.budget.ms) {
+      out.push({
+        kind: 'over-budget',
+        subject,
+        severity: 'error',
+        message: `sequence ${name}: ${doc.budget.stat} duration ${fmt(ci.estimate)} ms (${pctOf(defaults.confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) over its ${doc.budget.ms} ms budget`,
+        evidence: evidence('duration', doc.budget.stat, doc.budget.ms, ci),
+      });
+    }
+  }
+  return out;
+}
+
+function evidence(metric: string, stat: Stat, documented: number, ci: StatInterval): Discrepancy['evidence'] {
+  return { metric, stat, documented, observed: ci.estimate, interval: { low: ci.low, high: ci.high }, n: ci.n, confidence: ci.confidence };
+}
+
+/** FNV-1a: a stable per-name offset so each handler's bootstrap draws its own stream. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)) : '∞';
+}
+
+function fmtInterval(ci: StatInterval): string {
+  return `${fmt(ci.low)}–${fmt(ci.high)}`;
+}
+
+function pctOf(v: number): string {
+  return `${Math.round(v * 1000) / 10}%`;
+}
