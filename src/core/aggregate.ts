@@ -272,9 +272,10 @@ export class Aggregator {
     }
     v.count++;
     if (key === OTHER_VARIANT) return;
-    const byId = new Map(calls.map((c) => [c.id, c]));
+    // Sequences hold a handful of calls: a scan beats building a Map for each one.
     seq.calls.forEach((id, i) => {
-      const c = byId.get(id);
+      let c: HandlerCall | undefined;
+      for (let j = 0; j < calls.length; j++) if (calls[j]!.id === id) c = calls[j];
       if (!c) return;
       let step = v.steps[i];
       if (!step) {

@@ -138,6 +138,8 @@ export class Attributor {
   private deferredPending: CallState[] = [];
   private pendingProfile: PendingProfile | null = null;
   private commits: CommitState[] = [];
+  /** Earliest time a closed sequence or held commit is due to be emitted (see emitClosed). */
+  private nextDue = Infinity;
   private unattributedCommits = 0;
 
   constructor(
@@ -438,6 +440,7 @@ export class Attributor {
       calls: [],
     };
     this.commits.push(cs);
+    this.nextDue = Math.min(this.nextDue, cs.record.time + this.graceMs);
     if (calls.length === 0) this.unattributedCommits++;
     else this.attach(cs, calls, sync);
   }
@@ -505,6 +508,7 @@ export class Attributor {
 
   private close(seq: SeqState, end: number): void {
     seq.closedAt = end;
+    this.nextDue = Math.min(this.nextDue, end + this.graceMs);
     if (seq.eventSerial >= 0 && this.byEvent.get(seq.eventSerial) === seq) this.byEvent.delete(seq.eventSerial);
     if (seq.token !== NO_ID) this.explicitByToken.delete(seq.token);
     // Whatever it still waits for will not be attributed any more.
@@ -516,10 +520,15 @@ export class Attributor {
   }
 
   private emitClosed(now: number): void {
+    // Called on every paint: skip the scan until something can actually be due.
+    if (now < this.nextDue && this.commits.length <= MAX_HELD_COMMITS) return;
+    let nextDue = Infinity;
     const keep: SeqState[] = [];
     for (const seq of this.sequences) {
-      if (seq.closedAt === null || now - seq.closedAt < this.graceMs) keep.push(seq);
-      else this.emit(seq);
+      if (seq.closedAt === null || now - seq.closedAt < this.graceMs) {
+        keep.push(seq);
+        if (seq.closedAt !== null) nextDue = Math.min(nextDue, seq.closedAt + this.graceMs);
+      } else this.emit(seq);
     }
     this.sequences = keep;
 
@@ -531,6 +540,8 @@ export class Attributor {
     }
     for (const cs of held.splice(0, Math.max(0, held.length - MAX_HELD_COMMITS))) this.emitCommit(cs);
     this.commits = held;
+    for (const cs of held) nextDue = Math.min(nextDue, cs.record.time + this.graceMs);
+    this.nextDue = nextDue;
 
     if (this.events.size > 1024) {
       const live = new Set(keep.map((s) => s.eventSerial));

@@ -10,7 +10,10 @@ import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } f
 import type { WireBatch } from '../core/wire.ts';
 import { MemoryStore } from '../store/memory.ts';
 import { emptyChunk, type RecordChunk, type Store, type StoredSession } from '../store/store.ts';
-import type { Baseline, SessionSelector, SessionSummary, StartInfo, TelemetryApi } from './api.ts';
+import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, TelemetryApi } from './api.ts';
+
+/** Recent calls kept in memory for live views. */
+const RECENT_CALLS = 2000;
 
 export interface ServiceOptions {
   /** Raw calls kept per session; older chunks are dropped beyond this (aggregates keep everything). */
@@ -33,7 +36,12 @@ export class TelemetryService implements TelemetryApi {
   private attributor: Attributor | null = null;
   private strings: string[] = [];
   private chunk: RecordChunk = emptyChunk();
+  /** Full chunks waiting for the next write; bounded so a burst never holds more than the cap. */
+  private sealed: RecordChunk[] = [];
+  private sealedCalls = 0;
   private seqCalls: HandlerCall[] = [];
+  private recent: HandlerCall[] = [];
+  private callsSeen = 0;
   private lastNow = 0;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
@@ -195,6 +203,7 @@ export class TelemetryService implements TelemetryApi {
     await this.writing;
     await this.store.clear();
     this.aggregator = new Aggregator();
+    this.recent = [];
     this.chunk = emptyChunk();
     this.session = { ...this.session!, stored: { calls: 0, sequences: 0, commits: 0 }, truncated: { calls: 0, sequences: 0, commits: 0 }, errors: 0 };
     await this.store.putSession(this.session);
@@ -213,6 +222,11 @@ export class TelemetryService implements TelemetryApi {
     return this.store.listBaselines();
   }
 
+  async recentCalls(after = 0, limit = 500): Promise<RecentCalls> {
+    const fresh = Math.min(this.recent.length, Math.max(0, this.callsSeen - after), Math.max(0, limit));
+    return { total: this.callsSeen, calls: this.recent.slice(this.recent.length - fresh) };
+  }
+
   /** Warnings met so far (corrupt records skipped, failed writes). */
   problems(): string[] {
     return this.warnings.slice();
@@ -227,9 +241,34 @@ export class TelemetryService implements TelemetryApi {
 
   private onCall(c: HandlerCall): void {
     this.aggregator.addCall(c, this.meta!.timeOrigin);
+    this.callsSeen++;
+    this.recent.push(c);
+    // Trim in blocks, not per call: one splice per RECENT_CALLS/2 calls.
+    if (this.recent.length > RECENT_CALLS * 1.5) this.recent.splice(0, this.recent.length - RECENT_CALLS);
     this.seqCalls.push(c);
     this.chunk.calls.push(c);
     if (c.error) this.session!.errors++;
+    if (this.chunk.calls.length >= this.chunkSize) this.seal();
+  }
+
+  /**
+   * Closes the current chunk. Under a burst (thousands of calls per persist interval) raw calls
+   * beyond the per-session cap are dropped here, before they are ever cloned into the store:
+   * the aggregates already hold them, and writing them only to truncate them made ingestion
+   * an order of magnitude slower.
+   */
+  private seal(): void {
+    this.sealed.push(this.chunk);
+    this.sealedCalls += this.chunk.calls.length;
+    this.chunk = emptyChunk();
+    while (this.sealed.length > 1 && this.sealedCalls - this.sealed[0]!.calls.length >= this.maxCalls) {
+      const old = this.sealed.shift()!;
+      this.sealedCalls -= old.calls.length;
+      const t = this.session!.truncated;
+      t.calls += old.calls.length;
+      t.sequences += old.sequences.length;
+      t.commits += old.commits.length;
+    }
   }
 
   private onSequence(s: SequenceRecord): void {
@@ -261,24 +300,27 @@ export class TelemetryService implements TelemetryApi {
       clearTimeout(this.persistTimer);
       this.persistTimer = null;
     }
-    const chunk = this.chunk;
+    const chunks = [...this.sealed, this.chunk];
+    this.sealed = [];
+    this.sealedCalls = 0;
     this.chunk = emptyChunk();
     const state = this.aggregator.state();
-    this.writing = this.writing.then(() => this.guard('persist the session', () => this.write(chunk, state)));
+    this.writing = this.writing.then(() => this.guard('persist the session', () => this.write(chunks, state)));
     return this.writing;
   }
 
-  private async write(chunk: RecordChunk, state: AggregatorState): Promise<void> {
+  private async write(chunks: RecordChunk[], state: AggregatorState): Promise<void> {
     const s = this.session!;
     s.meta = this.meta!;
-    const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
-    if (!empty) {
+    for (const chunk of chunks) {
+      const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
+      if (empty) continue;
       await this.store.putChunk(s.meta.id, s.nextChunk++, chunk);
       s.stored.calls += chunk.calls.length;
       s.stored.sequences += chunk.sequences.length;
       s.stored.commits += chunk.commits.length;
-      if (s.stored.calls > this.maxCalls) await this.truncate(s);
     }
+    if (s.stored.calls > this.maxCalls) await this.truncate(s);
     await this.store.putAggregate(s.meta.id, state);
     await this.store.putSession(s);
   }
