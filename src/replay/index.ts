@@ -1,0 +1,27 @@
+/**
+ * Replays for QA and for fix verification: the recording format (ours and Chrome Recorder
+ * imports), the runner, the summary across runs and the report.
+ */
+export {
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  DEFAULT_VIEWPORT,
+  DEFAULT_THINK_MS,
+  DEFAULT_TIMEOUT_MS,
+  STEP_TYPES,
+  recordingSchema,
+  selectorSchema,
+  isExpectation,
+} from './recording.ts';
+export type { Recording, Step, StepType, ActionStep, ExpectStep, Selector, Target, Viewport } from './recording.ts';
+export { RecordingFormatError } from './errors.ts';
+export { parseRecording } from './parse.ts';
+export { loadRecording } from './load.ts';
+export { fromChromeRecorder, mapRecorderSelector } from './chrome-recorder.ts';
+export { replayRun, type RunOptions, type RunResult, type ExpectationResult } from './run.ts';
+export { replay, type ReplayOptions, type ReplayProgress } from './replay.ts';
+export { summariseRuns, type ReplaySummary, type HandlerSummary, type SequenceSummary, type FailedExpectation, type BudgetStatus } from './summary.ts';
+export { renderReport, type ReportOptions } from './report.ts';
+export { seriesStats, runsToDetect, normalQuantile, type SeriesStats } from './stats.ts';
+export { captureScript, capturedToRecording, type CapturedStep } from './capture.ts';
+export { NoClientError } from './collect.ts';

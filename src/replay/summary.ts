@@ -1,0 +1,194 @@
+/**
+ * Turns replay runs into what the report shows: per handler and per sequence, the p50 of each
+ * run and its run-to-run spread, the pooled figures against the docs' budgets and baselines,
+ * and every failed expectation.
+ */
+import { Aggregator, aggregateSession, type AggregateSnapshot } from '../core/aggregate.ts';
+import { formatBudget, observedFor, observedForSequence, type Budget, type SpecFile, type Stat } from '../core/spec.ts';
+import type { RunResult } from './run.ts';
+import { runsToDetect, seriesStats, type SeriesStats } from './stats.ts';
+
+export type BudgetStatus = 'pass' | 'fail' | 'no-budget' | 'no-data';
+
+export interface HandlerSummary {
+  handler: string;
+  /** Calls per measured run. */
+  calls: number[];
+  /** p50 of the call's own duration and of its blocking time, one per run, with their spread. */
+  durationP50: SeriesStats;
+  blockingP50: SeriesStats;
+  /** Pooled over every measured run. */
+  pooled: { count: number; durationP50: number; durationP95: number; blockingP50: number; blockingP95: number; errors: number };
+  budget: Budget | null;
+  budgetText: string | null;
+  /** The pooled value the budget names (its metric and stat). */
+  observed: number | null;
+  status: BudgetStatus;
+  /** The docs' baseline p50 of duration and blocking, when the spec has one. */
+  baseline: { durationP50: number | null; blockingP50: number | null } | null;
+  /** Runs per build a 20 % change in the blocking p50 (duration when it never blocks) needs at this spread. */
+  runsFor20: number | null;
+}
+
+export interface SequenceSummary {
+  name: string;
+  counts: number[];
+  durationP50: SeriesStats;
+  pooled: { count: number; p50: number; p95: number };
+  order: string[];
+  documentedOrder: string[] | null;
+  budget: { stat: Stat; ms: number } | null;
+  observed: number | null;
+  status: BudgetStatus;
+  runsFor20: number | null;
+}
+
+export interface FailedExpectation {
+  run: number;
+  label: string | null;
+  step: number;
+  description: string;
+  message: string;
+  screenshot: string | null;
+}
+
+export interface ReplaySummary {
+  title: string | null;
+  /** Measured runs (warm-ups excluded). */
+  runs: number;
+  passedRuns: number;
+  runResults: { index: number; label: string | null; passed: boolean; error: string | null; wallMs: number; failedExpectations: number; session: string | null }[];
+  failures: FailedExpectation[];
+  errors: { run: number; label: string | null; error: string; screenshots: string[] }[];
+  handlers: HandlerSummary[];
+  sequences: SequenceSummary[];
+  clock: { resolutionMs: number | null; crossOriginIsolated: boolean | null };
+  budgetFailures: number;
+  /** Every run passed and no budget failed. */
+  passed: boolean;
+}
+
+function snapshotOf(run: RunResult): AggregateSnapshot | null {
+  return run.session ? aggregateSession(run.session).snapshot() : null;
+}
+
+function statusOf(observed: number | null, limit: number | null): BudgetStatus {
+  if (limit === null) return 'no-budget';
+  if (observed === null) return 'no-data';
+  return observed <= limit ? 'pass' : 'fail';
+}
+
+/** Per handler/sequence: p50 per run, mean, CV across runs, pass/fail vs the spec's budgets. */
+export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null = null, meta: { title?: string } = {}): ReplaySummary {
+  const measured = runs.filter((r) => !r.warmup);
+  const snaps = measured.map(snapshotOf);
+  const pooled = new Aggregator();
+  for (const r of measured) if (r.session) aggregateSession(r.session, pooled);
+  const all = pooled.snapshot();
+
+  const handlers: HandlerSummary[] = all.handlers.map((h) => {
+    const per = snaps.map((s) => s?.handlers.find((x) => x.handler === h.handler) ?? null);
+    const hs = spec?.handlers[h.handler] ?? null;
+    const budget = hs?.budget ?? null;
+    const observed = budget ? observedFor(h, budget) : null;
+    const blockingP50 = seriesStats(per.map((x) => x?.blocking.p50 ?? null));
+    const durationP50 = seriesStats(per.map((x) => x?.duration.p50 ?? null));
+    const cv = (blockingP50.mean ?? 0) > 0 ? blockingP50.cv : durationP50.cv;
+    return {
+      handler: h.handler,
+      calls: per.map((x) => x?.count ?? 0),
+      durationP50,
+      blockingP50,
+      pooled: {
+        count: h.count,
+        durationP50: h.duration.p50,
+        durationP95: h.duration.p95,
+        blockingP50: h.blocking.p50,
+        blockingP95: h.blocking.p95,
+        errors: h.errors,
+      },
+      budget,
+      budgetText: budget ? formatBudget(budget) : null,
+      observed,
+      status: statusOf(observed, budget?.ms ?? null),
+      baseline: hs?.baseline
+        ? { durationP50: hs.baseline.metrics.duration?.p50 ?? null, blockingP50: hs.baseline.metrics.blocking?.p50 ?? null }
+        : null,
+      runsFor20: cv === null ? null : runsToDetect(cv),
+    };
+  });
+  // Budgets for handlers the replay never called are reported as missing data.
+  for (const [name, hs] of Object.entries(spec?.handlers ?? {})) {
+    if (hs.budget && !handlers.some((h) => h.handler === name)) {
+      const empty = seriesStats(measured.map(() => null));
+      handlers.push({
+        handler: name,
+        calls: measured.map(() => 0),
+        durationP50: empty,
+        blockingP50: empty,
+        pooled: { count: 0, durationP50: 0, durationP95: 0, blockingP50: 0, blockingP95: 0, errors: 0 },
+        budget: hs.budget,
+        budgetText: formatBudget(hs.budget),
+        observed: null,
+        status: 'no-data',
+        baseline: null,
+        runsFor20: null,
+      });
+    }
+  }
+  handlers.sort((a, b) => b.pooled.blockingP50 * b.pooled.count - a.pooled.blockingP50 * a.pooled.count || a.handler.localeCompare(b.handler));
+
+  const sequences: SequenceSummary[] = all.sequences.map((s) => {
+    const per = snaps.map((x) => x?.sequences.find((y) => y.name === s.name) ?? null);
+    const ss = spec?.sequences[s.name] ?? null;
+    const budget = ss?.budget ?? null;
+    const observed = budget ? observedForSequence(s, budget) : null;
+    const durationP50 = seriesStats(per.map((x) => x?.duration.p50 ?? null));
+    return {
+      name: s.name,
+      counts: per.map((x) => x?.count ?? 0),
+      durationP50,
+      pooled: { count: s.count, p50: s.duration.p50, p95: s.duration.p95 },
+      order: s.variants[0]?.handlers ?? [],
+      documentedOrder: ss?.handlers ?? null,
+      budget,
+      observed,
+      status: statusOf(observed, budget?.ms ?? null),
+      runsFor20: durationP50.cv === null ? null : runsToDetect(durationP50.cv),
+    };
+  });
+  sequences.sort((a, b) => b.pooled.count - a.pooled.count || a.name.localeCompare(b.name));
+
+  const failures: FailedExpectation[] = measured.flatMap((r) =>
+    r.expectations
+      .filter((e) => !e.passed)
+      .map((e) => ({ run: r.index, label: r.label, step: e.step, description: e.description, message: e.message ?? '', screenshot: e.screenshot ?? null })),
+  );
+  const errors = runs
+    .filter((r) => r.error !== null)
+    .map((r) => ({ run: r.index, label: r.label, error: r.error!, screenshots: r.screenshots }));
+  const budgetFailures = handlers.filter((h) => h.status === 'fail').length + sequences.filter((s) => s.status === 'fail').length;
+  const first = measured.find((r) => r.session)?.session?.session ?? null;
+  const passedRuns = measured.filter((r) => r.passed).length;
+  return {
+    title: meta.title ?? null,
+    runs: measured.length,
+    passedRuns,
+    runResults: measured.map((r) => ({
+      index: r.index,
+      label: r.label,
+      passed: r.passed,
+      error: r.error,
+      wallMs: r.wallMs,
+      failedExpectations: r.expectations.filter((e) => !e.passed).length,
+      session: r.session?.session.id ?? null,
+    })),
+    failures,
+    errors,
+    handlers,
+    sequences,
+    clock: { resolutionMs: first?.clockResolutionMs ?? null, crossOriginIsolated: first?.crossOriginIsolated ?? null },
+    budgetFailures,
+    passed: measured.length > 0 && passedRuns === measured.length && errors.length === 0 && budgetFailures === 0,
+  };
+}
