@@ -1,0 +1,81 @@
+/**
+ * `homeostat docs`: regenerates HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md
+ * and homeostat.spec.json from the code analysis and the telemetry, keeping what people wrote
+ * (budget and tolerance lines, human regions, defaults). Every existing file is parsed before
+ * anything is written; on any error nothing is overwritten, and the writes are atomic.
+ */
+import { join, resolve } from 'node:path';
+import { Aggregator, aggregateSession } from '../core/aggregate.ts';
+import { checkSpec } from '../core/check/index.ts';
+import type { SessionFile } from '../core/session.ts';
+import { emptySpec, type SpecFile } from '../core/spec.ts';
+import type { ProjectAnalysis } from './analyze.ts';
+import { buildSpec, sourcesByName } from './build-spec.ts';
+import type { RenderContext } from './context.ts';
+import { Regions } from './regions.ts';
+import { renderErrors } from './render-errors.ts';
+import { renderHandlerSpecs } from './render-handlers.ts';
+import { renderPerformance } from './render-performance.ts';
+import { renderSequenceFlows } from './render-sequences.ts';
+import { applyMarkdownBudgets, ERRORS, HANDLER_SPECS, PERFORMANCE, readDocsDir, SEQUENCE_FLOWS, SPEC_FILE } from './spec-file.ts';
+import { writeFilesAtomically } from './write.ts';
+
+export { readDocs } from './spec-file.ts';
+
+export interface GenerateOptions {
+  /** App source root, used for source links. */
+  root: string;
+  docsDir: string;
+  sessions: SessionFile[];
+  analysis?: ProjectAnalysis;
+  app?: string | null;
+  /** Fallback date of baselines when the sessions carry none (tests). */
+  now?: Date;
+}
+
+/** Regenerates the docs in `docsDir`; resolves to the files written and the new spec. */
+export async function generateDocs(options: GenerateOptions): Promise<{ files: string[]; spec: SpecFile }> {
+  const docsDir = resolve(options.docsDir);
+  const root = resolve(options.root);
+  const onDisk = await readDocsDir(docsDir);
+  const regions: Record<string, Regions> = {};
+  for (const [name, found] of Object.entries(onDisk.regions)) regions[name] = new Regions(found);
+  let previous = onDisk.spec;
+  if (!previous) {
+    // No spec file (first run, or it was deleted): budgets people wrote in the markdown still count.
+    previous = emptySpec(options.app ?? null);
+    applyMarkdownBudgets(previous, onDisk.markdown, docsDir);
+  }
+
+  const aggregator = new Aggregator();
+  for (const s of options.sessions) aggregateSession(s, aggregator);
+  const snapshot = aggregator.snapshot();
+  const spec = buildSpec({
+    previous,
+    snapshot,
+    sessions: options.sessions,
+    analysis: options.analysis,
+    app: options.app,
+    docsDir,
+    root,
+    now: options.now ?? new Date(0),
+  });
+  const ctx: RenderContext = {
+    spec,
+    snapshot,
+    sources: sourcesByName(options.analysis),
+    report: checkSpec(spec, options.sessions),
+    sessions: options.sessions,
+    docsDir,
+    root,
+  };
+  const files = [
+    { path: join(docsDir, HANDLER_SPECS), content: renderHandlerSpecs(ctx, regions[HANDLER_SPECS]!) },
+    { path: join(docsDir, SEQUENCE_FLOWS), content: renderSequenceFlows(ctx, regions[SEQUENCE_FLOWS]!) },
+    { path: join(docsDir, PERFORMANCE), content: renderPerformance(ctx, regions[PERFORMANCE]!) },
+    { path: join(docsDir, ERRORS), content: renderErrors(ctx, regions[ERRORS]!) },
+    { path: join(docsDir, SPEC_FILE), content: `${JSON.stringify(spec, null, 2)}\n` },
+  ];
+  await writeFilesAtomically(files);
+  return { files: files.map((f) => f.path), spec };
+}

@@ -1,0 +1,173 @@
+/**
+ * The parts of the generated markdown that people own, and how they are read back:
+ * - human regions, `<!-- homeostat:human KEY -->…<!-- /homeostat:human -->`, kept verbatim;
+ * - per-handler `- **Budget:** …` and `- **Tolerance:** …` lines, and per-sequence budget lines,
+ *   which are parsed back into the spec (and win over homeostat.spec.json when they disagree,
+ *   because people edit the markdown).
+ */
+import { HANDLER_METRICS, STATS, type Budget, type HandlerMetric, type Stat } from '../core/spec.ts';
+import { DocsFormatError } from './errors.ts';
+
+const OPEN = /^<!-- homeostat:human (\S.*?) -->$/;
+const CLOSE = /^<!-- \/homeostat:human -->$/;
+const SECTION = /^## `(.+)`\s*$/;
+const BUDGET_LINE = /^- \*\*Budget:\*\*\s*(.*?)\s*$/;
+const TOLERANCE_LINE = /^- \*\*Tolerance:\*\*\s*(.*?)\s*$/;
+
+export interface HumanRegion {
+  key: string;
+  /** Exactly the text between the marker lines (without their line breaks). */
+  text: string;
+  line: number;
+}
+
+/** Opens and closes a human region; `text` is kept verbatim. */
+export function humanRegion(key: string, text = ''): string {
+  return `<!-- homeostat:human ${key} -->\n${text === '' ? '' : `${text}\n`}<!-- /homeostat:human -->`;
+}
+
+/** Every human region of a markdown file, by key. Unbalanced or duplicate markers are errors naming the line. */
+export function parseHumanRegions(markdown: string, file: string): Map<string, HumanRegion> {
+  const out = new Map<string, HumanRegion>();
+  const lines = markdown.split('\n');
+  let open: { key: string; line: number; body: string[] } | null = null;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+    const opened = OPEN.exec(trimmed);
+    if (opened) {
+      if (open) throw new DocsFormatError(file, i + 1, [`homeostat:human region opened inside the one opened on line ${open.line}`]);
+      const key = opened[1]!;
+      if (out.has(key)) throw new DocsFormatError(file, i + 1, [`a second homeostat:human region "${key}" (the first is on line ${out.get(key)!.line})`]);
+      open = { key, line: i + 1, body: [] };
+      return;
+    }
+    if (CLOSE.test(trimmed)) {
+      if (!open) throw new DocsFormatError(file, i + 1, ['<!-- /homeostat:human --> without an opening marker']);
+      out.set(open.key, { key: open.key, text: open.body.join('\n'), line: open.line });
+      open = null;
+      return;
+    }
+    if (open) open.body.push(line);
+  });
+  if (open) {
+    const o = open as { key: string; line: number };
+    throw new DocsFormatError(file, o.line, [`homeostat:human region "${o.key}" is never closed (<!-- /homeostat:human -->)`]);
+  }
+  return out;
+}
+
+/** "p95 blocking ≤ 5 ms" */
+export function formatBudgetLine(b: Budget | null): string {
+  return `- **Budget:** ${b ? `${b.stat} ${b.metric} ≤ ${b.ms} ms` : 'none'}`;
+}
+
+/** "p95 ≤ 100 ms" (a sequence budget is always on its duration) */
+export function formatSequenceBudgetLine(b: { stat: Stat; ms: number } | null): string {
+  return `- **Budget:** ${b ? `${b.stat} ≤ ${b.ms} ms` : 'none'}`;
+}
+
+export function formatToleranceLine(tolerance: number | null, fallback: number): string {
+  return `- **Tolerance:** ${tolerance === null ? `default (±${round(fallback * 100)}%)` : `±${round(tolerance * 100)}%`}`;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+const STAT_RE = STATS.join('|');
+const METRIC_RE = HANDLER_METRICS.join('|');
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const HANDLER_BUDGET = new RegExp(`^(${STAT_RE})\\s+(${METRIC_RE})\\s*(?:≤|<=)\\s*${NUMBER}\\s*ms$`);
+const SEQUENCE_BUDGET = new RegExp(`^(${STAT_RE})(?:\\s+duration)?\\s*(?:≤|<=)\\s*${NUMBER}\\s*ms$`);
+
+export interface MarkdownBudgets {
+  /** Per section (handler or sequence name): the budget and tolerance lines as people left them. */
+  handlers: Map<string, { budget: Budget | null; tolerance: number | null | undefined; line: number }>;
+  sequences: Map<string, { budget: { stat: Stat; ms: number } | null; line: number }>;
+}
+
+interface Section {
+  name: string;
+  line: number;
+  lines: Array<{ text: string; line: number }>;
+}
+
+/** Splits on "## `name`" headings, leaving out lines inside human regions (people may quote a budget there). */
+function sections(markdown: string): Section[] {
+  const out: Section[] = [];
+  let current: Section | null = null;
+  let inHuman = false;
+  markdown.split('\n').forEach((raw, i) => {
+    const text = raw.replace(/\r$/, '');
+    const trimmed = text.trim();
+    if (OPEN.test(trimmed)) inHuman = true;
+    else if (CLOSE.test(trimmed)) inHuman = false;
+    if (inHuman) return;
+    const heading = SECTION.exec(text);
+    if (heading) {
+      current = { name: heading[1]!, line: i + 1, lines: [] };
+      out.push(current);
+    } else if (current) (current as Section).lines.push({ text, line: i + 1 });
+  });
+  return out;
+}
+
+/** Reads the budget and tolerance lines of HANDLER_SPECS.md; a line that does not parse is an error naming it. */
+export function parseHandlerBudgets(markdown: string, file: string): MarkdownBudgets['handlers'] {
+  const out: MarkdownBudgets['handlers'] = new Map();
+  for (const s of sections(markdown)) {
+    let budget: Budget | null | undefined;
+    let tolerance: number | null | undefined;
+    let line = s.line;
+    for (const l of s.lines) {
+      const b = BUDGET_LINE.exec(l.text);
+      if (b) {
+        budget = parseHandlerBudget(b[1]!, file, l.line);
+        line = l.line;
+      }
+      const t = TOLERANCE_LINE.exec(l.text);
+      if (t) tolerance = parseTolerance(t[1]!, file, l.line);
+    }
+    if (budget !== undefined) out.set(s.name, { budget, tolerance, line });
+  }
+  return out;
+}
+
+/** Reads the budget lines of SEQUENCE_FLOWS.md. */
+export function parseSequenceBudgets(markdown: string, file: string): MarkdownBudgets['sequences'] {
+  const out: MarkdownBudgets['sequences'] = new Map();
+  for (const s of sections(markdown)) {
+    for (const l of s.lines) {
+      const b = BUDGET_LINE.exec(l.text);
+      if (!b) continue;
+      const value = b[1]!;
+      if (/^none$/i.test(value)) {
+        out.set(s.name, { budget: null, line: l.line });
+        continue;
+      }
+      const m = SEQUENCE_BUDGET.exec(value);
+      if (!m) throw new DocsFormatError(file, l.line, [`cannot read the budget of sequence "${s.name}": "${value}" (write e.g. "p95 ≤ 100 ms", or "none")`]);
+      out.set(s.name, { budget: { stat: m[1] as Stat, ms: Number(m[2]) }, line: l.line });
+    }
+  }
+  return out;
+}
+
+function parseHandlerBudget(value: string, file: string, line: number): Budget | null {
+  if (/^none$/i.test(value)) return null;
+  const m = HANDLER_BUDGET.exec(value);
+  if (!m) {
+    throw new DocsFormatError(file, line, [
+      `cannot read the budget "${value}": write "<stat> <metric> ≤ <number> ms" with stat one of ${STATS.join(', ')} and metric one of ${HANDLER_METRICS.join(', ')} (e.g. "p95 blocking ≤ 5 ms"), or "none"`,
+    ]);
+  }
+  return { stat: m[1] as Stat, metric: m[2] as HandlerMetric, ms: Number(m[3]) };
+}
+
+function parseTolerance(value: string, file: string, line: number): number | null {
+  if (/^default\b/i.test(value)) return null;
+  const m = /^±?\s*(\d+(?:\.\d+)?)\s*%$/.exec(value);
+  if (!m || Number(m[1]) <= 0) throw new DocsFormatError(file, line, [`cannot read the tolerance "${value}": write e.g. "±10%", or "default"`]);
+  return Number(m[1]) / 100;
+}

@@ -1,0 +1,111 @@
+/** HANDLER_SPECS.md: per handler, what the code says (source, signature, updates) and what telemetry showed. */
+import type { HandlerAggregate } from '../core/aggregate.ts';
+import { HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
+import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
+import { anchor, code, fmtMs, fmtPct, table } from './format.ts';
+import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
+import type { Regions } from './regions.ts';
+
+const STATUS_TEXT: Record<string, string> = {
+  ok: 'ok',
+  'over-budget': 'over budget',
+  drifting: 'drifting from baseline',
+  undocumented: 'undocumented',
+  unseen: 'not seen in the telemetry',
+  'insufficient-data': 'too few calls to judge',
+};
+
+export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string {
+  const { spec } = ctx;
+  const observed = new Map(ctx.snapshot.handlers.map((h) => [h.handler, h]));
+  const status = new Map(ctx.report.handlers.map((h) => [h.name, h]));
+  const names = Object.keys(spec.handlers).sort();
+  const out: string[] = [
+    '# Handler specs',
+    '',
+    GENERATED_NOTE,
+    '',
+    `Budget lines read \`- **Budget:** <stat> <metric> ≤ <n> ms\` (stat: ${STATS.join(', ')}; metric: ${HANDLER_METRICS.join(', ')}) or \`none\`; tolerance lines \`±<n>%\` or \`default\`. When this file and \`homeostat.spec.json\` disagree, this file wins.`,
+    '',
+    `Decision defaults (edit them in \`homeostat.spec.json\`): tolerance ±${Math.round(spec.defaults.tolerance * 100)}%, at least ${spec.defaults.minSamples} calls before a verdict, ${Math.round(spec.defaults.confidence * 100)}% confidence.`,
+    '',
+    regions.region('notes'),
+    '',
+    `App: ${spec.app ?? '(unnamed)'} · ${names.length} handlers · ${telemetryLine(ctx)}`,
+    '',
+    table(
+      ['handler', 'status', 'calls', 'blocking p95 ms', 'budget', 'transitions', 'errors'],
+      names.map((name) => {
+        const h = spec.handlers[name]!;
+        const a = observed.get(name);
+        return [
+          `[\`${name}\`](#${anchor(name)})`,
+          STATUS_TEXT[status.get(name)?.status ?? 'ok'] ?? 'ok',
+          String(a?.count ?? 0),
+          fmtMs(a?.blocking.p95),
+          h.budget ? `${h.budget.stat} ${h.budget.metric} ≤ ${h.budget.ms} ms` : '–',
+          fmtPct(a?.transitionShare),
+          fmtPct(a?.errorRate),
+        ];
+      }),
+      ['l', 'l', 'r', 'r', 'l', 'r', 'r'],
+    ),
+    '',
+  ];
+  for (const name of names) out.push(...handlerSection(ctx, regions, name, spec.handlers[name]!, observed.get(name)), '');
+  const orphans = regions.orphans();
+  if (orphans) out.push(orphans);
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: HandlerSpec, a: HandlerAggregate | undefined): string[] {
+  const src = ctx.sources.get(name);
+  const out = [`## \`${name}\``, '', regions.region(`handler=${name}`), ''];
+  if (h.description) out.push(`> ${h.description}`, '');
+  if (h.source) {
+    const where = src ? ` (${code(src.kind)}${src.component ? ` in ${code(src.component)}` : ''})` : '';
+    out.push(`- **Source:** [${h.source.file.replace(/^(\.\.\/)+/, '')}:${h.source.line}](${h.source.file}#L${h.source.line})${where}`);
+  } else out.push('- **Source:** not found in the analysed code');
+  if (src) {
+    out.push(`- **Signature:** ${code(src.signature)}`);
+    out.push(`- **Parameters:** ${src.params.length === 0 ? 'none' : src.params.map((p) => code(`${p.name}: ${p.type}`)).join(', ')}`);
+    out.push(`- **Returns:** ${code(src.returns)}`);
+    out.push(`- **Async:** ${src.async ? 'yes' : 'no'}`);
+    out.push(
+      `- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => `${code(u.setter)} (line ${u.line}, ${u.transition ? 'in a transition' : 'blocking'})`).join(', ')}`,
+    );
+  }
+  out.push(formatBudgetLine(h.budget));
+  out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
+  out.push(`- **Status:** ${statusText(ctx, name)}`);
+  if (a) {
+    const updating = a.modes.blocking + a.modes.transition + a.modes.mixed;
+    out.push(
+      `- **Transition share:** ${a.transitionShare === null ? 'no React updates seen' : `${fmtPct(a.transitionShare)} of ${plural(updating, 'updating call')} (${a.modes.transition} transition, ${a.modes.mixed} mixed, ${a.modes.blocking} blocking)`}`,
+    );
+    out.push(`- **Blocking time:** ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
+    out.push(`- **Error rate:** ${fmtPct(a.errorRate)} (${a.errors} of ${a.count})`);
+  }
+  const b = h.baseline;
+  if (b) {
+    out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');
+    const rows = HANDLER_METRICS.flatMap((m) => {
+      const s = b.metrics[m];
+      return s ? [[m, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
+    });
+    out.push(table(['metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
+  } else out.push('', 'Baseline: none yet (no telemetry).');
+  return out;
+}
+
+function statusText(ctx: RenderContext, name: string): string {
+  const s = ctx.report.handlers.find((h) => h.name === name);
+  if (!s) return 'ok';
+  const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
+  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${s.n} < ${ctx.spec.defaults.minSamples})` : ''}`;
+  return found.length === 0 ? base : `${base}: ${found.map((d) => d.message.replace(`${name}: `, '')).join('; ')}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
