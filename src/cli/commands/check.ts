@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Discrepancy } from '../../core/check/index.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { ms, renderTable } from '../table.ts';
+
+export const command: Command = {
+  name: 'check',
+  summary: 'Hold the docs against telemetry; list discrepancies (exit 1 on errors)',
+  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--json] [--seed <n>]
+
+Compares the documented spec (homeostat.spec.json, with the budget lines of HANDLER_SPECS.md
+and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:
+over budget, drift from baseline, undocumented or unseen handlers, sequence order, error rate
+and transition share changes. Decisions use confidence intervals on the raw samples
+(order statistics for quantiles, a seeded bootstrap for means) and the spec's minSamples.
+
+  --docs <dir>       docs directory (default docs)
+  --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
+  --json             print the report as JSON
+  --seed <n>         bootstrap seed (default 1)
+
+Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs), 2 usage error.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { docs: { type: 'string' }, sessions: { type: 'string', multiple: true }, json: { type: 'boolean' }, seed: { type: 'string' } },
+    });
+    const seed = values.seed === undefined ? 1 : Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
+    const docsDir = resolve(io.cwd, values.docs ?? 'docs');
+    if (!existsSync(docsDir)) throw new UsageError(`--docs ${docsDir} does not exist`);
+    const sessionArgs = (values.sessions ?? ['.homeostat/sessions']).map((p) => resolve(io.cwd, p));
+    for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    const [{ readDocs }, { loadSessions }, { checkSpec }] = await Promise.all([
+      import('../../docs/spec-file.ts'),
+      import('../../docs/sessions.ts'),
+      import('../../core/check/index.ts'),
+    ]);
+    const spec = await readDocs(docsDir);
+    const sessions = await loadSessions(sessionArgs);
+    const report = checkSpec(spec, sessions, { seed });
+    const failed = report.discrepancies.some((d) => d.severity === 'error');
+    if (values.json) {
+      io.out(JSON.stringify(report, null, 2));
+      return failed ? 1 : 0;
+    }
+    const order = { error: 0, warning: 1, info: 2 } as const;
+    const rows = report.discrepancies.slice().sort((a, b) => order[a.severity] - order[b.severity] || a.subject.name.localeCompare(b.subject.name));
+    const lines = [
+      rows.length === 0
+        ? 'No discrepancies.'
+        : renderTable<Discrepancy>(rows, [
+            { title: 'severity', value: (d) => d.severity, align: 'left' },
+            { title: 'kind', value: (d) => d.kind, align: 'left' },
+            { title: 'subject', value: (d) => `${d.subject.type === 'sequence' ? 'seq ' : ''}${d.subject.name}`, align: 'left' },
+            { title: 'documented', value: (d) => ms(d.evidence.documented) },
+            { title: 'observed', value: (d) => ms(d.evidence.observed) },
+            { title: 'CI', value: (d) => (d.evidence.interval ? `${ms(d.evidence.interval.low)}–${ms(d.evidence.interval.high)}` : '') },
+            { title: 'n', value: (d) => (d.evidence.n === undefined ? '' : String(d.evidence.n)) },
+            { title: 'message', value: (d) => d.message, align: 'left' },
+          ]),
+      '',
+      `Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`,
+      `Handlers: ${summarise(report.handlers.map((h) => h.status))}`,
+    ];
+    io.out(lines.join('\n'));
+    return failed ? 1 : 0;
+  },
+};
+
+function summarise(statuses: string[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${n} ${s}`).join(', ') || 'none';
+}
