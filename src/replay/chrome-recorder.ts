@@ -150,7 +150,8 @@ function mapStep(step: Schema.Step, state: Mapper): Step[] {
       break;
     }
     case 'scroll': {
-      const withSelectors = 'selectors' in step ? (step as Schema.ScrollElementStep) : null;
+      const el = step as Partial<Schema.ScrollElementStep>;
+      const withSelectors = Array.isArray(el.selectors) && el.selectors.length > 0 ? (step as Schema.ScrollElementStep) : null;
       out.push({
         type: 'scroll',
         ...(withSelectors ? { target: target(withSelectors) } : {}),
