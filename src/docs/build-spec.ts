@@ -95,7 +95,8 @@ export function buildSpec(input: BuildInput): SpecFile {
     const src = sources.get(name);
     const agg = observed.get(name);
     handlers[name] = {
-      budget: prev?.budget ?? null,
+      // Fixed key order, wherever the budget came from, keeps the JSON byte-stable.
+      budget: prev?.budget ? { metric: prev.budget.metric, stat: prev.budget.stat, ms: prev.budget.ms } : null,
       baseline: agg ? handlerBaseline(agg, handlerSessions.get(name), now) : (prev?.baseline ?? null),
       tolerance: prev?.tolerance ?? null,
       source: src ? { file: relPath(docsDir, join(root, src.file)), line: src.line } : (prev?.source ?? null),
@@ -114,7 +115,7 @@ export function buildSpec(input: BuildInput): SpecFile {
     const top = agg?.variants.find((v) => v.handlers[0] !== '…other');
     sequences[name] = {
       handlers: top ? top.handlers.slice() : (prev?.handlers ?? []),
-      budget: prev?.budget ?? null,
+      budget: prev?.budget ? { stat: prev.budget.stat, ms: prev.budget.ms } : null,
       baseline: agg ? sequenceBaseline(agg, seqSessions.get(name), now) : (prev?.baseline ?? null),
     };
   }

@@ -162,7 +162,7 @@ function parseHandlerBudget(value: string, file: string, line: number): Budget |
       `cannot read the budget "${value}": write "<stat> <metric> ≤ <number> ms" with stat one of ${STATS.join(', ')} and metric one of ${HANDLER_METRICS.join(', ')} (e.g. "p95 blocking ≤ 5 ms"), or "none"`,
     ]);
   }
-  return { stat: m[1] as Stat, metric: m[2] as HandlerMetric, ms: Number(m[3]) };
+  return { metric: m[2] as HandlerMetric, stat: m[1] as Stat, ms: Number(m[3]) };
 }
 
 function parseTolerance(value: string, file: string, line: number): number | null {

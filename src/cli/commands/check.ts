@@ -58,7 +58,7 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
             { title: 'subject', value: (d) => `${d.subject.type === 'sequence' ? 'seq ' : ''}${d.subject.name}`, align: 'left' },
             { title: 'documented', value: (d) => ms(d.evidence.documented) },
             { title: 'observed', value: (d) => ms(d.evidence.observed) },
-            { title: 'CI', value: (d) => (d.evidence.interval ? `${ms(d.evidence.interval.low)}–${ms(d.evidence.interval.high)}` : '') },
+            { title: 'CI', value: (d) => (d.evidence.interval ? `${bound(d.evidence.interval.low)}–${bound(d.evidence.interval.high)}` : '') },
             { title: 'n', value: (d) => (d.evidence.n === undefined ? '' : String(d.evidence.n)) },
             { title: 'message', value: (d) => d.message, align: 'left' },
           ]),
@@ -70,6 +70,11 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     return failed ? 1 : 0;
   },
 };
+
+/** An interval bound: Infinity when too few samples bound that side. */
+function bound(v: number): string {
+  return v === Infinity ? '∞' : ms(v);
+}
 
 function summarise(statuses: string[]): string {
   const counts = new Map<string, number>();
