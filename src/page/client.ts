@@ -5,7 +5,8 @@
  */
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
-import type { Baseline, SessionSelector, SessionSummary } from '../worker/api.ts';
+import type { SpecFile } from '../core/spec.ts';
+import type { Baseline, RecentCalls, SessionSelector, SessionSummary } from '../worker/api.ts';
 import { measureClockResolution, perf } from './clock.ts';
 import { getRecorder, onFirstInstrument } from './instrument.ts';
 import { observeInp, observeLongFrames } from './observers.ts';
@@ -29,6 +30,13 @@ export interface HomeostatOptions {
   longFrames?: boolean;
   /** Observe INP with web-vitals (default true). */
   inp?: boolean;
+  /**
+   * Answer the Homeostat DevTools extension (default true). The bridge only posts data to this
+   * window when the extension asks for it, and costs nothing otherwise.
+   */
+  bridge?: boolean;
+  /** The app's spec (budgets and baselines), shown by the DevTools panel next to what is observed. */
+  spec?: SpecFile;
 }
 
 export interface ClientStatus {
@@ -53,8 +61,12 @@ export interface HomeostatClient {
   clear(): Promise<void>;
   saveBaseline(name: string, selector?: SessionSelector): Promise<Baseline>;
   baselines(): Promise<Baseline[]>;
+  /** The live session's most recent calls after the `after`-th one (live views: the DevTools panel). */
+  recentCalls(after?: number, limit?: number): Promise<RecentCalls>;
   /** Pauses (false) or resumes (true) recording; paused wrappers are plain pass-throughs. */
   setEnabled(on: boolean): void;
+  /** False while recording is paused. */
+  enabled(): boolean;
   /** Adds fields to the session (the React adapter reports what it can observe). */
   describe(patch: Partial<Pick<SessionMeta, 'react' | 'app' | 'build'>>): void;
 }
@@ -175,14 +187,24 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     async baselines() {
       return (await api()).baselines();
     },
+    async recentCalls(after, limit) {
+      return (await api()).recentCalls(after, limit);
+    },
     setEnabled(on) {
       recorder.on = on;
     },
+    enabled: () => recorder.on,
     describe(patch) {
       Object.assign(session, patch);
       void api().then((s) => s.updateMeta(patch)).catch(() => undefined);
     },
   };
+}
+
+/** Loads the DevTools bridge's page agent off the start-up path; a failure only means no panel. */
+function startBridge(c: HomeostatClient, spec: SpecFile | null): void {
+  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
+  import('../bridge/agent.ts').then((m) => m.startAgent(c, { spec }), () => undefined);
 }
 
 function safely(fn: () => void): void {
@@ -203,6 +225,7 @@ export function init(options: HomeostatOptions = {}): HomeostatClient {
     client = createClient(options);
     // Tools that drive the page (the replay runner, the DevTools bridge) find the client here.
     Object.defineProperty(globalThis, GLOBAL_HANDLE, { value: client, configurable: true, enumerable: false });
+    if (options.bridge !== false) startBridge(client, options.spec ?? null);
   } else if (options.app !== undefined || options.build !== undefined) {
     // Started already (instrumenting anything starts it): the app still gets to name itself.
     client.describe({

@@ -1,6 +1,6 @@
 /** The contract between the page and the telemetry service (in a worker via comlink, or in memory). */
 import type { AggregateSnapshot } from '../core/aggregate.ts';
-import type { SessionMeta, StorageKind } from '../core/model.ts';
+import type { HandlerCall, SessionMeta, StorageKind } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
 
 /** Which sessions a query covers: the live one, one by id, or every stored session merged. */
@@ -38,6 +38,14 @@ export interface Baseline {
   snapshot: AggregateSnapshot;
 }
 
+/** Calls recorded since a point in the stream (see `TelemetryApi.recentCalls`). */
+export interface RecentCalls {
+  /** Calls the service has attributed since it started (monotonic; survives `clear`). */
+  total: number;
+  /** The newest calls after `after`, oldest first, at most `limit`. */
+  calls: HandlerCall[];
+}
+
 export interface TelemetryApi {
   /** Starts (or resumes) recording `meta`'s session. Must be called before `ingest`. */
   start(meta: SessionMeta): Promise<StartInfo>;
@@ -57,4 +65,6 @@ export interface TelemetryApi {
   clear(): Promise<void>;
   saveBaseline(name: string, selector?: SessionSelector): Promise<Baseline>;
   baselines(): Promise<Baseline[]>;
+  /** The live session's most recent calls after the `after`-th one (for live views such as the DevTools panel). */
+  recentCalls(after?: number, limit?: number): Promise<RecentCalls>;
 }

@@ -1,0 +1,236 @@
+/**
+ * The bridge protocol between the page (Homeostat's wrapper), the extension's content script,
+ * its service worker and the DevTools panel. Every message on every hop is parsed with these
+ * schemas; anything else is dropped and counted. Size limits live here too, as array and string
+ * maxima, so a page cannot make the extension hold unbounded data.
+ *
+ * Direction matters: the page may only send data (`ready`, `tick`, `response`). Requests go
+ * the other way, extension → page, and the page answers them.
+ */
+import { z } from 'zod';
+import { specFileSchema } from '../core/spec.ts';
+
+/** Tag on every window message, so unrelated `postMessage` traffic is ignored, not counted. */
+export const CHANNEL = 'homeostat-bridge/1';
+
+/** Limits: what one message may carry. */
+export const LIMITS = {
+  name: 200,
+  handlers: 2000,
+  sequences: 1000,
+  variants: 50,
+  steps: 200,
+  calls: 1000,
+  buckets: 400,
+  errorPatterns: 50,
+  /** An exported or imported session file, in characters. */
+  sessionJson: 64 * 1024 * 1024,
+} as const;
+
+const num = z.number().finite();
+const count = z.number().int().nonnegative();
+const name = z.string().max(LIMITS.name);
+
+const summary = z.object({ count, mean: num, min: num, max: num, p50: num, p75: num, p95: num, p99: num });
+const histogram = z.object({ edges: z.array(num).max(LIMITS.buckets + 1), counts: z.array(count).max(LIMITS.buckets) });
+const modes = z.object({ unknown: count, none: count, blocking: count, transition: count, mixed: count });
+
+const handlerAggregate = z.object({
+  handler: name,
+  count,
+  errors: count,
+  errorRate: num,
+  asyncCount: count,
+  duration: summary,
+  settle: summary.nullable(),
+  blocking: summary,
+  blockingTotalMs: num,
+  commit: summary.nullable(),
+  render: summary.nullable(),
+  paint: summary.nullable(),
+  histograms: z.object({ duration: histogram, blocking: histogram }),
+  modes,
+  transitionShare: num.nullable(),
+  longFrames: count,
+  forcedStyleLayoutMs: num,
+  errorPatterns: z
+    .array(z.object({ name, message: z.string().max(2000), count, firstSeen: num, lastSeen: num }))
+    .max(LIMITS.errorPatterns),
+  firstSeen: num,
+  lastSeen: num,
+});
+
+const sequenceAggregate = z.object({
+  name,
+  count,
+  duration: summary,
+  triggers: z.record(name, count),
+  variants: z
+    .array(
+      z.object({
+        handlers: z.array(name).max(LIMITS.steps),
+        count,
+        steps: z.array(z.object({ handler: name, offset: summary, duration: summary, blocking: summary })).max(LIMITS.steps),
+      }),
+    )
+    .max(LIMITS.variants),
+  firstSeen: num,
+  lastSeen: num,
+});
+
+export const snapshotSchema = z.object({
+  handlers: z.array(handlerAggregate).max(LIMITS.handlers),
+  sequences: z.array(sequenceAggregate).max(LIMITS.sequences),
+  totals: z.object({ calls: count, sequences: count, errors: count, commits: count, unattributedCommits: count }),
+});
+
+const transitionMode = z.enum(['unknown', 'none', 'blocking', 'transition', 'mixed']);
+
+/**
+ * One recent call, reduced to numbers and names: no arguments, no error message (only the
+ * error's constructor name), nothing the user typed.
+ */
+export const callLiteSchema = z.object({
+  id: count,
+  handler: name,
+  /** ms since the page's time origin. */
+  start: num,
+  duration: num,
+  settle: num.nullable(),
+  blockingMs: num,
+  mode: transitionMode,
+  outcome: z.enum(['ok', 'threw', 'rejected', 'pending']),
+  error: name.nullable(),
+});
+export type CallLite = z.infer<typeof callLiteSchema>;
+
+export const sessionInfoSchema = z.object({
+  id: name,
+  app: name.nullable(),
+  build: name.nullable(),
+  url: z.string().max(2048),
+  timeOrigin: num,
+  react: name.nullable(),
+  transport: z.enum(['worker', 'memory']),
+  storage: z.enum(['indexeddb', 'memory']),
+  crossOriginIsolated: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** Live data: the worker's aggregates plus calls recorded since the previous tick. */
+export const tickSchema = z.object({
+  type: z.literal('tick'),
+  session: sessionInfoSchema,
+  snapshot: snapshotSchema,
+  calls: z.array(callLiteSchema).max(LIMITS.calls),
+  /** Calls the service has seen in this page's lifetime (monotonic). */
+  totalCalls: count,
+  paused: z.boolean(),
+  dropped: count,
+});
+export type Tick = z.infer<typeof tickSchema>;
+
+export const REQUEST_OPS = ['snapshot', 'spec', 'export', 'clear', 'pause', 'resume'] as const;
+export type RequestOp = (typeof REQUEST_OPS)[number] | 'import';
+
+const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const requestSchema = z.discriminatedUnion('op', [
+  z.object({ type: z.literal('request'), id: requestId, op: z.enum(REQUEST_OPS) }),
+  z.object({ type: z.literal('request'), id: requestId, op: z.literal('import'), json: z.string().max(LIMITS.sessionJson) }),
+]);
+export type BridgeRequest = z.infer<typeof requestSchema>;
+
+export const resultSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('done') }),
+  z.object({ op: z.literal('export'), json: z.string().max(LIMITS.sessionJson) }),
+  z.object({ op: z.literal('import'), id: name, calls: count }),
+  z.object({ op: z.literal('spec'), spec: specFileSchema.nullable() }),
+]);
+export type BridgeResult = z.infer<typeof resultSchema>;
+
+export const responseSchema = z.object({
+  type: z.literal('response'),
+  id: requestId,
+  /** Null on success; otherwise the error's message. */
+  error: z.string().max(2000).nullable(),
+  result: resultSchema.nullable(),
+});
+export type BridgeResponse = z.infer<typeof responseSchema>;
+
+export const readySchema = z.object({ type: z.literal('ready'), session: sessionInfoSchema });
+
+/** What the page may send: data only. */
+export const pageMessageSchema = z.discriminatedUnion('type', [readySchema, tickSchema, responseSchema]);
+export type PageMessage = z.infer<typeof pageMessageSchema>;
+
+/** What the extension sends the page. */
+export const extensionMessageSchema = z.union([
+  z.object({ type: z.literal('subscribe') }),
+  z.object({ type: z.literal('unsubscribe') }),
+  requestSchema,
+]);
+export type ExtensionMessage = z.infer<typeof extensionMessageSchema>;
+
+/** The `window.postMessage` envelope, both directions. */
+export const envelopeSchema = z.object({
+  channel: z.literal(CHANNEL),
+  from: z.enum(['page', 'extension']),
+  msg: z.unknown(),
+});
+export type Envelope<T> = { channel: typeof CHANNEL; from: 'page' | 'extension'; msg: T };
+
+/** True for window messages that claim to be ours (the only ones we count when malformed). */
+export function claimsChannel(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { channel?: unknown }).channel === CHANNEL;
+}
+
+// --- runtime ports (content script ⇄ service worker ⇄ panel) ------------------------------
+
+export const PORT_CONTENT = 'homeostat-content';
+export const PORT_PANEL_PREFIX = 'homeostat-panel:';
+
+/** Content script → service worker. */
+export const contentToWorkerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('page'), msg: pageMessageSchema }),
+  /** The page answered nothing: no Homeostat wrapper (or it has not started yet). */
+  z.object({ kind: z.literal('absent') }),
+  /** Page messages the content script refused, cumulative for this document. */
+  z.object({ kind: z.literal('rejected'), total: count, reason: z.string().max(500) }),
+]);
+export type ContentToWorker = z.infer<typeof contentToWorkerSchema>;
+
+/** Service worker → content script. */
+export const workerToContentSchema = extensionMessageSchema;
+export type WorkerToContent = ExtensionMessage;
+
+/** Panel → service worker. */
+export const panelToWorkerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), request: requestSchema }),
+]);
+export type PanelToWorker = z.infer<typeof panelToWorkerSchema>;
+
+/** Service worker → panel. */
+export const workerToPanelSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('page'), msg: pageMessageSchema }),
+  z.object({ kind: z.literal('absent') }),
+  /** Whether a content script is connected for the inspected tab (false between reloads). */
+  z.object({ kind: z.literal('tab'), connected: z.boolean() }),
+  z.object({
+    kind: z.literal('rejected'),
+    /** Refused by the content script (from the page) and by the service worker (from ports). */
+    page: count,
+    worker: count,
+    reason: z.string().max(500),
+  }),
+]);
+export type WorkerToPanel = z.infer<typeof workerToPanelSchema>;
+
+/** Parses `data` with `schema`; returns null (never throws) and the first issue when it fails. */
+export function parse<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+  const r = schema.safeParse(data);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const path = issue ? issue.path.map(String).join('.') : '';
+  return { ok: false, reason: `${path || 'message'}: ${issue?.message ?? 'invalid'}`.slice(0, 500) };
+}
