@@ -1,0 +1,143 @@
+/**
+ * The Homeostat DevTools panel inside real DevTools: headless Chromium with the built extension,
+ * DevTools auto-opened for each tab, the panel shown through the DevTools front-end and read
+ * through its own frame, while Playwright drives the demo in the inspected tab.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import type { AggregateSnapshot } from '../src/page/index.ts';
+import { aggregates, expect, test } from './support/test.ts';
+import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let eb: ExtensionBrowser;
+test.beforeAll(async () => {
+  eb = await launchWithExtension();
+});
+test.afterAll(async () => {
+  await eb?.close();
+});
+
+async function driveDemo(page: Page): Promise<void> {
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  const search = page.getByLabel('Search products');
+  await search.pressSequentially('lamp', { delay: 30 });
+  await page.getByLabel('Category').selectOption('Garden');
+  await page.getByLabel('Sort').selectOption('price-asc');
+  const add = page.getByRole('button', { name: /^Add / });
+  for (let i = 0; i < 3; i++) await add.nth(i).click();
+  await search.fill('/(');
+  await expect(page.getByRole('alert')).toBeVisible();
+}
+
+/** Waits until the panel shows exactly the worker's handlers with the worker's counts, and returns both. */
+async function agreeing(page: Page, panel: PanelHandle): Promise<{ rows: PanelRow[]; snap: AggregateSnapshot }> {
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    const snap = await aggregates(page);
+    // The panel ticks every 250 ms; give it two ticks to catch up with the flushed state.
+    await new Promise((r) => setTimeout(r, 600));
+    const rows = await panel.evaluate<PanelRow[]>(READ_ROWS);
+    const counts = (xs: Array<[string, number]>) => JSON.stringify(xs.sort((a, b) => a[0].localeCompare(b[0])));
+    const want = counts(snap.handlers.map((h) => [h.handler, h.count]));
+    const got = counts(rows.map((r) => [r.handler, Number(r.values['n'])]));
+    last = `worker ${want} panel ${got}`;
+    if (want === got && snap.handlers.length > 0) {
+      const again = await aggregates(page);
+      if (counts(again.handlers.map((h) => [h.handler, h.count])) === want) return { rows, snap: again };
+    }
+  }
+  throw new Error(`panel never agreed with the worker: ${last}`);
+}
+
+test('the panel inside DevTools shows the worker aggregates of the demo, and keeps working across a reload', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  // Data collected before the panel is opened: the panel backfills it.
+  await page.goto(server.url);
+  await driveDemo(page);
+  const panel = await openPanel(eb, server.url);
+  await panel.waitFor(`document.querySelector('[data-testid=page-state]')?.dataset.state === 'present'`);
+  await panel.waitFor(`document.querySelectorAll('tr[data-handler]').length > 0`);
+
+  const { rows, snap } = await agreeing(page, panel);
+  for (const h of snap.handlers) {
+    const row = rows.find((r) => r.handler === h.handler)!;
+    expect(Number(row.values['n'])).toBe(h.count);
+    expect(Number(row.values['errors'])).toBe(h.errors);
+    expect(Number(row.values['p50'])).toBeCloseTo(h.duration.p50, 6);
+    expect(Number(row.values['p95'])).toBeCloseTo(h.duration.p95, 6);
+    expect(Number(row.values['blocking'])).toBeCloseTo(h.blocking.p95, 6);
+    expect(row.values['transition'] === '' ? null : Number(row.values['transition'])).toEqual(h.transitionShare);
+    // No spec on the demo yet: nothing is documented.
+    expect(row.status).toBe('undocumented');
+    expect(row.text['budget']).toBe('—');
+  }
+  expect(rows.find((r) => r.handler === 'parseQuery')!.text['errors']).toBe('1');
+  expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
+  expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
+
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/panel.png', await panel.screenshot());
+
+  // Sequences and a handler's detail render from the same data.
+  await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
+  await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
+  await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
+  await panel.evaluate(`document.querySelector('tr[data-handler=renderReact]').click()`);
+  await panel.waitFor(`document.querySelectorAll('[aria-label="Recent calls"] tr[data-call]').length === 4`);
+  expect(await panel.evaluate<number>(`document.querySelectorAll('.recharts-surface').length`)).toBe(2);
+  writeFileSync('test-results/panel-detail.png', await panel.screenshot());
+  await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
+
+  // Reload: a new session in the same tab; the panel follows it without being reopened.
+  const before = snap.handlers.find((h) => h.handler === 'handleSearchInput')!.count;
+  await page.reload();
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  await page.getByLabel('Search products').pressSequentially('so', { delay: 30 });
+  const sessionId = await page.evaluate(() => (globalThis as unknown as { __HOMEOSTAT__: { session: { id: string } } }).__HOMEOSTAT__.session.id);
+  await panel.waitFor(`document.querySelector('[data-testid=page-state]')?.dataset.state === 'present'`);
+  const after = await agreeing(page, panel);
+  expect(after.snap.handlers.find((h) => h.handler === 'handleSearchInput')!.count).toBe(2);
+  expect(Number(after.rows.find((r) => r.handler === 'handleSearchInput')!.values['n'])).toBe(2);
+  expect(before).toBe(5);
+  expect(await panel.evaluate<string>(`document.querySelector('.statusbar').textContent`)).toContain(sessionId.slice(0, 8));
+});
+
+test('spoofed and malformed page messages are rejected, counted and shown', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.goto(`${server.url}?spoof`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  const panel = await openPanel(eb, server.url);
+  await panel.waitFor(`document.querySelector('[data-testid=page-state]')?.dataset.state === 'present'`);
+  await page.locator('button[aria-label^="Add "]:not([disabled])').first().click();
+  await panel.waitFor(`document.querySelector('tr[data-handler=addToCart]') !== null`);
+  const n = async () => Number(await panel.evaluate<string>(`document.querySelector('[data-testid=rejected]').dataset.count`));
+  const base = await n();
+
+  await page.evaluate(() => {
+    const channel = 'homeostat-bridge/1';
+    // A page trying to command the extension: only data may flow from the page.
+    window.postMessage({ channel, from: 'page', msg: { type: 'request', id: 1, op: 'clear' } }, '*');
+    // Malformed data: a tick without its snapshot.
+    window.postMessage({ channel, from: 'page', msg: { type: 'tick', calls: 'lots' } }, '*');
+    // A response nobody asked for.
+    window.postMessage({ channel, from: 'page', msg: { type: 'response', id: 424242, error: null, result: { op: 'done' } } }, '*');
+    // Oversized: more calls than a message may carry.
+    const call = { id: 1, handler: 'x', start: 0, duration: 0, settle: null, blockingMs: 0, mode: 'none', outcome: 'ok', error: null };
+    window.postMessage({ channel, from: 'page', msg: { type: 'tick', calls: new Array(5000).fill(call) } }, '*');
+    // From another frame, pretending to be this page.
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<script>parent.postMessage({ channel: '${channel}', from: 'page', msg: { type: 'ready', session: {} } }, '*')</script>`;
+    document.body.append(frame);
+  });
+  await panel.waitFor(`Number(document.querySelector('[data-testid=rejected]').dataset.count) >= ${base + 5}`);
+  expect(await n()).toBe(base + 5);
+  const text = await panel.evaluate<string>(`document.querySelector('[data-testid=rejected]').textContent`);
+  expect(text).toMatch(/rejected messages/);
+  // The page's data is untouched: the "clear" was not carried out.
+  expect(await panel.evaluate<string | null>(`document.querySelector('tr[data-handler=addToCart] [data-col=n]')?.textContent ?? null`)).toBe('1');
+});

@@ -1,0 +1,68 @@
+/** The panel: tabs over the views, session controls on top, status at the bottom. */
+import { useQuery } from '@tanstack/react-query';
+import { usePanelContext, useLive } from './context.tsx';
+import type { View } from './store.ts';
+import { Discrepancies } from './views/Discrepancies.tsx';
+import { HandlerDetail } from './views/HandlerDetail.tsx';
+import { HandlersTable } from './views/HandlersTable.tsx';
+import { Sequences } from './views/Sequences.tsx';
+import { SessionControls } from './views/SessionControls.tsx';
+import { StatusBar } from './views/StatusBar.tsx';
+
+const TABS: Array<{ view: View; label: string }> = [
+  { view: 'handlers', label: 'Handlers' },
+  { view: 'detail', label: 'Handler detail' },
+  { view: 'sequences', label: 'Sequences' },
+  { view: 'discrepancies', label: 'Discrepancies & suggestions' },
+];
+
+export function App() {
+  const { bridge } = usePanelContext();
+  const view = useLive((s) => s.view);
+  const setView = useLive((s) => s.setView);
+  const sessionId = useLive((s) => (s.page === 'present' ? (s.session?.id ?? null) : null));
+  const link = useLive((s) => s.link);
+
+  // Backfill: whenever a page session appears (panel opened late, reload, reconnect), ask for a snapshot.
+  useQuery({
+    queryKey: ['snapshot', sessionId, link],
+    queryFn: () => bridge.request({ op: 'snapshot' }),
+    enabled: sessionId !== null && link === 'connected',
+    staleTime: Infinity,
+    retry: 2,
+  });
+  const spec = useQuery({
+    queryKey: ['spec', sessionId],
+    queryFn: async () => {
+      const r = await bridge.request({ op: 'spec' });
+      return r.op === 'spec' ? r.spec : null;
+    },
+    enabled: sessionId !== null,
+    staleTime: Infinity,
+    retry: 2,
+  });
+  const docs = spec.data ?? null;
+
+  return (
+    <div className="panel">
+      <header className="top">
+        <strong className="brand">Homeostat</strong>
+        <nav role="tablist">
+          {TABS.map((t) => (
+            <button key={t.view} role="tab" type="button" aria-selected={view === t.view} onClick={() => setView(t.view)}>
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <SessionControls />
+      </header>
+      <main>
+        {view === 'handlers' && <HandlersTable spec={docs} />}
+        {view === 'detail' && <HandlerDetail spec={docs} />}
+        {view === 'sequences' && <Sequences />}
+        {view === 'discrepancies' && <Discrepancies spec={docs} />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * A handler's standing against its docs: the badge the handlers table shows. Budgets and
+ * baselines come from the spec the page exposes (`init({ spec })`, later the living docs).
+ */
+import type { HandlerAggregate } from '../../src/core/aggregate.ts';
+import { metricSummary, observedFor, type HandlerMetric, type SpecFile, type Stat } from '../../src/core/spec.ts';
+
+export type Verdict = 'within' | 'drifting' | 'over' | 'undocumented';
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  within: 'within docs',
+  drifting: 'drifting',
+  over: 'over budget',
+  undocumented: 'undocumented',
+};
+
+export interface Standing {
+  verdict: Verdict;
+  /** What the budget and baseline are measured on (the budget's, else p95 blocking). */
+  metric: HandlerMetric;
+  stat: Stat;
+  budgetMs: number | null;
+  baselineMs: number | null;
+  observedMs: number | null;
+  /** Relative drift tolerated around the baseline. */
+  tolerance: number;
+}
+
+export function standing(h: HandlerAggregate, spec: SpecFile | null): Standing {
+  const doc = spec?.handlers[h.handler];
+  const budget = doc?.budget ?? null;
+  const metric = budget?.metric ?? 'blocking';
+  const stat = budget?.stat ?? 'p95';
+  const tolerance = doc?.tolerance ?? spec?.defaults.tolerance ?? 0.2;
+  const summary = metricSummary(h, metric);
+  const observedMs = budget ? observedFor(h, budget) : summary && summary.count > 0 ? summary[stat] : null;
+  const baselineMs = doc?.baseline?.metrics[metric]?.[stat] ?? null;
+  const base = { metric, stat, budgetMs: budget?.ms ?? null, baselineMs, observedMs, tolerance };
+  if (!doc || (budget === null && baselineMs === null)) return { ...base, verdict: 'undocumented' };
+  if (budget && observedMs !== null && observedMs > budget.ms) return { ...base, verdict: 'over' };
+  const enough = h.count >= (spec?.defaults.minSamples ?? 1);
+  if (baselineMs !== null && observedMs !== null && enough && Math.abs(observedMs - baselineMs) > tolerance * Math.max(baselineMs, 0.05)) {
+    return { ...base, verdict: 'drifting' };
+  }
+  return { ...base, verdict: 'within' };
+}

@@ -1,0 +1,121 @@
+/**
+ * The panel's live state (zustand, vanilla store + React binding). Ticks from the bridge are
+ * coalesced by the connection and applied here at most once per animation frame, so 10 k
+ * events/s cost the views one update per frame, not one per event.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { AggregateSnapshot } from '../../src/core/aggregate.ts';
+import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+
+/** Recent calls kept for charts and tables (older ones are in the aggregates only). */
+export const MAX_CALLS = 5000;
+
+export type View = 'handlers' | 'detail' | 'sequences' | 'discrepancies';
+
+export interface PanelState {
+  /** The port to the service worker. */
+  link: 'connecting' | 'connected';
+  /** Whether a content script is attached to the inspected tab (null: not known yet). */
+  tab: boolean | null;
+  /** Whether the page runs Homeostat. */
+  page: 'unknown' | 'present' | 'absent';
+  session: SessionInfo | null;
+  snapshot: AggregateSnapshot | null;
+  calls: CallLite[];
+  totalCalls: number;
+  paused: boolean;
+  dropped: number;
+  /** Ticks applied, and calls per second over the last few seconds. */
+  ticks: number;
+  rate: number;
+  rejected: { page: number; worker: number; reason: string };
+  view: View;
+  selected: string | null;
+}
+
+export interface PanelActions {
+  applyTick(tick: Tick, calls: CallLite[]): void;
+  setLink(link: PanelState['link']): void;
+  setTab(connected: boolean): void;
+  setPage(page: PanelState['page'], session?: SessionInfo): void;
+  setRejected(r: PanelState['rejected']): void;
+  select(handler: string | null): void;
+  setView(view: View): void;
+  /** Forgets live data (after "clear"); the next tick refills it. */
+  clearData(): void;
+}
+
+export type PanelStore = StoreApi<PanelState & PanelActions>;
+
+export const initialState: PanelState = {
+  link: 'connecting',
+  tab: null,
+  page: 'unknown',
+  session: null,
+  snapshot: null,
+  calls: [],
+  totalCalls: 0,
+  paused: false,
+  dropped: 0,
+  ticks: 0,
+  rate: 0,
+  rejected: { page: 0, worker: 0, reason: '' },
+  view: 'handlers',
+  selected: null,
+};
+
+export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
+  // Rate window: (time, totalCalls) samples of the last ~3 s.
+  const samples: Array<[number, number]> = [];
+  return createStore<PanelState & PanelActions>()((set) => ({
+    ...initialState,
+    ...init,
+    applyTick: (tick, calls) =>
+      set((s) => {
+        const sameSession = s.session?.id === tick.session.id;
+        const kept = sameSession ? s.calls : [];
+        const merged = mergeCalls(kept, calls);
+        const now = Date.now();
+        if (!sameSession) samples.length = 0;
+        samples.push([now, tick.totalCalls]);
+        while (samples.length > 2 && now - samples[0]![0] > 3000) samples.shift();
+        const [t0, c0] = samples[0]!;
+        const rate = now > t0 ? ((tick.totalCalls - c0) * 1000) / (now - t0) : 0;
+        return {
+          page: 'present',
+          session: tick.session,
+          snapshot: tick.snapshot,
+          calls: merged,
+          totalCalls: tick.totalCalls,
+          paused: tick.paused,
+          dropped: tick.dropped,
+          ticks: s.ticks + 1,
+          rate,
+        };
+      }),
+    setLink: (link) => set({ link }),
+    setTab: (tab) => set(tab ? { tab } : { tab, page: 'unknown' }),
+    setPage: (page, session) =>
+      set((s) => (session && s.session?.id !== session.id ? { page, session, snapshot: null, calls: [], totalCalls: 0 } : { page })),
+    setRejected: (rejected) => set({ rejected }),
+    select: (selected) => set(selected === null ? { selected } : { selected, view: 'detail' }),
+    setView: (view) => set({ view }),
+    clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
+  }));
+}
+
+/** Appends new calls (by id, so a backfill that repeats calls does not double them), bounded. */
+export function mergeCalls(kept: CallLite[], incoming: CallLite[]): CallLite[] {
+  if (incoming.length === 0) return kept;
+  const last = kept.length > 0 ? kept[kept.length - 1]!.id : -1;
+  const fresh = incoming[0]!.id > last ? incoming : incoming.filter((c) => c.id > last);
+  if (fresh.length === 0) return kept;
+  const all = kept.concat(fresh);
+  return all.length > MAX_CALLS ? all.slice(all.length - MAX_CALLS) : all;
+}
+
+/** React binding: subscribe to a slice of the panel store. */
+export function usePanel<T>(store: PanelStore, selector: (s: PanelState & PanelActions) => T): T {
+  return useStore(store, selector);
+}

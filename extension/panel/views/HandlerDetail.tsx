@@ -1,0 +1,124 @@
+/**
+ * One handler: timing over time (downsampled recent calls) with the budget line and baseline
+ * band, the blocking-time histogram, and recent calls with how React ran their updates.
+ */
+import { useMemo } from 'react';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SpecFile } from '../../../src/core/spec.ts';
+import { useLive } from '../context.tsx';
+import { downsample } from '../downsample.ts';
+import { int, ms, pct } from '../format.ts';
+import { standing, VERDICT_LABEL } from '../status.ts';
+
+const CHART_W = 560;
+const CHART_H = 180;
+
+export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
+  const name = useLive((s) => s.selected);
+  const h = useLive((s) => s.snapshot?.handlers.find((x) => x.handler === s.selected));
+  const calls = useLive((s) => s.calls);
+  const select = useLive((s) => s.select);
+  const mine = useMemo(() => calls.filter((c) => c.handler === name), [calls, name]);
+  const points = useMemo(() => downsample(mine), [mine]);
+  const bars = useMemo(() => {
+    const hist = h?.histograms.blocking;
+    if (!hist) return [];
+    const first = hist.counts.findIndex((c) => c > 0);
+    let last = hist.counts.length - 1;
+    while (last > first && hist.counts[last] === 0) last--;
+    if (first < 0) return [];
+    return hist.counts.slice(first, last + 1).map((count, i) => ({ edge: hist.edges[first + i]!, count }));
+  }, [h]);
+
+  if (!name) return <p className="empty">Pick a handler in the Handlers table.</p>;
+  if (!h) return <p className="empty">No calls of {name} in this session yet.</p>;
+  const s = standing(h, spec);
+  const metricKey = s.metric === 'duration' ? 'duration' : 'blocking';
+  const band = s.baselineMs === null ? null : [s.baselineMs * (1 - s.tolerance), s.baselineMs * (1 + s.tolerance)];
+
+  return (
+    <section aria-label={`Handler ${name}`}>
+      <div className="toolbar">
+        <button type="button" onClick={() => select(null)}>
+          ← Handlers
+        </button>
+        <h2>{name}</h2>
+        <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
+      </div>
+      <dl className="facts">
+        <dt>n</dt>
+        <dd>{int(h.count)}</dd>
+        <dt>p50 / p95</dt>
+        <dd>
+          {ms(h.duration.p50)} / {ms(h.duration.p95)}
+        </dd>
+        <dt>blocking p95</dt>
+        <dd>{ms(h.blocking.p95)}</dd>
+        <dt>transitions</dt>
+        <dd>
+          {pct(h.transitionShare)} ({h.modes.transition} transition, {h.modes.mixed} mixed, {h.modes.blocking} blocking)
+        </dd>
+        <dt>errors</dt>
+        <dd>{int(h.errors)}</dd>
+        <dt>budget</dt>
+        <dd>{s.budgetMs === null ? '—' : `${s.stat} ${s.metric} ≤ ${ms(s.budgetMs)}`}</dd>
+        <dt>baseline</dt>
+        <dd>{s.baselineMs === null ? '—' : `${ms(s.baselineMs)} ± ${pct(s.tolerance)}`}</dd>
+      </dl>
+      <div className="charts">
+        <figure>
+          <figcaption>
+            {s.metric === 'duration' ? 'Duration' : 'Blocking'} of recent calls over time (ms, slowest per bucket)
+          </figcaption>
+          <LineChart width={CHART_W} height={CHART_H} data={points} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => `${t.toFixed(1)}s`} stroke="#999" />
+            <YAxis stroke="#999" width={44} />
+            <Tooltip />
+            {band && <ReferenceArea y1={band[0]} y2={band[1]} fill="#4a90d9" fillOpacity={0.15} label="baseline" />}
+            {s.budgetMs !== null && <ReferenceLine y={s.budgetMs} stroke="#e5534b" strokeDasharray="4 2" label="budget" />}
+            <Line type="linear" dataKey={metricKey} stroke="#f0b429" dot={points.length < 60} isAnimationActive={false} />
+          </LineChart>
+        </figure>
+        <figure>
+          <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
+          <BarChart width={CHART_W} height={CHART_H} data={bars} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+            <XAxis dataKey="edge" tickFormatter={(v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0))} stroke="#999" />
+            <YAxis stroke="#999" width={44} allowDecimals={false} />
+            <Tooltip />
+            <Bar dataKey="count" fill="#57a6ff" isAnimationActive={false} />
+          </BarChart>
+        </figure>
+      </div>
+      <h3>Recent calls</h3>
+      <table className="grid" aria-label="Recent calls">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>at</th>
+            <th>duration</th>
+            <th>blocking</th>
+            <th>React ran it as</th>
+            <th>outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {mine
+            .slice(-30)
+            .reverse()
+            .map((c) => (
+              <tr key={c.id} data-call={c.id}>
+                <td>{c.id}</td>
+                <td>{(c.start / 1000).toFixed(3)} s</td>
+                <td>{ms(c.duration)}</td>
+                <td>{ms(c.blockingMs)}</td>
+                <td className={c.mode === 'transition' ? 'good' : c.mode === 'blocking' ? 'warn' : ''}>{c.mode}</td>
+                <td className={c.error ? 'bad' : ''}>{c.error ? `${c.outcome} (${c.error})` : c.outcome}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

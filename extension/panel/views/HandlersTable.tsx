@@ -1,0 +1,143 @@
+/** One row per handler: docs (budget, baseline) next to live numbers, sortable and filterable. */
+import { useMemo, useState } from 'react';
+import type { HandlerAggregate } from '../../../src/core/aggregate.ts';
+import type { SpecFile } from '../../../src/core/spec.ts';
+import { formatBudget } from '../../../src/core/spec.ts';
+import { useLive } from '../context.tsx';
+import { int, ms, pct } from '../format.ts';
+import { standing, VERDICT_LABEL, type Standing, type Verdict } from '../status.ts';
+
+interface Row {
+  h: HandlerAggregate;
+  s: Standing;
+}
+
+type Key = 'handler' | 'status' | 'p50' | 'p95' | 'n' | 'transition' | 'blocking' | 'blockingTotal' | 'errors';
+
+const COLUMNS: Array<{ key: Key; label: string; title: string }> = [
+  { key: 'handler', label: 'Handler', title: 'Instrumented handler name' },
+  { key: 'status', label: 'Status', title: 'Observed against the docs' },
+  { key: 'p50', label: 'p50', title: 'Median synchronous duration of the call' },
+  { key: 'p95', label: 'p95', title: '95th percentile synchronous duration' },
+  { key: 'n', label: 'n', title: 'Calls recorded in this session' },
+  { key: 'transition', label: 'Transition', title: 'Share of React-updating calls whose updates were transitions' },
+  { key: 'blocking', label: 'Blocking p95', title: 'Longest main-thread span the call caused, 95th percentile' },
+  { key: 'blockingTotal', label: 'Blocking total', title: 'Sum of blocking time' },
+  { key: 'errors', label: 'Errors', title: 'Calls that threw or rejected' },
+];
+
+const ORDER: Record<Verdict, number> = { over: 0, drifting: 1, within: 2, undocumented: 3 };
+
+function sortValue(r: Row, key: Key): number | string {
+  switch (key) {
+    case 'handler':
+      return r.h.handler;
+    case 'status':
+      return ORDER[r.s.verdict];
+    case 'p50':
+      return r.h.duration.p50;
+    case 'p95':
+      return r.h.duration.p95;
+    case 'n':
+      return r.h.count;
+    case 'transition':
+      return r.h.transitionShare ?? -1;
+    case 'blocking':
+      return r.h.blocking.p95;
+    case 'blockingTotal':
+      return r.h.blockingTotalMs;
+    case 'errors':
+      return r.h.errors;
+  }
+}
+
+export function HandlersTable({ spec }: { spec: SpecFile | null }) {
+  const handlers = useLive((s) => s.snapshot?.handlers);
+  const select = useLive((s) => s.select);
+  const [filter, setFilter] = useState('');
+  const [only, setOnly] = useState<Verdict | 'all'>('all');
+  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'blockingTotal', desc: true });
+
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const out: Row[] = (handlers ?? [])
+      .map((h) => ({ h, s: standing(h, spec) }))
+      .filter((r) => (needle === '' || r.h.handler.toLowerCase().includes(needle)) && (only === 'all' || r.s.verdict === only));
+    out.sort((a, b) => {
+      const x = sortValue(a, sort.key);
+      const y = sortValue(b, sort.key);
+      const c = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
+      return sort.desc ? -c : c;
+    });
+    return out;
+  }, [handlers, spec, filter, only, sort]);
+
+  if (!handlers) return <p className="empty">Waiting for data from the page…</p>;
+
+  return (
+    <section aria-label="Handlers">
+      <div className="toolbar">
+        <input aria-label="Filter handlers" placeholder="Filter handlers" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <select aria-label="Status filter" value={only} onChange={(e) => setOnly(e.target.value as Verdict | 'all')}>
+          <option value="all">all statuses</option>
+          {(Object.keys(VERDICT_LABEL) as Verdict[]).map((v) => (
+            <option key={v} value={v}>
+              {VERDICT_LABEL[v]}
+            </option>
+          ))}
+        </select>
+        <span className="muted">
+          {rows.length} of {handlers.length} handlers
+        </span>
+      </div>
+      <table className="grid">
+        <thead>
+          <tr>
+            {COLUMNS.slice(0, 2).map((c) => header(c, sort, setSort))}
+            <th title="Documented budget">Budget</th>
+            <th title="Documented baseline for the budget's metric">Baseline</th>
+            {COLUMNS.slice(2).map((c) => header(c, sort, setSort))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ h, s }) => {
+            const budget = spec?.handlers[h.handler]?.budget ?? null;
+            return (
+              <tr key={h.handler} data-handler={h.handler} onClick={() => select(h.handler)} className="clickable">
+                <td data-col="handler">{h.handler}</td>
+                <td data-col="status">
+                  <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
+                </td>
+                <td data-col="budget">{budget ? formatBudget(budget) : '—'}</td>
+                <td data-col="baseline">{s.baselineMs === null ? '—' : `${s.stat} ${s.metric} ${ms(s.baselineMs)}`}</td>
+                <td data-col="p50" data-value={h.duration.p50}>{ms(h.duration.p50)}</td>
+                <td data-col="p95" data-value={h.duration.p95}>{ms(h.duration.p95)}</td>
+                <td data-col="n" data-value={h.count}>{int(h.count)}</td>
+                <td data-col="transition" data-value={h.transitionShare ?? ''}>{pct(h.transitionShare)}</td>
+                <td data-col="blocking" data-value={h.blocking.p95}>{ms(h.blocking.p95)}</td>
+                <td data-col="blockingTotal" data-value={h.blockingTotalMs}>{ms(h.blockingTotalMs)}</td>
+                <td data-col="errors" data-value={h.errors} className={h.errors > 0 ? 'bad' : ''}>{int(h.errors)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function header(
+  c: { key: Key; label: string; title: string },
+  sort: { key: Key; desc: boolean },
+  setSort: (s: { key: Key; desc: boolean }) => void,
+) {
+  const active = sort.key === c.key;
+  return (
+    <th key={c.key} title={c.title} aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" onClick={() => setSort({ key: c.key, desc: active ? !sort.desc : c.key !== 'handler' })}>
+        {c.label}
+        {active ? (sort.desc ? ' ▾' : ' ▴') : ''}
+      </button>
+    </th>
+  );
+}

@@ -1,0 +1,73 @@
+/** Pause / resume recording, clear, export the session as JSON, import a session file. */
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { usePanelContext, useLive } from '../context.tsx';
+
+export function SessionControls() {
+  const { bridge, store } = usePanelContext();
+  const paused = useLive((s) => s.paused);
+  const session = useLive((s) => s.session);
+  const present = useLive((s) => s.page === 'present');
+  const file = useRef<HTMLInputElement>(null);
+  const [note, setNote] = useState('');
+
+  const run = useMutation({
+    mutationFn: async (op: 'pause' | 'resume' | 'clear' | 'export' | { json: string; name: string }) => {
+      if (typeof op === 'object') {
+        const r = await bridge.request({ op: 'import', json: op.json });
+        return r.op === 'import' ? `Imported ${op.name}: ${r.calls} calls as session ${r.id}` : '';
+      }
+      const r = await bridge.request({ op });
+      if (op === 'clear') store.getState().clearData();
+      if (r.op === 'export') {
+        download(`homeostat-session-${session?.id ?? 'live'}.json`, r.json);
+        return `Exported ${(r.json.length / 1024).toFixed(0)} KB`;
+      }
+      return op === 'pause' ? 'Recording paused' : op === 'resume' ? 'Recording resumed' : 'Cleared';
+    },
+    onSuccess: (msg) => setNote(msg),
+    onError: (e) => setNote(`Failed: ${e instanceof Error ? e.message : String(e)}`),
+  });
+
+  return (
+    <div className="controls" role="toolbar" aria-label="Session controls">
+      <button type="button" disabled={!present || run.isPending} onClick={() => run.mutate(paused ? 'resume' : 'pause')}>
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" disabled={!present || run.isPending} onClick={() => run.mutate('clear')}>
+        Clear
+      </button>
+      <button type="button" disabled={!present || run.isPending} onClick={() => run.mutate('export')}>
+        Export JSON
+      </button>
+      <button type="button" disabled={!present || run.isPending} onClick={() => file.current?.click()}>
+        Import…
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept="application/json,.json"
+        aria-label="Import session file"
+        hidden
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) run.mutate({ json: await f.text(), name: f.name });
+        }}
+      />
+      {paused && <span className="badge drifting">paused</span>}
+      <span className="muted" role="status">
+        {run.isPending ? 'Working…' : note}
+      </span>
+    </div>
+  );
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
