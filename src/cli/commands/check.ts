@@ -41,6 +41,8 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     ]);
     const spec = await readDocs(docsDir);
     const sessions = await loadSessions(sessionArgs);
+    // With no telemetry every handler would read "unseen": almost certainly a wrong path, so say so.
+    if (sessions.length === 0) throw new UsageError(`no session files in ${sessionArgs.join(', ')}`);
     const report = checkSpec(spec, sessions, { seed });
     const failed = report.discrepancies.some((d) => d.severity === 'error');
     if (values.json) {

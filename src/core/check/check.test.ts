@@ -74,6 +74,20 @@ describe('quantileInterval', () => {
     expect(covered / runs).toBeGreaterThanOrEqual(0.93);
   });
 
+  it('agrees with the exact interval when it switches to the normal approximation for large n', () => {
+    const xs = lognormal(seededRandom(11), 60_000, 10, 0.5).sort((a, b) => a - b);
+    const big = quantileInterval(xs, 0.95, 0.95);
+    const trueP95 = 10 * Math.exp(0.5 * 1.6448536);
+    expect(big.low).toBeLessThan(big.estimate);
+    expect(big.high).toBeGreaterThan(big.estimate);
+    expect(Math.abs(big.estimate / trueP95 - 1)).toBeLessThan(0.02);
+    // Just below the switch, the exact interval has nearly the same width (relative to the estimate).
+    const exact = quantileInterval(xs.filter((_, i) => i % 2 === 0), 0.95, 0.95);
+    const width = (ci: typeof big) => (ci.high - ci.low) / ci.estimate;
+    expect(width(exact) / width(big)).toBeGreaterThan(1.2); // half the samples: √2 wider
+    expect(width(exact) / width(big)).toBeLessThan(1.7);
+  });
+
   it('cannot bound p99 from above with 20 samples, and says so with Infinity', () => {
     const xs = lognormal(seededRandom(1), 20, 5, 0.3).sort((a, b) => a - b);
     const ci = quantileInterval(xs, 0.99, 0.95);
@@ -211,5 +225,11 @@ describe('checkSpec rules', () => {
     expect(seq).toEqual(['over-budget', 'sequence-order']);
     spec.sequences['input:a'] = { handlers: ['b', 'a'], budget: { stat: 'p95', ms: 50 }, baseline: null };
     expect(checkSpec(spec, [session(calls, sequences)]).discrepancies.filter((d) => d.subject.type === 'sequence')).toEqual([]);
+    // Documented at 20 ms, now 40 ms every time: drift.
+    const summary = { mean: 20, p50: 20, p75: 20, p95: 20, p99: 20 };
+    spec.sequences['input:a'] = { handlers: ['b', 'a'], budget: null, baseline: { duration: summary, n: 25, date: '2026-01-01' } };
+    const drift = checkSpec(spec, [session(calls, sequences)]).discrepancies.filter((d) => d.subject.type === 'sequence');
+    expect(drift.map((d) => [d.kind, d.severity])).toEqual([['drift', 'warning']]);
+    expect(drift[0]!.evidence.observed).toBe(40);
   });
 });

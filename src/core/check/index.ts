@@ -10,7 +10,10 @@
  *   lies entirely outside baseline·(1 ± tolerance), and the difference exceeds the clock noise
  *   floor. The median, because it is the quantile a sample of ~100 pins down best.
  * - error-rate / transition-share: a two-proportion z-test against the baseline rate,
- *   significant at `confidence` and larger than a practical minimum difference.
+ *   significant at `confidence` and larger than a practical minimum difference. (The baseline
+ *   keeps the transition share but not its denominator, so the baseline's call count stands in.)
+ * Sequences: order (the most common observed variant is not the documented one, over at least
+ * SEQUENCE_MIN_RUNS runs), over-budget and drift of their duration, by the same rules.
  */
 import type { HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
@@ -230,6 +233,22 @@ function checkSequence(
         severity: 'warning',
         message: `sequence ${name}: most runs (${top.count}/${runs}) went ${top.handlers.join(' → ')}; documented ${doc.handlers.join(' → ')} (${documented}/${runs})`,
         evidence: { documentedOrder: doc.handlers, observedOrder: top.handlers, n: runs, documentedCount: documented, observedCount: top.count },
+      });
+    }
+  }
+  if (doc.baseline && runs >= defaults.minSamples) {
+    // Same rule as handlers: the median's interval entirely outside baseline·(1 ± tolerance).
+    const base = doc.baseline.duration.p50;
+    const ci = statInterval(obs.durations, 'p50', defaults.confidence, seed + 1);
+    const slower = ci.low > base * (1 + defaults.tolerance) && ci.low - base > DRIFT_FLOOR_MS;
+    const faster = ci.high < base * (1 - defaults.tolerance) && base - ci.high > DRIFT_FLOOR_MS;
+    if (slower || faster) {
+      out.push({
+        kind: 'drift',
+        subject,
+        severity: slower ? 'warning' : 'info',
+        message: `sequence ${name}: median duration ${fmt(ci.estimate)} ms (${pctOf(defaults.confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) is ${slower ? 'slower' : 'faster'} than its baseline ${fmt(base)} ms (n=${doc.baseline.n}) beyond the ±${pctOf(defaults.tolerance)} tolerance`,
+        evidence: { ...evidence('duration', 'p50', base, ci), tolerance: defaults.tolerance, baselineN: doc.baseline.n, change: ci.estimate / base - 1 },
       });
     }
   }

@@ -5,7 +5,7 @@
  *   probability read off that binomial's CDF. No assumption about the shape of the timings.
  * - the mean: a percentile bootstrap with a seeded PRNG (timings are skewed, so no t-interval).
  */
-import { binomialDistribution, mean as meanOf, quantileSorted } from 'simple-statistics';
+import { binomialDistribution, mean as meanOf, probit, quantileSorted } from 'simple-statistics';
 import type { Stat } from '../spec.ts';
 import { seededRandom } from './prng.ts';
 
@@ -32,11 +32,26 @@ function binomialCdf(n: number, q: number): number[] {
   return cdf;
 }
 
+/** Above this many samples the binomial is replaced by its normal approximation (exact tables get slow). */
+const EXACT_LIMIT = 50_000;
+
 /** Order-statistic confidence interval for the q-quantile of `sorted` (ascending). */
 export function quantileInterval(sorted: readonly number[], q: number, confidence: number): StatInterval {
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantileInterval needs at least one sample');
   const alpha = (1 - confidence) / 2;
+  if (n > EXACT_LIMIT) {
+    const half = probit(1 - alpha) * Math.sqrt(n * q * (1 - q));
+    const l = Math.floor(n * q - half);
+    const u = Math.ceil(n * q + half) + 1;
+    return {
+      estimate: quantileSorted(sorted as number[], q),
+      low: l < 1 ? 0 : sorted[l - 1]!,
+      high: u > n ? Infinity : sorted[u - 1]!,
+      n,
+      confidence,
+    };
+  }
   const cdf = binomialCdf(n, q);
   // Lower: the largest l with P(Bin ≤ l−1) ≤ α/2, so P(x(l) ≤ ξq) ≥ 1 − α/2.
   let l = 0;
