@@ -9,7 +9,7 @@ import { ms, renderTable } from '../table.ts';
 export const command: Command = {
   name: 'check',
   summary: 'Hold the docs against telemetry; list discrepancies (exit 1 on errors)',
-  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--json] [--seed <n>]
+  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--baseline <file or dir> ...] [--json] [--seed <n>]
 
 Compares the documented spec (homeostat.spec.json, with the budget lines of HANDLER_SPECS.md
 and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:
@@ -19,6 +19,8 @@ and transition share changes. Decisions use confidence intervals on the raw samp
 
   --docs <dir>       docs directory (default docs)
   --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
+  --baseline <path>  the sessions the baselines came from, if kept: drift is then decided by a
+                     Mann–Whitney rank test on their raw samples
   --json             print the report as JSON
   --seed <n>         bootstrap seed (default 1)
 
@@ -26,7 +28,13 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
   async run(args, io) {
     const { values } = parseArgs({
       args,
-      options: { docs: { type: 'string' }, sessions: { type: 'string', multiple: true }, json: { type: 'boolean' }, seed: { type: 'string' } },
+      options: {
+        docs: { type: 'string' },
+        sessions: { type: 'string', multiple: true },
+        baseline: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        seed: { type: 'string' },
+      },
     });
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
@@ -34,6 +42,8 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     if (!existsSync(docsDir)) throw new UsageError(`--docs ${docsDir} does not exist`);
     const sessionArgs = (values.sessions ?? ['.homeostat/sessions']).map((p) => resolve(io.cwd, p));
     for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    const baselineArgs = (values.baseline ?? []).map((p) => resolve(io.cwd, p));
+    for (const p of baselineArgs) if (!existsSync(p)) throw new UsageError(`--baseline ${p} does not exist`);
     const [{ readDocs }, { loadSessions }, { checkSpec }] = await Promise.all([
       import('../../docs/spec-file.ts'),
       import('../../docs/sessions.ts'),
@@ -43,7 +53,8 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     const sessions = await loadSessions(sessionArgs);
     // With no telemetry every handler would read "unseen": almost certainly a wrong path, so say so.
     if (sessions.length === 0) throw new UsageError(`no session files in ${sessionArgs.join(', ')}`);
-    const report = checkSpec(spec, sessions, { seed });
+    const baselineSessions = baselineArgs.length > 0 ? await loadSessions(baselineArgs) : undefined;
+    const report = checkSpec(spec, sessions, { seed, ...(baselineSessions ? { baselineSessions } : {}) });
     const failed = report.discrepancies.some((d) => d.severity === 'error');
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));

@@ -4,7 +4,7 @@ import type { HandlerCall, SequenceRecord, TransitionMode } from '../model.ts';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../session.ts';
 import { emptySpec, type Baseline, type Budget, type SpecFile } from '../spec.ts';
 import { makeMeta } from '../__tests__/fixtures.ts';
-import { checkSpec, quantileInterval, seededRandom, type Random } from './index.ts';
+import { checkSpec, mannWhitney, quantileInterval, seededRandom, type Random } from './index.ts';
 
 /** Lognormal samples with median `median` and log-sd `sigma` (Box–Muller on the seeded PRNG). */
 function lognormal(random: Random, n: number, median: number, sigma: number): number[] {
@@ -96,6 +96,25 @@ describe('quantileInterval', () => {
   });
 });
 
+describe('mannWhitney', () => {
+  it('holds its level under no shift and finds a 10% shift at n=200', () => {
+    const random = seededRandom(99);
+    let falseAlarms = 0;
+    let found = 0;
+    const runs = 400;
+    for (let i = 0; i < runs; i++) {
+      const a = lognormal(random, 200, 5, 0.25);
+      if (mannWhitney(lognormal(random, 200, 5, 0.25), a).pGreater < 0.025) falseAlarms++;
+      if (mannWhitney(lognormal(random, 200, 5.5, 0.25), a).pGreater < 0.025) found++;
+    }
+    expect(falseAlarms / runs).toBeLessThan(0.05);
+    expect(found / runs).toBeGreaterThan(0.9);
+    const sym = mannWhitney([1, 2, 3], [1, 2, 3]);
+    expect(sym.u).toBe(4.5);
+    expect(sym.pGreater).toBeCloseTo(sym.pLess);
+  });
+});
+
 describe('checkSpec statistics on seeded synthetic telemetry', () => {
   const runs = 200;
   const sigma = 0.25;
@@ -106,6 +125,7 @@ describe('checkSpec statistics on seeded synthetic telemetry', () => {
     const random = seededRandom(20260101 + Math.round(shift * 1000));
     let drift = 0;
     let over = 0;
+    let rank = 0;
     for (let i = 0; i < runs; i++) {
       const base = lognormal(random, n, 8, sigma);
       const now = lognormal(random, n, 8 * shift, sigma);
@@ -115,22 +135,44 @@ describe('checkSpec statistics on seeded synthetic telemetry', () => {
       const report = checkSpec(spec, [blockingSession('renderReact', now)], { seed: i });
       if (report.discrepancies.some((d) => d.kind === 'drift')) drift++;
       if (report.discrepancies.some((d) => d.kind === 'over-budget')) over++;
+      // The same, with the baseline's raw samples: the rank test decides drift.
+      const withRaw = checkSpec(spec, [blockingSession('renderReact', now)], { seed: i, baselineSessions: [blockingSession('renderReact', base)] });
+      const d = withRaw.discrepancies.find((x) => x.kind === 'drift');
+      if (d) {
+        expect(d.evidence.test).toBe('mann-whitney');
+        rank++;
+      }
     }
-    return { drift: drift / runs, over: over / runs };
+    return { drift: drift / runs, over: over / runs, rank: rank / runs };
   }
 
   it('detects a 30% shift at n=100 at least 95% of the time (drift and over-budget)', () => {
     const r = rates(1.3);
-    console.info(`30% shift, n=${n}, σ=${sigma}, tolerance ${tolerance}: drift detected ${r.drift * 100}%, over-budget ${r.over * 100}% of ${runs} seeds`);
+    console.info(`30% shift, n=${n}, σ=${sigma}, tolerance ${tolerance}: drift detected ${r.drift * 100}% (rank test ${r.rank * 100}%), over-budget ${r.over * 100}% of ${runs} seeds`);
     expect(r.drift).toBeGreaterThanOrEqual(0.95);
+    expect(r.rank).toBeGreaterThanOrEqual(0.95);
     expect(r.over).toBeGreaterThanOrEqual(0.95);
   });
 
   it('raises a false alarm at most 5% of the time when nothing shifted', () => {
     const r = rates(1);
-    console.info(`no shift, n=${n}: drift false alarms ${r.drift * 100}%, over-budget false alarms ${r.over * 100}% of ${runs} seeds`);
+    console.info(`no shift, n=${n}: drift false alarms ${r.drift * 100}% (rank test ${r.rank * 100}%), over-budget false alarms ${r.over * 100}% of ${runs} seeds`);
     expect(r.drift).toBeLessThanOrEqual(0.05);
+    expect(r.rank).toBeLessThanOrEqual(0.05);
     expect(r.over).toBeLessThanOrEqual(0.05);
+  });
+
+  it('keeps false alarms under 5% with wider timings, the default tolerance and a 42-run baseline', () => {
+    const random = seededRandom(4242);
+    let alarms = 0;
+    for (let i = 0; i < runs; i++) {
+      const base = lognormal(random, 42, 8, 0.5);
+      const now = lognormal(random, 100, 8, 0.5);
+      const spec = specWith({ h: { baseline: baselineOf(base) } });
+      if (checkSpec(spec, [blockingSession('h', now)], { seed: i }).discrepancies.length > 0) alarms++;
+    }
+    console.info(`no shift, σ=0.5, baseline n=42, tolerance 20%: false alarms ${(alarms / runs) * 100}% of ${runs} seeds`);
+    expect(alarms / runs).toBeLessThanOrEqual(0.05);
   });
 
   it("flags the seed's example: renderReact 8.1 ms avg over 42 runs documented, 5 ms budget, 12.3 ms avg over 100 runs now", () => {

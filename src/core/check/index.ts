@@ -8,7 +8,9 @@
  *   interval for quantiles, seeded bootstrap for the mean) lies entirely above the budget.
  * - drift: the interval of the median of the budget's metric (blocking when there is no budget)
  *   lies entirely outside baseline·(1 ± tolerance), and the difference exceeds the clock noise
- *   floor. The median, because it is the quantile a sample of ~100 pins down best.
+ *   floor. The median, because it is the quantile a sample of ~100 pins down best. When the
+ *   baseline's raw samples are given (`baselineSessions`), a one-sided Mann–Whitney test of the
+ *   new samples against baseline·(1 ± tolerance) decides instead: it uses every sample.
  * - error-rate / transition-share: a two-proportion z-test against the baseline rate,
  *   significant at `confidence` and larger than a practical minimum difference. (The baseline
  *   keeps the transition share but not its denominator, so the baseline's call count stands in.)
@@ -19,10 +21,12 @@ import type { HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
 import { statInterval, type StatInterval } from './interval.ts';
 import { twoProportionTest } from './proportion.ts';
+import { mannWhitney } from './rank.ts';
 import { callsByHandler, samplesOf, sequencesByName, type HandlerSamples, type SequenceSamples } from './samples.ts';
 
 export { quantileInterval, meanInterval, statInterval, type StatInterval } from './interval.ts';
 export { twoProportionTest, type ProportionTest } from './proportion.ts';
+export { mannWhitney, type RankTest } from './rank.ts';
 export { seededRandom, type Random } from './prng.ts';
 
 export type DiscrepancyKind = 'over-budget' | 'drift' | 'undocumented' | 'unseen' | 'sequence-order' | 'error-rate' | 'transition-share';
@@ -63,6 +67,8 @@ export interface CheckOptions {
   now?: Date;
   /** Seed of the bootstrap PRNG (default 1): same inputs and seed, same report. */
   seed?: number;
+  /** The sessions the baselines were computed from, when available: drift then uses a rank test on their raw samples. */
+  baselineSessions?: SessionFile[];
 }
 
 /** Differences smaller than this are clock noise, not drift (the coarsest clock step is 0.1 ms). */
@@ -78,6 +84,7 @@ export const SEQUENCE_MIN_RUNS = 5;
 export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: CheckOptions = {}): CheckReport {
   const seed = options.seed ?? 1;
   const observed = callsByHandler(sessions);
+  const baselineCalls = options.baselineSessions ? callsByHandler(options.baselineSessions) : null;
   const discrepancies: Discrepancy[] = [];
   const handlers: CheckReport['handlers'] = [];
   let judged = 0;
@@ -115,7 +122,7 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
       handlers.push({ name, status: 'insufficient-data', n });
       continue;
     }
-    const found = checkHandler(name, doc, obs, spec.defaults, seed + hash(name));
+    const found = checkHandler(name, doc, obs, spec.defaults, seed + hash(name), baselineCalls?.get(name));
     discrepancies.push(...found);
     judged++;
     if (found.length === 0) matching++;
@@ -132,7 +139,14 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
   return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
 }
 
-function checkHandler(name: string, doc: HandlerSpec, obs: HandlerSamples, defaults: SpecFile['defaults'], seed: number): Discrepancy[] {
+function checkHandler(
+  name: string,
+  doc: HandlerSpec,
+  obs: HandlerSamples,
+  defaults: SpecFile['defaults'],
+  seed: number,
+  baselineRaw: HandlerSamples | undefined,
+): Discrepancy[] {
   const out: Discrepancy[] = [];
   const { confidence, minSamples } = defaults;
   const subject = { type: 'handler' as const, name };
@@ -161,7 +175,11 @@ function checkHandler(name: string, doc: HandlerSpec, obs: HandlerSamples, defau
     const base = baseline.metrics[metric];
     const tolerance = doc.tolerance ?? defaults.tolerance;
     const samples = samplesOf(obs.calls, metric);
-    if (base && samples.length >= minSamples) {
+    const rawBase = baselineRaw ? samplesOf(baselineRaw.calls, metric) : [];
+    if (rawBase.length >= minSamples && samples.length >= minSamples) {
+      const found = rankDrift(name, metric, samples, rawBase, tolerance, confidence);
+      if (found) out.push(found);
+    } else if (base && samples.length >= minSamples) {
       const ci = statInterval(samples, 'p50', confidence, seed + 1);
       const slower = ci.low > base.p50 * (1 + tolerance) && ci.low - base.p50 > DRIFT_FLOOR_MS;
       const faster = ci.high < base.p50 * (1 - tolerance) && base.p50 - ci.high > DRIFT_FLOOR_MS;
@@ -206,6 +224,35 @@ function checkHandler(name: string, doc: HandlerSpec, obs: HandlerSamples, defau
     }
   }
   return out;
+}
+
+/** Drift by a one-sided Mann–Whitney test of the new samples against the baseline's, scaled by 1 ± tolerance. */
+function rankDrift(name: string, metric: string, now: number[], base: number[], tolerance: number, confidence: number): Discrepancy | null {
+  // Two one-sided tests at (1 − confidence)/2 each: the same error budget as the two-sided interval.
+  const alpha = (1 - confidence) / 2;
+  const slower = mannWhitney(now, base.map((v) => v * (1 + tolerance)));
+  const faster = mannWhitney(now, base.map((v) => v * (1 - tolerance)));
+  const medNow = median(now);
+  const medBase = median(base);
+  const isSlower = slower.pGreater < alpha && medNow - medBase > DRIFT_FLOOR_MS;
+  const isFaster = faster.pLess < alpha && medBase - medNow > DRIFT_FLOOR_MS;
+  if (!isSlower && !isFaster) return null;
+  const pValue = isSlower ? slower.pGreater : faster.pLess;
+  return {
+    kind: 'drift',
+    subject: { type: 'handler', name },
+    severity: isSlower ? 'warning' : 'info',
+    message:
+      `${name}: ${metric} is ${isSlower ? 'slower' : 'faster'} than its baseline beyond the ±${pctOf(tolerance)} tolerance ` +
+      `(median ${fmt(medNow)} ms vs ${fmt(medBase)} ms; Mann–Whitney p=${pValue.toPrecision(2)}, n=${now.length} vs ${base.length})`,
+    evidence: { metric, stat: 'p50', documented: medBase, observed: medNow, n: now.length, baselineN: base.length, confidence, pValue, tolerance, test: 'mann-whitney', change: medNow / medBase - 1 },
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function checkSequence(
