@@ -31,7 +31,7 @@ describe('homeostat docs and check commands', () => {
   it('generate docs, then check exits 0 until a human budget is broken, then 1 with the evidence', async () => {
     expect(await docs.run(['--root', 'src', '--docs', 'docs', '--sessions', 'sessions', '--app', 'shop'], io)).toBe(0);
     const md = await readFile(join(cwd, 'docs', 'HANDLER_SPECS.md'), 'utf8');
-    expect(md).toContain('- **Source:** [src/App.tsx:6](../src/App.tsx#L6)');
+    expect(md).toContain('- **Source:** [App.tsx:6](../src/App.tsx#L6)');
 
     out = [];
     expect(await check.run(['--docs', 'docs', '--sessions', 'sessions'], io)).toBe(0);

@@ -2,7 +2,8 @@
 import type { HandlerAggregate } from '../core/aggregate.ts';
 import { HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { anchor, code, fmtMs, fmtPct, table } from './format.ts';
+import { join } from 'node:path';
+import { anchor, code, fmtMs, fmtPct, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -64,8 +65,14 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
   if (h.description) out.push(`> ${h.description}`, '');
   if (h.source) {
     const where = src ? ` (${code(src.kind)}${src.component ? ` in ${code(src.component)}` : ''})` : '';
-    out.push(`- **Source:** [${h.source.file.replace(/^(\.\.\/)+/, '')}:${h.source.line}](${h.source.file}#L${h.source.line})${where}`);
+    // Labelled relative to the app root (as the analysis reports it); linked relative to the docs.
+    const label = src?.file ?? h.source.file.replace(/^(\.\.\/)+/, '');
+    out.push(`- **Source:** [${label}:${h.source.line}](${h.source.file}#L${h.source.line})${where}`);
   } else out.push('- **Source:** not found in the analysed code');
+  if (src?.definition) {
+    const link = relPath(ctx.docsDir, join(ctx.root, src.definition.file));
+    out.push(`- **Defined at:** [${src.definition.file}:${src.definition.line}](${link}#L${src.definition.line})`);
+  }
   if (src) {
     out.push(`- **Signature:** ${code(src.signature)}`);
     out.push(`- **Parameters:** ${src.params.length === 0 ? 'none' : src.params.map((p) => code(`${p.name}: ${p.type}`)).join(', ')}`);
