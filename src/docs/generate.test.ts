@@ -191,3 +191,18 @@ describe('malformed docs', () => {
     );
   });
 });
+
+describe('the committed demo docs', () => {
+  it('read back with the human 5 ms budget on renderReact, agreeing with the markdown', async () => {
+    const demoDocs = join(import.meta.dirname, '..', 'demo', 'docs');
+    const spec = await readDocs(demoDocs);
+    expect(spec.app).toBe('homeostat-demo');
+    expect(spec.handlers.renderReact!.budget).toEqual({ metric: 'blocking', stat: 'p95', ms: 5 });
+    // The JSON was regenerated after the edit, so it agrees with the markdown byte for byte.
+    const json = JSON.parse(await readFile(join(demoDocs, 'homeostat.spec.json'), 'utf8'));
+    expect(json).toEqual(spec);
+    expect(Object.keys(spec.handlers).sort()).toEqual(
+      ['addToCart', 'applyFilters', 'checkout', 'computeFacets', 'confirmOrder', 'handleSearchInput', 'handleSort', 'parseQuery', 'removeFromCart', 'renderReact'],
+    );
+  });
+});
