@@ -25,3 +25,5 @@ export { renderReport, type ReportOptions } from './report.ts';
 export { seriesStats, runsToDetect, normalQuantile, type SeriesStats } from './stats.ts';
 export { captureScript, capturedToRecording, type CapturedStep } from './capture.ts';
 export { NoClientError } from './collect.ts';
+export { record, hasDisplay, NO_DISPLAY_HELP, type RecordOptions } from './record.ts';
+export { contextOptions, seedScript, DEFAULT_SEED } from './determinism.ts';

@@ -57,10 +57,12 @@ export async function record(options: RecordOptions): Promise<Recording> {
   const page = await context.newPage();
   await page.goto(options.url);
   log(`recording ${options.url}: use the app, then close the window (or press Ctrl-C) to save`);
+  let onSigint = (): void => {};
   const closed = new Promise<void>((resolve) => {
     page.once('close', () => resolve());
     browser.once('disconnected', () => resolve());
-    process.once('SIGINT', () => resolve());
+    onSigint = () => resolve();
+    process.once('SIGINT', onSigint);
   });
   if (options.drive) {
     await options.drive(page);
@@ -69,6 +71,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
     await page.close();
   }
   await closed;
+  process.off('SIGINT', onSigint);
   await context.close().catch(() => undefined);
   const recording = capturedToRecording(captured, { url: options.url, viewport, ...(options.title ? { title: options.title } : {}) });
   await write(options.out, recording);

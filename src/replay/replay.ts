@@ -30,6 +30,8 @@ export interface ReplayOptions extends RunOptions {
   browser?: Browser;
 }
 
+const BETWEEN_RUNS_MS = 500;
+
 async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
   await rename(`${path}.tmp`, path);
@@ -60,6 +62,8 @@ export async function replay(recording: Recording, options: ReplayOptions): Prom
       }
     }
     for (let i = 1; i <= runs; i++) {
+      // Let the previous context's teardown finish before the next run starts measuring.
+      if (i > 1 || options.warmup !== false) await new Promise((r) => setTimeout(r, BETWEEN_RUNS_MS));
       progress({ run: i, runs, phase: 'run' });
       const r = await replayRun(browser, recording, { ...runOptions, index: i, warmup: false });
       results.push(r);

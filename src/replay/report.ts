@@ -90,6 +90,9 @@ function headline(s: ReplaySummary): string[] {
   return [
     `**${s.passed ? 'PASS' : 'FAIL'}**: ${s.passedRuns}/${s.runs} runs passed, ${s.failures.length} failed expectations, ${s.errors.length} run errors, ${s.budgetFailures} budgets exceeded.`,
     `Clock resolution ${res === null ? 'unknown' : `${Math.round(res * 1000)} µs`}${s.clock.crossOriginIsolated ? ' (cross-origin isolated)' : ''}; a warm-up run is not counted.`,
+    ...(s.machine && s.machine.maxLoadAvg > s.machine.cpus
+      ? [`Warning: the machine's load average reached ${s.machine.maxLoadAvg.toFixed(1)} on ${s.machine.cpus} CPUs during the runs: other processes competed for the CPU, so timings are noisier than on an idle machine.`]
+      : []),
     'CV is the run-to-run coefficient of variation of the per-run p50 (blocking time, or duration for handlers that never block); "runs for ±20%" is how many runs per build a two-sample comparison needs to detect a 20% change (α 0.05, power 0.8).',
   ];
 }

@@ -4,6 +4,7 @@
  * suggestion engine calls this alternately for two builds, so it never launches a browser.
  */
 import { mkdir } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SessionFile } from '../core/session.ts';
@@ -35,6 +36,8 @@ export interface RunResult {
   /** Why the run stopped early (`steps[3] (click): …`), or a missing client; null when it ran through. */
   error: string | null;
   screenshots: string[];
+  /** The machine's 1-minute load average when the run ended, and its CPU count: context for noisy timings. */
+  machine: { loadAvg: number; cpus: number };
   /** Uncaught errors the page threw (they do not fail the run: an app may throw on purpose). */
   pageErrors: string[];
   wallMs: number;
@@ -57,6 +60,20 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Waits for two frames and an idle period, so the next step's think time starts once the app
+ * has finished the previous step's work (renders, transitions) whatever the machine's speed.
+ * Source text: transpiler helpers must not leak into the page.
+ */
+async function settle(page: Page, timeoutMs: number): Promise<void> {
+  await page
+    .evaluate(
+      `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() =>
+        typeof requestIdleCallback === 'function' ? requestIdleCallback(() => r(true), { timeout: ${Math.round(timeoutMs)} }) : setTimeout(r, 0))))`,
+    )
+    .catch(() => undefined);
+}
+
 async function screenshot(page: Page, dir: string | undefined, name: string): Promise<string | undefined> {
   if (!dir) return undefined;
   await mkdir(dir, { recursive: true });
@@ -68,6 +85,9 @@ async function screenshot(page: Page, dir: string | undefined, name: string): Pr
     return undefined;
   }
 }
+
+/** Longest wait for the page to go idle after a step (a busy page still moves on). */
+const SETTLE_TIMEOUT_MS = 2000;
 
 /** One run in a fresh browser context of an existing browser — the A/B loop calls this alternately for two builds. */
 export async function replayRun(
@@ -92,6 +112,7 @@ export async function replayRun(
     error: null,
     screenshots: [],
     pageErrors: [],
+    machine: { loadAvg: 0, cpus: cpus().length },
     wallMs: 0,
   };
 
@@ -105,7 +126,6 @@ export async function replayRun(
     await throttleCpu(cdp, options.cpuThrottle ?? 1);
 
     const ctx = { appUrl: options.url, timeoutMs };
-    let collected = false;
     try {
       if (recording.steps[0]?.type !== 'navigate') await page.goto(options.url, { waitUntil: 'load', timeout: timeoutMs });
       let gcDone = false;
@@ -132,6 +152,7 @@ export async function replayRun(
         }
         try {
           await runAction(page, step, ctx);
+          await settle(page, SETTLE_TIMEOUT_MS);
         } catch (e) {
           const first = ((e as Error).message ?? String(e)).split('\n')[0];
           result.error = `steps[${i}] (${step.type}${step.description ? `: ${step.description}` : ''}): ${first}`;
@@ -140,19 +161,21 @@ export async function replayRun(
           break;
         }
       }
-      result.session = await collectSession(page);
-      collected = true;
     } catch (e) {
-      if (!collected) result.error ??= (e as Error).message.split('\n')[0] ?? String(e);
+      // The first page did not load, or the page crashed.
+      result.error = (e as Error).message.split('\n')[0] ?? String(e);
     }
-    // A run that stopped on an action still has telemetry worth keeping, when the client exists.
-    if (result.session === null && result.error !== null && !result.error.includes('no Homeostat client')) {
-      result.session = await collectSession(page, 1000).catch(() => null);
+    // A run that stopped early still has telemetry worth keeping, when the client exists.
+    try {
+      result.session = await collectSession(page, result.error === null ? 5000 : 1000);
+    } catch (e) {
+      if (result.error === null) result.error = (e as Error).message.split('\n')[0] ?? String(e);
     }
   } finally {
     await context.close().catch(() => undefined);
   }
   result.passed = result.error === null && result.expectations.every((x) => x.passed);
   result.wallMs = performance.now() - started;
+  result.machine.loadAvg = loadavg()[0] ?? 0;
   return result;
 }

@@ -15,6 +15,7 @@ function run(index: number, seed: number, patch: Partial<RunResult> = {}): RunRe
     error: null,
     screenshots: [],
     pageErrors: [],
+    machine: { loadAvg: 0.5, cpus: 2 },
     wallMs: 1000,
     ...patch,
   };
@@ -102,5 +103,9 @@ describe('summariseRuns', () => {
     const s = summariseRuns([run(1, 1), run(2, 2)], null);
     expect(s.passed).toBe(true);
     expect(renderReport(s, 'md')).toContain('**PASS**: 2/2 runs passed');
+    expect(renderReport(s, 'md')).not.toContain('load average');
+    const busy = summariseRuns([run(1, 1, { machine: { loadAvg: 6.5, cpus: 2 } })], null);
+    expect(busy.machine).toEqual({ maxLoadAvg: 6.5, cpus: 2 });
+    expect(renderReport(busy, 'md')).toContain("the machine's load average reached 6.5 on 2 CPUs");
   });
 });

@@ -63,6 +63,8 @@ export interface ReplaySummary {
   handlers: HandlerSummary[];
   sequences: SequenceSummary[];
   clock: { resolutionMs: number | null; crossOriginIsolated: boolean | null };
+  /** Highest 1-minute load average seen at the end of a run, and the CPU count: above the CPU count, runs competed for CPU. */
+  machine: { maxLoadAvg: number; cpus: number } | null;
   budgetFailures: number;
   /** Every run passed and no budget failed. */
   passed: boolean;
@@ -188,6 +190,7 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
     handlers,
     sequences,
     clock: { resolutionMs: first?.clockResolutionMs ?? null, crossOriginIsolated: first?.crossOriginIsolated ?? null },
+    machine: measured.length > 0 && measured[0]!.machine ? { maxLoadAvg: Math.max(...measured.map((r) => r.machine?.loadAvg ?? 0)), cpus: measured[0]!.machine.cpus } : null,
     budgetFailures,
     passed: measured.length > 0 && passedRuns === measured.length && errors.length === 0 && budgetFailures === 0,
   };
