@@ -21,13 +21,27 @@ const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url)
 export const EXTENSION_DIR = process.env['HOMEOSTAT_E2E_EXTENSION_DIR'] ?? root('dist/extension');
 /** The demo the panel specs drive; overridable so a private build can be used. */
 export const PANEL_DEMO_DIR = process.env['HOMEOSTAT_E2E_DEMO_DIR'] ?? DEMO_DIR;
-export const STRESS_DIR = root('e2e/fixtures/stress');
+const STRESS_SRC = root('e2e/fixtures/stress');
+/** The built stress page (10 k instrumented calls per second). */
+export const STRESS_DIR = process.env['HOMEOSTAT_E2E_STRESS_DIR'] ?? root('dist/fixtures/stress');
 
 /** Builds the extension into EXTENSION_DIR (pages and service worker, then the classic content script). */
 export async function buildExtension(): Promise<void> {
   process.env['HOMEOSTAT_EXTENSION_OUT'] ??= EXTENSION_DIR;
   await build({ configFile: root('extension/vite.config.ts'), logLevel: 'warn' });
   await build({ configFile: root('extension/vite.content.config.ts'), logLevel: 'warn' });
+}
+
+/** Builds the stress fixture against Homeostat's sources. */
+export async function buildStress(outDir = STRESS_DIR): Promise<void> {
+  await build({
+    configFile: false,
+    root: STRESS_SRC,
+    logLevel: 'warn',
+    resolve: { alias: [{ find: /^homeostat$/, replacement: root('src/page/index.ts') }] },
+    build: { outDir, emptyOutDir: true },
+    worker: { format: 'es' },
+  });
 }
 
 type Json = Record<string, unknown>;

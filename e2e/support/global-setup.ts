@@ -1,6 +1,6 @@
 import { buildConsumer, buildFixture } from './builds.ts';
 import { buildDemo } from '../../src/cli/demo.ts';
-import { buildExtension } from './extension.ts';
+import { buildExtension, buildStress } from './extension.ts';
 
 /** Builds every page the specs serve, once per run. */
 export default async function globalSetup(): Promise<void> {
@@ -11,4 +11,5 @@ export default async function globalSetup(): Promise<void> {
   await buildFixture(18);
   await buildConsumer();
   await buildExtension();
+  await buildStress();
 }

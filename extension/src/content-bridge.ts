@@ -132,10 +132,10 @@ export function startContentBridge(options: ContentBridgeOptions): ContentBridge
 
   const onWindow = (event: MessageEvent) => {
     if (!claimsChannel(event.data)) return;
-    if (event.source !== win) return reject('message from another window or frame');
     const env = parse(envelopeSchema, event.data);
     if (!env.ok) return reject(`bad envelope (${env.reason})`);
     if (env.value.from === 'extension') return; // our own messages to the page
+    if (event.source !== win) return reject('message from another window or frame');
     const r = parse(pageMessageSchema, env.value.msg);
     if (!r.ok) return reject(`invalid page message (${r.reason})`);
     const msg = r.value;

@@ -9,14 +9,19 @@ import { useLive } from '../context.tsx';
 import { downsample } from '../downsample.ts';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
+import { useThrottled } from '../throttle.ts';
 
 const CHART_W = 560;
 const CHART_H = 180;
 
 export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
   const name = useLive((s) => s.selected);
-  const h = useLive((s) => s.snapshot?.handlers.find((x) => x.handler === s.selected));
-  const calls = useLive((s) => s.calls);
+  const live = useLive((s) => s.snapshot?.handlers.find((x) => x.handler === s.selected));
+  const slow = useThrottled(live, 1000);
+  // Another handler picked: show it at once, not after the throttle.
+  const h = slow?.handler === name ? slow : live;
+  // Charts are the costly part of a frame: at most one chart update per second under load.
+  const calls = useThrottled(useLive((s) => s.calls), 1000);
   const select = useLive((s) => s.select);
   const mine = useMemo(() => calls.filter((c) => c.handler === name), [calls, name]);
   const points = useMemo(() => downsample(mine), [mine]);
@@ -84,7 +89,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
           <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
           <BarChart width={CHART_W} height={CHART_H} data={bars} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#333" strokeDasharray="2 4" />
-            <XAxis dataKey="edge" tickFormatter={(v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0))} stroke="#999" />
+            <XAxis dataKey="edge" tickFormatter={(v: number) => (v < 10 ? String(Number(v.toPrecision(2))) : v.toFixed(0))} stroke="#999" />
             <YAxis stroke="#999" width={44} allowDecimals={false} />
             <Tooltip />
             <Bar dataKey="count" fill="#57a6ff" isAnimationActive={false} />

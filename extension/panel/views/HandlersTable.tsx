@@ -90,7 +90,7 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
           {rows.length} of {handlers.length} handlers
         </span>
       </div>
-      <table className="grid">
+      <table className="grid handlers">
         <thead>
           <tr>
             {COLUMNS.slice(0, 2).map((c) => header(c, sort, setSort))}
@@ -134,7 +134,7 @@ function header(
   const active = sort.key === c.key;
   return (
     <th key={c.key} title={c.title} aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" onClick={() => setSort({ key: c.key, desc: active ? !sort.desc : c.key !== 'handler' })}>
+      <button type="button" onClick={() => setSort({ key: c.key, desc: active ? !sort.desc : c.key !== 'handler' && c.key !== 'status' })}>
         {c.label}
         {active ? (sort.desc ? ' ▾' : ' ▴') : ''}
       </button>

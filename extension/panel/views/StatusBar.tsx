@@ -10,6 +10,7 @@ export function StatusBar() {
   const total = useLive((s) => s.totalCalls);
   const rate = useLive((s) => s.rate);
   const dropped = useLive((s) => s.dropped);
+  const ticks = useLive((s) => s.ticks);
   const rejected = useLive((s) => s.rejected);
   const nRejected = rejected.page + rejected.worker;
 
@@ -26,7 +27,7 @@ export function StatusBar() {
         {state}
       </span>
       {session && page === 'present' && (
-        <span className="muted">
+        <span className="muted" data-testid="stream" data-total={total} data-ticks={ticks} data-rate={Math.round(rate)}>
           session {session.id.slice(0, 8)} · {session.transport}/{session.storage} · {int(total)} calls · {int(Math.round(rate))}/s
           {dropped > 0 ? ` · ${int(dropped)} dropped in page` : ''}
         </span>

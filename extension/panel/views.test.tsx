@@ -1,0 +1,171 @@
+// @vitest-environment jsdom
+/** Component tests for the panel's views, rendered with a real store and a fake bridge. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, type ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BridgeResult } from '../../src/bridge/protocol.ts';
+import type { Bridge, RequestBody } from './connection.ts';
+import { PanelContext } from './context.tsx';
+import { createPanelStore, type PanelStore } from './store.ts';
+import { sampleSpec, sampleTick, session } from './test-fixtures.ts';
+import { Discrepancies } from './views/Discrepancies.tsx';
+import { HandlerDetail } from './views/HandlerDetail.tsx';
+import { HandlersTable } from './views/HandlersTable.tsx';
+import { Sequences } from './views/Sequences.tsx';
+import { SessionControls } from './views/SessionControls.tsx';
+import { StatusBar } from './views/StatusBar.tsx';
+import { $, $$, button, change, chooseFiles, cleanup, click, render, waitFor } from './test-dom.ts';
+
+afterEach(cleanup);
+
+function setup(ui: ReactNode, options: { tick?: boolean; answer?: (b: RequestBody) => BridgeResult } = {}) {
+  const store: PanelStore = createPanelStore({ link: 'connected', tab: true });
+  if (options.tick !== false) {
+    const t = sampleTick();
+    store.getState().applyTick(t, t.calls);
+  }
+  const request = vi.fn(async (b: RequestBody) => options.answer?.(b) ?? ({ op: 'done' } as BridgeResult));
+  const bridge: Bridge = { request, close: () => undefined };
+  const queries = new QueryClient();
+  render(
+    <QueryClientProvider client={queries}>
+      <PanelContext.Provider value={{ store, bridge }}>{ui}</PanelContext.Provider>
+    </QueryClientProvider>,
+  );
+  return { store, request };
+}
+
+const rows = () => $$('tr[data-handler]').map((r) => r.getAttribute('data-handler'));
+const row = (h: string) => $(`tr[data-handler="${h}"]`);
+const cell = (h: string, col: string) => row(h).querySelector(`[data-col=${col}]`)!;
+
+describe('HandlersTable', () => {
+  it('shows one row per handler with the observed numbers and "—" without docs', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    const snap = store.getState().snapshot!;
+    expect(rows().sort()).toEqual(['filter', 'parse', 'search']);
+    const search = snap.handlers.find((h) => h.handler === 'search')!;
+    expect(cell('search', 'n').textContent).toBe('30');
+    expect(cell('search', 'p95').getAttribute('data-value')).toBe(String(search.duration.p95));
+    expect(cell('search', 'budget').textContent).toBe('—');
+    expect(cell('search', 'status').textContent).toBe('undocumented');
+    expect(cell('filter', 'transition').textContent).toBe('100%');
+    expect(cell('parse', 'errors').textContent).toBe('1');
+  });
+
+  it('badges each handler against its docs', () => {
+    setup(<HandlersTable spec={sampleSpec()} />);
+    const status = (h: string) => cell(h, 'status').textContent;
+    expect(status('search')).toBe('over budget');
+    expect(status('filter')).toBe('within docs');
+    expect(status('parse')).toBe('drifting');
+    expect(cell('search', 'budget').textContent).toBe('p95 blocking ≤ 5 ms');
+  });
+
+  it('sorts by a column and filters by name and status', () => {
+    setup(<HandlersTable spec={sampleSpec()} />);
+    click(button('Handler'));
+    expect(rows()).toEqual(['filter', 'parse', 'search']);
+    click(button('Handler'));
+    expect(rows()).toEqual(['search', 'parse', 'filter']);
+    click(button('Status'));
+    expect(rows()).toEqual(['search', 'parse', 'filter']);
+    change($('[aria-label="Filter handlers"]') as HTMLInputElement, 'sea');
+    expect(rows()).toEqual(['search']);
+    change($('[aria-label="Filter handlers"]') as HTMLInputElement, '');
+    change($('[aria-label="Status filter"]') as HTMLSelectElement, 'drifting');
+    expect(rows()).toEqual(['parse']);
+  });
+
+  it('opens a handler\'s detail on click', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    click(row('filter'));
+    expect(store.getState()).toMatchObject({ selected: 'filter', view: 'detail' });
+  });
+});
+
+describe('HandlerDetail', () => {
+  it('shows charts, the budget and recent calls with how React ran them', () => {
+    const { store } = setup(<HandlerDetail spec={sampleSpec()} />);
+    act(() => store.getState().select('filter'));
+    expect($('h2').textContent).toBe('filter');
+    expect($('.facts').textContent).toContain('p95 duration ≤ 16.0 ms');
+    const calls = $$('[aria-label="Recent calls"] tr[data-call]');
+    expect(calls).toHaveLength(30);
+    expect(calls[0]!.textContent).toContain('transition');
+    expect(document.querySelectorAll('.recharts-wrapper')).toHaveLength(2);
+  });
+
+  it('says what to do when nothing is selected', () => {
+    setup(<HandlerDetail spec={null} />);
+    expect(document.body.textContent).toMatch(/Pick a handler/);
+  });
+});
+
+describe('Sequences', () => {
+  it('draws each step of an interaction as a bar in order', () => {
+    setup(<Sequences />);
+    const seq = document.querySelector('[data-sequence="input:search"]')!;
+    expect([...seq.querySelectorAll('[data-step]')].map((s) => s.getAttribute('data-step'))).toEqual(['search', 'filter', 'parse']);
+    expect(seq.querySelectorAll('.bar')).toHaveLength(3);
+  });
+});
+
+describe('Discrepancies', () => {
+  it('has an empty state without docs and lists departures with docs', () => {
+    setup(<Discrepancies spec={null} />);
+    expect(document.body.textContent).toMatch(/exposes no docs/);
+    cleanup();
+    setup(<Discrepancies spec={sampleSpec()} />);
+    expect([...document.querySelectorAll('[data-discrepancy]')].map((d) => d.getAttribute('data-discrepancy')).sort()).toEqual(['parse', 'search']);
+  });
+});
+
+describe('StatusBar', () => {
+  it('says plainly when the page has no Homeostat wrapper', () => {
+    const { store } = setup(<StatusBar />, { tick: false });
+    act(() => store.getState().setPage('absent'));
+    expect($('[data-testid=page-state]').textContent).toMatch(/no Homeostat wrapper/);
+  });
+
+  it('shows the session and the rejected-message count', () => {
+    const { store } = setup(<StatusBar />);
+    act(() => store.getState().setRejected({ page: 2, worker: 1, reason: 'invalid page message' }));
+    expect($('[data-testid=rejected]').textContent).toBe('3 rejected messages: invalid page message');
+    expect($('[data-testid=page-state]').textContent).toContain(session.url);
+  });
+});
+
+describe('SessionControls', () => {
+  it('pauses, clears and imports through the bridge', async () => {
+    const { request, store } = setup(<SessionControls />, {
+      answer: (b) => (b.op === 'import' ? { op: 'import', id: 'imported-1', calls: 12 } : { op: 'done' }),
+    });
+    click(button('Pause'));
+    await waitFor(() => expect($('[role=status]').textContent).toBe('Recording paused'));
+    expect(request).toHaveBeenCalledWith({ op: 'pause' });
+    click(button('Clear'));
+    await waitFor(() => expect(store.getState().snapshot).toBeNull());
+    const file = new File(['{"format":"homeostat.session"}'], 'old.json', { type: 'application/json' });
+    chooseFiles($('[aria-label="Import session file"]') as HTMLInputElement, [file]);
+    await waitFor(() => expect($('[role=status]').textContent).toBe('Imported old.json: 12 calls as session imported-1'));
+    expect(request).toHaveBeenLastCalledWith({ op: 'import', json: '{"format":"homeostat.session"}' });
+  });
+
+  it('exports the session as a JSON download', async () => {
+    const json = '{"format":"homeostat.session","calls":[]}';
+    const blobs: Blob[] = [];
+    globalThis.URL.createObjectURL = (b: Blob) => (blobs.push(b), 'blob:x');
+    globalThis.URL.revokeObjectURL = () => undefined;
+    const names: string[] = [];
+    const anchorClick = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    setup(<SessionControls />, { answer: () => ({ op: 'export', json }) });
+    click(button('Export JSON'));
+    await waitFor(() => expect(anchorClick).toHaveBeenCalled());
+    expect(names).toEqual([`homeostat-session-${session.id}.json`]);
+    expect(blobs).toHaveLength(1);
+    expect(await blobs[0]!.text()).toBe(json);
+  });
+});
