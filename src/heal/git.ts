@@ -3,7 +3,8 @@
  * built and tested without touching the user's working tree) and a branch per fix.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,11 +61,16 @@ export interface Worktree {
   remove(): Promise<void>;
 }
 
-/** A detached worktree of `ref` in a new temporary directory. */
+/**
+ * A detached worktree of `ref` in a new temporary directory. The repository's installed
+ * `node_modules` (never tracked) is linked in, so the worktree builds like the original.
+ */
 export async function addWorktree(repo: string, ref: string, label: string): Promise<Worktree> {
   const parent = await mkdtemp(join(tmpdir(), `homeostat-${label}-`));
   const dir = join(parent, 'tree');
   await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
+  const modules = join(repo, 'node_modules');
+  if (existsSync(modules) && !existsSync(join(dir, 'node_modules'))) await symlink(modules, join(dir, 'node_modules'), 'dir');
   return {
     dir,
     async remove() {
@@ -79,6 +85,8 @@ export async function addWorktree(repo: string, ref: string, label: string): Pro
 export async function commitOnBranch(dir: string, branch: string, message: string): Promise<string> {
   await git(dir, ['checkout', '--quiet', '-b', branch]);
   await git(dir, ['add', '-A']);
+  // The linked node_modules is not part of any fix (a symlink escapes a `node_modules/` ignore rule).
+  await git(dir, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', 'node_modules']);
   // Commit as the user when git knows who that is; otherwise as Homeostat.
   const named = await git(dir, ['config', 'user.name']).catch(() => '');
   const identity = named ? [] : ['-c', 'user.name=Homeostat', '-c', 'user.email=homeostat@localhost'];

@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command.ts';
+
+export const command: Command = {
+  name: 'heal',
+  summary: 'Replay, check the docs, diagnose, fix, verify by A/B replay, and write a branch per verified fix',
+  usage: `homeostat heal --flow <recording> --build <command> [options]
+homeostat heal --demo
+
+The whole loop on the app in the current git repository (its HEAD): replay the recorded flows
+on a baseline build, check the docs, diagnose, apply each fix as a codemod in a temporary git
+worktree, build it, replay baseline and patched builds alternately until the difference is
+decided, and for each verified improvement commit code + generated test + regenerated docs on a
+branch homeostat/fix-<handler>. Your working tree is never modified.
+
+  --flow <file>        recording to replay (repeatable; our format or Chrome Recorder JSON)
+  --build <command>    builds the app (run in each worktree), e.g. "npx vite build"
+  --dist <dir>         what the build writes (default dist)
+  --src <dir>          source root for analysis and codemods (default src)
+  --docs <dir>         docs directory (default docs)
+  --tests <dir>        where generated tests go (default e2e/homeostat)
+  --test-command <c>   the app's own tests; a fix that fails them is rejected
+  --runs <n>           baseline replay runs (default 5)
+  --max-runs <n>       A/B runs per side at most (default 15)
+  --max-fixes <n>      fixes to try (default 3)
+  --rule <id>          only this rule (repeatable)
+  --handler <name>     only this handler (repeatable)
+  --cpu-throttle <x>   CPU slowdown for replays (DevTools protocol)
+  --out <dir>          report directory (default .homeostat/heal/<timestamp>)
+  --pr                 open a pull request per branch with gh, when installed
+  --demo               heal a fresh copy of the bundled demo (what npm start runs)
+
+Exit codes: 0 when every tried fix was verified (or nothing needed fixing), 1 otherwise, 2 usage.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        flow: { type: 'string', multiple: true },
+        build: { type: 'string' },
+        dist: { type: 'string' },
+        src: { type: 'string' },
+        docs: { type: 'string' },
+        tests: { type: 'string' },
+        'test-command': { type: 'string' },
+        runs: { type: 'string' },
+        'max-runs': { type: 'string' },
+        'max-fixes': { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        handler: { type: 'string', multiple: true },
+        'cpu-throttle': { type: 'string' },
+        out: { type: 'string' },
+        pr: { type: 'boolean' },
+        demo: { type: 'boolean' },
+      },
+    });
+    const int = (name: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive integer, got "${v}"`);
+      return n;
+    };
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const out = resolve(io.cwd, values.out ?? join('.homeostat', 'heal', stamp));
+    const { heal } = await import('../../heal/loop.ts');
+    let target: { repo: string; srcDir: string; docsDir: string; flows: string[]; build: { command: string; outDir: string } };
+    if (values.demo) {
+      const { prepareDemoRepo } = await import('../../heal/demo-app.ts');
+      await mkdir(out, { recursive: true });
+      target = await prepareDemoRepo(out);
+      io.log(`demo copied to ${target.repo} (a git repository of its own)`);
+    } else {
+      if (!values.flow?.length) throw new UsageError('--flow is required (a recording of a user flow to replay)');
+      if (!values.build) throw new UsageError('--build is required (the command that builds the app)');
+      target = {
+        repo: io.cwd,
+        srcDir: values.src ?? 'src',
+        docsDir: values.docs ?? 'docs',
+        flows: values.flow.map((f) => resolve(io.cwd, f)),
+        build: { command: values.build, outDir: values.dist ?? 'dist' },
+      };
+    }
+    const maxRuns = int('max-runs', values['max-runs']);
+    const throttle = values['cpu-throttle'] === undefined ? undefined : Number(values['cpu-throttle']);
+    if (throttle !== undefined && !(throttle >= 1)) throw new UsageError('--cpu-throttle needs a number ≥ 1');
+    const result = await heal({
+      ...target,
+      ...(values.tests ? { testDir: values.tests } : {}),
+      ...(values['test-command'] ? { testCommand: values['test-command'] } : {}),
+      ...(int('runs', values.runs) ? { baselineRuns: int('runs', values.runs)! } : {}),
+      ...(maxRuns ? { plan: { maxRuns } } : {}),
+      ...(int('max-fixes', values['max-fixes']) ? { maxFixes: int('max-fixes', values['max-fixes'])! } : {}),
+      ...(values.rule ? { rules: values.rule } : {}),
+      ...(values.handler ? { handlers: values.handler } : {}),
+      ...(throttle ? { cpuThrottle: throttle } : {}),
+      historyPath: resolve(io.cwd, '.homeostat', 'history.json'),
+      outDir: out,
+      pr: values.pr === true,
+      onProgress: io.log,
+    });
+    const { renderHealSummary } = await import('../../heal/summary.ts');
+    io.out(renderHealSummary(result, target.repo));
+    const tried = result.attempts.filter((a) => a.diagnosis.fix && a.verdict !== 'not-applicable');
+    return tried.every((a) => a.verdict === 'improved') ? 0 : 1;
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * Building and serving one version of the app under test (the baseline or a patched worktree).
+ * The build is the app's own command; its output is served cross-origin isolated, like the
+ * demo, so both sides of an A/B comparison get the same 5 µs clock.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDirectory, type RunningServer } from '../cli/serve.ts';
+
+export interface AppBuild {
+  /** Shell command run in the tree (e.g. `npx vite build --outDir dist`). */
+  command: string;
+  /** Directory the command writes, relative to the tree. */
+  outDir: string;
+}
+
+export class BuildError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly command: string,
+    readonly output: string,
+  ) {
+    super(`Building ${dir} with \`${command}\` failed:\n${output.split('\n').slice(-15).join('\n')}`);
+    this.name = 'BuildError';
+  }
+}
+
+/** Runs a shell command in `cwd`; resolves with its output, rejects with the tail of it. */
+export function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, { cwd, shell: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (d: Buffer) => {
+      output = (output + d.toString()).slice(-64_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+export async function buildApp(dir: string, build: AppBuild): Promise<string> {
+  const { code, output } = await runCommand(build.command, dir);
+  const out = join(dir, build.outDir);
+  if (code !== 0) throw new BuildError(dir, build.command, output);
+  if (!existsSync(join(out, 'index.html'))) throw new BuildError(dir, build.command, `${output}\n(no index.html in ${out})`);
+  return out;
+}
+
+/** Builds and serves a tree; `close()` stops the server. */
+export async function buildAndServe(dir: string, build: AppBuild): Promise<RunningServer & { outDir: string }> {
+  const outDir = await buildApp(dir, build);
+  const server = await serveDirectory(outDir);
+  return { ...server, outDir };
+}

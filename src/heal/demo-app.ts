@@ -1,0 +1,61 @@
+/**
+ * The bundled demo as a standalone git repository, for `npm start` and the heal tests: a copy of
+ * src/demo (app, docs, flows) with its own vite config, under .homeostat/heal/<run>/app so that
+ * Node finds this package's node_modules (linked in). Healing it never touches src/demo.
+ */
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromRoot } from '../cli/paths.ts';
+import type { AppBuild } from './app.ts';
+import { git } from './git.ts';
+
+export interface DemoRepo {
+  repo: string;
+  srcDir: string;
+  docsDir: string;
+  flows: string[];
+  build: AppBuild;
+}
+
+const viteConfig = (page: string, react: string) => `// The demo, standalone: Homeostat from this checkout's sources, served cross-origin isolated.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: '.',
+  plugins: [react()],
+  resolve: {
+    alias: [
+      { find: /^homeostat\\/react$/, replacement: ${JSON.stringify(react)} },
+      { find: /^homeostat$/, replacement: ${JSON.stringify(page)} },
+    ],
+  },
+  build: { outDir: 'dist', emptyOutDir: true },
+  worker: { format: 'es' },
+});
+`;
+
+/** Copies the demo into `dir/app`, commits it, and says how to build it. */
+export async function prepareDemoRepo(dir: string): Promise<DemoRepo> {
+  const repo = join(dir, 'app');
+  await mkdir(repo, { recursive: true });
+  const demo = fromRoot('src', 'demo');
+  await cp(join(demo, 'index.html'), join(repo, 'index.html'));
+  await cp(join(demo, 'src'), join(repo, 'src'), { recursive: true });
+  await cp(join(demo, 'docs'), join(repo, 'docs'), { recursive: true });
+  await cp(join(demo, 'flows'), join(repo, 'flows'), { recursive: true });
+  await cp(fromRoot('public'), join(repo, 'public'), { recursive: true });
+  await writeFile(join(repo, 'vite.config.ts'), viteConfig(fromRoot('src', 'page', 'index.ts'), fromRoot('src', 'react', 'index.tsx')));
+  await writeFile(join(repo, '.gitignore'), 'node_modules\ndist\n');
+  await symlink(fromRoot('node_modules'), join(repo, 'node_modules'), 'dir');
+  await git(repo, ['init', '--quiet', '-b', 'main']);
+  await git(repo, ['add', '-A']);
+  await git(repo, ['-c', 'user.name=Homeostat demo', '-c', 'user.email=demo@localhost', 'commit', '--quiet', '-m', 'The bundled demo app']);
+  return {
+    repo,
+    srcDir: 'src',
+    docsDir: 'docs',
+    flows: ['flows/catalogue.json'],
+    build: { command: `node ${JSON.stringify(fromRoot('node_modules', 'vite', 'bin', 'vite.js'))} build --logLevel warn`, outDir: 'dist' },
+  };
+}

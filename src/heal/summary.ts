@@ -1,0 +1,37 @@
+/** The terminal summary of a heal run: outcomes per fix, the seed's metrics, where things went. */
+import { renderTable } from '../cli/table.ts';
+import { describeFix } from './apply.ts';
+import type { HealResult } from './loop.ts';
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+
+export function renderHealSummary(r: HealResult, repo: string): string {
+  const rows = r.attempts.map((a) => {
+    const c = a.verification?.comparison;
+    return {
+      fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `${a.diagnosis.title} (test + ERRORS.md)`,
+      verdict: a.verdict,
+      effect: c ? `${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms (${(c.relative * 100).toFixed(0)}%)` : '–',
+      runs: c ? `${c.nA}+${c.nB}` : '–',
+      branch: a.branch ?? '–',
+    };
+  });
+  const table = rows.length
+    ? renderTable(rows, [
+        { title: 'fix', value: (x) => x.fix, align: 'left' },
+        { title: 'verdict', value: (x) => x.verdict, align: 'left' },
+        { title: 'effect (A → B)', value: (x) => x.effect },
+        { title: 'runs', value: (x) => x.runs },
+        { title: 'branch', value: (x) => x.branch, align: 'left' },
+      ])
+    : 'No fix was tried.';
+  const m = r.metrics;
+  return [
+    table,
+    '',
+    `documentation accuracy ${pct(m.documentationAccuracy)} · issue detection ${pct(m.issueDetectionRate)} · fix success ${pct(m.fixSuccessRate)} · auto-applied ${pct(m.autoAppliedRate)}`,
+    `report: ${r.reportFiles[1] ?? r.reportFiles[0] ?? '–'}`,
+    ...r.attempts.filter((a) => a.branch).map((a) => `git -C ${repo} show ${a.branch}`),
+    '',
+  ].join('\n');
+}
