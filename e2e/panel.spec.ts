@@ -3,11 +3,13 @@
  * DevTools auto-opened for each tab, the panel shown through the DevTools front-end and read
  * through its own frame, while Playwright drives the demo in the inspected tab.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AggregateSnapshot } from '../src/page/index.ts';
 import { aggregates, expect, test } from './support/test.ts';
-import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
+import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, STRESS_DIR, stopExtensionWorker, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -140,4 +142,60 @@ test('spoofed and malformed page messages are rejected, counted and shown', asyn
   expect(text).toMatch(/rejected messages/);
   // The page's data is untouched: the "clear" was not carried out.
   expect(await panel.evaluate<string | null>(`document.querySelector('tr[data-handler=addToCart] [data-col=n]')?.textContent ?? null`)).toBe('1');
+});
+
+test('says plainly when the page has no Homeostat wrapper', async ({ serve }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'homeostat-plain-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>plain</title><p>No instrumentation here.</p>');
+  const server = await serve(dir);
+  const page = await eb.firstPage();
+  await page.goto(`${server.url}plain`);
+  const panel = await openPanel(eb, server.url);
+  const text = await panel.waitFor<string>(
+    `document.querySelector('[data-testid=page-state]')?.dataset.state === 'absent' && document.querySelector('[data-testid=page-state]').textContent`,
+  );
+  expect(text).toMatch(/This page has no Homeostat wrapper/);
+  expect(await panel.evaluate<number>(`document.querySelectorAll('tr[data-handler]').length`)).toBe(0);
+});
+
+test('several inspected tabs each get their own data, and a stopped service worker is survived', async ({ serve }) => {
+  const demo = await serve(PANEL_DEMO_DIR);
+  const stress = await serve(STRESS_DIR);
+  const first = await eb.firstPage();
+  await first.goto(`${demo.url}tab-one`);
+  await expect(first.getByTestId('product-row').first()).toBeVisible();
+  await first.locator('button[aria-label^="Add "]:not([disabled])').first().click();
+  await aggregates(first); // attributed now, not when the tab next paints
+  const second = await eb.context.newPage();
+  await second.goto(`${stress.url}?rate=200`);
+  const p1 = await openPanel(eb, `${demo.url}tab-one`);
+  const p2 = await openPanel(eb, stress.url);
+  // A background tab paints nothing, so its calls wait for attribution: look at the one in front.
+  await first.bringToFront();
+  await p1.waitFor(`document.querySelector('tr[data-handler=addToCart]') !== null`);
+  await p2.waitFor(`document.querySelector('tr[data-handler=tiny]') !== null`);
+  const handlers = (p: PanelHandle) => p.evaluate<string[]>(`[...document.querySelectorAll('tr[data-handler]')].map((r) => r.dataset.handler).sort()`);
+  expect(await handlers(p1)).not.toContain('tiny');
+  expect(await handlers(p2)).toEqual(['flaky', 'heavy', 'medium', 'tiny']);
+
+  // Stop the MV3 service worker (as Chrome does after ~30 s idle): every port drops, both ends reconnect.
+  const connects = async (p: PanelHandle) => Number(await p.evaluate<string>(`document.querySelector('[data-testid=page-state]').dataset.connects`));
+  const [c1, c2] = [await connects(p1), await connects(p2)];
+  await stopExtensionWorker(eb, p1);
+  // Both panels lost their port and opened a new one (to the restarted worker).
+  await p1.waitFor(`Number(document.querySelector('[data-testid=page-state]').dataset.connects) > ${c1}`);
+  await p2.waitFor(`Number(document.querySelector('[data-testid=page-state]').dataset.connects) > ${c2}`);
+  const total = async (p: PanelHandle) => Number(await p.evaluate<string>(`document.querySelector('[data-testid=stream]')?.dataset.total ?? '0'`));
+  await second.bringToFront();
+  const t2 = await total(p2);
+  await p2.waitFor(`Number(document.querySelector('[data-testid=stream]')?.dataset.total) > ${t2 + 200}`, 20_000);
+  await first.bringToFront();
+  await first.locator('button[aria-label^="Add "]:not([disabled])').nth(1).click();
+  // Flushed, the worker's count for the second click reaches the panel through the new ports.
+  const n = (await aggregates(first)).handlers.find((h) => h.handler === 'addToCart')!.count;
+  expect(n).toBe(2);
+  await p1.waitFor(`document.querySelector('tr[data-handler=addToCart] [data-col=n]')?.textContent === '2'`, 20_000);
+  const after = (await eb.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(eb.extensionId));
+  expect(after, 'the service worker was started again').toBeTruthy();
+  await second.close();
 });

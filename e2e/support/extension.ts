@@ -268,13 +268,30 @@ export async function openPanel(eb: ExtensionBrowser, pageUrl: string): Promise<
     devtoolsSession: devtools.sessionId,
     devtoolsTargetId: devtools.targetId,
     evaluate: (expression) => cdp.evaluate(panel, expression),
-    waitFor: (expression, timeoutMs = 15_000) => until(`panel: ${expression}`, () => cdp.evaluate(panel, expression), timeoutMs),
+    async waitFor(expression, timeoutMs = 15_000) {
+      try {
+        return await until(`panel: ${expression}`, () => cdp.evaluate(panel, expression), timeoutMs);
+      } catch (e) {
+        // Say what the panel showed instead.
+        const shown = await cdp.evaluate<string>(panel, `document.body.innerText.slice(0, 600)`).catch(() => '?');
+        throw new Error(`${e instanceof Error ? e.message : String(e)}\npanel showed:\n${shown}`);
+      }
+    },
     async screenshot() {
       const r = await cdp.send<{ data: string }>('Page.captureScreenshot', { format: 'png' }, devtools.sessionId);
       return Buffer.from(r.data, 'base64');
     },
   };
   return handle;
+}
+
+/**
+ * Stops the extension's service workers, as Chrome does after ~30 s idle. Sent from the panel's
+ * frame, whose storage partition is the extension's (Target.closeTarget does not stop them).
+ */
+export async function stopExtensionWorker(eb: ExtensionBrowser, panel: PanelHandle): Promise<void> {
+  await eb.cdp.send('ServiceWorker.enable', {}, panel.sessionId);
+  await eb.cdp.send('ServiceWorker.stopAllWorkers', {}, panel.sessionId);
 }
 
 /** The handlers table as the panel renders it: raw values from data-value, text as shown. */

@@ -16,6 +16,8 @@ export type View = 'handlers' | 'detail' | 'sequences' | 'discrepancies';
 export interface PanelState {
   /** The port to the service worker. */
   link: 'connecting' | 'connected';
+  /** How many times the port was (re)connected: more than 1 after a service-worker restart. */
+  connects: number;
   /** Whether a content script is attached to the inspected tab (null: not known yet). */
   tab: boolean | null;
   /** Whether the page runs Homeostat. */
@@ -50,6 +52,7 @@ export type PanelStore = StoreApi<PanelState & PanelActions>;
 
 export const initialState: PanelState = {
   link: 'connecting',
+  connects: 0,
   tab: null,
   page: 'unknown',
   session: null,
@@ -94,10 +97,14 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
           rate,
         };
       }),
-    setLink: (link) => set({ link }),
+    setLink: (link) => set((s) => (link === 'connected' ? { link, connects: s.connects + 1 } : { link })),
     setTab: (tab) => set(tab ? { tab } : { tab, page: 'unknown' }),
     setPage: (page, session) =>
-      set((s) => (session && s.session?.id !== session.id ? { page, session, snapshot: null, calls: [], totalCalls: 0 } : { page })),
+      set((s) => {
+        // A page without Homeostat replaced the one we showed: its numbers no longer apply.
+        if (page === 'absent') return { page, session: null, snapshot: null, calls: [], totalCalls: 0, rate: 0 };
+        return session && s.session?.id !== session.id ? { page, session, snapshot: null, calls: [], totalCalls: 0 } : { page };
+      }),
     setRejected: (rejected) => set({ rejected }),
     select: (selected) => set(selected === null ? { selected } : { selected, view: 'detail' }),
     setView: (view) => set({ view }),

@@ -72,7 +72,10 @@ describe('Router', () => {
     first.drop(); // navigation
     const second = content(9);
     r.connect(second);
-    expect(p.sent.map((m) => (m as { connected?: boolean }).connected)).toEqual([false, true, false, true]);
+    const tabs = p.sent.filter((m) => (m as { kind: string }).kind === 'tab');
+    expect(tabs.map((m) => (m as { connected: boolean }).connected)).toEqual([false, true, false, true]);
+    // A new document starts with no refused messages.
+    expect(p.sent.at(-1)).toEqual({ kind: 'rejected', page: 0, worker: 0, reason: '' });
     expect(second.sent).toEqual([{ type: 'subscribe' }]);
 
     // A restarted worker is a new Router: both ends reconnect and the subscription comes back.

@@ -113,6 +113,7 @@ export class Router {
       this.drop(tabId);
     });
     this.toPanels(tabId, { kind: 'tab', connected: true });
+    this.toPanels(tabId, this.rejectedMessage(t));
     this.toContent(tabId, { type: t.panels.size > 0 ? 'subscribe' : 'unsubscribe' });
   }
 

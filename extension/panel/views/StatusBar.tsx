@@ -4,6 +4,7 @@ import { int } from '../format.ts';
 
 export function StatusBar() {
   const link = useLive((s) => s.link);
+  const connects = useLive((s) => s.connects);
   const tab = useLive((s) => s.tab);
   const page = useLive((s) => s.page);
   const session = useLive((s) => s.session);
@@ -23,7 +24,7 @@ export function StatusBar() {
 
   return (
     <footer className="statusbar">
-      <span data-testid="page-state" data-state={link !== 'connected' ? 'connecting' : tab === false ? 'waiting' : page}>
+      <span data-testid="page-state" data-connects={connects} data-state={link !== 'connected' ? 'connecting' : tab === false ? 'waiting' : page}>
         {state}
       </span>
       {session && page === 'present' && (
