@@ -1,0 +1,161 @@
+/**
+ * The suggestion engine end to end on a fresh copy of the demo (its own git repository): the
+ * loop finds renderReact over budget, fixes it in a worktree, proves it by A/B replay and writes
+ * a branch; a wrong fix is rejected by the replay's expectations; a no-op is "no effect".
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { buildAndServe } from '../src/heal/app.ts';
+import { prepareDemoRepo, type DemoRepo } from '../src/heal/demo-app.ts';
+import { addWorktree, git, statusPorcelain, type Worktree } from '../src/heal/git.ts';
+import { heal } from '../src/heal/loop.ts';
+import { verifyFix } from '../src/heal/verify.ts';
+import { loadRecording, parseRecording } from '../src/replay/index.ts';
+
+test.describe.configure({ mode: 'serial' });
+// Replays open their own contexts on the shared browser; tracing them would only slow the runs.
+test.use({ trace: 'off' });
+
+/** A short flow that renders the page (and so renderReact and computeFacets) on each keystroke, checking the results. */
+const SEARCH_FLOW = {
+  format: 'homeostat.recording',
+  version: 1,
+  title: 'search the catalogue',
+  viewport: { width: 1280, height: 800, deviceScaleFactor: 1 },
+  steps: [
+    { type: 'navigate', url: '/' },
+    { type: 'waitFor', target: { selectors: [{ testId: 'product-row' }] } },
+    { type: 'type', target: { selectors: [{ label: 'Search products' }] }, text: 'garden lamp', delayMs: 30 },
+    { type: 'type', target: { selectors: [{ label: 'Search products' }] }, text: 'drone', replace: true, delayMs: 30 },
+    { type: 'expectText', text: 'drone', target: { selectors: [{ testId: 'product-row' }] }, description: 'the first row mentions drone' },
+  ],
+};
+
+let dir: string;
+let demo: DemoRepo;
+const trees: Worktree[] = [];
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'homeostat-heal-e2e-'));
+  demo = await prepareDemoRepo(dir);
+  await writeFile(join(demo.repo, 'flows', 'search.json'), JSON.stringify(SEARCH_FLOW, null, 2));
+  await git(demo.repo, ['add', 'flows/search.json']);
+  await git(demo.repo, ['-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'search flow']);
+});
+
+test.afterAll(async () => {
+  for (const t of trees) await t.remove();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A worktree of the demo with `App.tsx` edited by `edit`, built and served. */
+async function variant(label: string, edit: (source: string) => string) {
+  const tree = await addWorktree(demo.repo, 'HEAD', label);
+  trees.push(tree);
+  const file = join(tree.dir, 'src', 'App.tsx');
+  const before = await readFile(file, 'utf8');
+  const after = edit(before);
+  expect(after, 'the test edit changed the file').not.toBe(before);
+  await writeFile(file, after);
+  return buildAndServe(tree.dir, demo.build);
+}
+
+test('heal finds renderReact over budget, fixes it, proves it by replay and writes a branch', async ({ browser }) => {
+  test.setTimeout(600_000);
+  const head = (await git(demo.repo, ['rev-parse', 'HEAD'])).trim();
+  const lines: string[] = [];
+  const result = await heal({
+    ...demo,
+    flows: ['flows/search.json'],
+    handlers: ['renderReact'],
+    rules: ['blocking-update'],
+    baselineRuns: 2,
+    plan: { minRuns: 3, maxRuns: 8 },
+    historyPath: join(dir, 'history.json'),
+    outDir: join(dir, 'out'),
+    browser,
+    onProgress: (l) => lines.push(l),
+  });
+
+  const over = result.check.discrepancies.find((d) => d.kind === 'over-budget' && d.subject.name === 'renderReact');
+  expect(over, 'check flags renderReact over its 5 ms budget').toBeTruthy();
+  const d = result.diagnoses.find((x) => x.id === 'blocking-update:renderReact');
+  expect(d?.fix).toMatchObject({ codemod: 'transition', setters: ['setResults'] });
+  expect(Number(d!.evidence['blockingShare'])).toBeGreaterThan(0.5);
+
+  const a = result.attempts.find((x) => x.diagnosis.id === 'blocking-update:renderReact')!;
+  expect(a.verdict, lines.join('\n')).toBe('improved');
+  const c = a.verification!.comparison!;
+  expect(c.meanB).toBeLessThan(c.meanA);
+  expect(c.relativeInterval.high).toBeLessThan(-c.threshold);
+  expect(a.branch).toBe('homeostat/fix-renderReact');
+
+  // The branch holds code + generated test + regenerated docs; the user's tree is untouched.
+  const files = (await git(demo.repo, ['diff', '--name-only', head, a.branch!])).trim().split('\n');
+  expect(files).toEqual(expect.arrayContaining(['src/App.tsx', 'e2e/homeostat/renderReact.budget.spec.ts', 'docs/HANDLER_SPECS.md', 'docs/homeostat.spec.json']));
+  const app = await git(demo.repo, ['show', `${a.branch}:src/App.tsx`]);
+  expect(app).toContain('startTransition(() => setResults(items))');
+  const docs = await git(demo.repo, ['show', `${a.branch}:docs/HANDLER_SPECS.md`]);
+  expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 blocking ≤ 5 ms/);
+  const message = await git(demo.repo, ['log', '-1', '--format=%B', a.branch!]);
+  expect(message).toContain('Verified by A/B replay');
+  expect(await statusPorcelain(demo.repo)).toBe('');
+  expect((await git(demo.repo, ['rev-parse', 'HEAD'])).trim()).toBe(head);
+  expect((await git(demo.repo, ['worktree', 'list'])).trim().split('\n')).toHaveLength(1);
+
+  // Report, history and metrics.
+  for (const f of result.reportFiles) expect(existsSync(f)).toBe(true);
+  expect(await readFile(join(dir, 'out', 'report.html'), 'utf8')).toContain('homeostat/fix-renderReact');
+  const history = JSON.parse(await readFile(join(dir, 'history.json'), 'utf8'));
+  expect(history.outcomes).toEqual([expect.objectContaining({ rule: 'blocking-update', handler: 'renderReact', verdict: 'improved' })]);
+  expect(result.metrics.fixSuccessRate).toBe(1);
+  expect(result.metrics.autoAppliedRate).toBe(1);
+});
+
+test('a wrong fix that drops the results update is rejected by the replay expectations', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const base = await buildAndServe(demo.repo, demo.build);
+  const wrong = await variant('wrong', (s) => s.replace('setResults(items);', 'void items;'));
+  try {
+    const v = await verifyFix({
+      browser,
+      flows: [await loadRecording(join(demo.repo, 'flows', 'search.json'))],
+      urlA: base.url,
+      urlB: wrong.url,
+      metric: { handler: 'renderReact', metric: 'blocking', stat: 'p95' },
+      screenshotDir: join(dir, 'wrong-shots'),
+    });
+    expect(v.verdict).toBe('broke-behaviour');
+    expect(v.reasons.join('\n')).toMatch(/patched build: .*drone/);
+    expect(v.screenshots.some((p) => existsSync(p))).toBe(true);
+  } finally {
+    await base.close();
+    await wrong.close();
+  }
+});
+
+test('a no-op change is judged "no effect"', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const flow = parseRecording(SEARCH_FLOW);
+  const base = await buildAndServe(demo.repo, demo.build);
+  const noop = await variant('noop', (s) => s.replace('export function App() {', '// Reformatted by a no-op fix.\nexport function App() {'));
+  try {
+    const v = await verifyFix({
+      browser,
+      flows: [flow],
+      urlA: base.url,
+      urlB: noop.url,
+      metric: { handler: 'computeFacets', metric: 'duration', stat: 'p50' },
+      plan: { minRuns: 4, maxRuns: 14, threshold: 0.2 },
+    });
+    expect(v.verdict, JSON.stringify(v.comparison)).toBe('no-effect');
+    expect(v.comparison!.relativeInterval.low).toBeGreaterThanOrEqual(-0.2);
+    expect(v.comparison!.relativeInterval.high).toBeLessThanOrEqual(0.2);
+  } finally {
+    await base.close();
+    await noop.close();
+  }
+});
