@@ -53,6 +53,19 @@ describe('TelemetryService', () => {
     expect(snap.totals).toMatchObject({ calls: 40, commits: 30, unattributedCommits: 0 });
   });
 
+  it('under a burst keeps only the newest raw calls up to the cap, counts the rest, and aggregates all', async () => {
+    const { service } = await started(freshDb(), 'burst', { persistDelayMs: 3_600_000, chunkSize: 50, maxCallsPerSession: 200 });
+    await service.ingest(batch(interactions(1000).stream, 100 + 1000 * 50 + 5000));
+    await service.flush(true);
+    const file = parseSessionFile(await service.exportSession());
+    expect(file.calls.length).toBeLessThanOrEqual(250);
+    expect(file.calls.length).toBeGreaterThanOrEqual(200);
+    expect(file.calls.length + file.truncated.calls).toBe(1000);
+    // The newest calls are the ones kept.
+    expect(Math.max(...file.calls.map((c) => c.id))).toBe(1000);
+    expect((await service.aggregates()).totals.calls).toBe(1000);
+  });
+
   it('keeps sessions in IndexedDB across a reload', async () => {
     const db = freshDb();
     const first = await started(db, 'before-reload');
