@@ -171,6 +171,60 @@ test.describe('replays', () => {
     expect(counts(r.session!)).toMatchObject({ handleSearchInput: 4, renderReact: 4, applyFilters: 2, addToCart: 2 });
   });
 
+  test('network from a HAR file and CPU throttling through the DevTools protocol', async ({ browser, serve }) => {
+    const server = await serve(DEMO_DIR);
+    const dir = mkdtempSync(join(tmpdir(), 'homeostat-har-'));
+    const har = join(dir, 'checkout.har');
+    const body = JSON.stringify({ orderId: 'H-4242', etaDays: 9 });
+    const url = new URL('api/checkout.json', server.url).toString();
+    writeFileSync(
+      har,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          creator: { name: 'homeostat-test', version: '1' },
+          entries: [
+            {
+              startedDateTime: new Date(0).toISOString(),
+              time: 1,
+              request: { method: 'GET', url, httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+              response: {
+                status: 200,
+                statusText: 'OK',
+                httpVersion: 'HTTP/1.1',
+                headers: [{ name: 'Content-Type', value: 'application/json' }],
+                cookies: [],
+                content: { size: body.length, mimeType: 'application/json', text: body },
+                redirectURL: '',
+                headersSize: -1,
+                bodySize: body.length,
+              },
+              cache: {},
+              timings: { send: 0, wait: 1, receive: 0 },
+            },
+          ],
+        },
+      }),
+    );
+    const recording = parseRecording({
+      format: 'homeostat.recording',
+      version: 1,
+      title: 'checkout from a HAR',
+      viewport: { width: 1280, height: 800, deviceScaleFactor: 1 },
+      defaults: { thinkMs: 20 },
+      steps: [
+        { type: 'navigate', url: '/' },
+        { type: 'click', target: { selectors: [{ role: 'button', name: 'to cart' }] } },
+        { type: 'click', target: { selectors: [{ role: 'button', name: 'Checkout', exact: true }] } },
+        { type: 'expectText', text: 'Order H-4242 confirmed, arriving in 9 days.', target: { selectors: [{ role: 'status' }] } },
+      ],
+    });
+    const r = await replayRun(browser, recording, { url: server.url, har, cpuThrottle: 2, seed: 7 });
+    expect(r.expectations).toEqual([expect.objectContaining({ passed: true })]);
+    expect(r.passed).toBe(true);
+    expect(counts(r.session!)).toMatchObject({ addToCart: 1, checkout: 1, confirmOrder: 1 });
+  });
+
   test('homeostat replay: exit 1 with a report on a failed expectation, 2 on a malformed recording', async ({ serve }) => {
     const server = await serve(DEMO_DIR);
     const out = mkdtempSync(join(tmpdir(), 'homeostat-cli-'));
