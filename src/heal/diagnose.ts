@@ -139,7 +139,7 @@ function triggerOf(sequences: readonly SequenceRecord[]): Map<number, string | n
 /** Rule 1: a handler's React updates render synchronously and block the main thread. */
 function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined, direct: boolean): Diagnosis | null {
   const updated = h.modes.blocking + h.modes.mixed + h.modes.transition;
-  if (updated === 0 || !facts) return null;
+  if (updated === 0) return null;
   const blockingShare = (h.modes.blocking + h.modes.mixed) / updated;
   if (blockingShare < 0.5) return null;
   const budget = budgetOf(input.spec, h.handler);
@@ -147,9 +147,12 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
   const stat: Stat = budget && budget.metric === 'blocking' ? budget.stat : 'p95';
   const current = h.blocking[stat];
   if (!(current > limit)) return null;
-  const setters = facts.updates.filter((u) => !u.transition).map((u) => u.setter);
   // Typing into a controlled input must stay synchronous: that is rule 4's case, not a transition.
-  if (setters.length === 0 || direct) return null;
+  if (direct) return null;
+  // Without static facts (the live panel) the cause is still evidenced, but there is no codemod target.
+  const setters = facts ? facts.updates.filter((u) => !u.transition).map((u) => u.setter) : [];
+  if (facts && setters.length === 0) return null;
+  const updates = setters.length ? setters.map((s) => `${s}()`).join(', ') : 'its state updates';
   const ownWork = h.duration[stat];
   const predicted = Math.max(ownWork, 0);
   return {
@@ -158,7 +161,7 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
     handler: h.handler,
     title: `${h.handler} renders its updates as blocking work`,
     rootCause:
-      `${h.handler} calls ${setters.map((s) => `${s}()`).join(', ')} outside a transition, so React renders the result ` +
+      `${h.handler} makes ${updates} outside a transition, so React renders the result ` +
       `synchronously: ${Math.round(blockingShare * 100)}% of its ${updated} updating calls were blocking, and the main thread ` +
       `stayed blocked ${round(current, 1)} ms at ${stat} against ${budget ? `a ${budget.ms} ms budget` : `the ${LONG_TASK_MS} ms long-task line`}.`,
     evidence: {
@@ -170,7 +173,7 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
       commitP50Ms: h.commit ? round(h.commit.p50) : null,
       budgetMs: budget?.ms ?? null,
       transitionShare: h.transitionShare,
-      source: `${facts.file}:${facts.line}`,
+      source: facts ? `${facts.file}:${facts.line}` : null,
     },
     impact: {
       metric: { handler: h.handler, metric: 'blocking', stat },
@@ -179,9 +182,9 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
       predictedChange: round(predicted / current - 1, 3),
     },
     severity: current > 2 * limit ? 'high' : 'medium',
-    confidence: round(sampleConfidence(h.count, input.spec) * blockingShare, 3),
-    fix: { codemod: 'transition', file: facts.file, handler: h.handler, setters },
-    advice: `Wrap ${setters.join(', ')} in startTransition (or useTransition inside the component) so React can render interruptibly.`,
+    confidence: round(sampleConfidence(h.count, input.spec) * blockingShare * (facts ? 1 : 0.7), 3),
+    fix: facts ? { codemod: 'transition', file: facts.file, handler: h.handler, setters } : null,
+    advice: `Wrap ${setters.length ? setters.join(', ') : 'the state updates'} in startTransition (or useTransition inside the component) so React can render interruptibly.`,
   };
 }
 

@@ -82,6 +82,13 @@ describe('diagnose', () => {
     expect(d!.severity).toBe('high');
   });
 
+  it('without static facts (the live panel) still names the cause, as advice without a codemod', () => {
+    const d = diagnose({ ...input(blocking), analysis: [] }).find((x) => x.rule === 'blocking-update' && x.handler === 'renderReact')!;
+    expect(d.fix).toBeNull();
+    expect(d.advice).toMatch(/startTransition/);
+    expect(d.confidence).toBeLessThan(diagnose(input(blocking)).find((x) => x.id === d.id)!.confidence);
+  });
+
   it('does not fire when the updates already run as transitions, or the handler is within budget', () => {
     const transition = session({ renderBlocking: 0.3, mode: 'transition', n: 60 });
     expect(diagnose(input(transition)).some((x) => x.rule === 'blocking-update' && x.handler === 'renderReact')).toBe(false);
