@@ -116,6 +116,7 @@ test('spoofed and malformed page messages are rejected, counted and shown', asyn
   const panel = await openPanel(eb, server.url);
   await panel.waitFor(`document.querySelector('[data-testid=page-state]')?.dataset.state === 'present'`);
   await page.locator('button[aria-label^="Add "]:not([disabled])').first().click();
+  await aggregates(page); // attribute the click now rather than at the next activity
   await panel.waitFor(`document.querySelector('tr[data-handler=addToCart]') !== null`);
   const n = async () => Number(await panel.evaluate<string>(`document.querySelector('[data-testid=rejected]').dataset.count`));
   const base = await n();
@@ -198,4 +199,42 @@ test('several inspected tabs each get their own data, and a stopped service work
   const after = (await eb.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(eb.extensionId));
   expect(after, 'the service worker was started again').toBeTruthy();
   await second.close();
+});
+
+test('session controls: pause, export, import and clear act on the page through the bridge', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}controls`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  await page.locator('button[aria-label^="Add "]:not([disabled])').first().click();
+  await aggregates(page);
+  const panel = await openPanel(eb, `${server.url}controls`);
+  await panel.waitFor(`document.querySelector('tr[data-handler=addToCart]') !== null`);
+  const press = (label: string) => panel.evaluate(`[...document.querySelectorAll('[aria-label="Session controls"] button')].find((b) => b.textContent === ${JSON.stringify(label)}).click()`);
+  const note = (re: RegExp) => panel.waitFor<string>(`(() => { const t = document.querySelector('[aria-label="Session controls"] [role=status]').textContent; return ${re}.test(t) && t; })()`);
+  const client = <T>(fn: string) => page.evaluate(`globalThis.__HOMEOSTAT__.${fn}`) as Promise<T>;
+
+  await press('Pause');
+  await note(/Recording paused/);
+  expect(await client<boolean>('enabled()')).toBe(false);
+  await panel.waitFor(`document.querySelector('.controls .badge')?.textContent === 'paused'`);
+  await press('Resume');
+  await note(/Recording resumed/);
+  expect(await client<boolean>('enabled()')).toBe(true);
+
+  await press('Export JSON');
+  expect(await note(/Exported \d+ KB/)).toBeTruthy();
+
+  const file = join(mkdtempSync(join(tmpdir(), 'homeostat-import-')), 'earlier.json');
+  writeFileSync(file, await client<string>('exportSession()'));
+  await panel.setFiles('[aria-label="Import session file"]', [file]);
+  await note(/Imported earlier\.json: 1 calls|Imported earlier\.json: \d+ calls/);
+  const sessions = await client<Array<{ source: string }>>('sessions()');
+  expect(sessions.some((s) => s.source === 'import')).toBe(true);
+
+  await press('Clear');
+  await note(/Cleared/);
+  expect((await aggregates(page)).handlers).toEqual([]);
+  await panel.waitFor(`document.querySelectorAll('tr[data-handler]').length === 0`);
 });

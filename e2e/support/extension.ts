@@ -195,6 +195,8 @@ export interface PanelHandle {
   waitFor<T>(expression: string, timeoutMs?: number): Promise<T>;
   /** Screenshot of the whole DevTools window, panel shown. */
   screenshot(): Promise<Buffer>;
+  /** Chooses files in a file input of the panel, as a user would. */
+  setFiles(selector: string, paths: string[]): Promise<void>;
 }
 
 // Internal module of Chromium's DevTools front-end: kept in this one place, it may move.
@@ -276,6 +278,11 @@ export async function openPanel(eb: ExtensionBrowser, pageUrl: string): Promise<
         const shown = await cdp.evaluate<string>(panel, `document.body.innerText.slice(0, 600)`).catch(() => '?');
         throw new Error(`${e instanceof Error ? e.message : String(e)}\npanel showed:\n${shown}`);
       }
+    },
+    async setFiles(selector, paths) {
+      const r = await cdp.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` }, panel);
+      if (!r.result.objectId) throw new Error(`no ${selector} in the panel`);
+      await cdp.send('DOM.setFileInputFiles', { files: paths, objectId: r.result.objectId }, panel);
     },
     async screenshot() {
       const r = await cdp.send<{ data: string }>('Page.captureScreenshot', { format: 'png' }, devtools.sessionId);
