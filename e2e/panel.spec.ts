@@ -86,6 +86,7 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   // Sequences and a handler's detail render from the same data.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
   await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
+  writeFileSync('test-results/panel-sequences.png', await panel.screenshot());
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
   await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
   await panel.evaluate(`document.querySelector('tr[data-handler=renderReact]').click()`);

@@ -2,11 +2,11 @@
  * One handler: timing over time (downsampled recent calls) with the budget line and baseline
  * band, the blocking-time histogram, and recent calls with how React ran their updates.
  */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SpecFile } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
-import { downsample } from '../downsample.ts';
+import { downsample, type Point } from '../downsample.ts';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
 import { useThrottled } from '../throttle.ts';
@@ -71,30 +71,14 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
         <dd>{s.baselineMs === null ? '—' : `${ms(s.baselineMs)} ± ${pct(s.tolerance)}`}</dd>
       </dl>
       <div className="charts">
-        <figure>
-          <figcaption>
-            {s.metric === 'duration' ? 'Duration' : 'Blocking'} of recent calls over time (ms, slowest per bucket)
-          </figcaption>
-          <LineChart width={CHART_W} height={CHART_H} data={points} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#333" strokeDasharray="2 4" />
-            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => `${t.toFixed(1)}s`} stroke="#999" />
-            <YAxis stroke="#999" width={44} />
-            <Tooltip />
-            {band && <ReferenceArea y1={band[0]} y2={band[1]} fill="#4a90d9" fillOpacity={0.15} label="baseline" />}
-            {s.budgetMs !== null && <ReferenceLine y={s.budgetMs} stroke="#e5534b" strokeDasharray="4 2" label="budget" />}
-            <Line type="linear" dataKey={metricKey} stroke="#f0b429" dot={points.length < 60} isAnimationActive={false} />
-          </LineChart>
-        </figure>
-        <figure>
-          <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
-          <BarChart width={CHART_W} height={CHART_H} data={bars} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#333" strokeDasharray="2 4" />
-            <XAxis dataKey="edge" tickFormatter={(v: number) => (v < 10 ? String(Number(v.toPrecision(2))) : v.toFixed(0))} stroke="#999" />
-            <YAxis stroke="#999" width={44} allowDecimals={false} />
-            <Tooltip />
-            <Bar dataKey="count" fill="#57a6ff" isAnimationActive={false} />
-          </BarChart>
-        </figure>
+        <TimingChart
+          points={points}
+          metric={metricKey}
+          budgetMs={s.budgetMs}
+          bandLow={band ? band[0]! : null}
+          bandHigh={band ? band[1]! : null}
+        />
+        <Histogram bars={bars} />
       </div>
       <h3>Recent calls</h3>
       <table className="grid" aria-label="Recent calls">
@@ -127,3 +111,48 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
     </section>
   );
 }
+
+const MARGIN = { top: 8, right: 12, bottom: 4, left: 0 };
+const secs = (t: number) => `${t.toFixed(1)}s`;
+const edge = (v: number) => (v < 10 ? String(Number(v.toPrecision(2))) : v.toFixed(0));
+
+interface TimingChartProps {
+  points: Point[];
+  metric: 'duration' | 'blocking';
+  budgetMs: number | null;
+  bandLow: number | null;
+  bandHigh: number | null;
+}
+
+/** Memoised with primitive props: the charts re-render only when their (throttled) data changes. */
+const TimingChart = memo(function TimingChart({ points, metric, budgetMs, bandLow, bandHigh }: TimingChartProps) {
+  return (
+    <figure>
+      <figcaption>{metric === 'duration' ? 'Duration' : 'Blocking'} of recent calls over time (ms, slowest per bucket)</figcaption>
+      <LineChart width={CHART_W} height={CHART_H} data={points} margin={MARGIN}>
+        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={secs} stroke="#999" />
+        <YAxis stroke="#999" width={44} />
+        <Tooltip />
+        {bandLow !== null && bandHigh !== null && <ReferenceArea y1={bandLow} y2={bandHigh} ifOverflow="extendDomain" fill="#4a90d9" fillOpacity={0.15} label="baseline" />}
+        {budgetMs !== null && <ReferenceLine y={budgetMs} ifOverflow="extendDomain" stroke="#e5534b" strokeDasharray="4 2" label="budget" />}
+        <Line type="linear" dataKey={metric} stroke="#f0b429" dot={points.length < 60} isAnimationActive={false} />
+      </LineChart>
+    </figure>
+  );
+});
+
+const Histogram = memo(function Histogram({ bars }: { bars: Array<{ edge: number; count: number }> }) {
+  return (
+    <figure>
+      <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
+      <BarChart width={CHART_W} height={CHART_H} data={bars} margin={MARGIN}>
+        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <XAxis dataKey="edge" tickFormatter={edge} stroke="#999" />
+        <YAxis stroke="#999" width={44} allowDecimals={false} />
+        <Tooltip />
+        <Bar dataKey="count" fill="#57a6ff" isAnimationActive={false} />
+      </BarChart>
+    </figure>
+  );
+});
