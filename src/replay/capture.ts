@@ -112,7 +112,7 @@ export function captureScript(): string {
     return out;
   };
   const target = (el) => ({ selectors: selectorsFor(el) });
-  const TEXTUAL = new Set(['text', 'search', 'email', 'tel', 'url', 'password', 'number']);
+  const TEXTUAL = new Set(['text', 'search', 'email', 'tel', 'url', 'number']);
   const isTextual = (el) => el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXTUAL.has((el.getAttribute('type') || 'text').toLowerCase()));
   const isToggle = (el) => el.tagName === 'INPUT' && /^(checkbox|radio)$/i.test(el.getAttribute('type') || '');
   addEventListener('click', (e) => {
@@ -127,7 +127,9 @@ export function captureScript(): string {
   addEventListener('input', (e) => {
     const el = e.target;
     if (!(el instanceof Element)) return;
-    if (isTextual(el)) send({ type: 'type', target: target(el), text: el.value, replace: true, delayMs: 40 });
+    // Passwords are never written to a recording: QA fills them in by hand.
+    if (el.tagName === 'INPUT' && /^password$/i.test(el.getAttribute('type') || '')) send({ type: 'type', target: target(el), text: '', replace: true, description: 'password: not recorded, fill in by hand' });
+    else if (isTextual(el)) send({ type: 'type', target: target(el), text: el.value, replace: true, delayMs: 40 });
     else if (el.tagName === 'INPUT' && /^range$/i.test(el.getAttribute('type') || '')) send({ type: 'fill', target: target(el), value: el.value });
   }, true);
   addEventListener('change', (e) => {

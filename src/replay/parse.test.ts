@@ -59,6 +59,9 @@ describe('Homeostat recordings', () => {
     expect(issuesOf(() => parseRecording(minimal([])))).toEqual(['steps: a recording needs at least one step']);
     expect(issuesOf(() => parseRecording(minimal([{ type: 'navigate', url: '/', wait: true }])))[0]).toMatch(/^steps\[0\]: Unrecognized key: "wait"/);
     expect(issuesOf(() => parseRecording(minimal([{ type: 'expectUrl', pattern: '(' }])))).toEqual(['steps[0].pattern: not a valid regular expression']);
+    expect(issuesOf(() => parseRecording(minimal([{ type: 'navigate', url: 'javascript:alert(1)' }])))).toEqual([
+      'steps[0].url: must be an http(s) URL or a path relative to the app URL',
+    ]);
     expect(issuesOf(() => parseRecording(minimal([{ type: 'expectCount', target: { selectors: [{ css: 'li' }] } }])))).toEqual([
       'steps[0]: needs count, min or max',
     ]);

@@ -208,7 +208,16 @@ const regex = z.string().refine(
 );
 
 const stepSchemas = {
-  navigate: z.object({ type: z.literal('navigate'), url: z.string(), ...base }).strict(),
+  navigate: z
+    .object({
+      type: z.literal('navigate'),
+      // http(s) or relative: a recording must not smuggle javascript:, file: or data: URLs into a run.
+      url: z.string().refine((u) => !/^[a-z][a-z0-9+.-]*:/i.test(u) || /^https?:\/\//i.test(u), {
+        message: 'must be an http(s) URL or a path relative to the app URL',
+      }),
+      ...base,
+    })
+    .strict(),
   click: z
     .object({
       type: z.literal('click'),
