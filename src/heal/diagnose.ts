@@ -7,6 +7,7 @@
  * Pure: no Node or DOM APIs, so the panel can run the same rules on live data.
  */
 import type { AggregateSnapshot, HandlerAggregate } from '../core/aggregate.ts';
+import { metricValue } from '../core/check/samples.ts';
 import type { HandlerCall, SequenceRecord } from '../core/model.ts';
 import type { Budget, HandlerMetric, SpecFile, Stat } from '../core/spec.ts';
 
@@ -87,28 +88,12 @@ export function quantile(values: readonly number[], q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
-/** The per-call value of a metric, or null when the call has none. */
-export function metricOf(c: HandlerCall, metric: HandlerMetric): number | null {
-  switch (metric) {
-    case 'duration':
-      return c.duration;
-    case 'settle':
-      return c.settle;
-    case 'blocking':
-      return c.blockingMs;
-    case 'commit':
-      return c.commitMs;
-    case 'paint':
-      return c.paintMs;
-  }
-}
-
 /** One number for a set of calls (one replay run): the stat the verification metric names. */
 export function measure(calls: readonly HandlerCall[], m: VerifyMetric): number {
   const values: number[] = [];
   for (const c of calls) {
     if (c.handler !== m.handler) continue;
-    const v = metricOf(c, m.metric);
+    const v = metricValue(c, m.metric);
     if (v !== null) values.push(v);
   }
   if (m.stat === 'sum') return values.reduce((a, b) => a + b, 0);

@@ -1,18 +1,10 @@
 /** Seeded synthetic sessions for tests: valid session files with known shapes. */
 import type { HandlerCall, SequenceRecord, SessionMeta } from '../model.ts';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../session.ts';
+import { seededRandom } from '../check/prng.ts';
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the same generator the checker's bootstrap uses. */
+export const rng = seededRandom;
 
 export function makeMeta(id = 'test-session', patch: Partial<SessionMeta> = {}): SessionMeta {
   return {
