@@ -22,7 +22,7 @@ export { replayRun, type RunOptions, type RunResult, type ExpectationResult } fr
 export { replay, type ReplayOptions, type ReplayProgress } from './replay.ts';
 export { summariseRuns, type ReplaySummary, type HandlerSummary, type SequenceSummary, type FailedExpectation, type BudgetStatus } from './summary.ts';
 export { renderReport, type ReportOptions } from './report.ts';
-export { seriesStats, runsToDetect, normalQuantile, type SeriesStats } from './stats.ts';
+export { seriesStats, runsToDetect, normalQuantile, geometricMean, type SeriesStats } from './stats.ts';
 export { captureScript, capturedToRecording, type CapturedStep } from './capture.ts';
 export { NoClientError } from './collect.ts';
 export { record, hasDisplay, NO_DISPLAY_HELP, type RecordOptions } from './record.ts';

@@ -3,7 +3,7 @@
  * built demo) N times after a warm-up and prints, per handler and sequence, the run-to-run
  * coefficient of variation of the per-run p50 and how many runs per build a 20% change needs.
  *
- *   npx tsx src/replay/measure-cv.ts [--runs 10] [--flow file] [--url app] [--cpu-throttle x] [--json out.json]
+ *   npx tsx src/replay/measure-cv.ts [--runs 10] [--flow file] [--url app] [--cpu-throttle x] [--json summary.json] [--out sessions-dir]
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     'cpu-throttle': { type: 'string' },
     json: { type: 'string' },
+    out: { type: 'string' },
   },
 });
 
@@ -36,6 +37,7 @@ try {
     browser,
     url: values.url ?? server!.url,
     runs: Number(values.runs),
+    ...(values.out ? { outDir: values.out } : {}),
     ...(values['cpu-throttle'] ? { cpuThrottle: Number(values['cpu-throttle']) } : {}),
     onProgress: (e) => e.result && process.stderr.write(`${e.result.warmup ? 'warm-up' : `run ${e.run}/${e.runs}`}: ${e.result.passed ? 'ok' : `FAILED ${e.result.error ?? ''}`} ${(e.result.wallMs / 1000).toFixed(1)} s\n`),
   });
@@ -54,6 +56,9 @@ try {
       { title: 'blocking p50', value: (h) => f(h.blockingP50.mean) },
       { title: 'CV', value: (h) => cv(h.blockingP50) },
       { title: 'runs/20%', value: (h) => need(h.blockingP50) },
+      { title: 'blocking geomean', value: (h) => f(h.blockingGeoMean.mean) },
+      { title: 'CV', value: (h) => cv(h.blockingGeoMean) },
+      { title: 'runs/20%', value: (h) => need(h.blockingGeoMean) },
     ])}\n\n`,
   );
   process.stdout.write(

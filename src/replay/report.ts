@@ -40,7 +40,7 @@ interface Row {
 function handlerRows(s: ReplaySummary): { head: string[]; rows: Row[] } {
   const res = s.clock.resolutionMs;
   return {
-    head: ['handler', 'calls/run', 'p50 ms (mean of runs)', 'blocking p50 ms', 'blocking p50 range', 'CV', 'runs for ±20%', 'docs baseline p50', 'budget', 'observed', 'status'],
+    head: ['handler', 'calls/run', 'p50 ms (mean of runs)', 'blocking p50 ms', 'blocking p50 range', 'CV', 'runs for ±20%', 'geomean CV', 'runs for ±20% (geomean)', 'docs baseline p50', 'budget', 'observed', 'status'],
     rows: s.handlers.map((h: HandlerSummary) => ({
       cells: [
         h.handler,
@@ -50,6 +50,8 @@ function handlerRows(s: ReplaySummary): { head: string[]; rows: Row[] } {
         range(h.blockingP50, res),
         pct((h.blockingP50.mean ?? 0) > 0 ? h.blockingP50.cv : h.durationP50.cv),
         h.runsFor20 === null ? '–' : String(h.runsFor20),
+        pct(h.blockingGeoMean.cv),
+        h.runsFor20GeoMean === null ? '–' : String(h.runsFor20GeoMean),
         h.baseline ? `${num(h.baseline.durationP50, res)} / ${num(h.baseline.blockingP50, res)} blk` : '–',
         h.budgetText ?? '–',
         num(h.observed, res),
@@ -93,7 +95,7 @@ function headline(s: ReplaySummary): string[] {
     ...(s.machine && s.machine.maxLoadAvg > s.machine.cpus
       ? [`Warning: the machine's load average reached ${s.machine.maxLoadAvg.toFixed(1)} on ${s.machine.cpus} CPUs during the runs: other processes competed for the CPU, so timings are noisier than on an idle machine.`]
       : []),
-    'CV is the run-to-run coefficient of variation of the per-run p50 (blocking time, or duration for handlers that never block); "runs for ±20%" is how many runs per build a two-sample comparison needs to detect a 20% change (α 0.05, power 0.8).',
+    'CV is the run-to-run coefficient of variation of the per-run p50 (blocking time, or duration for handlers that never block); "runs for ±20%" is how many runs per build a two-sample comparison needs to detect a 20% change (α 0.05, power 0.8). Geomean CV is the spread of each run\'s geometric mean of every call\'s blocking time: steadier than the p50 when calls differ in size, so the better figure for before/after comparisons.',
   ];
 }
 

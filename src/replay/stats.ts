@@ -64,3 +64,16 @@ export function runsToDetect(cv: number, change = 0.2, options: { alpha?: number
   const z = normalQuantile(1 - alpha / 2) + normalQuantile(power);
   return Math.max(2, Math.ceil((2 * z * z * cv * cv) / (change * change)));
 }
+
+/**
+ * Geometric mean, with values floored at `floor` (the clock step: a 0 ms reading means "under
+ * one tick"). Uses every sample, and a handler whose calls differ in size by design (the first
+ * key of a search renders far more rows than the last) moves it in proportion, so per-run
+ * geometric means vary less from run to run than per-run medians.
+ */
+export function geometricMean(values: readonly number[], floor: number): number | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  for (const v of values) sum += Math.log(Math.max(v, floor));
+  return Math.exp(sum / values.length);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSessionFile } from '../core/__tests__/fixtures.ts';
 import { emptySpec, type SpecFile } from '../core/spec.ts';
-import { normalQuantile, renderReport, runsToDetect, seriesStats, summariseRuns, type RunResult } from './index.ts';
+import { geometricMean, normalQuantile, renderReport, runsToDetect, seriesStats, summariseRuns, type RunResult } from './index.ts';
 
 function run(index: number, seed: number, patch: Partial<RunResult> = {}): RunResult {
   return {
@@ -39,6 +39,9 @@ describe('run-to-run statistics', () => {
     expect(runsToDetect(0.2)).toBe(16);
     expect(runsToDetect(0.05)).toBe(2);
     expect(runsToDetect(0.1, 0.1)).toBe(16);
+    expect(geometricMean([1, 100], 0.005)).toBeCloseTo(10, 10);
+    expect(geometricMean([0, 0.02], 0.005)).toBeCloseTo(0.01, 10);
+    expect(geometricMean([], 0.005)).toBeNull();
   });
 });
 
@@ -65,6 +68,10 @@ describe('summariseRuns', () => {
     expect(search.status).toBe('pass');
     expect(search.observed).toBeGreaterThan(8);
     expect(search.runsFor20).toBeGreaterThanOrEqual(2);
+    expect(search.blockingGeoMean.n).toBe(3);
+    expect(search.blockingGeoMean.mean).toBeGreaterThan(8);
+    expect(search.blockingGeoMean.mean).toBeLessThan(18);
+    expect(search.runsFor20GeoMean).toBeGreaterThanOrEqual(2);
     expect(s.handlers.find((h) => h.handler === 'renderReact')).toMatchObject({ status: 'fail', budgetText: 'p95 duration ≤ 0.01 ms' });
     expect(s.handlers.find((h) => h.handler === 'neverCalled')).toMatchObject({ status: 'no-data', observed: null });
     expect(s.sequences).toEqual([expect.objectContaining({ name: 'input:search', counts: [30, 30, 30], status: 'pass', order: ['search', 'renderReact'] })]);

@@ -6,7 +6,7 @@
 import { Aggregator, aggregateSession, type AggregateSnapshot } from '../core/aggregate.ts';
 import { formatBudget, observedFor, observedForSequence, type Budget, type SpecFile, type Stat } from '../core/spec.ts';
 import type { RunResult } from './run.ts';
-import { runsToDetect, seriesStats, type SeriesStats } from './stats.ts';
+import { geometricMean, runsToDetect, seriesStats, type SeriesStats } from './stats.ts';
 
 export type BudgetStatus = 'pass' | 'fail' | 'no-budget' | 'no-data';
 
@@ -17,6 +17,13 @@ export interface HandlerSummary {
   /** p50 of the call's own duration and of its blocking time, one per run, with their spread. */
   durationP50: SeriesStats;
   blockingP50: SeriesStats;
+  /**
+   * Per-run geometric mean of the blocking time of every call: steadier from run to run than the
+   * p50 when a handler's calls differ in size, so the better figure for A/B comparisons.
+   */
+  blockingGeoMean: SeriesStats;
+  /** Runs per build a 20 % change in blockingGeoMean needs at its spread. */
+  runsFor20GeoMean: number | null;
   /** Pooled over every measured run. */
   pooled: { count: number; durationP50: number; durationP95: number; blockingP50: number; blockingP95: number; errors: number };
   budget: Budget | null;
@@ -90,6 +97,11 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
 
   const handlers: HandlerSummary[] = all.handlers.map((h) => {
     const per = snaps.map((s) => s?.handlers.find((x) => x.handler === h.handler) ?? null);
+    const blockingGeoMean = seriesStats(
+      measured.map((r) =>
+        r.session ? geometricMean(r.session.calls.filter((c) => c.handler === h.handler).map((c) => c.blockingMs), r.session.session.clockResolutionMs) : null,
+      ),
+    );
     const hs = spec?.handlers[h.handler] ?? null;
     const budget = hs?.budget ?? null;
     const observed = budget ? observedFor(h, budget) : null;
@@ -101,6 +113,8 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
       calls: per.map((x) => x?.count ?? 0),
       durationP50,
       blockingP50,
+      blockingGeoMean,
+      runsFor20GeoMean: blockingGeoMean.cv === null ? null : runsToDetect(blockingGeoMean.cv),
       pooled: {
         count: h.count,
         durationP50: h.duration.p50,
@@ -128,6 +142,8 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
         calls: measured.map(() => 0),
         durationP50: empty,
         blockingP50: empty,
+        blockingGeoMean: empty,
+        runsFor20GeoMean: null,
         pooled: { count: 0, durationP50: 0, durationP95: 0, blockingP50: 0, blockingP95: 0, errors: 0 },
         budget: hs.budget,
         budgetText: formatBudget(hs.budget),
