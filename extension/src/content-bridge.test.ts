@@ -21,10 +21,24 @@ function start(): { port: () => FakePort; toPage: unknown[] } {
     if (e.data?.from === 'extension') toPage.push(e.data.msg);
   });
   bridge = startContentBridge({ win: window, connect: (name) => (ports.push(fakePort(name)), ports.at(-1)!), absentAfterMs: 100 });
+  bridge.wake();
   return { port: () => ports.at(-1)!, toPage };
 }
 
 describe('content bridge', () => {
+  it('stays unconnected on pages without Homeostat until a panel wakes it, and connects for pages that announce it', async () => {
+    const ports: unknown[] = [];
+    bridge = startContentBridge({ win: window, connect: (name) => (ports.push(name), fakePort(name)) });
+    post({ channel: CHANNEL, from: 'page', msg: { type: 'tick' } }); // refused, and no reason to connect
+    await settle();
+    expect(ports).toEqual([]);
+    fromPage({ type: 'ready', session });
+    await settle();
+    expect(ports).toHaveLength(1);
+    bridge.wake();
+    expect(ports).toHaveLength(1);
+  });
+
   it('forwards valid page data while subscribed and nothing before', async () => {
     const { port, toPage } = start();
     fromPage(sampleTick());

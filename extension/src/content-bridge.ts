@@ -34,6 +34,8 @@ export interface ContentBridgeOptions {
 export interface ContentBridge {
   /** Page messages refused so far. */
   rejected(): number;
+  /** Connects to the service worker now (a panel opened for this tab). */
+  wake(): void;
   stop(): void;
 }
 
@@ -112,7 +114,9 @@ export function startContentBridge(options: ContentBridgeOptions): ContentBridge
     }
   };
 
+  let connecting = false;
   const connect = () => {
+    connecting = false;
     if (stopped) return;
     try {
       const p = options.connect(PORT_CONTENT);
@@ -121,6 +125,7 @@ export function startContentBridge(options: ContentBridgeOptions): ContentBridge
       p.onDisconnect.addListener(() => {
         if (port === p) port = null;
         // The MV3 service worker was stopped (idle) or restarted: reconnect, which wakes it.
+        connecting = true;
         setTimeout(connect, 200);
       });
       if (rejected > 0) send({ kind: 'rejected', total: rejected, reason: lastReason });
@@ -128,6 +133,12 @@ export function startContentBridge(options: ContentBridgeOptions): ContentBridge
       // The extension was reloaded or removed: this content script is orphaned; stay quiet.
       stopped = true;
     }
+  };
+
+  // Lazy: a port only for pages that run Homeostat or that a panel inspects, so ordinary tabs
+  // never wake the service worker. Once connected, stay connected (reconnect when it restarts).
+  const ensureConnected = () => {
+    if (port === null && !connecting) connect();
   };
 
   const onWindow = (event: MessageEvent) => {
@@ -142,16 +153,19 @@ export function startContentBridge(options: ContentBridgeOptions): ContentBridge
     if (msg.type === 'response') {
       if (!pending.delete(msg.id)) return reject(`unsolicited response ${msg.id}`);
     } else {
-      if (msg.type === 'ready') wrapper = 'present';
+      if (msg.type === 'ready') {
+        wrapper = 'present';
+        ensureConnected();
+      }
       if (!subscribed) return; // nobody is looking: do not wake the service worker
     }
     send({ kind: 'page', msg });
   };
 
   win.addEventListener('message', onWindow);
-  connect();
   return {
     rejected: () => rejected,
+    wake: ensureConnected,
     stop() {
       stopped = true;
       stopHello();

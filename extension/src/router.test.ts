@@ -63,10 +63,13 @@ describe('Router', () => {
   });
 
   it('follows reloads (a new content port) and rebuilds after a service-worker restart', () => {
-    const r = new Router(ID, ORIGIN);
+    const woken: number[] = [];
+    const r = new Router(ID, ORIGIN, (tab) => woken.push(tab));
     const p = panel(9);
     r.connect(p);
     expect(p.sent).toEqual([{ kind: 'tab', connected: false }]);
+    // No content script connected yet: the router asks the tab's to connect.
+    expect(woken).toEqual([9]);
     const first = content(9);
     r.connect(first);
     first.drop(); // navigation

@@ -41,10 +41,14 @@ export class Router {
   private readonly tabs = new Map<number, TabState>();
   private rejectedUnknown = 0;
 
-  /** `extensionId`: `chrome.runtime.id`; `extensionOrigin`: `chrome.runtime.getURL('')`. */
+  /**
+   * `extensionId`: `chrome.runtime.id`; `extensionOrigin`: `chrome.runtime.getURL('')`; `wake`
+   * asks a tab's content script to connect (content scripts connect lazily).
+   */
   constructor(
     private readonly extensionId: string,
     private readonly extensionOrigin: string,
+    private readonly wake: (tabId: number) => void = () => undefined,
   ) {}
 
   /** Ports refused before they were tied to a tab (wrong sender, unknown name). */
@@ -110,6 +114,9 @@ export class Router {
       if (t.content !== port) return;
       t.content = null;
       this.toPanels(tabId, { kind: 'tab', connected: false });
+      // Navigation: the next document's content script connects only when asked (or when its
+      // page runs Homeostat), so ask it while a panel is watching, as it loads.
+      if (t.panels.size > 0) this.wakeUntilConnected(tabId);
       this.drop(tabId);
     });
     this.toPanels(tabId, { kind: 'tab', connected: true });
@@ -136,7 +143,17 @@ export class Router {
     });
     safePost(port, { kind: 'tab', connected: t.content !== null } satisfies WorkerToPanel);
     if (t.pageRejected + t.workerRejected > 0) safePost(port, this.rejectedMessage(t));
-    this.toContent(tabId, { type: 'subscribe' });
+    if (t.content) this.toContent(tabId, { type: 'subscribe' });
+    else this.wake(tabId);
+  }
+
+  private wakeUntilConnected(tabId: number): void {
+    for (const delay of [300, 1000, 2500, 5000]) {
+      setTimeout(() => {
+        const t = this.tabs.get(tabId);
+        if (t && !t.content && t.panels.size > 0) this.wake(tabId);
+      }, delay);
+    }
   }
 
   private rejectedMessage(t: TabState): WorkerToPanel {

@@ -188,6 +188,8 @@ export function claimsChannel(data: unknown): boolean {
 // --- runtime ports (content script ⇄ service worker ⇄ panel) ------------------------------
 
 export const PORT_CONTENT = 'homeostat-content';
+/** `chrome.tabs.sendMessage` kind with which the service worker asks a tab's content script to connect. */
+export const WAKE = 'homeostat-wake';
 export const PORT_PANEL_PREFIX = 'homeostat-panel:';
 
 /** Content script → service worker. */
