@@ -238,11 +238,13 @@ function heavyInputHandler(h: HandlerAggregate, input: DiagnoseInput, facts: Han
 
 /** Rule 3: a handler's commits are expensive although its update feeds no prop of the heavy child. */
 function equalPropsRerender(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined, childProps: ChildProps | undefined): Diagnosis | null {
-  if (!facts || !childProps || !h.render || h.render.count < 5) return null;
+  // React's own render time where the build reports it (profiling builds), else the commit time after the call.
+  const cost = h.render && h.render.count >= 5 ? h.render : h.commit;
+  if (!facts || !childProps || !cost || cost.count < 5) return null;
   const updatedState = facts.updates.map((u) => u.setter.replace(/^set/, '').replace(/^./, (c) => c.toLowerCase()));
   if (updatedState.length === 0) return null;
   const unaffected = childProps.children.filter((c) => !updatedState.some((s) => c.reads.includes(s)));
-  if (unaffected.length === 0 || h.render.p50 < 8) return null;
+  if (unaffected.length === 0 || cost.p50 < 8) return null;
   const child = unaffected[0]!;
   return {
     id: `equal-props-rerender:${h.handler}`,
@@ -251,13 +253,13 @@ function equalPropsRerender(h: HandlerAggregate, input: DiagnoseInput, facts: Ha
     title: `${h.handler} re-renders ${child.component} although none of its props read what changed`,
     rootCause:
       `${h.handler} updates ${updatedState.join(', ')}; ${child.component}'s props read only ${child.reads.join(', ') || 'constants'}, ` +
-      `yet its commits render for ${round(h.render.p50, 1)} ms at p50: the child re-renders because its parent did.`,
-    evidence: { calls: h.count, renderP50Ms: round(h.render.p50), renderP95Ms: round(h.render.p95), child: child.component, childReads: child.reads.join(', ') },
+      `yet its commits take ${round(cost.p50, 1)} ms at p50: the child re-renders because its parent did.`,
+    evidence: { calls: h.count, [h.render && h.render.count >= 5 ? 'renderP50Ms' : 'commitP50Ms']: round(cost.p50), blockingP50Ms: round(h.blocking.p50), child: child.component, childReads: child.reads.join(', '), source: `${facts.file}:${facts.line}` },
     impact: {
       metric: { handler: h.handler, metric: 'blocking', stat: 'p50' },
       currentMs: round(h.blocking.p50),
-      predictedMs: round(Math.max(h.duration.p50, h.blocking.p50 - h.render.p50)),
-      predictedChange: round(Math.max(h.duration.p50, h.blocking.p50 - h.render.p50) / h.blocking.p50 - 1, 3),
+      predictedMs: round(Math.max(h.duration.p50, h.blocking.p50 - cost.p50)),
+      predictedChange: round(Math.max(h.duration.p50, h.blocking.p50 - cost.p50) / h.blocking.p50 - 1, 3),
     },
     severity: 'medium',
     // Props that are recomputed per render (new arrays, inline callbacks) defeat memo: the replay decides.

@@ -8,6 +8,7 @@ import type { HandlerCall, SequenceRecord } from '../core/model.ts';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../core/session.ts';
 import { emptySpec } from '../core/spec.ts';
 import { applyFix } from './apply.ts';
+import { childPropsOf } from './child-props.ts';
 import { CodemodError } from './codemods/ast.ts';
 import { diagnose, measure, type DiagnoseInput, type HandlerFacts } from './diagnose.ts';
 import { appendHistory, rankByHistory, readHistory } from './history.ts';
@@ -117,6 +118,15 @@ describe('diagnose', () => {
     expect(err.evidence['errors']).toBe(6);
   });
 
+  it('suggests React.memo for a child whose props do not read what the handler updated', () => {
+    const childProps = [{ component: 'App', children: [{ component: 'List', file: 'List.tsx', reads: ['rows'] }, { component: 'Badge', file: 'App.tsx', reads: ['results'] }] }];
+    const d = diagnose(input(blocking), { childProps }).find((x) => x.rule === 'equal-props-rerender' && x.handler === 'renderReact')!;
+    expect(d.fix).toEqual({ codemod: 'memo-component', file: 'List.tsx', component: 'List' });
+    expect(Number(d.evidence['renderP50Ms'])).toBeGreaterThan(50);
+    const allRead = [{ component: 'App', children: [{ component: 'List', file: 'List.tsx', reads: ['results'] }] }];
+    expect(diagnose(input(blocking), { childProps: allRead }).some((x) => x.rule === 'equal-props-rerender')).toBe(false);
+  });
+
   it('measures one number per run from the calls', () => {
     const calls = session({ renderBlocking: 10, mode: 'blocking', n: 20 }).calls;
     expect(measure(calls, { handler: 'computeFacets', metric: 'duration', stat: 'sum' })).toBeGreaterThan(100);
@@ -139,6 +149,27 @@ describe('history', () => {
     await writeFile(path, '{"format":"homeostat.history","version":1,"outcomes":[{"rule":"nope"}]}');
     await expect(readHistory(path)).rejects.toThrow(/history\.json: .*outcomes\[0\]/);
     expect(await readFile(path, 'utf8')).toContain('"nope"');
+  });
+});
+
+describe('child props', () => {
+  it('lists the children a component renders, the bindings their props read, and where they live', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'homeostat-children-'));
+    await mkdir(join(root, 'ui'));
+    await writeFile(
+      join(root, 'ui', 'App.tsx'),
+      "import { List } from './List.tsx';\nimport { Icon } from 'icons';\nfunction Badge({ n }: { n: number }) { return <b>{n}</b>; }\n" +
+        'export function App() {\n  const [cart, setCart] = useState(0);\n  const [query] = useState("");\n' +
+        '  return <div><List items={rows.slice(0, max)} query={query} onAdd={() => setCart(cart + 1)} /><Badge n={cart} /><Icon name="x" /></div>;\n}\n',
+    );
+    const facts = await childPropsOf(root, 'ui/App.tsx', 'App');
+    expect(facts).toEqual({
+      component: 'App',
+      children: [
+        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'max', 'query', 'rows', 'setCart'] },
+        { component: 'Badge', file: 'ui/App.tsx', reads: ['cart'] },
+      ],
+    });
   });
 });
 

@@ -22,6 +22,7 @@ import { launchChromium } from '../cli/browser.ts';
 import { loadRecording, replayRun, type Recording } from '../replay/index.ts';
 import { buildAndServe, BuildError, runCommand, type AppBuild } from './app.ts';
 import { applyFix, describeFix } from './apply.ts';
+import { childPropsFor } from './child-props.ts';
 import { CodemodError } from './codemods/ast.ts';
 import { unifiedDiff } from './codemods/result.ts';
 import { diagnose, type Diagnosis } from './diagnose.ts';
@@ -211,14 +212,18 @@ export async function heal(options: HealOptions): Promise<HealResult> {
     for (const d of check.discrepancies) log(`  ${d.severity} ${d.kind} ${d.subject.name}: ${d.message}`);
 
     const analysis = await analyzeProject(join(base.dir, options.srcDir));
+    const childProps = await childPropsFor(join(base.dir, options.srcDir), analysis.handlers);
     const diagnoses = rankByHistory(
-      diagnose({
-        spec,
-        aggregates: snapshot,
-        calls: sessions.flatMap((s) => s.calls),
-        sequences: sessions.flatMap((s) => s.sequences),
-        analysis: analysis.handlers,
-      }).filter((d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler))),
+      diagnose(
+        {
+          spec,
+          aggregates: snapshot,
+          calls: sessions.flatMap((s) => s.calls),
+          sequences: sessions.flatMap((s) => s.sequences),
+          analysis: analysis.handlers,
+        },
+        { childProps },
+      ).filter((d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler))),
       history,
     );
     log(`diagnosis: ${diagnoses.length} finding${diagnoses.length === 1 ? '' : 's'}`);

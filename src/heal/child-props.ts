@@ -1,0 +1,78 @@
+/**
+ * Static facts for the equal-props rule: which child components a component renders and which
+ * bindings each child's props read. A handler whose updated state feeds none of a child's props
+ * still re-renders that child (its parent re-rendered): the case `React.memo` is for.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import * as recast from 'recast';
+import { CodemodError, findComponent, n, parseSource } from './codemods/ast.ts';
+import type { ChildProps } from './diagnose.ts';
+
+function importedFrom(ast: recast.types.namedTypes.File, name: string): string | null {
+  for (const s of ast.program.body) {
+    if (!n.ImportDeclaration.check(s) || typeof s.source.value !== 'string') continue;
+    for (const spec of s.specifiers ?? []) {
+      if (spec.local && spec.local.name === name) return s.source.value;
+    }
+  }
+  return null;
+}
+
+/** Child components rendered by `component` in `file` (relative to `root`), with the bindings their props read. */
+export async function childPropsOf(root: string, file: string, component: string): Promise<ChildProps | null> {
+  const source = await readFile(join(root, file), 'utf8');
+  const ast = parseSource(source, file);
+  let fn;
+  try {
+    fn = findComponent(ast, component, file);
+  } catch (e) {
+    if (e instanceof CodemodError) return null;
+    throw e;
+  }
+  const children = new Map<string, Set<string>>();
+  recast.visit(fn.node as recast.types.namedTypes.Node, {
+    visitJSXOpeningElement(path) {
+      const name = path.node.name;
+      if (n.JSXIdentifier.check(name) && /^[A-Z]/.test(name.name)) {
+        const reads = children.get(name.name) ?? new Set<string>();
+        children.set(name.name, reads);
+        for (const attr of path.node.attributes ?? []) {
+          // The attribute's value (or a spread's argument), not its name.
+          const value = n.JSXAttribute.check(attr) ? attr.value : n.JSXSpreadAttribute.check(attr) ? attr.argument : null;
+          if (!value) continue;
+          recast.visit(value, {
+            visitIdentifier(p) {
+              const parent = p.parent?.node as { type?: string; property?: unknown; computed?: boolean } | undefined;
+              // `a.b`: only `a` is a binding read.
+              if (!(parent && parent.type === 'MemberExpression' && parent.property === p.node && !parent.computed)) reads.add(p.node.name);
+              this.traverse(p);
+            },
+          });
+        }
+      }
+      this.traverse(path);
+    },
+  });
+  const out: ChildProps['children'] = [];
+  for (const [name, reads] of children) {
+    const from = importedFrom(ast, name);
+    const childFile = from === null ? file : from.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file.replace(/\\/g, '/')), from)) : null;
+    if (childFile === null) continue; // from a package: not ours to memoise
+    out.push({ component: name, file: childFile, reads: [...reads].sort() });
+  }
+  return { component, children: out };
+}
+
+/** Child-prop facts for every component that owns an instrumented handler. */
+export async function childPropsFor(root: string, handlers: ReadonlyArray<{ file: string; component: string | null }>): Promise<ChildProps[]> {
+  const seen = new Set<string>();
+  const out: ChildProps[] = [];
+  for (const h of handlers) {
+    if (!h.component || seen.has(h.component)) continue;
+    seen.add(h.component);
+    const facts = await childPropsOf(root, h.file, h.component).catch(() => null);
+    if (facts) out.push(facts);
+  }
+  return out;
+}
