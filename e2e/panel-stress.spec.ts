@@ -4,9 +4,8 @@
  * test-results/panel-stress.json. The assertions are loose (shared 2-core machines); the numbers
  * are the point.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from './support/test.ts';
-import { launchWithExtension, openPanel, STRESS_DIR, type PanelHandle } from './support/extension.ts';
+import { launchWithExtension, openPanel, saveArtifact, STRESS_DIR, type PanelHandle } from './support/extension.ts';
 
 const MEASURE = `(ms) => new Promise((resolve) => {
   const long = [];
@@ -68,19 +67,18 @@ test('the panel stays smooth at 10 k events/s', async ({ serve }) => {
     const t0 = Date.now();
     const table = await measure(panel, 8000);
     const pageRate = ((await pageCalls()) - c0) / ((Date.now() - t0) / 1000);
-    mkdirSync('test-results', { recursive: true });
-    writeFileSync('test-results/panel-stress.png', await panel.screenshot());
+      saveArtifact('panel-stress.png', await panel.screenshot());
 
     await panel.evaluate(`document.querySelector('tr[data-handler=medium]').click()`);
     await panel.waitFor(`document.querySelectorAll('.recharts-surface').length === 2`);
     const detail = await measure(panel, 8000);
-    writeFileSync('test-results/panel-stress-detail.png', await panel.screenshot());
+    saveArtifact('panel-stress-detail.png', await panel.screenshot());
 
     const statuses = await panel.evaluate<Record<string, string>>(
       `(document.querySelector('[role=tab]').click(), new Promise((r) => setTimeout(() => r(Object.fromEntries([...document.querySelectorAll('tr[data-handler]')].map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent]))), 500)))`,
     );
     const report = { pageCallsPerSecond: pageRate, table, detail, statuses };
-    writeFileSync('test-results/panel-stress.json', JSON.stringify(report, null, 2));
+    saveArtifact('panel-stress.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report, null, 2));
 
     expect(pageRate).toBeGreaterThan(5000);

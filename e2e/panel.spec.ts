@@ -3,13 +3,13 @@
  * DevTools auto-opened for each tab, the panel shown through the DevTools front-end and read
  * through its own frame, while Playwright drives the demo in the inspected tab.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AggregateSnapshot } from '../src/page/index.ts';
 import { aggregates, expect, test } from './support/test.ts';
-import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, STRESS_DIR, stopExtensionWorker, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
+import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, saveArtifact, STRESS_DIR, stopExtensionWorker, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -80,19 +80,18 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
   expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
 
-  mkdirSync('test-results', { recursive: true });
-  writeFileSync('test-results/panel.png', await panel.screenshot());
+  saveArtifact('panel.png', await panel.screenshot());
 
   // Sequences and a handler's detail render from the same data.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
   await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
-  writeFileSync('test-results/panel-sequences.png', await panel.screenshot());
+  saveArtifact('panel-sequences.png', await panel.screenshot());
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
   await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
   await panel.evaluate(`document.querySelector('tr[data-handler=renderReact]').click()`);
   await panel.waitFor(`document.querySelectorAll('[aria-label="Recent calls"] tr[data-call]').length === 4`);
   expect(await panel.evaluate<number>(`document.querySelectorAll('.recharts-surface').length`)).toBe(2);
-  writeFileSync('test-results/panel-detail.png', await panel.screenshot());
+  saveArtifact('panel-detail.png', await panel.screenshot());
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
 
   // Reload: a new session in the same tab; the panel follows it without being reopened.

@@ -5,7 +5,7 @@
  * the panel's own frame. See ../shared/notes/chromium-extension-devtools.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -299,6 +299,17 @@ export async function openPanel(eb: ExtensionBrowser, pageUrl: string): Promise<
 export async function stopExtensionWorker(eb: ExtensionBrowser, panel: PanelHandle): Promise<void> {
   await eb.cdp.send('ServiceWorker.enable', {}, panel.sessionId);
   await eb.cdp.send('ServiceWorker.stopAllWorkers', {}, panel.sessionId);
+}
+
+/**
+ * Writes a test artifact under test-results/ (created on each write: concurrent Playwright runs
+ * in the same checkout may clear the folder meanwhile).
+ */
+export function saveArtifact(name: string, data: Buffer | string): string {
+  mkdirSync('test-results', { recursive: true });
+  const path = join('test-results', name);
+  writeFileSync(path, data);
+  return path;
 }
 
 /** The handlers table as the panel renders it: raw values from data-value, text as shown. */

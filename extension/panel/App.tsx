@@ -41,7 +41,9 @@ export function App() {
     staleTime: Infinity,
     retry: 2,
   });
-  const docs = spec.data ?? null;
+  // Docs loaded in the panel (a spec file written by `homeostat docs`) win over the page's.
+  const loaded = useLive((s) => s.docs);
+  const docs = loaded?.spec ?? spec.data ?? null;
 
   return (
     <div className="panel">

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AggregateSnapshot } from '../../src/core/aggregate.ts';
+import type { SpecFile } from '../../src/core/spec.ts';
 import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
 
 /** Recent calls kept for charts and tables (older ones are in the aggregates only). */
@@ -34,6 +35,8 @@ export interface PanelState {
   rejected: { page: number; worker: number; reason: string };
   view: View;
   selected: string | null;
+  /** Docs loaded into the panel from a file; they take precedence over the page's. */
+  docs: { spec: SpecFile; name: string } | null;
 }
 
 export interface PanelActions {
@@ -46,6 +49,7 @@ export interface PanelActions {
   setView(view: View): void;
   /** Forgets live data (after "clear"); the next tick refills it. */
   clearData(): void;
+  setDocs(docs: PanelState['docs']): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -66,6 +70,7 @@ export const initialState: PanelState = {
   rejected: { page: 0, worker: 0, reason: '' },
   view: 'handlers',
   selected: null,
+  docs: null,
 };
 
 export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
@@ -109,6 +114,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     select: (selected) => set(selected === null ? { selected } : { selected, view: 'detail' }),
     setView: (view) => set({ view }),
     clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
+    setDocs: (docs) => set({ docs }),
   }));
 }
 

@@ -152,6 +152,19 @@ describe('SessionControls', () => {
     expect(request).toHaveBeenLastCalledWith({ op: 'import', json: '{"format":"homeostat.session"}' });
   });
 
+  it('loads docs from a spec file, and names a file that is not one', async () => {
+    const { store } = setup(<SessionControls />);
+    const spec = sampleSpec();
+    chooseFiles($('[aria-label="Load docs file"]') as HTMLInputElement, [new File([JSON.stringify(spec)], 'homeostat.spec.json')]);
+    await waitFor(() => expect(store.getState().docs?.name).toBe('homeostat.spec.json'));
+    expect(store.getState().docs?.spec.handlers['search']?.budget?.ms).toBe(5);
+    click(button('Unload docs'));
+    expect(store.getState().docs).toBeNull();
+    chooseFiles($('[aria-label="Load docs file"]') as HTMLInputElement, [new File(['{"format":"nope"}'], 'bad.json')]);
+    await waitFor(() => expect($('[role=status]').textContent).toMatch(/^Not a spec file: .*bad\.json/));
+    expect(store.getState().docs).toBeNull();
+  });
+
   it('exports the session as a JSON download', async () => {
     const json = '{"format":"homeostat.session","calls":[]}';
     const blobs: Blob[] = [];

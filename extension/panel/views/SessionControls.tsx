@@ -1,6 +1,7 @@
 /** Pause / resume recording, clear, export the session as JSON, import a session file. */
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
+import { parseSpecFile } from '../../../src/core/spec.ts';
 import { usePanelContext, useLive } from '../context.tsx';
 
 export function SessionControls() {
@@ -9,6 +10,8 @@ export function SessionControls() {
   const session = useLive((s) => s.session);
   const present = useLive((s) => s.page === 'present');
   const file = useRef<HTMLInputElement>(null);
+  const docsFile = useRef<HTMLInputElement>(null);
+  const docs = useLive((s) => s.docs);
   const [note, setNote] = useState('');
 
   const run = useMutation({
@@ -53,6 +56,28 @@ export function SessionControls() {
           const f = e.target.files?.[0];
           e.target.value = '';
           if (f) run.mutate({ json: await f.text(), name: f.name });
+        }}
+      />
+      <button type="button" title="Load a spec file (homeostat docs) to compare against" onClick={() => (docs ? store.getState().setDocs(null) : docsFile.current?.click())}>
+        {docs ? `Unload docs (${docs.name})` : 'Load docs…'}
+      </button>
+      <input
+        ref={docsFile}
+        type="file"
+        accept="application/json,.json"
+        aria-label="Load docs file"
+        hidden
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (!f) return;
+          try {
+            // Validated like every spec reader does; a bad file is named, never half-loaded.
+            store.getState().setDocs({ spec: parseSpecFile(await f.text(), f.name), name: f.name });
+            setNote(`Docs loaded from ${f.name}`);
+          } catch (err) {
+            setNote(`Not a spec file: ${err instanceof Error ? err.message : String(err)}`);
+          }
         }}
       />
       {paused && <span className="badge drifting">paused</span>}
