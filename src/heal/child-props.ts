@@ -19,6 +19,21 @@ function importedFrom(ast: recast.types.namedTypes.File, name: string): string |
   return null;
 }
 
+/** Bindings read in an expression (`a.b` reads `a`; object keys are not reads). */
+function identifiersIn(node: recast.types.namedTypes.Node): Set<string> {
+  const out = new Set<string>();
+  recast.visit(node, {
+    visitIdentifier(p) {
+      const parent = p.parent?.node as { type?: string; property?: unknown; key?: unknown; computed?: boolean } | undefined;
+      const isProperty = parent && parent.type === 'MemberExpression' && parent.property === p.node && !parent.computed;
+      const isKey = parent && (parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === p.node && !parent.computed;
+      if (!isProperty && !isKey) out.add(p.node.name);
+      this.traverse(p);
+    },
+  });
+  return out;
+}
+
 /** Child components rendered by `component` in `file` (relative to `root`), with the bindings their props read. */
 export async function childPropsOf(root: string, file: string, component: string): Promise<ChildProps | null> {
   const source = await readFile(join(root, file), 'utf8');
@@ -30,6 +45,31 @@ export async function childPropsOf(root: string, file: string, component: string
     if (e instanceof CodemodError) return null;
     throw e;
   }
+  // Local bindings and what they are computed from (`const visible = sort(results)` → visible ← results),
+  // so a prop reading `visible` counts as reading `results` too.
+  const derived = new Map<string, Set<string>>();
+  recast.visit(fn.node as recast.types.namedTypes.Node, {
+    visitVariableDeclarator(path) {
+      const { id, init } = path.node;
+      // State is a root: `const [x, setX] = useState(…)` does not derive x from anything.
+      const isState = n.CallExpression.check(init) && n.Identifier.check(init.callee) && /^use(State|Reducer|Ref)$/.test(init.callee.name);
+      if (init && !isState) {
+        const from = identifiersIn(init);
+        const names = n.Identifier.check(id) ? [id.name] : [];
+        if (n.ArrayPattern.check(id) || n.ObjectPattern.check(id)) names.push(...identifiersIn(id));
+        for (const name of names) derived.set(name, from);
+      }
+      this.traverse(path);
+    },
+  });
+  const closure = (reads: Set<string>): Set<string> => {
+    const out = new Set(reads);
+    const todo = [...reads];
+    while (todo.length) {
+      for (const dep of derived.get(todo.pop()!) ?? []) if (!out.has(dep)) (out.add(dep), todo.push(dep));
+    }
+    return out;
+  };
   const children = new Map<string, Set<string>>();
   recast.visit(fn.node as recast.types.namedTypes.Node, {
     visitJSXOpeningElement(path) {
@@ -41,14 +81,7 @@ export async function childPropsOf(root: string, file: string, component: string
           // The attribute's value (or a spread's argument), not its name.
           const value = n.JSXAttribute.check(attr) ? attr.value : n.JSXSpreadAttribute.check(attr) ? attr.argument : null;
           if (!value) continue;
-          recast.visit(value, {
-            visitIdentifier(p) {
-              const parent = p.parent?.node as { type?: string; property?: unknown; computed?: boolean } | undefined;
-              // `a.b`: only `a` is a binding read.
-              if (!(parent && parent.type === 'MemberExpression' && parent.property === p.node && !parent.computed)) reads.add(p.node.name);
-              this.traverse(p);
-            },
-          });
+          for (const id of identifiersIn(value)) reads.add(id);
         }
       }
       this.traverse(path);
@@ -59,7 +92,7 @@ export async function childPropsOf(root: string, file: string, component: string
     const from = importedFrom(ast, name);
     const childFile = from === null ? file : from.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file.replace(/\\/g, '/')), from)) : null;
     if (childFile === null) continue; // from a package: not ours to memoise
-    out.push({ component: name, file: childFile, reads: [...reads].sort() });
+    out.push({ component: name, file: childFile, reads: [...closure(reads)].sort() });
   }
   return { component, children: out };
 }

@@ -347,6 +347,16 @@ export function diagnose(input: DiagnoseInput, options: { childProps?: readonly 
     ];
     for (const d of found) if (d) out.push(d);
   }
+  // One memo suggestion per child: the handler whose commits cost most carries it.
+  const byChild = new Map<string, Diagnosis>();
+  for (const d of out.filter((x) => x.rule === 'equal-props-rerender')) {
+    const key = String(d.evidence['child']);
+    const prev = byChild.get(key);
+    if (!prev || d.impact.currentMs > prev.impact.currentMs) byChild.set(key, d);
+  }
+  const kept = out.filter((x) => x.rule !== 'equal-props-rerender' || byChild.get(String(x.evidence['child'])) === x);
+  out.length = 0;
+  out.push(...kept);
   const sev = { high: 0, medium: 1, low: 2 } as const;
   return out.sort((a, b) => sev[a.severity] - sev[b.severity] || a.impact.predictedChange - b.impact.predictedChange || a.id.localeCompare(b.id));
 }

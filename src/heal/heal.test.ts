@@ -159,14 +159,15 @@ describe('child props', () => {
     await writeFile(
       join(root, 'ui', 'App.tsx'),
       "import { List } from './List.tsx';\nimport { Icon } from 'icons';\nfunction Badge({ n }: { n: number }) { return <b>{n}</b>; }\n" +
-        'export function App() {\n  const [cart, setCart] = useState(0);\n  const [query] = useState("");\n' +
-        '  return <div><List items={rows.slice(0, max)} query={query} onAdd={() => setCart(cart + 1)} /><Badge n={cart} /><Icon name="x" /></div>;\n}\n',
+        'export function App() {\n  const [cart, setCart] = useState(0);\n  const [query] = useState("");\n  const shown = rows.filter((r) => r.name.includes(query));\n' +
+        '  return <div><List items={shown.slice(0, max)} query={query} onAdd={() => setCart(cart + 1)} /><Badge n={cart} /><Icon name="x" /></div>;\n}\n',
     );
     const facts = await childPropsOf(root, 'ui/App.tsx', 'App');
     expect(facts).toEqual({
       component: 'App',
       children: [
-        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'max', 'query', 'rows', 'setCart'] },
+        // `shown` is derived from rows and query, so the list reads those too.
+        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'max', 'query', 'r', 'rows', 'setCart', 'shown'] },
         { component: 'Badge', file: 'ui/App.tsx', reads: ['cart'] },
       ],
     });
