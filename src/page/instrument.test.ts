@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder, instrument, instrumentedName, sequence, unwrap } from './instrument.ts';
 
@@ -239,5 +239,33 @@ describe('instrument: what it records', () => {
     expect(r.dropped - before).toBe(200 - 64);
     drain();
     r.configure({ capacity: 8192 });
+  });
+});
+
+describe('recorder heartbeats', () => {
+  it('after the last batch, sends two empty batches so the worker can close the last interaction, then goes quiet', async () => {
+    const { Recorder } = await import('./recorder.ts');
+    vi.useFakeTimers();
+    try {
+      const r = new Recorder({ flushIntervalMs: 50 });
+      const batches: WireBatch[] = [];
+      r.attach((b) => batches.push(b));
+      r.write(Kind.Paint, 1);
+      vi.advanceTimersByTime(60);
+      expect(batches.map((b) => b.count)).toEqual([1]);
+      vi.advanceTimersByTime(800);
+      expect(batches.map((b) => b.count)).toEqual([1, 0]);
+      vi.advanceTimersByTime(1800);
+      expect(batches.map((b) => b.count)).toEqual([1, 0, 0]);
+      vi.advanceTimersByTime(10_000);
+      expect(batches).toHaveLength(3);
+      // New records restart the cycle; a heartbeat never ships while records wait.
+      r.write(Kind.Paint, 2);
+      vi.advanceTimersByTime(60);
+      vi.advanceTimersByTime(800);
+      expect(batches.map((b) => b.count)).toEqual([1, 0, 0, 1, 0]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -18,6 +18,9 @@ export interface RecorderOptions {
 
 export type BatchSink = (batch: WireBatch) => void;
 
+/** After the last batch: past the 500 ms attribution grace (+ emission batching), then past the 2 s idle close. */
+const HEARTBEAT_DELAYS_MS = [800, 1800];
+
 const W: (Window & typeof globalThis) | undefined = typeof window === 'undefined' ? undefined : window;
 
 /**
@@ -62,6 +65,7 @@ export class Recorder {
   private readonly canPaint: boolean;
   private readonly paintChannel: MessageChannel | null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
   private sink: BatchSink | null = null;
 
   constructor(options: RecorderOptions = {}) {
@@ -259,6 +263,30 @@ export class Recorder {
     this.tail = this.head;
     this.sentStrings = this.strings.length;
     sink(batch);
+    this.scheduleHeartbeats();
+  }
+
+  /**
+   * The worker only moves its clock when batches arrive, so after the last interaction on an
+   * idle page nothing would close its sequence. Two empty batches (past the attribution grace
+   * period, and past the idle-close time) let it finish the work, then the page goes quiet.
+   */
+  private scheduleHeartbeats(): void {
+    if (this.heartbeatTimer !== null) clearTimeout(this.heartbeatTimer);
+    const beat = (delays: number[]) => {
+      const [next, ...rest] = delays;
+      if (next === undefined) {
+        this.heartbeatTimer = null;
+        return;
+      }
+      this.heartbeatTimer = setTimeout(() => {
+        if (this.sink !== null && this.head === this.tail) {
+          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now() });
+        }
+        beat(rest);
+      }, next);
+    };
+    beat(HEARTBEAT_DELAYS_MS);
   }
 
   /** Records waiting to be shipped. */
