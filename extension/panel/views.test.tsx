@@ -119,6 +119,16 @@ describe('Discrepancies', () => {
     setup(<Discrepancies spec={sampleSpec()} />);
     expect([...document.querySelectorAll('[data-discrepancy]')].map((d) => d.getAttribute('data-discrepancy')).sort()).toEqual(['parse', 'search']);
   });
+
+  it('lists the suggestion engine\'s diagnoses of the live data, with their evidence', () => {
+    setup(<Discrepancies spec={sampleSpec()} />);
+    const s = $('[data-suggestion="blocking-update:search"]');
+    expect(s.textContent).toMatch(/search renders its updates as blocking work/);
+    expect(s.textContent).toMatch(/over a 5 ms budget|against a 5 ms budget/);
+    expect(s.textContent).toMatch(/startTransition/);
+    // `filter` already runs as a transition: nothing to suggest.
+    expect(document.querySelector('[data-suggestion="blocking-update:filter"]')).toBeNull();
+  });
 });
 
 describe('StatusBar', () => {

@@ -1,5 +1,5 @@
 /**
- * Diagnosis: rules that read telemetry (calls, aggregates), the docs (budgets) and static
+ * Diagnosis: rules that read telemetry (aggregates), the docs (budgets) and static
  * analysis (where a handler lives, which state updates it makes, whether they are in a
  * transition) and name a root cause with its evidence. A rule only fires on evidence; every
  * number in a diagnosis comes from the sessions it was given.
@@ -8,7 +8,7 @@
  */
 import type { AggregateSnapshot, HandlerAggregate } from '../core/aggregate.ts';
 import { metricValue } from '../core/check/samples.ts';
-import type { HandlerCall, SequenceRecord } from '../core/model.ts';
+import type { HandlerCall } from '../core/model.ts';
 import type { Budget, HandlerMetric, SpecFile, Stat } from '../core/spec.ts';
 
 export const RULES = [
@@ -67,8 +67,6 @@ export interface Diagnosis {
 export interface DiagnoseInput {
   spec: SpecFile | null;
   aggregates: AggregateSnapshot;
-  calls: readonly HandlerCall[];
-  sequences: readonly SequenceRecord[];
   analysis: readonly HandlerFacts[];
 }
 
@@ -114,11 +112,24 @@ function sampleConfidence(n: number, spec: SpecFile | null): number {
 
 const round = (x: number, digits = 2) => Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
 
-/** Calls by sequence id, for "who triggered this call" questions. */
-function triggerOf(sequences: readonly SequenceRecord[]): Map<number, string | null> {
-  const m = new Map<number, string | null>();
-  for (const s of sequences) m.set(s.id, s.trigger?.type ?? null);
-  return m;
+/**
+ * Calls per handler that were the first step of an input-triggered sequence: the handler the
+ * browser ran for the keystroke, as opposed to the ones it called. Read from the sequence
+ * aggregates, so the live panel (which has no raw sequences) decides the same way.
+ */
+function directInputShare(snapshot: AggregateSnapshot): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of snapshot.sequences) {
+    const total = Object.values(s.triggers).reduce((a, b) => a + b, 0);
+    if (total === 0) continue;
+    const typing = Object.entries(s.triggers).reduce((a, [t, c]) => a + (INPUT_TRIGGERS.has(t) ? c : 0), 0) / total;
+    if (typing === 0) continue;
+    for (const v of s.variants) {
+      const first = v.handlers[0];
+      if (first) out.set(first, (out.get(first) ?? 0) + v.count * typing);
+    }
+  }
+  return out;
 }
 
 /** Rule 1: a handler's React updates render synchronously and block the main thread. */
@@ -319,24 +330,12 @@ export interface ChildProps {
  */
 export function diagnose(input: DiagnoseInput, options: { childProps?: readonly ChildProps[] } = {}): Diagnosis[] {
   const facts = new Map(input.analysis.map((f) => [f.name, f]));
-  const triggers = triggerOf(input.sequences);
-  const inputShare = new Map<string, number>();
-  const direct = new Map<string, number>();
-  const counts = new Map<string, number>();
-  for (const c of input.calls) {
-    counts.set(c.handler, (counts.get(c.handler) ?? 0) + 1);
-    if (c.parent === null) {
-      direct.set(c.handler, (direct.get(c.handler) ?? 0) + 1);
-      const t = c.sequence === null ? null : (triggers.get(c.sequence) ?? null);
-      if (t !== null && INPUT_TRIGGERS.has(t)) inputShare.set(c.handler, (inputShare.get(c.handler) ?? 0) + 1);
-    }
-  }
+  const inputShare = directInputShare(input.aggregates);
   const out: Diagnosis[] = [];
   for (const h of input.aggregates.handlers) {
     const f = facts.get(h.handler);
-    const n = counts.get(h.handler) ?? 0;
-    const share = n > 0 ? (inputShare.get(h.handler) ?? 0) / n : 0;
-    const isDirectInput = share >= 0.5 && (direct.get(h.handler) ?? 0) / Math.max(1, n) >= 0.5;
+    const share = h.count > 0 ? Math.min(1, (inputShare.get(h.handler) ?? 0) / h.count) : 0;
+    const isDirectInput = share >= 0.5;
     const found = [
       blockingUpdate(h, input, f, isDirectInput),
       repeatedComputation(h, input, f),

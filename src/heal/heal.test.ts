@@ -67,7 +67,7 @@ const facts: HandlerFacts[] = [
 function input(file: SessionFile, budgetMs = 5): DiagnoseInput {
   const spec = emptySpec('t');
   spec.handlers['renderReact'] = { budget: { metric: 'blocking', stat: 'p95', ms: budgetMs }, baseline: null, tolerance: null, source: null, description: null };
-  return { spec, aggregates: aggregateSession(file).snapshot(), calls: file.calls, sequences: file.sequences, analysis: facts };
+  return { spec, aggregates: aggregateSession(file).snapshot(), analysis: facts };
 }
 
 describe('diagnose', () => {

@@ -218,8 +218,6 @@ export async function heal(options: HealOptions): Promise<HealResult> {
         {
           spec,
           aggregates: snapshot,
-          calls: sessions.flatMap((s) => s.calls),
-          sequences: sessions.flatMap((s) => s.sequences),
           analysis: analysis.handlers,
         },
         { childProps },

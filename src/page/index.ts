@@ -27,3 +27,4 @@ export type {
   ErrorInfo,
 } from '../core/model.ts';
 export type { SessionFile } from '../core/session.ts';
+export type { SpecFile, Budget, HandlerSpec, SequenceSpec } from '../core/spec.ts';

@@ -1,9 +1,12 @@
 /**
- * Discrepancies between the docs and what runs, and suggested fixes. The statistics and the
- * suggestion engine come with later issues; until then this lists handlers whose observed point
- * estimate is over budget or outside the baseline's tolerance.
+ * Discrepancies between the docs and what runs (point estimates against budgets and baselines;
+ * `homeostat check` makes the statistical call on exported sessions), and the suggestion
+ * engine's diagnoses computed from the live aggregates. Without static analysis in the panel
+ * they are advice with evidence; `homeostat heal` turns them into verified fixes.
  */
+import { useMemo } from 'react';
 import type { SpecFile } from '../../../src/core/spec.ts';
+import { diagnose } from '../../../src/heal/diagnose.ts';
 import { useLive } from '../context.tsx';
 import { ms } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
@@ -30,8 +33,35 @@ export function Discrepancies({ spec }: { spec: SpecFile | null }) {
           ))}
         </ul>
       )}
-      <h3>Suggestions</h3>
-      <p className="empty">No suggestions yet.</p>
+      <Suggestions spec={spec} />
     </section>
+  );
+}
+
+function Suggestions({ spec }: { spec: SpecFile | null }) {
+  const snapshot = useLive((s) => s.snapshot);
+  const found = useMemo(() => (snapshot ? diagnose({ spec, aggregates: snapshot, analysis: [] }) : []), [snapshot, spec]);
+  return (
+    <>
+      <h3>Suggestions</h3>
+      {found.length === 0 ? (
+        <p className="empty">No suggestions: no rule found evidence of a problem in what ran so far.</p>
+      ) : (
+        <ul>
+          {found.map((d) => (
+            <li key={d.id} data-suggestion={d.id}>
+              <span className={`badge ${d.severity === 'high' ? 'over' : 'drifting'}`}>{d.severity}</span> <strong>{d.title}</strong>{' '}
+              <small>
+                ({d.rule}, confidence {Math.round(d.confidence * 100)}%)
+              </small>
+              <div>{d.rootCause}</div>
+              <div>
+                <em>Suggested:</em> {d.advice}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
