@@ -514,11 +514,12 @@ export class Attributor {
     this.nextDue = Math.min(this.nextDue, end + this.graceMs);
     if (seq.eventSerial >= 0 && this.byEvent.get(seq.eventSerial) === seq) this.byEvent.delete(seq.eventSerial);
     if (seq.token !== NO_ID) this.explicitByToken.delete(seq.token);
-    // Whatever it still waits for will not be attributed any more.
-    const gone = new Set(seq.calls);
-    this.syncOpen = this.syncOpen.filter((c) => !gone.has(c));
-    this.transitionPending = this.transitionPending.filter((c) => !gone.has(c));
-    this.deferredPending = this.deferredPending.filter((c) => !gone.has(c));
+    // Whatever it still waits for will not be attributed any more. (Checked per call: these
+    // lists are usually empty or tiny, and this runs once per interaction.)
+    const gone = (c: CallState) => c.seq === seq;
+    if (this.syncOpen.some(gone)) this.syncOpen = this.syncOpen.filter((c) => !gone(c));
+    if (this.transitionPending.some(gone)) this.transitionPending = this.transitionPending.filter((c) => !gone(c));
+    if (this.deferredPending.some(gone)) this.deferredPending = this.deferredPending.filter((c) => !gone(c));
     for (const c of seq.calls) c.awaitingSync = c.awaitingTransition = c.awaitingSettle = c.awaitingDeferred = false;
   }
 
