@@ -72,10 +72,14 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
     expect(Number(row.values['p95'])).toBeCloseTo(h.duration.p95, 6);
     expect(Number(row.values['blocking'])).toBeCloseTo(h.blocking.p95, 6);
     expect(row.values['transition'] === '' ? null : Number(row.values['transition'])).toEqual(h.transitionShare);
-    // No spec on the demo yet: nothing is documented.
-    expect(row.status).toBe('undocumented');
-    expect(row.text['budget']).toBe('—');
   }
+  // renderReact's human budget (p95 blocking ≤ 5 ms) is shown, and the blocking render is over it.
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact] [data-col=status]')?.textContent === 'over budget'`);
+  const docsRows = (await panel.evaluate(READ_ROWS)) as PanelRow[];
+  // The demo passes its docs (src/demo/docs/homeostat.spec.json): every handler is documented.
+  for (const r of docsRows) expect(r.status, r.handler).not.toBe('undocumented');
+  expect(docsRows.find((r) => r.handler === 'renderReact')!.text['budget']).toMatch(/5/);
+  expect(docsRows.find((r) => r.handler === 'addToCart')!.text['budget']).toBe('—');
   expect(rows.find((r) => r.handler === 'parseQuery')!.text['errors']).toBe('1');
   expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
   expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
@@ -86,6 +90,13 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
   await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
   saveArtifact('panel-sequences.png', await panel.screenshot());
+  // The suggestion engine's rules on the live data: renderReact's blocking update, with its evidence.
+  await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Discrepancies & suggestions').click()`);
+  await panel.waitFor(`document.querySelector('[data-suggestion="blocking-update:renderReact"]') !== null`);
+  const suggestion = await panel.evaluate<string>(`document.querySelector('[data-suggestion="blocking-update:renderReact"]').textContent`);
+  expect(suggestion).toMatch(/against a 5 ms budget/);
+  expect(suggestion).toMatch(/startTransition/);
+  saveArtifact('panel-suggestions.png', await panel.screenshot());
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Handlers').click()`);
   await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
   await panel.evaluate(`document.querySelector('tr[data-handler=renderReact]').click()`);

@@ -202,10 +202,18 @@ function createClient(options: HomeostatOptions): HomeostatClient {
 }
 
 /** Loads the DevTools bridge's page agent off the start-up path; a failure only means no panel. */
-function startBridge(c: HomeostatClient, spec: SpecFile | null): void {
+function startBridge(c: HomeostatClient): void {
   if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
-  import('../bridge/agent.ts').then((m) => m.startAgent(c, { spec }), () => undefined);
+  const options = {
+    get spec(): SpecFile | null {
+      return currentSpec;
+    },
+  };
+  import('../bridge/agent.ts').then((m) => m.startAgent(c, options), () => undefined);
 }
+
+/** The docs the app passed to `init`/`HomeostatProvider`, whenever it passed them. */
+let currentSpec: SpecFile | null = null;
 
 function safely(fn: () => void): void {
   try {
@@ -217,7 +225,7 @@ function safely(fn: () => void): void {
 
 /**
  * Starts Homeostat for this page (idempotent: later calls return the same client; of their
- * options only `app` and `build` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
+ * options only `app`, `build` and `spec` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
  * in `status()`.
  */
 export function init(options: HomeostatOptions = {}): HomeostatClient {
@@ -225,13 +233,19 @@ export function init(options: HomeostatOptions = {}): HomeostatClient {
     client = createClient(options);
     // Tools that drive the page (the replay runner, the DevTools bridge) find the client here.
     Object.defineProperty(globalThis, GLOBAL_HANDLE, { value: client, configurable: true, enumerable: false });
-    if (options.bridge !== false) startBridge(client, options.spec ?? null);
-  } else if (options.app !== undefined || options.build !== undefined) {
-    // Started already (instrumenting anything starts it): the app still gets to name itself.
-    client.describe({
-      ...(options.app !== undefined ? { app: options.app } : {}),
-      ...(options.build !== undefined ? { build: options.build } : {}),
-    });
+    if (options.spec) currentSpec = options.spec;
+    if (options.bridge !== false) startBridge(client);
+  } else {
+    // Started already (instrumenting at module level starts it before a provider renders): the
+    // app's docs still reach the panel.
+    if (options.spec) currentSpec = options.spec;
+    // ...and gets to name itself.
+    if (options.app !== undefined || options.build !== undefined) {
+      client.describe({
+        ...(options.app !== undefined ? { app: options.app } : {}),
+        ...(options.build !== undefined ? { build: options.build } : {}),
+      });
+    }
   }
   return client;
 }
