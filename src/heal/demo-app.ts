@@ -55,7 +55,7 @@ export async function prepareDemoRepo(dir: string): Promise<DemoRepo> {
     repo,
     srcDir: 'src',
     docsDir: 'docs',
-    flows: ['flows/catalogue.json'],
+    flows: ['flows/catalogue.json', 'flows/invalid-pattern.json'],
     build: { command: `node ${JSON.stringify(fromRoot('node_modules', 'vite', 'bin', 'vite.js'))} build --logLevel warn`, outDir: 'dist' },
   };
 }
