@@ -9,7 +9,7 @@ export function renderHealSummary(r: HealResult, repo: string): string {
   const rows = r.attempts.map((a) => {
     const c = a.verification?.comparison;
     return {
-      fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `${a.diagnosis.title} (test + ERRORS.md)`,
+      fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `regression test for ${a.diagnosis.handler}'s recurring error`,
       verdict: a.verdict,
       effect: c ? `${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms (${(c.relative * 100).toFixed(0)}%)` : '–',
       runs: c ? `${c.nA}+${c.nB}` : '–',
