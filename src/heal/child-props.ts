@@ -48,15 +48,24 @@ export async function childPropsOf(root: string, file: string, component: string
   // Local bindings and what they are computed from (`const visible = sort(results)` → visible ← results),
   // so a prop reading `visible` counts as reading `results` too.
   const derived = new Map<string, Set<string>>();
+  // Bindings of the component's own scope: only these can change between renders (imports and
+  // module-level values cannot), so only these count as what a child's props read.
+  const local = new Set<string>();
+  for (const p of (fn.node as { params?: recast.types.namedTypes.Node[] }).params ?? []) for (const name of identifiersIn(p)) local.add(name);
   recast.visit(fn.node as recast.types.namedTypes.Node, {
     visitVariableDeclarator(path) {
       const { id, init } = path.node;
-      // State is a root: `const [x, setX] = useState(…)` does not derive x from anything.
+      const names = n.Identifier.check(id) ? [id.name] : [...identifiersIn(id)];
+      for (const name of names) local.add(name);
+      // Roots: state (`useState`…) and callbacks (`useHandler('x', () => …)`, arrows) are values of
+      // their own, not derived from what their bodies read.
       const isState = n.CallExpression.check(init) && n.Identifier.check(init.callee) && /^use(State|Reducer|Ref)$/.test(init.callee.name);
-      if (init && !isState) {
+      const isCallback =
+        n.ArrowFunctionExpression.check(init) ||
+        n.FunctionExpression.check(init) ||
+        (n.CallExpression.check(init) && init.arguments.some((a) => n.ArrowFunctionExpression.check(a) || n.FunctionExpression.check(a)) && !(n.Identifier.check(init.callee) && init.callee.name === 'useMemo'));
+      if (init && !isState && !isCallback) {
         const from = identifiersIn(init);
-        const names = n.Identifier.check(id) ? [id.name] : [];
-        if (n.ArrayPattern.check(id) || n.ObjectPattern.check(id)) names.push(...identifiersIn(id));
         for (const name of names) derived.set(name, from);
       }
       this.traverse(path);
@@ -92,7 +101,7 @@ export async function childPropsOf(root: string, file: string, component: string
     const from = importedFrom(ast, name);
     const childFile = from === null ? file : from.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file.replace(/\\/g, '/')), from)) : null;
     if (childFile === null) continue; // from a package: not ours to memoise
-    out.push({ component: name, file: childFile, reads: [...closure(reads)].sort() });
+    out.push({ component: name, file: childFile, reads: [...closure(reads)].filter((r) => local.has(r)).sort() });
   }
   return { component, children: out };
 }

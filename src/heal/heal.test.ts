@@ -166,8 +166,8 @@ describe('child props', () => {
     expect(facts).toEqual({
       component: 'App',
       children: [
-        // `shown` is derived from rows and query, so the list reads those too.
-        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'max', 'query', 'r', 'rows', 'setCart', 'shown'] },
+        // `shown` is derived from query (rows and max are module-level: they never change), so the list reads it too.
+        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'query', 'setCart', 'shown'] },
         { component: 'Badge', file: 'ui/App.tsx', reads: ['cart'] },
       ],
     });
