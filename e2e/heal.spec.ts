@@ -8,12 +8,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { buildAndServe } from '../src/heal/app.ts';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/browser.ts';
+import { buildAndServe, runCommand } from '../src/heal/app.ts';
 import { prepareDemoRepo, type DemoRepo } from '../src/heal/demo-app.ts';
 import { addWorktree, git, statusPorcelain, type Worktree } from '../src/heal/git.ts';
 import { heal } from '../src/heal/loop.ts';
 import { verifyFix } from '../src/heal/verify.ts';
 import { loadRecording, parseRecording } from '../src/replay/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 test.describe.configure({ mode: 'serial' });
 // Replays open their own contexts on the shared browser; tracing them would only slow the runs.
@@ -113,7 +117,42 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(history.outcomes).toEqual([expect.objectContaining({ rule: 'blocking-update', handler: 'renderReact', verdict: 'improved' })]);
   expect(result.metrics.fixSuccessRate).toBe(1);
   expect(result.metrics.autoAppliedRate).toBe(1);
+
+  // The generated test holds the line: it passes on the fixed build and fails on the original.
+  const fixed = await addWorktree(demo.repo, a.branch!, 'generated-test');
+  trees.push(fixed);
+  const fixedServer = await buildAndServe(fixed.dir, demo.build);
+  const baseServer = await buildAndServe(demo.repo, demo.build);
+  try {
+    const onFixed = await runGeneratedTests(fixed.dir, fixedServer.url);
+    expect(onFixed.code, onFixed.output).toBe(0);
+    expect(onFixed.output).toMatch(/1 passed/);
+    const onBase = await runGeneratedTests(fixed.dir, baseServer.url);
+    expect(onBase.code, onBase.output).not.toBe(0);
+    expect(onBase.output).toMatch(/toBeLessThanOrEqual/);
+  } finally {
+    await fixedServer.close();
+    await baseServer.close();
+  }
 });
+
+/**
+ * Runs the branch's generated tests with Playwright as a user would, `homeostat/replay` mapped to
+ * this checkout's sources (tsconfig paths) instead of an installed package.
+ */
+async function runGeneratedTests(tree: string, url: string) {
+  await writeFile(
+    join(tree, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { 'homeostat/replay': [join(ROOT, 'src', 'replay', 'index.ts')] } } }),
+  );
+  await writeFile(
+    join(tree, 'playwright.config.ts'),
+    `import { defineConfig } from '@playwright/test';
+export default defineConfig({ testDir: 'e2e/homeostat', timeout: 120_000, reporter: 'line', use: { launchOptions: ${JSON.stringify({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] })} } });
+`,
+  );
+  return runCommand(`node ${JSON.stringify(join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'))} test -c playwright.config.ts`, tree, { HOMEOSTAT_APP_URL: url, CI: '1' });
+}
 
 test('a wrong fix that drops the results update is rejected by the replay expectations', async ({ browser }) => {
   test.setTimeout(300_000);

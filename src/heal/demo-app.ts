@@ -47,6 +47,7 @@ export async function prepareDemoRepo(dir: string): Promise<DemoRepo> {
   await cp(fromRoot('public'), join(repo, 'public'), { recursive: true });
   await writeFile(join(repo, 'vite.config.ts'), viteConfig(fromRoot('src', 'page', 'index.ts'), fromRoot('src', 'react', 'index.tsx')));
   await writeFile(join(repo, '.gitignore'), 'node_modules\ndist\n');
+  await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'homeostat-demo', private: true, type: 'module' }, null, 2) + '\n');
   await symlink(fromRoot('node_modules'), join(repo, 'node_modules'), 'dir');
   await git(repo, ['init', '--quiet', '-b', 'main']);
   await git(repo, ['add', '-A']);

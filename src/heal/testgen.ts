@@ -58,7 +58,7 @@ export function budgetTest(input: BudgetTestInput): GeneratedFile {
  * Run against a served build: HOMEOSTAT_APP_URL=http://localhost:4173/ npx playwright test ${path}
  */
 import { expect, test } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { loadRecording, replayRun } from 'homeostat/replay';
 
 const APP_URL = process.env.HOMEOSTAT_APP_URL ?? 'http://localhost:4173/';
@@ -69,7 +69,8 @@ ${quantileSource()}
 test(${json(`${d.handler} stays within ${budget.stat} ${budget.metric} ≤ ${budget.ms} ms`)}, async ({ browser }) => {
   const values: number[] = [];
   for (const flow of FLOWS) {
-    const recording = await loadRecording(fileURLToPath(new URL(flow, import.meta.url)));
+    // Relative to this file, whether the project compiles tests as ES modules or CommonJS.
+    const recording = await loadRecording(resolve(dirname(test.info().file), flow));
     const run = await replayRun(browser, recording, { url: APP_URL });
     expect(run.expectations.filter((x) => !x.passed), \`\${flow}: expectations\`).toEqual([]);
     for (const call of run.session?.calls ?? []) {
@@ -94,14 +95,14 @@ export function errorRegressionTest(d: Diagnosis, flows: string[], testDir: stri
  * in ${d.evidence['calls']} calls. This test fails until the flow runs without that error.
  */
 import { expect, test } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import { loadRecording, replayRun } from 'homeostat/replay';
 
 const APP_URL = process.env.HOMEOSTAT_APP_URL ?? 'http://localhost:4173/';
 
 test(${json(`${d.handler} does not throw ${pattern}`)}, async ({ browser }) => {
   for (const flow of ${json(rel)}) {
-    const run = await replayRun(browser, await loadRecording(fileURLToPath(new URL(flow, import.meta.url))), { url: APP_URL });
+    const run = await replayRun(browser, await loadRecording(resolve(dirname(test.info().file), flow)), { url: APP_URL });
     const errors = (run.session?.calls ?? []).filter((c) => c.handler === ${json(d.handler)} && c.error && \`\${c.error.name}: \${c.error.message}\` === ${json(pattern)});
     expect(errors.length).toBe(0);
   }
