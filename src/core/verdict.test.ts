@@ -28,6 +28,21 @@ describe('compare', () => {
     expect(c.relativeInterval.high).toBeLessThan(-0.1);
   });
 
+  it('reads a huge improvement as a ratio whose interval stays positive, where the relative interval passes −100%', () => {
+    // The demo's renderReact fix: ~250 ms of blocking with a wide spread, down to ~0.2 ms.
+    const a = [237, 275, 253, 250, 239, 120, 410];
+    const b = [0.15, 0.13, 0.29, 0.13, 1.11, 0.2, 0.18];
+    const c = compare(a, b);
+    expect(c.verdict).toBe('improved');
+    expect(c.relativeInterval.low).toBeLessThan(-1);
+    expect(c.ratio!.low).toBeGreaterThan(0);
+    expect(c.ratio!.high).toBeLessThan(0.01);
+    expect(c.ratio!.estimate).toBeGreaterThan(c.ratio!.low);
+    expect(c.ratio!.estimate).toBeLessThan(c.ratio!.high);
+    // Non-positive samples have no log: no ratio.
+    expect(compare([0, 1, 2], [1, 2, 3]).ratio).toBeNull();
+  });
+
   it('calls a regression regressed', () => {
     expect(compare(normals(3, 12, 10, 1), normals(4, 12, 13, 1)).verdict).toBe('regressed');
   });

@@ -31,6 +31,12 @@ export interface Comparison {
   relativeInterval: Interval;
   confidence: number;
   threshold: number;
+  /**
+   * B/A as a ratio of geometric means, with its interval (a Welch interval on log values), when
+   * every sample is positive: how large effects read ("0.002×") without a relative interval
+   * that runs past −100%. Descriptive only; the verdict comes from the difference above.
+   */
+  ratio: { estimate: number; low: number; high: number } | null;
 }
 
 export interface CompareOptions {
@@ -48,10 +54,8 @@ function meanVar(xs: readonly number[]): { mean: number; variance: number } {
 }
 
 /** Compares samples of a lower-is-better metric from the baseline (A) and the patched (B) build. */
-export function compare(a: readonly number[], b: readonly number[], options: CompareOptions = {}): Comparison {
-  const confidence = options.confidence ?? 0.95;
-  const threshold = options.threshold ?? 0.1;
-  if (a.length < 2 || b.length < 2) throw new RangeError('compare() needs at least two samples per side');
+/** Welch's interval on the difference of means (B − A). */
+function welch(a: readonly number[], b: readonly number[], confidence: number): { A: { mean: number }; B: { mean: number }; difference: number; interval: Interval } {
   const A = meanVar(a);
   const B = meanVar(b);
   const seA = A.variance / a.length;
@@ -61,7 +65,17 @@ export function compare(a: readonly number[], b: readonly number[], options: Com
   const df = se === 0 ? Infinity : (seA + seB) ** 2 / ((seA ** 2) / (a.length - 1) + (seB ** 2) / (b.length - 1));
   const t = Number.isFinite(df) ? tQuantile(1 - (1 - confidence) / 2, df) : 1.959963984540054;
   const difference = B.mean - A.mean;
-  const interval = { low: difference - t * se, high: difference + t * se };
+  return { A, B, difference, interval: { low: difference - t * se, high: difference + t * se } };
+}
+
+export function compare(a: readonly number[], b: readonly number[], options: CompareOptions = {}): Comparison {
+  const confidence = options.confidence ?? 0.95;
+  const threshold = options.threshold ?? 0.1;
+  if (a.length < 2 || b.length < 2) throw new RangeError('compare() needs at least two samples per side');
+  const { A, B, difference, interval } = welch(a, b, confidence);
+  const positive = a.every((x) => x > 0) && b.every((x) => x > 0);
+  const logs = positive ? welch(a.map(Math.log), b.map(Math.log), confidence) : null;
+  const ratio = logs ? { estimate: Math.exp(logs.difference), low: Math.exp(logs.interval.low), high: Math.exp(logs.interval.high) } : null;
   const scale = Math.abs(A.mean) || 1;
   const margin = threshold * scale;
   let verdict: Verdict = 'unresolved';
@@ -80,6 +94,7 @@ export function compare(a: readonly number[], b: readonly number[], options: Com
     relativeInterval: { low: interval.low / scale, high: interval.high / scale },
     confidence,
     threshold,
+    ratio,
   };
 }
 

@@ -135,11 +135,19 @@ function commitMessage(d: Diagnosis, v: Verification, edits: string[], head: str
     '',
     `Verified by A/B replay against ${head.slice(0, 12)} (${c.nA} alternated runs per side, stopped: ${c.stoppedBy}):`,
     `- ${d.impact.metric.handler} ${d.impact.metric.stat} ${d.impact.metric.metric}: ${c.meanA.toFixed(2)} ms → ${c.meanB.toFixed(2)} ms ` +
-      `(${pct(c.relative)}, ${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)})`,
+      `(${pct(c.relative)}, ${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)}` +
+      (c.ratio ? `; after/before ${ratioText(c.ratio)}` : '') +
+      ')',
     `- predicted ${pct(d.impact.predictedChange)}; behaviour: every replay expectation passed`,
     '',
     `Rule: ${d.rule}; confidence ${d.confidence}.`,
   ].join('\n');
+}
+
+/** "0.0014× (95% CI 0.0011–0.0018×)": ratios read at any size, unlike a percentage past −100%. */
+export function ratioText(r: { estimate: number; low: number; high: number }): string {
+  const f = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
+  return `${f(r.estimate)}× (CI ${f(r.low)}–${f(r.high)}×)`;
 }
 
 async function openPullRequest(dir: string, branch: string, title: string, body: string): Promise<string | null> {
@@ -293,7 +301,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       const c = v.comparison;
       log(
         `  verdict: ${v.verdict}` +
-          (c ? ` (${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms, ${(c.relative * 100).toFixed(1)}% [${(c.relativeInterval.low * 100).toFixed(1)}%, ${(c.relativeInterval.high * 100).toFixed(1)}%], ${c.nA}+${c.nB} runs)` : '') +
+          (c ? ` (${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms, ${(c.relative * 100).toFixed(1)}% [${(c.relativeInterval.low * 100).toFixed(1)}%, ${(c.relativeInterval.high * 100).toFixed(1)}%]${c.ratio ? `, after/before ${ratioText(c.ratio)}` : ''}, ${c.nA}+${c.nB} runs)` : '') +
           (v.reasons.length ? ` — ${v.reasons[0]}` : ''),
       );
       if (v.verdict !== 'improved' || !c) return record(a);

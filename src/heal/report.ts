@@ -6,7 +6,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFix } from './apply.ts';
-import type { Attempt, HealMetrics, HealResult } from './loop.ts';
+import { ratioText, type Attempt, type HealMetrics, type HealResult } from './loop.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
@@ -27,7 +27,8 @@ function comparisonLine(a: Attempt): string {
   const m = a.diagnosis.impact.metric;
   return (
     `${m.handler} ${m.stat} ${m.metric}: ${ms(c.meanA)} → ${ms(c.meanB)} ms (${pct(c.relative)}, ` +
-    `${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)}; ${c.nA}+${c.nB} runs, ${c.stoppedBy}); predicted ${pct(a.diagnosis.impact.predictedChange)}`
+    `${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)}` +
+    `${c.ratio ? `; after/before ${ratioText(c.ratio)}` : ''}; ${c.nA}+${c.nB} runs, ${c.stoppedBy}); predicted ${pct(a.diagnosis.impact.predictedChange)}`
   );
 }
 
