@@ -71,6 +71,7 @@ export async function verifyFix(options: VerifyOptions): Promise<Verification> {
   const sessions: Verification['sessions'] = { A: [], B: [] };
   const screenshots: string[] = [];
   const reasons: string[] = [];
+  const samples: Verification['samples'] = { A: [], B: [] };
   const check = (side: 'A' | 'B', runs: RunResult[], calls: HandlerCall[]) => {
     const broke = runs.flatMap((r, i) => failures(r, options.flows[i]!));
     for (const r of runs) screenshots.push(...r.screenshots, ...r.expectations.flatMap((e) => (e.screenshot ? [e.screenshot] : [])));
@@ -100,13 +101,14 @@ export async function verifyFix(options: VerifyOptions): Promise<Verification> {
         throw new BehaviourBroke();
       }
       log(`${side} run ${index + 1}: ${options.metric.handler} ${options.metric.stat} ${options.metric.metric} = ${value.toFixed(2)} ms`);
+      samples[side].push(value);
       return value;
     }, options.plan);
     return {
       verdict: comparison.verdict,
       reasons: comparison.verdict === 'unresolved' ? [`undecided after ${comparison.nA} runs per side (${comparison.stoppedBy})`] : [],
       comparison,
-      samples: { A: samplesOf(comparison, sessions.A, options), B: samplesOf(comparison, sessions.B, options) },
+      samples,
       screenshots,
       sessions,
     };
@@ -118,19 +120,9 @@ export async function verifyFix(options: VerifyOptions): Promise<Verification> {
       verdict: baselineBroke ? 'unresolved' : 'broke-behaviour',
       reasons,
       comparison: null,
-      samples: { A: [], B: [] },
+      samples,
       screenshots,
       sessions,
     };
   }
-}
-
-/** Per-run metric values, recomputed from the sessions each side produced (one per flow per run). */
-function samplesOf(_c: SampledComparison, sessions: SessionFile[], options: VerifyOptions): number[] {
-  const perRun = options.flows.length;
-  const out: number[] = [];
-  for (let i = 0; i + perRun <= sessions.length; i += perRun) {
-    out.push(measure(sessions.slice(i, i + perRun).flatMap((s) => s.calls), options.metric));
-  }
-  return out;
 }
