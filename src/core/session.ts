@@ -161,19 +161,29 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(root)' : out;
 }
 
+/** `input` as a JSON value: parsed when it is text; `fail` makes the error for text that is not JSON. */
+export function jsonValue(input: unknown, fail: (issues: string[]) => Error): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch (e) {
+    throw fail([`not JSON: ${(e as Error).message}`]);
+  }
+}
+
+/** zod issues as `path: message` lines (paths under `prefix`), at most `max`, then how many more. */
+export function issueLines(error: z.ZodError, max = 10, prefix: ReadonlyArray<PropertyKey> = []): string[] {
+  const lines = error.issues.slice(0, max).map((i) => `${formatPath([...prefix, ...i.path])}: ${i.message}`);
+  if (error.issues.length > max) lines.push(`…and ${error.issues.length - max} more`);
+  return lines;
+}
+
 /**
  * Validates a parsed or raw session file. Throws `SessionFormatError` naming each bad field
  * (at most 10) and the `source` it came from.
  */
 export function parseSessionFile(input: unknown, source = 'session'): SessionFile {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      throw new SessionFormatError(source, [`not JSON: ${(e as Error).message}`]);
-    }
-  }
+  const value = jsonValue(input, (issues) => new SessionFormatError(source, issues));
   if (value && typeof value === 'object') {
     const v = value as { format?: unknown; version?: unknown };
     if (v.format !== undefined && v.format !== SESSION_FORMAT) {
@@ -186,10 +196,6 @@ export function parseSessionFile(input: unknown, source = 'session'): SessionFil
     }
   }
   const result = sessionFileSchema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`);
-    if (result.error.issues.length > 10) issues.push(`…and ${result.error.issues.length - 10} more`);
-    throw new SessionFormatError(source, issues);
-  }
+  if (!result.success) throw new SessionFormatError(source, issueLines(result.error));
   return result.data as SessionFile;
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { HandlerAggregate, SequenceAggregate, Summary } from './aggregate.ts';
-import { formatPath } from './session.ts';
+import { issueLines, jsonValue } from './session.ts';
 
 export const SPEC_FORMAT = 'homeostat.spec';
 export const SPEC_VERSION = 1;
@@ -136,21 +136,9 @@ export class SpecFormatError extends Error {
 
 /** Validates a spec (object or JSON text); errors name the field path and the source. */
 export function parseSpecFile(input: unknown, source = 'spec'): SpecFile {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      throw new SpecFormatError(source, [`not JSON: ${(e as Error).message}`]);
-    }
-  }
+  const value = jsonValue(input, (issues) => new SpecFormatError(source, issues));
   const result = specFileSchema.safeParse(value);
-  if (!result.success) {
-    throw new SpecFormatError(
-      source,
-      result.error.issues.slice(0, 10).map((i) => `${formatPath(i.path)}: ${i.message}`),
-    );
-  }
+  if (!result.success) throw new SpecFormatError(source, issueLines(result.error));
   return result.data as SpecFile;
 }
 

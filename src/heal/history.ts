@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { formatPath } from '../core/session.ts';
+import { issueLines, jsonValue } from '../core/session.ts';
 import type { Diagnosis, RuleId } from './diagnose.ts';
 import { RULES } from './diagnose.ts';
 
@@ -40,14 +40,9 @@ export async function readHistory(path: string): Promise<History> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyHistory();
     throw e;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not JSON (${(e as Error).message}); fix or move it, nothing was overwritten`);
-  }
+  const value = jsonValue(text, (issues) => new Error(`${path}: ${issues.join('; ')}; fix or move it, nothing was overwritten`));
   const r = historySchema.safeParse(value);
-  if (!r.success) throw new Error(`${path}: not a Homeostat history: ${r.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`${path}: not a Homeostat history: ${issueLines(r.error, 5).join('; ')}`);
   return r.data;
 }
 

@@ -4,7 +4,7 @@
  * before anything runs, and every problem is reported with its step index and field.
  */
 import type { z } from 'zod';
-import { formatPath } from '../core/session.ts';
+import { issueLines, jsonValue } from '../core/session.ts';
 import { fromChromeRecorder, looksLikeChromeRecorder } from './chrome-recorder.ts';
 import { RecordingFormatError } from './errors.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION, recordingHeaderSchema, STEP_TYPES, stepSchema, type Recording, type Step } from './recording.ts';
@@ -12,7 +12,8 @@ import { RECORDING_FORMAT, RECORDING_VERSION, recordingHeaderSchema, STEP_TYPES,
 const MAX_ISSUES = 20;
 
 function zodIssues(error: z.ZodError, prefix: ReadonlyArray<PropertyKey>): string[] {
-  return error.issues.map((i) => `${formatPath([...prefix, ...i.path])}: ${i.message}`);
+  // All of them: `cap` limits the combined list of every step's issues.
+  return issueLines(error, Infinity, prefix);
 }
 
 function cap(issues: string[]): string[] {
@@ -55,14 +56,7 @@ function parseOwn(value: Record<string, unknown>, source: string): Recording {
  * Throws `RecordingFormatError` naming the `source` and each bad step and field.
  */
 export function parseRecording(input: unknown, source = 'recording'): Recording {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      throw new RecordingFormatError(source, [`not JSON: ${(e as Error).message}`]);
-    }
-  }
+  const value = jsonValue(input, (issues) => new RecordingFormatError(source, issues));
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new RecordingFormatError(source, ['(root): expected a JSON object with steps']);
   }
