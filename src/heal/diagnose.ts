@@ -7,6 +7,7 @@
  * Pure: no Node or DOM APIs, so the panel can run the same rules on live data.
  */
 import type { AggregateSnapshot, HandlerAggregate } from '../core/aggregate.ts';
+import { statValue } from '../core/check/interval.ts';
 import { metricValue } from '../core/check/samples.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { Budget, HandlerMetric, SpecFile, Stat } from '../core/spec.ts';
@@ -77,15 +78,6 @@ const LONG_TASK_MS = 50;
 /** A frame's budget at 60 Hz. */
 const FRAME_MS = 16;
 
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = values.slice().sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
-
 /** One number for a set of calls (one replay run): the stat the verification metric names. */
 export function measure(calls: readonly HandlerCall[], m: VerifyMetric): number {
   const values: number[] = [];
@@ -95,9 +87,7 @@ export function measure(calls: readonly HandlerCall[], m: VerifyMetric): number 
     if (v !== null) values.push(v);
   }
   if (m.stat === 'sum') return values.reduce((a, b) => a + b, 0);
-  if (values.length === 0) return NaN;
-  if (m.stat === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
-  return quantile(values, Number(m.stat.slice(1)) / 100);
+  return statValue(values, m.stat);
 }
 
 function budgetOf(spec: SpecFile | null, handler: string): Budget | null {

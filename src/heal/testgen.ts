@@ -29,18 +29,6 @@ export interface BudgetTestInput {
 const json = (v: unknown) => JSON.stringify(v);
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
-function quantileSource(): string {
-  return [
-    'function statOf(values: number[], stat: string): number {',
-    "  if (stat === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;",
-    '  const s = values.slice().sort((a, b) => a - b);',
-    '  const pos = (s.length - 1) * (Number(stat.slice(1)) / 100);',
-    '  const lo = Math.floor(pos);',
-    '  return s[lo]! + (s[Math.ceil(pos)]! - s[lo]!) * (pos - lo);',
-    '}',
-  ].join('\n');
-}
-
 /** The budget test for a fixed handler. */
 export function budgetTest(input: BudgetTestInput): GeneratedFile {
   const { diagnosis: d, metric, budget, evidence: e } = input;
@@ -59,12 +47,10 @@ export function budgetTest(input: BudgetTestInput): GeneratedFile {
  */
 import { expect, test } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
-import { loadRecording, replayRun } from 'homeostat/replay';
+import { loadRecording, replayRun, statValue } from 'homeostat/replay';
 
 const APP_URL = process.env.HOMEOSTAT_APP_URL ?? 'http://localhost:4173/';
 const FLOWS = ${json(flows)};
-
-${quantileSource()}
 
 test(${json(`${d.handler} stays within ${budget.stat} ${budget.metric} ≤ ${budget.ms} ms`)}, async ({ browser }) => {
   const values: number[] = [];
@@ -79,7 +65,7 @@ test(${json(`${d.handler} stays within ${budget.stat} ${budget.metric} ≤ ${bud
     }
   }
   expect(values.length, ${json(`${d.handler} ran in the flow`)}).toBeGreaterThan(0);
-  expect(statOf(values, ${json(budget.stat)})).toBeLessThanOrEqual(${budget.ms});
+  expect(statValue(values, ${json(budget.stat)})).toBeLessThanOrEqual(${budget.ms});
 });
 `;
   return { path, content };

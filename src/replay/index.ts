@@ -27,3 +27,5 @@ export { captureScript, capturedToRecording, type CapturedStep } from './capture
 export { NoClientError } from './collect.ts';
 export { record, hasDisplay, NO_DISPLAY_HELP, type RecordOptions } from './record.ts';
 export { contextOptions, seedScript, DEFAULT_SEED } from './determinism.ts';
+/** For generated budget tests: the statistic a budget names, defined as `homeostat check` defines it. */
+export { statValue } from '../core/check/interval.ts';

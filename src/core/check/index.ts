@@ -24,7 +24,7 @@ import { twoProportionTest } from './proportion.ts';
 import { mannWhitney } from './rank.ts';
 import { callsByHandler, samplesOf, sequencesByName, type HandlerSamples, type SequenceSamples } from './samples.ts';
 
-export { quantileInterval, meanInterval, statInterval, type StatInterval } from './interval.ts';
+export { quantileInterval, meanInterval, statInterval, statValue, type StatInterval } from './interval.ts';
 export { twoProportionTest, type ProportionTest } from './proportion.ts';
 export { mannWhitney, type RankTest } from './rank.ts';
 export { seededRandom, type Random } from './prng.ts';

@@ -91,6 +91,17 @@ export function meanInterval(samples: readonly number[], confidence: number, see
   };
 }
 
+/**
+ * The point value of a statistic over samples (NaN when there are none), with the quantile
+ * definition the intervals above use: what `check` compares with a budget, what an A/B run
+ * reports and what a generated budget test asserts all agree.
+ */
+export function statValue(samples: readonly number[], stat: Stat): number {
+  if (samples.length === 0) return NaN;
+  if (stat === 'mean') return meanOf(samples as number[]);
+  return quantileSorted(samples.slice().sort((a, b) => a - b), STAT_QUANTILE[stat]);
+}
+
 /** The interval for whichever statistic a budget or baseline names. */
 export function statInterval(samples: readonly number[], stat: Stat, confidence: number, seed: number): StatInterval {
   if (stat === 'mean') return meanInterval(samples, confidence, seed);
