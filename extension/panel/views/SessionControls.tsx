@@ -1,6 +1,6 @@
 /** Pause / resume recording, clear, export the session as JSON, import a session file. */
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import { parseSpecFile } from '../../../src/core/spec.ts';
 import { usePanelContext, useLive } from '../context.tsx';
 
@@ -46,35 +46,18 @@ export function SessionControls() {
       <button type="button" disabled={!present || run.isPending} onClick={() => file.current?.click()}>
         Import…
       </button>
-      <input
-        ref={file}
-        type="file"
-        accept="application/json,.json"
-        aria-label="Import session file"
-        hidden
-        onChange={async (e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) run.mutate({ json: await f.text(), name: f.name });
-        }}
-      />
+      <JsonFileInput inputRef={file} label="Import session file" onFile={(json, name) => run.mutate({ json, name })} />
       <button type="button" title="Load a spec file (homeostat docs) to compare against" onClick={() => (docs ? store.getState().setDocs(null) : docsFile.current?.click())}>
         {docs ? `Unload docs (${docs.name})` : 'Load docs…'}
       </button>
-      <input
-        ref={docsFile}
-        type="file"
-        accept="application/json,.json"
-        aria-label="Load docs file"
-        hidden
-        onChange={async (e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (!f) return;
+      <JsonFileInput
+        inputRef={docsFile}
+        label="Load docs file"
+        onFile={(text, name) => {
           try {
             // Validated like every spec reader does; a bad file is named, never half-loaded.
-            store.getState().setDocs({ spec: parseSpecFile(await f.text(), f.name), name: f.name });
-            setNote(`Docs loaded from ${f.name}`);
+            store.getState().setDocs({ spec: parseSpecFile(text, name), name });
+            setNote(`Docs loaded from ${name}`);
           } catch (err) {
             setNote(`Not a spec file: ${err instanceof Error ? err.message : String(err)}`);
           }
@@ -85,6 +68,24 @@ export function SessionControls() {
         {run.isPending ? 'Working…' : note}
       </span>
     </div>
+  );
+}
+
+/** A hidden JSON file picker (a button clicks it): hands over the chosen file's text, then resets so the same file can be picked again. */
+function JsonFileInput({ inputRef, label, onFile }: { inputRef: RefObject<HTMLInputElement | null>; label: string; onFile: (text: string, name: string) => void }) {
+  return (
+    <input
+      ref={inputRef}
+      type="file"
+      accept="application/json,.json"
+      aria-label={label}
+      hidden
+      onChange={async (e) => {
+        const f = e.target.files?.[0];
+        e.target.value = '';
+        if (f) onFile(await f.text(), f.name);
+      }}
+    />
   );
 }
 
