@@ -5,7 +5,8 @@
  *   probability read off that binomial's CDF. No assumption about the shape of the timings.
  * - the mean: a percentile bootstrap with a seeded PRNG (timings are skewed, so no t-interval).
  */
-import { binomialDistribution, mean as meanOf, probit, quantileSorted } from 'simple-statistics';
+import { binomialDistribution, mean as meanOf, quantileSorted } from 'simple-statistics';
+import { normalQuantile } from './normal.ts';
 import type { Stat } from '../spec.ts';
 import { seededRandom } from './prng.ts';
 
@@ -41,7 +42,7 @@ export function quantileInterval(sorted: readonly number[], q: number, confidenc
   if (n === 0) throw new RangeError('quantileInterval needs at least one sample');
   const alpha = (1 - confidence) / 2;
   if (n > EXACT_LIMIT) {
-    const half = probit(1 - alpha) * Math.sqrt(n * q * (1 - q));
+    const half = normalQuantile(1 - alpha) * Math.sqrt(n * q * (1 - q));
     const l = Math.floor(n * q - half);
     const u = Math.ceil(n * q + half) + 1;
     return {
