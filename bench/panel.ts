@@ -6,8 +6,8 @@
  * .homeostat/bench/panel.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { buildExtension, buildStress, launchWithExtension, openPanel, STRESS_DIR } from '../e2e/support/extension.ts';
-import { measurePanel, type Measurement } from '../e2e/support/panel-measure.ts';
+import { buildExtension, buildStress, launchWithExtension, STRESS_DIR } from '../e2e/support/extension.ts';
+import { measureStress, type Measurement } from '../e2e/support/panel-measure.ts';
 import { fromRoot } from '../src/cli/paths.ts';
 import { serveDirectory } from '../src/cli/serve.ts';
 import { renderTable } from '../src/cli/table.ts';
@@ -18,19 +18,7 @@ async function run(rate: number): Promise<{ rate: number; pageRate: number; tabl
   const eb = await launchWithExtension();
   const server = await serveDirectory(STRESS_DIR);
   try {
-    const page = await eb.firstPage();
-    await page.goto(`${server.url}?rate=${rate}`);
-    const panel = await openPanel(eb, server.url);
-    await panel.waitFor(`document.querySelector('tr[data-handler=tiny]') !== null`);
-    await new Promise((r) => setTimeout(r, 2000)); // warm-up
-    const calls = () => page.evaluate(() => (globalThis as unknown as { stressCalls(): number }).stressCalls());
-    const c0 = await calls();
-    const t0 = Date.now();
-    const table = await measurePanel(panel, SECONDS * 1000);
-    const pageRate = ((await calls()) - c0) / ((Date.now() - t0) / 1000);
-    await panel.evaluate(`document.querySelector('tr[data-handler=medium]').click()`);
-    await panel.waitFor(`document.querySelectorAll('.recharts-surface').length === 2`);
-    const detail = await measurePanel(panel, SECONDS * 1000);
+    const { pageRate, table, detail } = await measureStress(eb, server.url, rate, SECONDS * 1000);
     return { rate, pageRate, table, detail };
   } finally {
     await server.close();

@@ -5,31 +5,17 @@
  * (this test also saves what it saw to test-results/panel-stress.json).
  */
 import { expect, test } from './support/test.ts';
-import { launchWithExtension, openPanel, saveArtifact, STRESS_DIR } from './support/extension.ts';
-import { measurePanel as measure } from './support/panel-measure.ts';
+import { launchWithExtension, saveArtifact, STRESS_DIR } from './support/extension.ts';
+import { measureStress } from './support/panel-measure.ts';
 
 test('at 10 k events/s the panel keeps receiving, charting and judging every handler', async ({ serve }) => {
   test.setTimeout(120_000);
   const eb = await launchWithExtension();
   try {
     const server = await serve(STRESS_DIR);
-    const page = await eb.firstPage();
-    await page.goto(`${server.url}?rate=10000`);
-    const panel = await openPanel(eb, server.url);
-    await panel.waitFor(`document.querySelector('tr[data-handler=tiny]') !== null`);
-    await new Promise((r) => setTimeout(r, 2000)); // warm-up
-
-    const pageCalls = () => page.evaluate(() => (globalThis as unknown as { stressCalls(): number }).stressCalls());
-    const c0 = await pageCalls();
-    const t0 = Date.now();
-    const table = await measure(panel, 8000);
-    const pageRate = ((await pageCalls()) - c0) / ((Date.now() - t0) / 1000);
-    saveArtifact('panel-stress.png', await panel.screenshot());
-
-    await panel.evaluate(`document.querySelector('tr[data-handler=medium]').click()`);
-    await panel.waitFor(`document.querySelectorAll('.recharts-surface').length === 2`);
-    const detail = await measure(panel, 8000);
-    saveArtifact('panel-stress-detail.png', await panel.screenshot());
+    const { pageRate, table, detail, panel } = await measureStress(eb, server.url, 10_000, 8000, async (view, p) => {
+      saveArtifact(view === 'table' ? 'panel-stress.png' : 'panel-stress-detail.png', await p.screenshot());
+    });
 
     const statuses = await panel.evaluate<Record<string, string>>(
       `(document.querySelector('[role=tab]').click(), new Promise((r) => setTimeout(() => r(Object.fromEntries([...document.querySelectorAll('tr[data-handler]')].map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent]))), 500)))`,

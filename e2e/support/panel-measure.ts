@@ -3,7 +3,7 @@
  * calls per second its live counter shows. Shared by the panel stress test (which asserts
  * behaviour under load) and `npm run bench:panel` (which reports the numbers as ratios).
  */
-import type { PanelHandle } from './extension.ts';
+import { openPanel, type ExtensionBrowser, type PanelHandle } from './extension.ts';
 
 const MEASURE = `(ms) => new Promise((resolve) => {
   const long = [];
@@ -49,3 +49,40 @@ export async function measurePanel(panel: PanelHandle, ms: number): Promise<Meas
   return panel.evaluate<Measurement>(`(${MEASURE})(${ms})`);
 }
 
+export interface StressMeasurement {
+  /** Calls per second the stress page actually made while the table was measured. */
+  pageRate: number;
+  table: Measurement;
+  detail: Measurement;
+  panel: PanelHandle;
+}
+
+/**
+ * The stress page (served at `pageUrl`) at `rate` calls/s with the panel open: after a 2 s
+ * warm-up, measures the handlers table, then the detail view of `medium` (two charts), each for
+ * `ms`. `after` runs once per view (screenshots); the panel stays open for more checks.
+ */
+export async function measureStress(
+  eb: ExtensionBrowser,
+  pageUrl: string,
+  rate: number,
+  ms: number,
+  after: (view: 'table' | 'detail', panel: PanelHandle) => Promise<void> = async () => {},
+): Promise<StressMeasurement> {
+  const page = await eb.firstPage();
+  await page.goto(`${pageUrl}?rate=${rate}`);
+  const panel = await openPanel(eb, pageUrl);
+  await panel.waitFor(`document.querySelector('tr[data-handler=tiny]') !== null`);
+  await new Promise((r) => setTimeout(r, 2000)); // warm-up
+  const calls = () => page.evaluate(() => (globalThis as unknown as { stressCalls(): number }).stressCalls());
+  const c0 = await calls();
+  const t0 = Date.now();
+  const table = await measurePanel(panel, ms);
+  const pageRate = ((await calls()) - c0) / ((Date.now() - t0) / 1000);
+  await after('table', panel);
+  await panel.evaluate(`document.querySelector('tr[data-handler=medium]').click()`);
+  await panel.waitFor(`document.querySelectorAll('.recharts-surface').length === 2`);
+  const detail = await measurePanel(panel, ms);
+  await after('detail', panel);
+  return { pageRate, table, detail, panel };
+}
