@@ -19,7 +19,12 @@ export interface InstrumentOptions {
 
 const ORIGINAL = Symbol.for('homeostat.original');
 const NAME = Symbol.for('homeostat.name');
+/** On a wrapped function: the wrapper made for it last, so wrapping it again returns the same one. */
+const WRAPPER = Symbol.for('homeostat.wrapper');
+/** On a function the build plugin instrumented in place: its handler id. */
+const AUTO = Symbol.for('homeostat.auto');
 const promiseThen = Promise.prototype.then;
+const NO_ARGS: readonly unknown[] = [];
 
 const recorder = new Recorder();
 
@@ -33,6 +38,16 @@ let firstInstrument: (() => void) | null = null;
 /** Runs `start` (once, in a later task) the first time anything is instrumented. */
 export function onFirstInstrument(start: () => void): void {
   firstInstrument = start;
+}
+
+/** Interns a handler name, and starts the client (in a later task) the first time. */
+export function handlerId(name: string): number {
+  if (firstInstrument !== null) {
+    const start = firstInstrument;
+    firstInstrument = null;
+    setTimeout(start, 0);
+  }
+  return recorder.intern(name);
 }
 
 function errorId(r: Recorder, thrown: unknown): number {
@@ -88,87 +103,174 @@ function writeCall(
   if ((flags & CallFlag.SyncProbe) !== 0) r.probeSyncEnd(id);
 }
 
+type Target = (...args: unknown[]) => unknown;
+
+/**
+ * One recorded call of `target` under handler `hid`: what every wrapper, and every function the
+ * build plugin instrumented in place, runs. `inner` is the in-place id `target` carries (or -1),
+ * so an explicit wrapper around such a function records the call once, under its own name.
+ */
+export function recordCall(hid: number, target: Target, self: unknown, args: ArrayLike<unknown>, newTarget: unknown, inner: number): unknown {
+  const r = recorder;
+  if (!r.on) return newTarget !== undefined ? Reflect.construct(target, args, newTarget as Target) : target.apply(self, args as unknown[]);
+  r.noteEvent();
+  r.requestPaint();
+  if (signals.pending) foldPending();
+  const b0 = signals.blocking;
+  const t0 = signals.transition;
+  const id = ++r.callSeq;
+  const parent = r.current;
+  const serial = r.serial;
+  r.current = id;
+  r.explicitInner = inner;
+  const start = perf.now();
+  let result: unknown;
+  try {
+    result = newTarget !== undefined ? Reflect.construct(target, args, newTarget as Target) : target.apply(self, args as unknown[]);
+  } catch (thrown) {
+    const end = perf.now();
+    r.current = parent;
+    r.explicitInner = -1;
+    writeCall(r, hid, id, start, end, CallFlag.Threw, b0, t0, errorId(r, thrown), parent, serial);
+    throw thrown;
+  }
+  const end = perf.now();
+  r.current = parent;
+  r.explicitInner = -1;
+  let flags = 0;
+  if (isNativePromise(result)) {
+    flags = CallFlag.Async;
+    promiseThen.call(
+      result,
+      () => r.settle(id, false, -1),
+      (reason: unknown) => r.settle(id, true, errorId(r, reason)),
+    );
+  }
+  writeCall(r, hid, id, start, end, flags, b0, t0, -1, parent, serial);
+  return result;
+}
+
+/**
+ * The body of a function the build plugin instrumented in place (`homeostat/auto`): the
+ * function object stays the app's own, so creating it costs nothing extra; only calls pay.
+ */
+export function recordBody(hid: number, body: () => unknown): unknown {
+  const r = recorder;
+  if (r.explicitInner === hid) {
+    // Called directly by an explicit `instrument`/`useHandler` wrapper: that one records it.
+    r.explicitInner = -1;
+    return body();
+  }
+  return recordCall(hid, body as Target, undefined, NO_ARGS, undefined, -1);
+}
+
+/** Marks `fn` as instrumented in place under `hid` (module-level functions the plugin instrumented). */
+export function markInstrumented<F>(fn: F, hid: number): F {
+  try {
+    (fn as { [AUTO]?: number })[AUTO] = hid;
+  } catch {
+    // A frozen function: an explicit wrapper around it then records a nested call too.
+  }
+  return fn;
+}
+
+interface Marked {
+  [NAME]?: string;
+  [ORIGINAL]?: unknown;
+  [WRAPPER]?: Marked;
+  [AUTO]?: number;
+}
+
+/**
+ * A wrapper of the right arity: `length` comes from the function literal, so no
+ * `Object.defineProperty` (about half a microsecond each) is needed in the common cases.
+ */
+function makeWrapper(hid: number, target: Target, inner: number, arity: number): Target {
+  switch (arity) {
+    case 0:
+      return function (this: unknown) {
+        return recordCall(hid, target, this, arguments, new.target, inner);
+      };
+    case 1:
+      return function (this: unknown, _a: unknown) {
+        return recordCall(hid, target, this, arguments, new.target, inner);
+      };
+    case 2:
+      return function (this: unknown, _a: unknown, _b: unknown) {
+        return recordCall(hid, target, this, arguments, new.target, inner);
+      };
+    case 3:
+      return function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
+        return recordCall(hid, target, this, arguments, new.target, inner);
+      };
+    default: {
+      const w = function (this: unknown) {
+        return recordCall(hid, target, this, arguments, new.target, inner);
+      };
+      try {
+        Object.defineProperty(w, 'length', { value: arity, configurable: true });
+      } catch {
+        // Keeps working, with another length.
+      }
+      return w;
+    }
+  }
+}
+
 /**
  * Wraps `fn` so each call is timed and attributed to `name`: its synchronous duration, the time
  * its promise takes to settle, the error it throws (name and a normalised message; never its
  * arguments), the React work it causes and the interaction it belongs to.
  *
  * The wrapper keeps `fn`'s `name` and `length`. Wrapping an already instrumented function
- * returns it unchanged unless `rewrap` is set.
+ * returns it unchanged unless `rewrap` is set; wrapping the same function under the same name
+ * again returns the same wrapper, so its identity changes exactly when `fn`'s does.
  *
  * Caveat: to time a returned promise the wrapper attaches a handler to it, so a rejection the
  * app never handles no longer raises `unhandledrejection`; Homeostat records it as an error of
  * the handler instead.
  */
-export function instrument<F extends AnyFunction>(name: string, fn: F, options: InstrumentOptions = {}): F {
+export function instrument<T, A extends unknown[], R>(name: string, fn: (this: T, ...args: A) => R, options?: InstrumentOptions): (this: T, ...args: A) => R;
+export function instrument<F extends AnyFunction>(name: string, fn: F, options?: InstrumentOptions): F;
+export function instrument(name: string, fn: AnyFunction, options?: InstrumentOptions): AnyFunction {
   if (typeof fn !== 'function') return fn;
-  const marked = fn as F & { [NAME]?: string };
-  if (!options.rewrap && marked[NAME] !== undefined) return fn;
-  const handlerId = recorder.intern(String(name));
-  if (firstInstrument !== null) {
-    const start = firstInstrument;
-    firstInstrument = null;
-    setTimeout(start, 0);
+  const marked = fn as AnyFunction & Marked;
+  const label = String(name);
+  if (options === undefined || !options.rewrap) {
+    if (marked[NAME] !== undefined) return fn;
+    const cached = marked[WRAPPER];
+    if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
   }
-  const target = fn as unknown as (...args: unknown[]) => unknown;
-
-  const wrapped = function (this: unknown): unknown {
-    const r = recorder;
-    if (!r.on) return new.target ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
-    r.noteEvent();
-    r.requestPaint();
-    if (signals.pending) foldPending();
-    const b0 = signals.blocking;
-    const t0 = signals.transition;
-    const id = ++r.callSeq;
-    const parent = r.current;
-    const serial = r.serial;
-    r.current = id;
-    const start = perf.now();
-    let result: unknown;
-    try {
-      result = new.target ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
-    } catch (thrown) {
-      const end = perf.now();
-      r.current = parent;
-      writeCall(r, handlerId, id, start, end, CallFlag.Threw, b0, t0, errorId(r, thrown), parent, serial);
-      throw thrown;
-    }
-    const end = perf.now();
-    r.current = parent;
-    let flags = 0;
-    if (isNativePromise(result)) {
-      flags = CallFlag.Async;
-      promiseThen.call(
-        result,
-        () => r.settle(id, false, -1),
-        (reason: unknown) => r.settle(id, true, errorId(r, reason)),
-      );
-    }
-    writeCall(r, handlerId, id, start, end, flags, b0, t0, -1, parent, serial);
-    return result;
-  };
-
+  const hid = handlerId(label);
+  const inner = marked[AUTO];
+  const target = fn as unknown as Target;
+  const wrapped = makeWrapper(hid, target, inner === undefined ? -1 : inner, fn.length) as Target & Marked;
   try {
-    Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
-    Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
-    Object.defineProperty(wrapped, ORIGINAL, { value: fn });
-    Object.defineProperty(wrapped, NAME, { value: String(name) });
+    // Anonymous functions (inline arrows, the usual per-row handler) skip this costly step.
+    const fnName = fn.name;
+    if (fnName !== '') Object.defineProperty(wrapped, 'name', { value: fnName, configurable: true });
     if (fn.prototype !== undefined) wrapped.prototype = fn.prototype;
   } catch {
     // A frozen or exotic function: the wrapper still works, it just looks less like the original.
   }
-  return wrapped as unknown as F;
+  wrapped[ORIGINAL] = fn;
+  wrapped[NAME] = label;
+  try {
+    marked[WRAPPER] = wrapped;
+  } catch {
+    // Not extensible: the next wrap makes a new wrapper, as before.
+  }
+  return wrapped as unknown as AnyFunction;
 }
 
 /** The function `instrument` wrapped, or `fn` itself. */
 export function unwrap<F extends AnyFunction>(fn: F): F {
-  return ((fn as F & { [ORIGINAL]?: F })[ORIGINAL] ?? fn) as F;
+  return ((fn as F & Marked)[ORIGINAL] ?? fn) as F;
 }
 
 /** The handler name an instrumented function records under, if it is one. */
 export function instrumentedName(fn: AnyFunction): string | undefined {
-  return (fn as AnyFunction & { [NAME]?: string })[NAME];
+  return (fn as AnyFunction & Marked)[NAME];
 }
 
 /**

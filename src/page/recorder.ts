@@ -55,6 +55,8 @@ export class Recorder {
   callSeq = 0;
   /** The instrumented call on the stack, or -1. */
   current = -1;
+  /** The in-place instrumented handler an explicit wrapper is calling right now, or -1 (see `recordBody`). */
+  explicitInner = -1;
   /** Serial of the DOM event being dispatched at the last call, or -1. */
   serial = -1;
   private lastEvent: Event | undefined = undefined;

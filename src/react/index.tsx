@@ -62,6 +62,19 @@ export function HomeostatProvider({ client, profiler = true, children, ...option
   return <ClientContext.Provider value={value}>{tree}</ClientContext.Provider>;
 }
 
+/**
+ * Starts Homeostat without a provider: what `homeostat/vite` and `homeostat/babel` insert into
+ * the module that imports react-dom (importing this module first is what lets it observe
+ * React). Idempotent, like `init`; does nothing outside a browser.
+ */
+export function startHomeostat(options: HomeostatOptions = {}): HomeostatClient | null {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return null;
+  const client = init(options);
+  // By the next task the importing module has evaluated react-dom and usually rendered.
+  setTimeout(() => describeReact(client), 0);
+  return client;
+}
+
 /** The Homeostat client of the nearest provider, or the page's default one. */
 export function useHomeostat(): HomeostatClient {
   return useContext(ClientContext) ?? getClient();
@@ -69,10 +82,14 @@ export function useHomeostat(): HomeostatClient {
 
 /**
  * `instrument(name, fn)` for components: returns a wrapper that changes identity exactly when
- * `fn` (or `name`) does, so dependency arrays and memoised children behave as before.
+ * `fn` (or `name`) does, so dependency arrays and memoised children behave as before. It keeps
+ * no hook state (the wrapper is cached on `fn` itself), so it is cheap enough for every row of
+ * a list, and may be called conditionally.
  */
-export function useHandler<F extends AnyFunction>(name: string, fn: F): F {
-  return useMemo(() => instrument(name, fn), [name, fn]);
+export function useHandler<T, A extends unknown[], R>(name: string, fn: (this: T, ...args: A) => R): (this: T, ...args: A) => R;
+export function useHandler<F extends AnyFunction>(name: string, fn: F): F;
+export function useHandler(name: string, fn: AnyFunction): AnyFunction {
+  return instrument(name, fn);
 }
 
 /** What Homeostat can observe of the React on this page. */

@@ -1,0 +1,518 @@
+/**
+ * `homeostat/babel`: the zero-code instrumentation, as a Babel plugin (webpack's babel-loader,
+ * Next.js with a Babel config); `homeostat/vite` runs the same plugin. It names and times, with
+ * no change to what the app does:
+ * - inline functions passed to JSX event props (`onClick={() => …}`) → `Component.onClick`;
+ * - named functions that update React state (`setX(…)`, `dispatch(…)`, `this.setState(…)`) or
+ *   that a JSX event prop refers to → `Component.fnName` (`fnName` at module level);
+ * - other values given to JSX event props (`onClick={debounced}`, `onClick={make(id)}`) are
+ *   wrapped where they are passed, with a cache so a stable function keeps a stable wrapper.
+ *
+ * Functions are instrumented in place: the function object stays the app's own (its identity,
+ * `name`, `length`, source location in DevTools), and its body runs through `homeostat/auto`'s
+ * `run`, so creating one (a handler per row of a list) costs nothing more than before.
+ *
+ * Explicit `instrument`/`useHandler`/`sequence` win: what is passed to them is left alone.
+ * Opt out with a `homeostat-ignore` comment before a function, its declaration or the JSX
+ * attribute, or `homeostat-ignore-file` anywhere in a file.
+ */
+import { relative, sep } from 'node:path';
+import type { ConfigAPI, NodePath, PluginObj, PluginPass, types as BabelTypes } from '@babel/core';
+import {
+  EVENT_PROP,
+  PASS_THROUGH_CALLS,
+  STATE_HOOKS,
+  disambiguate,
+  fileOwner,
+  hintText,
+  isComponentName,
+  isHookName,
+  isSetterName,
+  qualified,
+} from './names.ts';
+
+type T = typeof BabelTypes;
+type Fn = BabelTypes.Function;
+
+/** What the plugin found, per instrumented site (the docs analysis reads these). */
+export interface InstrumentedSite {
+  /** The handler name it records under. */
+  name: string;
+  /** `jsx`: an inline function given to an event prop; `function`: a named function; `wrap`: a value wrapped where it is passed. */
+  kind: 'jsx' | 'function' | 'wrap';
+  /** The enclosing component or hook, if any. */
+  owner: string | null;
+  /** The JSX prop, for `jsx` and `wrap` sites. */
+  prop: string | null;
+  /** 1-based line and column of the function (or of the wrapped value). */
+  line: number;
+  column: number;
+  /** Source offsets of the function (or value). */
+  start: number;
+  end: number;
+}
+
+/** What the generated code does at start-up, in the module that imports react-dom. */
+export interface SetupOptions {
+  /** Module whose import installs the React adapter and exports `startHomeostat` (default `homeostat/react`). */
+  module?: string;
+  /** An import specifier whose default export is the worker's URL (Vite: `homeostat/worker?worker&url`). */
+  workerUrlImport?: string;
+  /** Options passed to `startHomeostat` (`init`'s options that are plain data: app, build, capacity…). */
+  options?: Record<string, string | number | boolean | null>;
+}
+
+export interface HomeostatBabelOptions {
+  /** Source locations are recorded relative to this directory (default: the current directory). */
+  root?: string;
+  /** Module the instrumented code imports its helpers from (default `homeostat/auto`). */
+  runtime?: string;
+  /**
+   * Load the React adapter before react-dom and start recording, in modules that import
+   * `react-dom`/`react-dom/client` (default true).
+   */
+  setup?: boolean | SetupOptions;
+  /** Analysis only: report each site here and leave the code unchanged. */
+  onSite?: (site: InstrumentedSite) => void;
+}
+
+const IGNORE = /\bhomeostat-ignore\b(?!-file)/;
+const IGNORE_FILE = /\bhomeostat-ignore-file\b/;
+const EXPLICIT = new Set(['instrument', 'useHandler', 'sequence']);
+const HOMEOSTAT_MODULE = /^homeostat(\/react|\/auto)?$/;
+const REACT_DOM = /^react-dom(\/client)?$/;
+
+interface Candidate {
+  path: NodePath;
+  kind: InstrumentedSite['kind'];
+  base: string;
+  hint: string | null;
+  owner: string | null;
+  prop: string | null;
+  /** Module-level named function: marked so an explicit wrapper in another module records it once. */
+  moduleLevel: BabelTypes.Identifier | null;
+}
+
+function hasIgnore(node: BabelTypes.Node | null | undefined): boolean {
+  return !!node?.leadingComments?.some((c) => IGNORE.test(c.value));
+}
+
+/** The name a function is known by: its own, or the variable / property / method it is assigned to. */
+function functionName(t: T, path: NodePath<Fn>): string | null {
+  const node = path.node;
+  if ((t.isFunctionDeclaration(node) || t.isFunctionExpression(node)) && node.id) return node.id.name;
+  if ((t.isClassMethod(node) || t.isObjectMethod(node)) && t.isIdentifier(node.key) && !node.computed) return node.key.name;
+  let child: NodePath = path;
+  let p: NodePath | null = path.parentPath;
+  while (p && p.isCallExpression() && isPassThrough(t, p.node) && p.node.arguments[0] === child.node) {
+    child = p;
+    p = p.parentPath;
+  }
+  if (!p) return null;
+  if (p.isVariableDeclarator() && t.isIdentifier(p.node.id)) return p.node.id.name;
+  if ((p.isClassProperty() || p.isObjectProperty()) && t.isIdentifier(p.node.key) && !p.node.computed) return p.node.key.name;
+  if (p.isAssignmentExpression() && t.isIdentifier(p.node.left)) return p.node.left.name;
+  return null;
+}
+
+function calleeText(t: T, callee: BabelTypes.Node): string | null {
+  if (t.isIdentifier(callee)) return callee.name;
+  if (t.isMemberExpression(callee) && !callee.computed && t.isIdentifier(callee.object) && t.isIdentifier(callee.property)) {
+    return `${callee.object.name}.${callee.property.name}`;
+  }
+  return null;
+}
+
+function isPassThrough(t: T, call: BabelTypes.CallExpression): boolean {
+  const text = calleeText(t, call.callee);
+  return text !== null && PASS_THROUGH_CALLS.test(text);
+}
+
+/** The component (PascalCase) or hook (`useX`) a path sits in, or the class it is a member of. */
+function ownerOf(t: T, path: NodePath, filename: string): string | null {
+  for (let p: NodePath | null = path.parentPath; p; p = p.parentPath) {
+    if (p.isFunction()) {
+      const n = functionName(t, p as NodePath<Fn>);
+      if (n && (isComponentName(n) || isHookName(n))) return n;
+      if (!n && p.parentPath?.isExportDefaultDeclaration()) return fileOwner(filename);
+    }
+    if (p.isClass()) {
+      if (p.node.id) return p.node.id.name;
+      const d = p.parentPath;
+      if (d?.isVariableDeclarator() && t.isIdentifier(d.node.id)) return d.node.id.name;
+      return fileOwner(filename);
+    }
+  }
+  return null;
+}
+
+/** `[, setX] = useState(…)`-style bindings: the second element of a state hook's result. */
+function isStateHookBinding(t: T, binding: { path: NodePath }): boolean {
+  const decl = binding.path;
+  if (!decl.isVariableDeclarator()) return false;
+  const init = decl.node.init;
+  if (!t.isArrayPattern(decl.node.id) || !t.isCallExpression(init)) return false;
+  const text = calleeText(t, init.callee);
+  return text !== null && STATE_HOOKS.test(text);
+}
+
+/** True when a call updates React state, as far as one file can tell. */
+function isStateUpdate(t: T, call: NodePath<BabelTypes.CallExpression>): boolean {
+  const callee = call.node.callee;
+  if (t.isIdentifier(callee)) {
+    const binding = call.scope.getBinding(callee.name);
+    if (!binding) return false;
+    if (isStateHookBinding(t, binding)) return true;
+    return isSetterName(callee.name);
+  }
+  if (t.isMemberExpression(callee) && !callee.computed && t.isIdentifier(callee.property)) {
+    const prop = callee.property.name;
+    if (t.isThisExpression(callee.object)) return prop === 'setState' || prop === 'forceUpdate';
+    return t.isIdentifier(callee.object) && isSetterName(prop);
+  }
+  return false;
+}
+
+/** A function whose body (inline callbacks included, named inner functions not) updates state. */
+function updatesState(t: T, fn: NodePath<Fn>): boolean {
+  let found = false;
+  fn.traverse({
+    Function(inner) {
+      if (functionName(t, inner as NodePath<Fn>) !== null) inner.skip();
+    },
+    CallExpression(call) {
+      if (!found && isStateUpdate(t, call)) {
+        found = true;
+        call.stop();
+      }
+    },
+  });
+  return found;
+}
+
+function jsxEventAttribute(t: T, path: NodePath): NodePath<BabelTypes.JSXAttribute> | null {
+  const container = path.parentPath;
+  if (!container?.isJSXExpressionContainer()) return null;
+  const attr = container.parentPath;
+  if (!attr?.isJSXAttribute() || !t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name)) return null;
+  return attr;
+}
+
+/** A label for one of several same-named inline handlers: aria-label, name, id, test id, title, or the text inside. */
+function elementHint(t: T, attr: NodePath<BabelTypes.JSXAttribute>): string | null {
+  const opening = attr.parentPath;
+  if (!opening?.isJSXOpeningElement()) return null;
+  for (const key of ['aria-label', 'name', 'id', 'data-testid', 'title', 'placeholder', 'value']) {
+    for (const a of opening.node.attributes) {
+      if (t.isJSXAttribute(a) && t.isJSXIdentifier(a.name) && a.name.name === key && t.isStringLiteral(a.value)) {
+        const h = hintText(a.value.value);
+        if (h) return h;
+      }
+    }
+  }
+  const element = opening.parentPath;
+  if (element?.isJSXElement()) {
+    const text = element.node.children
+      .filter((c): c is BabelTypes.JSXText => t.isJSXText(c))
+      .map((c) => c.value)
+      .join(' ');
+    const h = hintText(text);
+    if (h) return h;
+  }
+  return null;
+}
+
+function isExplicitCall(t: T, node: BabelTypes.Node | null | undefined, explicit: ReadonlySet<string>): boolean {
+  if (!t.isCallExpression(node)) return false;
+  const text = calleeText(t, node.callee);
+  return text !== null && (explicit.has(text) || explicit.has(text.split('.').pop() ?? ''));
+}
+
+/** The statement a function is declared by (for comments and placement). */
+function declaringStatement(path: NodePath): NodePath | null {
+  const s = path.isStatement() ? path : path.getStatementParent();
+  if (!s) return null;
+  return s.parentPath?.isExportNamedDeclaration() || s.parentPath?.isExportDefaultDeclaration() ? s.parentPath : s;
+}
+
+function ignored(path: NodePath): boolean {
+  if (hasIgnore(path.node)) return true;
+  const parent = path.parentPath;
+  if (parent && (parent.isVariableDeclarator() || parent.isClassProperty() || parent.isObjectProperty()) && hasIgnore(parent.node)) return true;
+  const container = parent?.isJSXExpressionContainer() ? parent : null;
+  if (container && (hasIgnore(container.parentPath?.node) || container.node.expression.leadingComments?.some((c) => IGNORE.test(c.value)))) return true;
+  const statement = declaringStatement(path);
+  return !!statement && hasIgnore(statement.node);
+}
+
+function posix(p: string): string {
+  return p.split(sep).join('/');
+}
+
+/** Builds the Babel plugin (`api` is Babel's; options as in `HomeostatBabelOptions`). */
+export default function homeostatBabel(api: ConfigAPI & { types: T }, options: HomeostatBabelOptions = {}): PluginObj<PluginPass> {
+  const t = api.types;
+  const runtime = options.runtime ?? 'homeostat/auto';
+  const setup: SetupOptions | null = options.setup === false ? null : options.setup === true || options.setup === undefined ? {} : options.setup;
+
+  return {
+    name: 'homeostat',
+    visitor: {
+      Program(program, state) {
+        const file = state.file;
+        const filename = state.filename ?? file.opts.filename ?? 'unknown';
+        const comments = file.ast.comments ?? [];
+        if (comments.some((c) => IGNORE_FILE.test(c.value))) return;
+        const relFile = posix(relative(options.root ?? process.cwd(), filename));
+        const isModule = program.node.sourceType === 'module';
+
+        // Explicit wrappers imported from Homeostat, and what is passed to them.
+        const explicit = new Set<string>();
+        let importsReactDom = false;
+        for (const s of program.node.body) {
+          if (!t.isImportDeclaration(s)) continue;
+          if (REACT_DOM.test(s.source.value)) importsReactDom = true;
+          if (!HOMEOSTAT_MODULE.test(s.source.value)) continue;
+          for (const spec of s.specifiers) {
+            if (t.isImportSpecifier(spec) && t.isIdentifier(spec.imported) && EXPLICIT.has(spec.imported.name)) explicit.add(spec.local.name);
+            if (t.isImportNamespaceSpecifier(spec) || t.isImportDefaultSpecifier(spec)) explicit.add(spec.local.name);
+          }
+        }
+        const explicitlyWrapped = new Set<BabelTypes.Node>();
+        const explicitNames = new Set<string>();
+        if (explicit.size > 0) {
+          program.traverse({
+            CallExpression(call) {
+              if (!isExplicitCall(t, call.node, explicit)) return;
+              for (const arg of call.node.arguments) {
+                explicitlyWrapped.add(arg);
+                if (t.isIdentifier(arg)) explicitNames.add(arg.name);
+              }
+            },
+          });
+        }
+
+        // Names used by `this.x` in JSX event props, per class: those methods are handlers.
+        const candidates: Candidate[] = [];
+        const claimed = new Set<BabelTypes.Node>();
+        const add = (c: Candidate) => {
+          if (claimed.has(c.path.node)) return;
+          claimed.add(c.path.node);
+          candidates.push(c);
+        };
+
+        program.traverse({
+          Function(path) {
+            const node = path.node;
+            if (node.generator || explicitlyWrapped.has(node) || ignored(path)) return;
+            if (t.isClassMethod(node) && (node.kind !== 'method' || node.static)) return;
+            if (t.isObjectMethod(node) && node.kind !== 'method') return;
+            const attr = jsxEventAttribute(t, path);
+            const owner = ownerOf(t, path, filename);
+            if (attr) {
+              const prop = (attr.node.name as BabelTypes.JSXIdentifier).name;
+              const o = owner ?? fileOwner(filename);
+              add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr), owner: o, prop, moduleLevel: null });
+              return;
+            }
+            const name = functionName(t, path);
+            if (name === null || isComponentName(name) || isHookName(name) || explicitNames.has(name)) return;
+            // Wrapped in useCallback etc.: the explicit check is on the outermost call.
+            let outer: NodePath = path;
+            while (outer.parentPath?.isCallExpression() && isPassThrough(t, outer.parentPath.node)) outer = outer.parentPath;
+            if (explicitlyWrapped.has(outer.node)) return;
+            if (!updatesState(t, path) && !referencedByEventProp(t, path, name)) return;
+            const moduleLevel = moduleLevelBinding(t, path, name);
+            add({ path, kind: 'function', base: qualified(owner, name), hint: null, owner, prop: null, moduleLevel });
+          },
+          JSXAttribute(attr) {
+            if (!t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name)) return;
+            const value = attr.get('value');
+            if (!value.isJSXExpressionContainer()) return;
+            const expr = value.get('expression');
+            if (ignored(expr as NodePath) || hasIgnore(attr.node)) return;
+            const prop = attr.node.name.name;
+            const owner = ownerOf(t, attr, filename) ?? fileOwner(filename);
+            if (expr.isIdentifier()) {
+              const binding = expr.scope.getBinding(expr.node.name);
+              if (!binding || explicitNames.has(expr.node.name)) return;
+              if (binding.kind === 'module') {
+                add({ path: expr, kind: 'wrap', base: expr.node.name, hint: null, owner: null, prop, moduleLevel: null });
+                return;
+              }
+              const decl = binding.path;
+              if (decl.isVariableDeclarator()) {
+                const init = decl.node.init;
+                if (!init || t.isFunction(init) || isExplicitCall(t, init, explicit)) return;
+                if (t.isCallExpression(init) && isPassThrough(t, init)) return;
+                if (t.isCallExpression(init) || t.isMemberExpression(init) || t.isConditionalExpression(init) || t.isLogicalExpression(init)) {
+                  add({ path: expr, kind: 'wrap', base: qualified(owner, expr.node.name), hint: null, owner, prop, moduleLevel: null });
+                }
+              }
+              return;
+            }
+            if (expr.isCallExpression() && !isExplicitCall(t, expr.node, explicit) && !isPassThrough(t, expr.node)) {
+              add({ path: expr, kind: 'wrap', base: qualified(owner, prop), hint: elementHint(t, attr), owner, prop, moduleLevel: null });
+            }
+          },
+        });
+        if (candidates.length === 0 && !(setup && importsReactDom && isModule)) return;
+
+        const names = disambiguate(candidates.map((c) => ({ name: c.base, hint: c.hint })));
+        const sites: InstrumentedSite[] = candidates.map((c, i) => {
+          const loc = c.path.node.loc?.start;
+          return {
+            name: names[i]!,
+            kind: c.kind,
+            owner: c.owner,
+            prop: c.prop,
+            line: loc?.line ?? 0,
+            column: (loc?.column ?? 0) + 1,
+            start: c.path.node.start ?? 0,
+            end: c.path.node.end ?? 0,
+          };
+        });
+        if (options.onSite) {
+          for (const s of sites) options.onSite(s);
+          return;
+        }
+        if (!isModule) return; // CommonJS: adding imports would change the module kind.
+        (file.metadata as unknown as Record<string, unknown>)['homeostat'] = { changed: true, sites };
+
+        const prelude: BabelTypes.Statement[] = [];
+        if (candidates.length > 0) {
+          const table = program.scope.generateUidIdentifier('hs');
+          const helpers = new Map<string, BabelTypes.Identifier>();
+          const helper = (n: 'names' | 'run' | 'wrap' | 'mark') => {
+            let id = helpers.get(n);
+            if (!id) helpers.set(n, (id = program.scope.generateUidIdentifier(`hs_${n}`)));
+            return t.cloneNode(id);
+          };
+          const flat: BabelTypes.Expression[] = [];
+          sites.forEach((s) => flat.push(t.stringLiteral(s.name), t.numericLiteral(s.line), t.numericLiteral(s.column)));
+          const marks: BabelTypes.Statement[] = [];
+          candidates.forEach((c, i) => {
+            if (c.kind === 'wrap') {
+              (c.path as NodePath<BabelTypes.Expression>).replaceWith(
+                t.callExpression(helper('wrap'), [c.path.node as BabelTypes.Expression, t.cloneNode(table), t.numericLiteral(i)]),
+              );
+              c.path.skip();
+              return;
+            }
+            instrumentInPlace(t, c.path as NodePath<Fn>, helper('run'), table, i);
+            if (c.moduleLevel) marks.push(t.expressionStatement(t.callExpression(helper('mark'), [t.cloneNode(c.moduleLevel), t.cloneNode(table), t.numericLiteral(i)])));
+          });
+          // `var`: hoisted, so functions hoisted above it (and called during a circular import) see `undefined` and just run.
+          prelude.push(
+            t.variableDeclaration('var', [
+              t.variableDeclarator(t.cloneNode(table), t.callExpression(helper('names'), [t.stringLiteral(relFile), t.arrayExpression(flat)])),
+            ]),
+          );
+          const specifiers = [...helpers].map(([imported, local]) => t.importSpecifier(t.cloneNode(local), t.identifier(imported)));
+          program.unshiftContainer('body', t.importDeclaration(specifiers, t.stringLiteral(runtime)));
+          placeMarks(t, program, candidates, marks);
+        }
+        if (setup && importsReactDom) prelude.unshift(...setupStatements(t, program, setup));
+        insertAfterImports(t, program, prelude);
+        // Bodies moved into new arrows: let later plugins in this pass see the scopes as they are now.
+        program.scope.crawl();
+      },
+    },
+  };
+}
+
+/** True when a JSX event prop in this file refers to the function by name (`onClick={save}`, `onClick={this.save}`). */
+function referencedByEventProp(t: T, path: NodePath<Fn>, name: string): boolean {
+  const node = path.node;
+  if (t.isClassMethod(node) || (path.parentPath?.isClassProperty() ?? false)) {
+    const cls = path.findParent((p) => p.isClass());
+    let found = false;
+    cls?.traverse({
+      JSXAttribute(attr) {
+        const v = attr.node.value;
+        if (found || !t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name) || !t.isJSXExpressionContainer(v)) return;
+        const e = v.expression;
+        if (t.isMemberExpression(e) && t.isThisExpression(e.object) && t.isIdentifier(e.property) && e.property.name === name) found = true;
+      },
+    });
+    return found;
+  }
+  let decl: NodePath | null = path.isFunctionDeclaration() ? path : path.findParent((p) => p.isVariableDeclarator());
+  if (!decl) return false;
+  const binding = decl.scope.getBinding(name) ?? decl.parentPath?.scope.getBinding(name);
+  return !!binding?.referencePaths.some((ref) => jsxEventAttribute(t, ref) !== null);
+}
+
+/** The identifier to mark for a module-level `function f` / `const f = …`, else null. */
+function moduleLevelBinding(t: T, path: NodePath<Fn>, name: string): BabelTypes.Identifier | null {
+  const statement = declaringStatement(path);
+  if (!statement?.parentPath?.isProgram()) return null;
+  if (path.isFunctionDeclaration()) return t.identifier(name);
+  const declarator = path.findParent((p) => p.isVariableDeclarator());
+  return declarator && declarator.parentPath?.parentPath === (statement.isVariableDeclaration() ? statement.parentPath : statement) ? t.identifier(name) : null;
+}
+
+/**
+ * `(a) => expr` → `(a) => run(tbl, i, () => expr)`; a block body moves into the arrow likewise.
+ * The inner arrow sees the same `this`, `arguments`, `new.target` and `super`; an async body
+ * becomes an async inner arrow.
+ */
+function instrumentInPlace(t: T, path: NodePath<Fn>, run: BabelTypes.Identifier, table: BabelTypes.Identifier, index: number): void {
+  const node = path.node;
+  const body = node.body;
+  const innerBody = t.isBlockStatement(body) ? t.blockStatement(body.body) : body;
+  const inner = t.arrowFunctionExpression([], innerBody, node.async);
+  const call = t.callExpression(run, [t.cloneNode(table), t.numericLiteral(index), inner]);
+  // Parameters that cannot throw: the outer function can be a plain one returning the inner
+  // promise (the same object, the same ticks). Defaults or patterns could throw, which an async
+  // function turns into a rejection: keep it async then (its promise adopts the inner one).
+  if (node.async && node.params.every((p) => t.isIdentifier(p) || (t.isRestElement(p) && t.isIdentifier(p.argument)))) node.async = false;
+  if (t.isBlockStatement(body)) {
+    node.body = t.blockStatement([t.returnStatement(call)], body.directives);
+  } else {
+    node.body = call;
+  }
+}
+
+/** Marks go right after the module-level declarations they name (function declarations are hoisted: after the table). */
+function placeMarks(t: T, program: NodePath<BabelTypes.Program>, candidates: Candidate[], marks: BabelTypes.Statement[]): void {
+  let k = 0;
+  for (const c of candidates) {
+    if (!c.moduleLevel) continue;
+    const mark = marks[k++]!;
+    const statement = declaringStatement(c.path);
+    if (statement && !c.path.isFunctionDeclaration()) statement.insertAfter(mark);
+    else program.pushContainer('body', mark);
+  }
+}
+
+function insertAfterImports(t: T, program: NodePath<BabelTypes.Program>, statements: BabelTypes.Statement[]): void {
+  if (statements.length === 0) return;
+  const body = program.get('body');
+  let last: NodePath<BabelTypes.Statement> | null = null;
+  for (const s of body) if (s.isImportDeclaration()) last = s;
+  if (last) last.insertAfter(statements);
+  else program.unshiftContainer('body', statements);
+}
+
+/**
+ * In the module that imports react-dom: import the React adapter first (its import installs the
+ * DevTools hook and the transition observer before react-dom evaluates), then start recording.
+ */
+function setupStatements(t: T, program: NodePath<BabelTypes.Program>, setup: SetupOptions): BabelTypes.Statement[] {
+  const start = program.scope.generateUidIdentifier('hs_start');
+  const imports: BabelTypes.ImportDeclaration[] = [
+    t.importDeclaration([t.importSpecifier(t.cloneNode(start), t.identifier('startHomeostat'))], t.stringLiteral(setup.module ?? 'homeostat/react')),
+  ];
+  const props: BabelTypes.ObjectProperty[] = Object.entries(setup.options ?? {}).map(([k, v]) =>
+    t.objectProperty(t.stringLiteral(k), v === null ? t.nullLiteral() : typeof v === 'string' ? t.stringLiteral(v) : typeof v === 'number' ? t.numericLiteral(v) : t.booleanLiteral(v)),
+  );
+  if (setup.workerUrlImport) {
+    const url = program.scope.generateUidIdentifier('hs_worker');
+    imports.push(t.importDeclaration([t.importDefaultSpecifier(t.cloneNode(url))], t.stringLiteral(setup.workerUrlImport)));
+    props.push(t.objectProperty(t.identifier('worker'), t.cloneNode(url)));
+  }
+  // First in the module: evaluated before the react-dom import below it.
+  program.unshiftContainer('body', imports);
+  return [t.expressionStatement(t.callExpression(start, [t.objectExpression(props)]))];
+}

@@ -1,0 +1,120 @@
+/**
+ * `homeostat/vite`: one line in `vite.config.ts` instruments a React app with no code changes.
+ *
+ * ```ts
+ * import homeostat from 'homeostat/vite';
+ * export default defineConfig({ plugins: [homeostat(), react()] });
+ * ```
+ *
+ * Event handlers and state-updating functions get names and source locations (see
+ * `homeostat/babel`, which this runs); the module that imports react-dom gets the React
+ * adapter imported first and the client started, with the telemetry worker bundled by Vite
+ * (`?worker&url`), so it is served in dev and emitted in builds. Built on unplugin, so the
+ * same plugin exists for other bundlers: `unplugin` below.
+ */
+import { relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { createUnplugin, type UnpluginInstance } from 'unplugin';
+import type { Plugin, UserConfig } from 'vite';
+import type { HomeostatBabelOptions, SetupOptions } from './babel.ts';
+import { transformModule } from './transform.ts';
+
+export type { InstrumentedSite } from './babel.ts';
+
+export interface HomeostatPluginOptions {
+  /** Globs (relative to the project root) of modules to instrument. Default: every .js/.jsx/.ts/.tsx/.mjs/.mts module. */
+  include?: string | string[];
+  /** Globs to leave alone. Default: node_modules, tests (`*.test.*`, `*.spec.*`) and declarations. */
+  exclude?: string | string[];
+  /** Load the React adapter before react-dom and start recording (default true). */
+  setup?: boolean;
+  /** App name recorded with each session. */
+  app?: string;
+  /** Build or commit identifier recorded with each session. */
+  build?: string;
+  /**
+   * Where the telemetry worker comes from: `'bundled'` (default) lets the bundler serve and emit
+   * `homeostat/worker`; `'package'` keeps the package's own `new Worker(new URL(…))`.
+   */
+  worker?: 'bundled' | 'package';
+  /** Instrument production builds too (default true: the per-call cost is a fraction of a microsecond). */
+  production?: boolean;
+}
+
+const DEFAULT_INCLUDE = ['**/*.{js,jsx,ts,tsx,mjs,mts}'];
+const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/*.{test,spec}.*', '**/__tests__/**', '**/*.d.ts'];
+const RUNTIME_ENTRIES = ['homeostat/auto', 'homeostat/react'];
+
+function list(v: string | string[] | undefined, fallback: string[]): string[] {
+  return v === undefined ? fallback : Array.isArray(v) ? v : [v];
+}
+
+/** True when the user aliased `id` (the demo and tests point Homeostat at its sources). */
+function aliased(config: UserConfig, id: string): boolean {
+  const alias = config.resolve?.alias;
+  if (!alias) return false;
+  const entries = Array.isArray(alias) ? alias : Object.entries(alias).map(([find, replacement]) => ({ find, replacement }));
+  return entries.some((a: { find: string | RegExp }) => (typeof a.find === 'string' ? id === a.find || id.startsWith(`${a.find}/`) : a.find.test(id)));
+}
+
+/** A module filter from include/exclude globs, relative to `root`. */
+export function moduleFilter(root: string, options: Pick<HomeostatPluginOptions, 'include' | 'exclude'>): (id: string) => boolean {
+  const include = picomatch(list(options.include, DEFAULT_INCLUDE), { dot: true });
+  const exclude = picomatch(list(options.exclude, DEFAULT_EXCLUDE), { dot: true });
+  return (id) => {
+    if (id.startsWith('\0') || id.includes('/node_modules/')) return false;
+    const path = id.replace(/[?#].*$/, '');
+    const rel = relative(root, path).split(sep).join('/');
+    if (rel.startsWith('../')) return false;
+    return include(rel) && !exclude(rel);
+  };
+}
+
+/** The plugin for every bundler unplugin supports (`unplugin.vite`, `unplugin.webpack`, `unplugin.rollup`, …). */
+export const unplugin: UnpluginInstance<HomeostatPluginOptions | undefined, false> = createUnplugin<HomeostatPluginOptions | undefined, false>(
+  (options = {}) => {
+    let root = process.cwd();
+    let filter = moduleFilter(root, options);
+    let enabled = true;
+    let workerUrlImport: string | undefined;
+    const setupOptions = (): SetupOptions => ({
+      ...(workerUrlImport ? { workerUrlImport } : {}),
+      options: {
+        ...(options.app !== undefined ? { app: options.app } : {}),
+        ...(options.build !== undefined ? { build: options.build } : {}),
+      },
+    });
+    return {
+      name: 'homeostat',
+      enforce: 'pre',
+      transformInclude: (id) => enabled && filter(id),
+      async transform(code, id) {
+        // SSR: handlers never run on the server, and the server has no page to record.
+        const env = (this as unknown as { environment?: { config?: { consumer?: string } } }).environment;
+        if (env?.config?.consumer === 'server') return null;
+        const babelOptions: HomeostatBabelOptions = { root, setup: options.setup === false ? false : setupOptions() };
+        const result = await transformModule(code, id.replace(/[?#].*$/, ''), babelOptions);
+        return result ? { code: result.code, map: result.map as never } : null;
+      },
+      vite: {
+        config(config, env) {
+          if (env.command === 'build' && options.production === false) enabled = false;
+          if (options.worker !== 'package') workerUrlImport = 'homeostat/worker?worker&url';
+          if (aliased(config, 'homeostat/auto')) return undefined;
+          // The imports the transform adds are invisible to Vite's dependency scan: pre-bundle
+          // them up front rather than reload the page when they are discovered.
+          return { optimizeDeps: { include: RUNTIME_ENTRIES } };
+        },
+        configResolved(config) {
+          root = config.root;
+          filter = moduleFilter(root, options);
+        },
+      },
+    };
+  },
+);
+
+/** The Vite plugin: `plugins: [homeostat(), react()]`. */
+export default function homeostat(options: HomeostatPluginOptions = {}): Plugin {
+  return unplugin.vite(options) as unknown as Plugin;
+}
