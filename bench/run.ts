@@ -7,7 +7,9 @@
  * is evidence, not a gate.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import homeostat from '../src/vite/index.ts';
 import { launchChromium } from '../src/cli/browser.ts';
 import { fromRoot } from '../src/cli/paths.ts';
 import { serveDirectory } from '../src/cli/serve.ts';
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
     configFile: false,
     logLevel: 'warn',
     base: './',
+    // Only rows-auto.tsx goes through the build plugin: the per-row mount's "auto" variant.
+    plugins: [homeostat({ include: 'rows-auto.tsx', setup: false }), react()],
+    resolve: { alias: [{ find: /^homeostat\/auto$/, replacement: fromRoot('src', 'page', 'auto.ts') }] },
     build: { outDir: dir, emptyOutDir: true, target: 'es2022' },
     worker: { format: 'es' },
   });
@@ -68,6 +73,13 @@ function report(r: PageResults, browserVersion: string): void {
     `Homeostat bench — ${browserVersion}, crossOriginIsolated=${r.crossOriginIsolated}, clock step ${f(r.clockStepUs, 1)} µs, ` +
       `${c.rounds} alternated rounds × ${f(c.chunk)} calls (medians)\n\n`,
   );
+  const m = r.mount;
+  rows.push(
+    { what: `mount ${f(m.rows)} rows, plain (baseline)`, value: `${f(m.plainMs, 2)} ms`, vs: '1.00×', target: '' },
+    { what: 'mount, a useHandler per row', value: `${f(m.useHandlerMs, 2)} ms`, vs: `${f(m.useHandlerRatio, 3)}× plain`, target: mark(m.useHandlerRatio <= 1.02, '≤ 1.02×') },
+    { what: 'mount, rows instrumented by homeostat/vite', value: `${f(m.autoMs, 2)} ms`, vs: `${f(m.autoRatio, 3)}× plain`, target: mark(m.autoRatio <= 1.02, '≤ 1.02×') },
+  );
+  if (m.selected !== 3) process.stderr.write(`warning: ${m.selected} of 3 row clicks reached the handler\n`);
   process.stdout.write(
     renderTable(rows, [
       { title: 'measure', value: (x) => x.what, align: 'left' },

@@ -4,8 +4,11 @@
  * worker's aggregation throughput. Variants alternate round by round so drift (JIT tiers, GC,
  * other load on the machine) hits all of them alike; medians over rounds are reported.
  */
+// The React adapter first, as in an app: it must see react-dom load (the mount bench renders).
+import '../../src/react/index.tsx';
 import * as Comlink from 'comlink';
 import { getClient, init, instrument } from '../../src/page/index.ts';
+import { measureMount, type MountResults } from './mount.tsx';
 import { getRecorder } from '../../src/page/instrument.ts';
 import type { BenchWorker } from './worker.ts';
 import { syntheticBatches } from './synthetic.ts';
@@ -16,6 +19,7 @@ export interface PageResults {
   calls: { chunk: number; rounds: number; rawNs: number; instrumentNs: number; userTimingNs: number };
   mainThread: { records: number; recordNs: number; flushNs: number; perEventNs: number };
   worker: { inWorker: { records: number; ms: number; calls: number }; endToEnd: { records: number; ms: number; calls: number } };
+  mount: MountResults;
 }
 
 const CHUNK = 5_000;
@@ -139,9 +143,10 @@ async function run(): Promise<PageResults> {
   await getClient().flush();
   const step = clockStepUs();
   const { calls, mainThread } = await measureCalls();
+  const mount = await measureMount();
   const worker = await measureWorker();
   if (sink === 42) console.log(sink);
-  return { crossOriginIsolated: globalThis.crossOriginIsolated, clockStepUs: step, calls, mainThread, worker };
+  return { crossOriginIsolated: globalThis.crossOriginIsolated, clockStepUs: step, calls, mainThread, worker, mount };
 }
 
 (globalThis as unknown as { __bench: () => Promise<PageResults> }).__bench = run;

@@ -61,7 +61,7 @@ afterAll(async () => {
 describe('analyzeProject', () => {
   let byName: Map<string, HandlerSource>;
   beforeAll(async () => {
-    const result = await analyzeProject(root);
+    const result = await analyzeProject(root, { plugin: false });
     byName = new Map(result.handlers.map((h) => [h.name, h]));
   });
 
@@ -100,11 +100,13 @@ describe('analyzeProject', () => {
 
   it('finds state updates, through same-file helpers, and tells transitions apart', () => {
     const line = (text: string) => APP.split('\n').findIndex((l) => l.includes(text)) + 1;
-    expect(byName.get('push')!.updates).toEqual([{ setter: 'setItems', line: line('setItems(v)'), transition: false }]);
+    expect(byName.get('push')!.updates).toEqual([
+      { setter: 'setItems', line: line('setItems(v)'), transition: false, file: 'src/Panel.tsx', state: 'items', stateSource: { file: 'src/Panel.tsx', line: line('useState<number[]>') }, action: null, fields: [], via: null },
+    ]);
     // startTransition and useTransition's start both count; push() is another handler, not followed.
-    expect(byName.get('filter')!.updates).toEqual([
-      { setter: 'setItems', line: line('startTransition('), transition: true },
-      { setter: 'setFlag', line: line('start(() => setFlag'), transition: true },
+    expect(byName.get('filter')!.updates).toMatchObject([
+      { setter: 'setItems', line: line('startTransition('), transition: true, state: 'items' },
+      { setter: 'setFlag', line: line('start(() => setFlag'), transition: true, state: null },
     ]);
     expect(byName.get('save')!.updates).toEqual([]);
   });

@@ -1,13 +1,23 @@
 /**
- * Static analysis of an app's TypeScript/TSX with the compiler (through ts-morph): every
- * instrumented handler — the literal names passed to `instrument`, `useHandler` and `sequence` —
- * with its location, signature, JSDoc, and the React state updates its body makes (and whether
- * they run inside `startTransition` / `useTransition`'s start function).
+ * Static analysis of an app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) with the compiler
+ * (through ts-morph): every instrumented handler — the literal names passed to `instrument`,
+ * `useHandler` and `sequence`, and what the build plugin (`homeostat/vite`, `homeostat/babel`)
+ * instruments, named exactly as the plugin names it — with its location, signature, JSDoc, and
+ * the React state updates it makes: where each is made, the state it changes (through props,
+ * context, custom hooks and reducers, see `updates.ts`), and whether it runs inside
+ * `startTransition` / `useTransition`'s start function.
  */
+import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { Node, Project, SyntaxKind, TypeFormatFlags, type CallExpression, type SourceFile } from 'ts-morph';
+import { findSites } from '../vite/transform.ts';
+import type { InstrumentedSite } from '../vite/babel.ts';
+import { UpdateFinder, isFunctionLike, type HandlerIndex, type StateUpdate } from './updates.ts';
 
-export type HandlerKind = 'instrument' | 'useHandler' | 'sequence';
+export type { StateUpdate } from './updates.ts';
+
+/** How a handler is named: by a wrapper call in the code, or by the build plugin (`auto`). */
+export type HandlerKind = 'instrument' | 'useHandler' | 'sequence' | 'auto';
 
 export interface HandlerSource {
   name: string;
@@ -23,8 +33,12 @@ export interface HandlerSource {
   description: string | null;
   /** The enclosing component (PascalCase function) or hook (`use…`), if any. */
   component: string | null;
-  /** State setter calls the handler body makes (following plain functions of the same file), and whether inside a transition. */
-  updates: { setter: string; line: number; transition: boolean }[];
+  /**
+   * State updates the handler makes: directly, through functions it calls (any file), setters
+   * and `dispatch` received through props, context or custom hooks; own updates first, then
+   * those made through other plugin-instrumented handlers (`via`).
+   */
+  updates: StateUpdate[];
   /** Where the wrapped function itself is defined, when it is not inline at the call (e.g. `instrument('x', x)`). */
   definition: { file: string; line: number } | null;
 }
@@ -37,9 +51,18 @@ export interface ProjectAnalysis {
 export interface AnalyzeOptions {
   /** A tsconfig whose compiler options to use (files still come from `root` / `include`). */
   tsconfig?: string;
-  /** Globs relative to `root` (default: every .ts/.tsx file except tests and declarations). */
+  /** Globs relative to `root` (default: every .js/.jsx/.ts/.tsx/.mjs/.mts file). */
   include?: string[];
+  /** Globs relative to `root` to leave out, besides node_modules, tests and declarations. */
+  exclude?: string[];
+  /**
+   * Also document what the build plugin (`homeostat/vite`, `homeostat/babel`) instruments.
+   * Default: when a Vite or Babel config in `root` or up to two folders above it uses the plugin.
+   */
+  plugin?: boolean;
 }
+
+export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mts,mjs}'];
 
 const WRAPPERS: Record<string, HandlerKind> = { instrument: 'instrument', useHandler: 'useHandler', sequence: 'sequence' };
 const MODULE = /^homeostat(\/react)?$/;
@@ -51,7 +74,7 @@ type FunctionLike = Node & { getParameters(): Node[] };
 export async function analyzeProject(root: string, options: AnalyzeOptions = {}): Promise<ProjectAnalysis> {
   const absRoot = resolve(root);
   const project = options.tsconfig
-    ? new Project({ tsConfigFilePath: resolve(options.tsconfig), skipAddingFilesFromTsConfig: true })
+    ? new Project({ tsConfigFilePath: resolve(options.tsconfig), skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } })
     : new Project({
         compilerOptions: {
           target: 99,
@@ -65,20 +88,116 @@ export async function analyzeProject(root: string, options: AnalyzeOptions = {})
           skipLibCheck: true,
         },
       });
-  const include = options.include ?? ['**/*.ts', '**/*.tsx'];
+  const include = options.include ?? DEFAULT_INCLUDE;
   project.addSourceFilesAtPaths([
     ...include.map((g) => `${absRoot}/${g}`),
     `!${absRoot}/**/node_modules/**`,
     `!${absRoot}/**/*.d.ts`,
     `!${absRoot}/**/*.test.*`,
+    `!${absRoot}/**/*.spec.*`,
+    ...(options.exclude ?? []).map((g) => `!${absRoot}/${g}`),
   ]);
-  const handlers: HandlerSource[] = [];
-  for (const sf of project.getSourceFiles()) {
-    if (!sf.getFilePath().startsWith(absRoot)) continue;
-    handlers.push(...analyzeFile(sf, absRoot));
-  }
+  const files = project.getSourceFiles().filter((sf) => sf.getFilePath().startsWith(absRoot));
+  // First every handler (explicit and plugin-named), so following calls knows which functions are handlers.
+  const plugin = options.plugin ?? usesPlugin(absRoot);
+  const found: Found[] = [];
+  for (const sf of files) found.push(...explicitHandlers(sf), ...(plugin ? await autoHandlers(sf, absRoot) : []));
+  const byFunction = new Map<Node, { name: string; explicit: boolean }>();
+  for (const f of found) if (f.fn && !byFunction.has(f.fn)) byFunction.set(f.fn, { name: f.name, explicit: f.kind !== 'auto' });
+  const index: HandlerIndex = { handlerAt: (fn) => byFunction.get(fn) };
+  const finder = new UpdateFinder(project, absRoot, index);
+  const handlers = found.map((f) => describeHandler(f, absRoot, finder));
   handlers.sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file) || a.line - b.line);
   return { root: absRoot, handlers };
+}
+
+const CONFIGS = ['vite.config.ts', 'vite.config.js', 'vite.config.mts', 'vite.config.mjs', 'babel.config.js', 'babel.config.cjs', 'babel.config.mjs', 'babel.config.json', '.babelrc', '.babelrc.json', 'next.config.js', 'next.config.mjs', 'next.config.ts'];
+
+/** The folders a build config for `root` would be in: root itself and two above. */
+function configDirs(root: string): string[] {
+  return [root, resolve(root, '..'), resolve(root, '../..')];
+}
+
+/** True when a Vite/Babel/Next config near `root` uses `homeostat/vite` or `homeostat/babel`. */
+export function usesPlugin(root: string): boolean {
+  for (const dir of configDirs(root)) {
+    for (const name of CONFIGS) {
+      try {
+        if (/homeostat\/(vite|babel)\b/.test(readFileSync(resolve(dir, name), 'utf8'))) return true;
+      } catch {
+        // No such config here.
+      }
+    }
+  }
+  return false;
+}
+
+/** A handler found in the code, before it is described. */
+interface Found {
+  name: string;
+  kind: HandlerKind;
+  sf: SourceFile;
+  /** Where the handler is named (the wrapper call, or the instrumented function). */
+  at: Node;
+  fn: FunctionLike | null;
+  component: string | null;
+  /** The call that names it, for JSDoc on its statement. */
+  call: CallExpression | null;
+}
+
+function describeHandler(f: Found, root: string, finder: UpdateFinder): HandlerSource {
+  const { fn, sf } = f;
+  const { line, column } = sf.getLineAndColumnAtPos(f.at.getStart());
+  const params = fn ? fn.getParameters().map((p) => paramOf(p)) : [];
+  const returns = fn ? returnType(fn) : 'unknown';
+  const isAsync = fn ? isAsyncFunction(fn) : false;
+  const definition = fn && !(fn === f.at || isInside(fn, f.at)) ? { file: rel(root, fn.getSourceFile().getFilePath()), line: fn.getStartLineNumber() } : null;
+  return {
+    name: f.name,
+    file: rel(root, sf.getFilePath()),
+    line,
+    column,
+    kind: f.kind,
+    signature: `${isAsync ? 'async ' : ''}(${params.map((p) => `${p.name}: ${p.type}`).join(', ')}) => ${returns}`,
+    params,
+    returns,
+    async: isAsync,
+    description: f.call ? describe(f.call, fn) : fn ? describeFunction(fn) : null,
+    component: f.component,
+    updates: fn ? finder.find(fn).map((u) => ({ ...u, file: u.file ?? rel(root, sf.getFilePath()) })) : [],
+    definition,
+  };
+}
+
+/** Handlers the build plugin instruments in this file, named as the plugin names them. */
+async function autoHandlers(sf: SourceFile, root: string): Promise<Found[]> {
+  let sites: InstrumentedSite[];
+  const text = sf.getFullText();
+  try {
+    sites = await findSites(text, sf.getFilePath(), root);
+  } catch {
+    // Code Babel cannot parse (the compiler may still read it): no plugin-named handlers here.
+    return [];
+  }
+  const out: Found[] = [];
+  for (const site of sites) {
+    const node = nodeAt(sf, site.start, site.end);
+    if (!node) continue;
+    const fn = isFunctionLike(node) ? node : resolveFunction(node);
+    out.push({ name: site.name, kind: 'auto', sf, at: node, fn, component: site.owner && /^[A-Z]|^use[A-Z]/.test(site.owner) ? site.owner : null, call: null });
+  }
+  return out;
+}
+
+/** The node spanning exactly [start, end) of the file text. */
+function nodeAt(sf: SourceFile, start: number, end: number): Node | null {
+  let node: Node | undefined = sf.getDescendantAtPos(start);
+  while (node && !(node.getStart() === start && node.getEnd() === end)) {
+    const parent: Node | undefined = node.getParent();
+    if (!parent || parent.getStart() < start) return null;
+    node = parent;
+  }
+  return node ?? null;
 }
 
 function rel(root: string, path: string): string {
@@ -98,36 +217,16 @@ function wrapperNames(sf: SourceFile): Map<string, HandlerKind> {
   return out;
 }
 
-function analyzeFile(sf: SourceFile, root: string): HandlerSource[] {
+function explicitHandlers(sf: SourceFile): Found[] {
   const wrappers = wrapperNames(sf);
   if (wrappers.size === 0) return [];
-  const out: HandlerSource[] = [];
+  const out: Found[] = [];
   for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const kind = wrappers.get(call.getExpression().getText());
     if (!kind) continue;
     const [nameArg, fnArg] = call.getArguments();
     if (!nameArg || !(Node.isStringLiteral(nameArg) || Node.isNoSubstitutionTemplateLiteral(nameArg))) continue;
-    const fn = fnArg ? resolveFunction(fnArg) : null;
-    const { line, column } = sf.getLineAndColumnAtPos(call.getStart());
-    const params = fn ? fn.getParameters().map((p) => paramOf(p)) : [];
-    const returns = fn ? returnType(fn) : 'unknown';
-    const isAsync = fn ? isAsyncFunction(fn) : false;
-    const definition = fn && !isInside(fn, call) ? { file: rel(root, fn.getSourceFile().getFilePath()), line: fn.getStartLineNumber() } : null;
-    out.push({
-      name: nameArg.getLiteralText(),
-      file: rel(root, sf.getFilePath()),
-      line,
-      column,
-      kind,
-      signature: `${isAsync ? 'async ' : ''}(${params.map((p) => `${p.name}: ${p.type}`).join(', ')}) => ${returns}`,
-      params,
-      returns,
-      async: isAsync,
-      description: describe(call, fn),
-      component: enclosingComponent(call),
-      updates: fn ? stateUpdates(fn, wrappers) : [],
-      definition,
-    });
+    out.push({ name: nameArg.getLiteralText(), kind, sf, at: call, fn: fnArg ? resolveFunction(fnArg) : null, component: enclosingComponent(call), call });
   }
   return out;
 }
@@ -185,6 +284,13 @@ function describe(call: CallExpression, fn: FunctionLike | null): string | null 
   return decl ? jsDocText(decl) : null;
 }
 
+/** JSDoc of a function the plugin named: on its declaration, or the statement declaring it. */
+function describeFunction(fn: FunctionLike): string | null {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return jsDocText(fn);
+  const decl = fn.getFirstAncestorByKind(SyntaxKind.VariableStatement);
+  return decl && !fn.getFirstAncestorByKind(SyntaxKind.JsxAttribute) ? jsDocText(decl) : null;
+}
+
 function jsDocText(node: Node): string | null {
   const docs = (node as Node & { getJsDocs?(): Array<{ getDescription(): string }> }).getJsDocs?.() ?? [];
   const text = docs.map((d) => d.getDescription().trim()).filter((t) => t !== '').join('\n');
@@ -202,75 +308,4 @@ function enclosingComponent(node: Node): string | null {
     if (name && (/^[A-Z]/.test(name) || /^use[A-Z]/.test(name))) return name;
   }
   return null;
-}
-
-/** Declaration of the identifier called, if it is in the same file. */
-function declarationOf(node: Node): Node | null {
-  if (!Node.isIdentifier(node)) return null;
-  const decl = node.getSymbol()?.getDeclarations()[0];
-  return decl && decl.getSourceFile() === node.getSourceFile() ? decl : null;
-}
-
-/** `[value, setValue] = useState(…)` / `useReducer` (index 1) or `[pending, start] = useTransition()` (index 1). */
-function hookBinding(decl: Node | null, hooks: RegExp): boolean {
-  if (!decl || !Node.isBindingElement(decl)) return false;
-  const pattern = decl.getParent();
-  if (!Node.isArrayBindingPattern(pattern) || pattern.getElements().indexOf(decl) !== 1) return false;
-  const init = pattern.getParent();
-  if (!Node.isVariableDeclaration(init)) return false;
-  const call = init.getInitializer();
-  return !!call && Node.isCallExpression(call) && hooks.test(call.getExpression().getText());
-}
-
-function isTransitionStarter(callee: Node): boolean {
-  const text = callee.getText();
-  if (text === 'startTransition' || text === 'React.startTransition') return true;
-  return hookBinding(declarationOf(callee), /^(React\.)?useTransition$/);
-}
-
-/** True when `node` is inside a function passed as the callback of a transition starter, below `top`. */
-function inTransition(node: Node, top: Node): boolean {
-  for (const a of node.getAncestors()) {
-    if (a === top) return false;
-    if (FUNCTION_KINDS.has(a.getKind())) {
-      const parent = a.getParent();
-      if (parent && Node.isCallExpression(parent) && parent.getArguments()[0] === a && isTransitionStarter(parent.getExpression())) return true;
-    }
-  }
-  return false;
-}
-
-function stateUpdates(fn: FunctionLike, wrappers: Map<string, HandlerKind>): HandlerSource['updates'] {
-  const out: HandlerSource['updates'] = [];
-  const visited = new Set<Node>();
-  const walk = (body: Node, inherited: boolean) => {
-    if (visited.has(body)) return;
-    visited.add(body);
-    for (const call of body.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      const decl = declarationOf(callee);
-      const transition = inherited || inTransition(call, body);
-      if (hookBinding(decl, /^(React\.)?(useState|useReducer)$/)) {
-        out.push({ setter: callee.getText(), line: call.getStartLineNumber(), transition });
-        continue;
-      }
-      // Follow plain functions of the same file, not other instrumented handlers: their updates are theirs.
-      let target: Node | null = null;
-      if (decl && FUNCTION_KINDS.has(decl.getKind())) target = decl;
-      else if (decl && Node.isVariableDeclaration(decl)) {
-        const init = decl.getInitializer();
-        if (init && FUNCTION_KINDS.has(init.getKind())) target = init;
-        if (init && Node.isCallExpression(init) && wrappers.has(init.getExpression().getText())) target = null;
-      }
-      if (target && target.getSourceFile() === fn.getSourceFile()) walk(target, transition);
-    }
-  };
-  walk(fn, false);
-  const seen = new Set<string>();
-  return out
-    .filter((u) => {
-      const key = `${u.setter}:${u.line}:${u.transition}`;
-      return seen.has(key) ? false : (seen.add(key), true);
-    })
-    .sort((a, b) => a.line - b.line || a.setter.localeCompare(b.setter));
 }

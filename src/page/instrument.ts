@@ -40,14 +40,20 @@ export function onFirstInstrument(start: () => void): void {
   firstInstrument = start;
 }
 
+let lastName = '';
+let lastId = -1;
+
 /** Interns a handler name, and starts the client (in a later task) the first time. */
 export function handlerId(name: string): number {
+  // A list renders the same handler name row after row: skip the map lookup then.
+  if (name === lastName && lastId >= 0) return lastId;
   if (firstInstrument !== null) {
     const start = firstInstrument;
     firstInstrument = null;
     setTimeout(start, 0);
   }
-  return recorder.intern(name);
+  lastName = name;
+  return (lastId = recorder.intern(name));
 }
 
 function errorId(r: Recorder, thrown: unknown): number {

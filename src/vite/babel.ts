@@ -89,8 +89,11 @@ interface Candidate {
   hint: string | null;
   owner: string | null;
   prop: string | null;
-  /** Module-level named function: marked so an explicit wrapper in another module records it once. */
-  moduleLevel: BabelTypes.Identifier | null;
+  /**
+   * The variable a named function is bound to: marked after it is created, so an explicit
+   * wrapper (or the plugin's own `wrap`) around it records each call once.
+   */
+  bound: BabelTypes.Identifier | null;
 }
 
 function hasIgnore(node: BabelTypes.Node | null | undefined): boolean {
@@ -312,7 +315,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
             if (attr) {
               const prop = (attr.node.name as BabelTypes.JSXIdentifier).name;
               const o = owner ?? fileOwner(filename);
-              add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr), owner: o, prop, moduleLevel: null });
+              add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr), owner: o, prop, bound: null });
               return;
             }
             const name = functionName(t, path);
@@ -322,8 +325,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
             while (outer.parentPath?.isCallExpression() && isPassThrough(t, outer.parentPath.node)) outer = outer.parentPath;
             if (explicitlyWrapped.has(outer.node)) return;
             if (!updatesState(t, path) && !referencedByEventProp(t, path, name)) return;
-            const moduleLevel = moduleLevelBinding(t, path, name);
-            add({ path, kind: 'function', base: qualified(owner, name), hint: null, owner, prop: null, moduleLevel });
+            add({ path, kind: 'function', base: qualified(owner, name), hint: null, owner, prop: null, bound: boundIdentifier(t, path, name) });
           },
           JSXAttribute(attr) {
             if (!t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name)) return;
@@ -337,7 +339,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
               const binding = expr.scope.getBinding(expr.node.name);
               if (!binding || explicitNames.has(expr.node.name)) return;
               if (binding.kind === 'module') {
-                add({ path: expr, kind: 'wrap', base: expr.node.name, hint: null, owner: null, prop, moduleLevel: null });
+                add({ path: expr, kind: 'wrap', base: expr.node.name, hint: null, owner: null, prop, bound: null });
                 return;
               }
               const decl = binding.path;
@@ -346,13 +348,13 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
                 if (!init || t.isFunction(init) || isExplicitCall(t, init, explicit)) return;
                 if (t.isCallExpression(init) && isPassThrough(t, init)) return;
                 if (t.isCallExpression(init) || t.isMemberExpression(init) || t.isConditionalExpression(init) || t.isLogicalExpression(init)) {
-                  add({ path: expr, kind: 'wrap', base: qualified(owner, expr.node.name), hint: null, owner, prop, moduleLevel: null });
+                  add({ path: expr, kind: 'wrap', base: qualified(owner, expr.node.name), hint: null, owner, prop, bound: null });
                 }
               }
               return;
             }
             if (expr.isCallExpression() && !isExplicitCall(t, expr.node, explicit) && !isPassThrough(t, expr.node)) {
-              add({ path: expr, kind: 'wrap', base: qualified(owner, prop), hint: elementHint(t, attr), owner, prop, moduleLevel: null });
+              add({ path: expr, kind: 'wrap', base: qualified(owner, prop), hint: elementHint(t, attr), owner, prop, bound: null });
             }
           },
         });
@@ -400,7 +402,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
               return;
             }
             instrumentInPlace(t, c.path as NodePath<Fn>, helper('run'), table, i);
-            if (c.moduleLevel) marks.push(t.expressionStatement(t.callExpression(helper('mark'), [t.cloneNode(c.moduleLevel), t.cloneNode(table), t.numericLiteral(i)])));
+            if (c.bound) marks.push(t.expressionStatement(t.callExpression(helper('mark'), [t.cloneNode(c.bound), t.cloneNode(table), t.numericLiteral(i)])));
           });
           // `var`: hoisted, so functions hoisted above it (and called during a circular import) see `undefined` and just run.
           prelude.push(
@@ -443,13 +445,18 @@ function referencedByEventProp(t: T, path: NodePath<Fn>, name: string): boolean 
   return !!binding?.referencePaths.some((ref) => jsxEventAttribute(t, ref) !== null);
 }
 
-/** The identifier to mark for a module-level `function f` / `const f = …`, else null. */
-function moduleLevelBinding(t: T, path: NodePath<Fn>, name: string): BabelTypes.Identifier | null {
-  const statement = declaringStatement(path);
-  if (!statement?.parentPath?.isProgram()) return null;
-  if (path.isFunctionDeclaration()) return t.identifier(name);
+/** The identifier a named function is bound to by `function f` or `const f = …` (directly in a block or the module), else null. */
+function boundIdentifier(t: T, path: NodePath<Fn>, name: string): BabelTypes.Identifier | null {
+  if (path.isFunctionDeclaration()) return path.parentPath.isProgram() || path.parentPath.isBlockStatement() || path.parentPath.isExportNamedDeclaration() ? t.identifier(name) : null;
   const declarator = path.findParent((p) => p.isVariableDeclarator());
-  return declarator && declarator.parentPath?.parentPath === (statement.isVariableDeclaration() ? statement.parentPath : statement) ? t.identifier(name) : null;
+  const declaration = declarator?.parentPath;
+  if (!declarator || !declaration?.isVariableDeclaration() || !t.isIdentifier((declarator.node as BabelTypes.VariableDeclarator).id)) return null;
+  const holder = declaration.parentPath;
+  if (!(holder?.isProgram() || holder?.isBlockStatement() || holder?.isExportNamedDeclaration())) return null;
+  // Only when the function is the declarator's value (possibly inside useCallback/memo), not something nested deeper.
+  let p: NodePath | null = path.parentPath;
+  while (p && p !== declarator && p.isCallExpression() && isPassThrough(t, p.node)) p = p.parentPath;
+  return p === declarator ? t.identifier(name) : null;
 }
 
 /**
@@ -474,15 +481,22 @@ function instrumentInPlace(t: T, path: NodePath<Fn>, run: BabelTypes.Identifier,
   }
 }
 
-/** Marks go right after the module-level declarations they name (function declarations are hoisted: after the table). */
+/**
+ * Marks go right after the declarations they name; a function declaration is hoisted, so its
+ * mark goes first in its block (at module level: after the handler table).
+ */
 function placeMarks(t: T, program: NodePath<BabelTypes.Program>, candidates: Candidate[], marks: BabelTypes.Statement[]): void {
   let k = 0;
   for (const c of candidates) {
-    if (!c.moduleLevel) continue;
+    if (!c.bound) continue;
     const mark = marks[k++]!;
-    const statement = declaringStatement(c.path);
-    if (statement && !c.path.isFunctionDeclaration()) statement.insertAfter(mark);
-    else program.pushContainer('body', mark);
+    if (c.path.isFunctionDeclaration()) {
+      const block = c.path.parentPath.isExportNamedDeclaration() ? c.path.parentPath.parentPath : c.path.parentPath;
+      if (block?.isBlockStatement()) block.unshiftContainer('body', mark);
+      else program.pushContainer('body', mark);
+      continue;
+    }
+    declaringStatement(c.path)?.insertAfter(mark);
   }
 }
 
