@@ -103,10 +103,20 @@ export async function analyzeProject(root: string, options: AnalyzeOptions = {})
   const found: Found[] = [];
   for (const sf of files) found.push(...explicitHandlers(sf), ...(plugin ? await autoHandlers(sf, absRoot) : []));
   const byFunction = new Map<Node, { name: string; explicit: boolean }>();
-  for (const f of found) if (f.fn && !byFunction.has(f.fn)) byFunction.set(f.fn, { name: f.name, explicit: f.kind !== 'auto' });
+  for (const f of found) if (f.fn && !f.wrap && !byFunction.has(f.fn)) byFunction.set(f.fn, { name: f.name, explicit: f.kind !== 'auto' });
   const index: HandlerIndex = { handlerAt: (fn) => byFunction.get(fn) };
   const finder = new UpdateFinder(project, absRoot, index);
-  const handlers = found.map((f) => describeHandler(f, absRoot, finder));
+  const kept = found.filter((f) => {
+    if (!f.wrap) return true;
+    // The plugin wraps a value where it is passed, unless it already is a handler (then it records as that one).
+    const source = finder.resolve(f.at, 0);
+    if (source?.kind === 'function') {
+      if (index.handlerAt(source.fn)) return false;
+      f.fn = source.fn;
+    }
+    return true;
+  });
+  const handlers = kept.map((f) => describeHandler(f, absRoot, finder));
   handlers.sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file) || a.line - b.line);
   return { root: absRoot, handlers };
 }
@@ -143,6 +153,8 @@ interface Found {
   component: string | null;
   /** The call that names it, for JSDoc on its statement. */
   call: CallExpression | null;
+  /** A value the plugin wraps where it is passed (not a function it instruments in place). */
+  wrap?: boolean;
 }
 
 function describeHandler(f: Found, root: string, finder: UpdateFinder): HandlerSource {
@@ -184,7 +196,7 @@ async function autoHandlers(sf: SourceFile, root: string): Promise<Found[]> {
     const node = nodeAt(sf, site.start, site.end);
     if (!node) continue;
     const fn = isFunctionLike(node) ? node : resolveFunction(node);
-    out.push({ name: site.name, kind: 'auto', sf, at: node, fn, component: site.owner && /^[A-Z]|^use[A-Z]/.test(site.owner) ? site.owner : null, call: null });
+    out.push({ name: site.name, kind: 'auto', sf, at: node, fn, component: site.owner && /^[A-Z]|^use[A-Z]/.test(site.owner) ? site.owner : null, call: null, wrap: site.kind === 'wrap' });
   }
   return out;
 }

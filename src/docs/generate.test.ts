@@ -11,7 +11,7 @@ import { generateDocs, readDocs } from './generate.ts';
 const analysis: ProjectAnalysis = {
   root: '/app/src',
   handlers: [
-    { name: 'renderReact', file: 'App.tsx', line: 12, column: 3, kind: 'useHandler', signature: '(items: Item[]) => void', params: [{ name: 'items', type: 'Item[]' }], returns: 'void', async: false, description: 'Pushes results into the view.', component: 'App', updates: [{ setter: 'setResults', line: 13, transition: false }], definition: null },
+    { name: 'renderReact', file: 'App.tsx', line: 12, column: 3, kind: 'useHandler', signature: '(items: Item[]) => void', params: [{ name: 'items', type: 'Item[]' }], returns: 'void', async: false, description: 'Pushes results into the view.', component: 'App', updates: [{ setter: 'setResults', line: 13, transition: false, file: 'App.tsx', state: 'results', fields: [], action: null, via: null }], definition: null },
     { name: 'search', file: 'App.tsx', line: 20, column: 3, kind: 'useHandler', signature: '(q: string) => void', params: [{ name: 'q', type: 'string' }], returns: 'void', async: false, description: null, component: 'App', updates: [], definition: null },
   ],
 };
@@ -53,7 +53,8 @@ describe('generateDocs', () => {
     const md = first['HANDLER_SPECS.md']!;
     expect(md).toContain('## `renderReact`');
     expect(md).toContain('- **Signature:** `(items: Item[]) => void`');
-    expect(md).toContain('`setResults` (line 13, blocking)');
+    // Where the update is made, linked from the docs, and the state it changes.
+    expect(md).toMatch(/`setResults` → `results` at \[App\.tsx:13\]\([^)]*App\.tsx#L13\), blocking/);
     expect(first['SEQUENCE_FLOWS.md']).toContain('s0["search"]\n  s1["renderReact"]\n  s0 --> s1');
     expect(first['ERRORS.md']).toMatch(/`renderReact` \| TypeError \| `x is undefined` \| \d+/);
     // No temporary files are left behind.

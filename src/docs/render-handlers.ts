@@ -1,5 +1,6 @@
 /** HANDLER_SPECS.md: per handler, what the code says (source, signature, updates) and what telemetry showed. */
 import type { HandlerAggregate } from '../core/aggregate.ts';
+import type { StateUpdate } from './updates.ts';
 import { HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { join } from 'node:path';
@@ -78,9 +79,7 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push(`- **Parameters:** ${src.params.length === 0 ? 'none' : src.params.map((p) => code(`${p.name}: ${p.type}`)).join(', ')}`);
     out.push(`- **Returns:** ${code(src.returns)}`);
     out.push(`- **Async:** ${src.async ? 'yes' : 'no'}`);
-    out.push(
-      `- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => `${code(u.setter)} (line ${u.line}, ${u.transition ? 'in a transition' : 'blocking'})`).join(', ')}`,
-    );
+    out.push(`- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => updateText(ctx, src.file, u)).join('; ')}`);
   }
   out.push(formatBudgetLine(h.budget));
   out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
@@ -103,6 +102,21 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push(table(['metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
   } else out.push('', 'Baseline: none yet (no telemetry).');
   return out;
+}
+
+/**
+ * One state update: what is called, the state it changes (reducer action and fields when known),
+ * where the call is (a link), and how React schedules it: `dispatch` → `state.todos` (action
+ * `add`) at [App.tsx:14](…), blocking, via `App.addTodo`.
+ */
+function updateText(ctx: RenderContext, handlerFile: string, u: StateUpdate): string {
+  const file = u.file ?? handlerFile;
+  const fields = u.fields ?? [];
+  const state = u.state ? ` → ${fields.length ? fields.map((f) => code(`${u.state}.${f}`)).join(', ') : code(u.state)}` : '';
+  const action = u.action ? ` (action ${code(u.action)})` : '';
+  const link = `[${file}:${u.line}](${relPath(ctx.docsDir, join(ctx.root, file))}#L${u.line})`;
+  const via = u.via ? `, via ${code(u.via)}` : '';
+  return `${code(u.setter)}${state}${action} at ${link}, ${u.transition ? 'in a transition' : 'blocking'}${via}`;
 }
 
 function statusText(ctx: RenderContext, name: string): string {

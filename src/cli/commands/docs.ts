@@ -8,8 +8,10 @@ export const command: Command = {
   name: 'docs',
   summary: 'Generate living docs (HANDLER_SPECS.md, SEQUENCE_FLOWS.md, ...) from code and telemetry',
   usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...] [--app <name>] [--tsconfig <file>]
+               [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin]
 
-Analyses the app's TypeScript/TSX for instrumented handlers, merges the session files, and
+Analyses the app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) for instrumented handlers,
+including what homeostat/vite or homeostat/babel instruments, merges the session files, and
 (re)writes HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md and
 homeostat.spec.json in the docs directory. Budget and Tolerance lines and the text between
 <!-- homeostat:human --> markers are kept; the markdown budget lines win over the JSON.
@@ -19,6 +21,11 @@ homeostat.spec.json in the docs directory. Budget and Tolerance lines and the te
   --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
   --app <name>       app name recorded in the spec
   --tsconfig <file>  compiler options for the analysis
+  --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
+  --exclude <glob>   files to leave out, repeatable (node_modules, tests and .d.ts always are)
+  --plugin           document what the build plugin instruments (default: when a vite/babel/next
+                     config next to --root or up to two folders above uses homeostat/vite or /babel)
+  --no-plugin        only handlers named in the code (instrument, useHandler, sequence)
 
 Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,
   async run(args, io) {
@@ -30,8 +37,13 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
         sessions: { type: 'string', multiple: true },
         app: { type: 'string' },
         tsconfig: { type: 'string' },
+        include: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
+        plugin: { type: 'boolean' },
+        'no-plugin': { type: 'boolean' },
       },
     });
+    if (values.plugin && values['no-plugin']) throw new UsageError('--plugin and --no-plugin contradict each other');
     const root = resolve(io.cwd, values.root ?? 'src');
     if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
     const sessionArgs = (values.sessions ?? ['.homeostat/sessions']).map((p) => resolve(io.cwd, p));
@@ -43,8 +55,14 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
     ]);
     const sessions = await loadSessions(sessionArgs);
     io.log(`analysing ${root}…`);
-    const analysis = await analyzeProject(root, values.tsconfig ? { tsconfig: resolve(io.cwd, values.tsconfig) } : {});
-    io.log(`${analysis.handlers.length} instrumented handlers; ${sessions.length} sessions`);
+    const analysis = await analyzeProject(root, {
+      ...(values.tsconfig ? { tsconfig: resolve(io.cwd, values.tsconfig) } : {}),
+      ...(values.include ? { include: values.include } : {}),
+      ...(values.exclude ? { exclude: values.exclude } : {}),
+      ...(values.plugin ? { plugin: true } : values['no-plugin'] ? { plugin: false } : {}),
+    });
+    const auto = analysis.handlers.filter((h) => h.kind === 'auto').length;
+    io.log(`${analysis.handlers.length} instrumented handlers${auto ? ` (${auto} named by the build plugin)` : ''}; ${sessions.length} sessions`);
     const { files, spec } = await generateDocs({
       root,
       docsDir: resolve(io.cwd, values.docs ?? 'docs'),
