@@ -18,15 +18,18 @@ export interface DemoRepo {
 }
 
 const viteConfig = (page: string, react: string) => `// The demo, standalone: Homeostat from this checkout's sources, served cross-origin isolated.
+// Its build plugin (homeostat/vite) names the handlers the demo does not name by hand.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import homeostat from ${JSON.stringify(fromRoot('src', 'vite', 'index.ts'))};
 
 export default defineConfig({
   root: '.',
-  plugins: [react()],
+  plugins: [homeostat({ setup: false, worker: 'package' }), react()],
   resolve: {
     alias: [
       { find: /^homeostat\\/react$/, replacement: ${JSON.stringify(react)} },
+      { find: /^homeostat\\/auto$/, replacement: ${JSON.stringify(fromRoot('src', 'page', 'auto.ts'))} },
       { find: /^homeostat$/, replacement: ${JSON.stringify(page)} },
     ],
   },

@@ -120,6 +120,16 @@ function App() {
 function Child() { setA(6); return null; }
 function useThing() { setA(7); }`;
     expect(await names(code)).toEqual(['App.loud']);
+    // A thin delegate to an explicit handler adds nothing: the explicit name wins.
+    const delegate = `import { useHandler } from 'homeostat/react';
+function F() {
+  const apply = useHandler('applyFilters', (p) => setF(p));
+  return <div>
+    <select onChange={(e) => apply({ c: e.target.value })} />
+    <input onChange={(e) => { apply({ q: 1 }); log(e); }} />
+  </div>;
+}`;
+    expect(await names(delegate)).toEqual(['F.onChange']);
     expect(await names(`// homeostat-ignore-file\nfunction A() { return <b onClick={() => x()} />; }`)).toEqual([]);
   });
 

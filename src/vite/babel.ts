@@ -283,6 +283,8 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
         }
         const explicitlyWrapped = new Set<BabelTypes.Node>();
         const explicitNames = new Set<string>();
+        /** Variables holding an explicit wrapper's result (`const save = useHandler('save', …)`). */
+        const explicitBindings = new Set<string>();
         if (explicit.size > 0) {
           program.traverse({
             CallExpression(call) {
@@ -291,6 +293,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
                 explicitlyWrapped.add(arg);
                 if (t.isIdentifier(arg)) explicitNames.add(arg.name);
               }
+              if (call.parentPath.isVariableDeclarator() && t.isIdentifier(call.parentPath.node.id)) explicitBindings.add(call.parentPath.node.id.name);
             },
           });
         }
@@ -313,6 +316,7 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
             const attr = jsxEventAttribute(t, path);
             const owner = ownerOf(t, path, filename);
             if (attr) {
+              if (delegatesToExplicit(t, path, explicitBindings)) return;
               const prop = (attr.node.name as BabelTypes.JSXIdentifier).name;
               const o = owner ?? fileOwner(filename);
               add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr), owner: o, prop, bound: null });
@@ -421,6 +425,22 @@ export default function homeostatBabel(api: ConfigAPI & { types: T }, options: H
       },
     },
   };
+}
+
+/**
+ * `onChange={(e) => applyFilters({ … })}` where `applyFilters` is an explicit handler: a thin
+ * delegate (its body one call) adds nothing but a level, and the explicit name wins.
+ */
+function delegatesToExplicit(t: T, path: NodePath<Fn>, explicitBindings: ReadonlySet<string>): boolean {
+  if (explicitBindings.size === 0) return false;
+  let body: BabelTypes.Node = path.node.body;
+  if (t.isBlockStatement(body)) {
+    if (body.body.length !== 1) return false;
+    const only = body.body[0]!;
+    body = t.isExpressionStatement(only) ? only.expression : t.isReturnStatement(only) && only.argument ? only.argument : only;
+  }
+  if (t.isAwaitExpression(body)) body = body.argument;
+  return t.isCallExpression(body) && t.isIdentifier(body.callee) && explicitBindings.has(body.callee.name);
 }
 
 /** True when a JSX event prop in this file refers to the function by name (`onClick={save}`, `onClick={this.save}`). */

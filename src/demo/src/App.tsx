@@ -68,13 +68,13 @@ export function App() {
     setCart((c) => new Map(c).set(id, (c.get(id) ?? 0) + 1));
   });
 
-  const removeFromCart = useHandler('removeFromCart', (id: number) => {
+  function removeFromCart(id: number) { // not named by hand: homeostat/vite records it as App.removeFromCart
     setCart((c) => {
       const next = new Map(c);
       next.delete(id);
       return next;
     });
-  });
+  }
 
   const confirmOrder = useHandler('confirmOrder', (receipt: { orderId: string; etaDays: number }) => {
     setOrder({ status: 'done', orderId: receipt.orderId, etaDays: receipt.etaDays });
