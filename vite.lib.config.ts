@@ -1,5 +1,6 @@
 /**
- * Builds the npm package: `homeostat` (dist/index.js), `homeostat/react` (dist/react.js) and
+ * Builds the npm package: `homeostat` (dist/index.js), `homeostat/react` (dist/react.js),
+ * `homeostat/auto` (dist/auto.js, what the build plugin's output imports) and
  * the telemetry worker they start, as ES modules. React stays a peer dependency; everything the
  * worker needs is bundled into its own file, so it works wherever it is served from.
  */
@@ -19,7 +20,7 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: here('./src/page/index.ts'), react: here('./src/react/index.tsx') },
+      entry: { index: here('./src/page/index.ts'), react: here('./src/react/index.tsx'), auto: here('./src/page/auto.ts') },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -1,6 +1,6 @@
-/** Builds what the e2e tests serve: the demo, and the React 18 / 19 fixture. */
+/** Builds what the e2e tests serve: the demo, the React 18 / 19 fixture, and apps that install the package. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
@@ -53,4 +53,29 @@ export async function buildFixture(version: 18 | 19): Promise<void> {
     build: { outDir: fixtureDir(version), emptyOutDir: true },
     worker: { format: 'es' },
   });
+}
+
+/** Apps shaped like `npm create vite` output whose only Homeostat line is the plugin in their vite config. */
+export type ViteApp = 'vite-jsx' | 'vite-tsx';
+export const viteAppSrc = (app: ViteApp) => root(`e2e/fixtures/${app}`);
+export const viteAppDir = (app: ViteApp) => root(`dist/fixtures/${app}`);
+
+/**
+ * Installs the built package into a fixture app's node_modules the way npm would (its "files",
+ * not a link: Vite then treats it as a dependency, pre-bundles it and serves its worker), after
+ * `buildConsumer` built dist/lib and dist/types; builds dist/node (the plugin) first.
+ */
+export function installPackage(app: ViteApp): void {
+  execFileSync(process.execPath, [root('scripts/build-node.mjs')], { cwd: root('.'), stdio: 'inherit' });
+  const target = join(viteAppSrc(app), 'node_modules', 'homeostat');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { files: string[] };
+  for (const f of [...pkg.files, 'package.json']) cpSync(root(f), join(target, f), { recursive: true });
+}
+
+/** Builds a fixture app with its own vite config, as `npm run build` in it would. */
+export async function buildViteApp(app: ViteApp): Promise<void> {
+  const dir = viteAppSrc(app);
+  await build({ root: dir, configFile: join(dir, app === 'vite-jsx' ? 'vite.config.js' : 'vite.config.ts'), logLevel: 'warn', build: { outDir: viteAppDir(app), emptyOutDir: true } });
 }

@@ -11,6 +11,7 @@ import { measureClockResolution, perf } from './clock.ts';
 import { getRecorder, onFirstInstrument } from './instrument.ts';
 import { observeInp, observeLongFrames } from './observers.ts';
 import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
+import { handlerSources, type SourceLocation } from './sources.ts';
 
 export interface HomeostatOptions {
   /** Name of the app, stored with the session. */
@@ -69,6 +70,8 @@ export interface HomeostatClient {
   enabled(): boolean;
   /** Adds fields to the session (the React adapter reports what it can observe). */
   describe(patch: Partial<Pick<SessionMeta, 'react' | 'app' | 'build'>>): void;
+  /** Where each handler the build plugin instrumented is defined (file relative to the project, line, column). */
+  sources(): Record<string, SourceLocation>;
 }
 
 let client: HomeostatClient | null = null;
@@ -198,6 +201,7 @@ function createClient(options: HomeostatOptions): HomeostatClient {
       Object.assign(session, patch);
       void api().then((s) => s.updateMeta(patch)).catch(() => undefined);
     },
+    sources: handlerSources,
   };
 }
 

@@ -14,7 +14,7 @@
  */
 import { relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { createUnplugin, type UnpluginInstance } from 'unplugin';
+import { createUnplugin } from 'unplugin';
 import type { Plugin, UserConfig } from 'vite';
 import type { HomeostatBabelOptions, SetupOptions } from './babel.ts';
 import { transformModule } from './transform.ts';
@@ -70,8 +70,21 @@ export function moduleFilter(root: string, options: Pick<HomeostatPluginOptions,
   };
 }
 
-/** The plugin for every bundler unplugin supports (`unplugin.vite`, `unplugin.webpack`, `unplugin.rollup`, …). */
-export const unplugin: UnpluginInstance<HomeostatPluginOptions | undefined, false> = createUnplugin<HomeostatPluginOptions | undefined, false>(
+/**
+ * The same plugin for the other bundlers unplugin supports. Typed loosely on purpose: their
+ * types come from the bundlers themselves, which an app using one does not have the others of.
+ */
+export interface HomeostatUnplugin {
+  vite(options?: HomeostatPluginOptions): Plugin;
+  rollup(options?: HomeostatPluginOptions): unknown;
+  rolldown(options?: HomeostatPluginOptions): unknown;
+  webpack(options?: HomeostatPluginOptions): unknown;
+  rspack(options?: HomeostatPluginOptions): unknown;
+  esbuild(options?: HomeostatPluginOptions): unknown;
+}
+
+/** The plugin for every bundler unplugin supports (`unplugin.webpack()`, `unplugin.rollup()`, …). */
+export const unplugin: HomeostatUnplugin = createUnplugin<HomeostatPluginOptions | undefined, false>(
   (options = {}) => {
     let root = process.cwd();
     let filter = moduleFilter(root, options);
@@ -116,5 +129,5 @@ export const unplugin: UnpluginInstance<HomeostatPluginOptions | undefined, fals
 
 /** The Vite plugin: `plugins: [homeostat(), react()]`. */
 export default function homeostat(options: HomeostatPluginOptions = {}): Plugin {
-  return unplugin.vite(options) as unknown as Plugin;
+  return unplugin.vite(options);
 }
