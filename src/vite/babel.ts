@@ -252,8 +252,26 @@ function posix(p: string): string {
   return p.split(sep).join('/');
 }
 
-/** Builds the Babel plugin (`api` is Babel's; options as in `HomeostatBabelOptions`). */
-export default function homeostatBabel(api: ConfigAPI & { types: T }, options: HomeostatBabelOptions = {}): PluginObj<PluginPass> {
+/** What Babel passes a plugin, as far as this one needs it (kept structural: no Babel types in the public API). */
+export interface BabelApi {
+  types: unknown;
+}
+
+/** A Babel plugin object. */
+export interface BabelPlugin {
+  name: string;
+  visitor: object;
+}
+
+/**
+ * The Babel plugin: `plugins: [['homeostat/babel', { root: __dirname }]]` in a Babel config
+ * (options as in `HomeostatBabelOptions`).
+ */
+export default function homeostatBabel(api: BabelApi, options: HomeostatBabelOptions = {}): BabelPlugin {
+  return createPlugin(api as ConfigAPI & { types: T }, options) as BabelPlugin;
+}
+
+function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOptions): PluginObj<PluginPass> {
   const t = api.types;
   const runtime = options.runtime ?? 'homeostat/auto';
   const setup: SetupOptions | null = options.setup === false ? null : options.setup === true || options.setup === undefined ? {} : options.setup;

@@ -1,0 +1,24 @@
+/**
+ * Outside a browser (SSR, Node scripts) instrumented code runs exactly as written: nothing is
+ * registered or recorded, and the setup the plugin inserts does nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { mark, names, run, wrap } from './auto.ts';
+import { getRecorder } from './instrument.ts';
+import { startHomeostat } from '../react/index.tsx';
+
+describe('homeostat/auto on the server', () => {
+  it('is a pass-through and starts nothing', () => {
+    expect(typeof window).toBe('undefined');
+    const table = names('src/App.jsx', ['App.onClick', 1, 1]);
+    expect(table).toBeUndefined();
+    expect(run(table, 0, () => 7)).toBe(7);
+    const f = () => 1;
+    expect(wrap(f, table, 0)).toBe(f);
+    mark(f, table, 0);
+    expect(Object.getOwnPropertySymbols(f)).toEqual([]);
+    expect(getRecorder().allStrings()).not.toContain('App.onClick');
+    expect(startHomeostat({ app: 'ssr' })).toBeNull();
+    expect('__HOMEOSTAT__' in globalThis).toBe(false);
+  });
+});

@@ -1,0 +1,94 @@
+// @vitest-environment jsdom
+/**
+ * The runtime the build plugin's output calls, against the real recorder: calls record under
+ * the plugin's names, explicit wrappers win without double counting, values wrapped where
+ * they are passed keep a stable identity, and source locations are registered.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
+import { mark, names, run, wrap } from './auto.ts';
+import { getRecorder, instrument } from './instrument.ts';
+import { handlerSources } from './sources.ts';
+
+/** Names of the handlers of the Call records written since the last drain, in call order. */
+function drainCalls(): string[] {
+  const batches: WireBatch[] = [];
+  const r = getRecorder();
+  r.attach((b) => batches.push(b));
+  r.flush();
+  r.attach(null);
+  const strings = r.allStrings();
+  const out: Array<{ id: number; name: string }> = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.count; i++) {
+      const row = b.records.subarray(i * STRIDE, (i + 1) * STRIDE);
+      if (row[0] === Kind.Call) out.push({ id: row[2]!, name: strings[row[1]!]! });
+    }
+  }
+  return out.sort((a, b) => a.id - b.id).map((c) => c.name);
+}
+
+beforeEach(() => {
+  drainCalls();
+});
+
+describe('homeostat/auto', () => {
+  it('records a body under the name the plugin gave it, returning what it returns', () => {
+    const table = names('src/App.jsx', ['App.onClick', 12, 26, 'App.save', 20, 3]);
+    expect(table).toBeDefined();
+    const value = { x: 1 };
+    expect(run(table, 0, () => value)).toBe(value);
+    expect(() => run(table, 1, () => { throw new RangeError('x'); })).toThrow(RangeError);
+    expect(drainCalls()).toEqual(['App.onClick', 'App.save']);
+    expect(handlerSources()['App.onClick']).toEqual({ file: 'src/App.jsx', line: 12, column: 26 });
+  });
+
+  it('lets an explicit wrapper win: a marked function it calls directly is recorded once, under the explicit name', () => {
+    const table = names('src/lib.js', ['save', 3, 1, 'inner', 9, 1]);
+    function save(n: number) {
+      return run(table, 0, () => n * 2);
+    }
+    mark(save, table, 0);
+    const named = instrument('persist', save);
+    expect(named(21)).toBe(42);
+    expect(drainCalls()).toEqual(['persist']);
+    // Called by anything else, it records as itself.
+    expect(save(1)).toBe(2);
+    expect(drainCalls()).toEqual(['save']);
+    // An unmarked instrumented function inside an explicit one is a nested call of its own.
+    const outer = instrument('outer', () => run(table, 1, () => 1));
+    outer();
+    expect(drainCalls()).toEqual(['outer', 'inner']);
+  });
+
+  it('wraps values passed to event props with a stable identity, and leaves marked functions alone', () => {
+    const table = names('src/S.jsx', ['Search.debounced', 4, 20, 'Search.onKeyDown', 5, 20]);
+    const debounced = () => 'd';
+    const w1 = wrap(debounced, table, 0);
+    const w2 = wrap(debounced, table, 0);
+    expect(w1).toBe(w2);
+    expect(w1).not.toBe(debounced);
+    expect(w1()).toBe('d');
+    expect(wrap(undefined, table, 1)).toBeUndefined();
+    function handled() {
+      return run(table, 1, () => 'h');
+    }
+    mark(handled, table, 1);
+    expect(wrap(handled, table, 1)).toBe(handled);
+    handled();
+    expect(drainCalls()).toEqual(['Search.debounced', 'Search.onKeyDown']);
+  });
+});
+
+describe('instrument (and useHandler, which is instrument without hook state)', () => {
+  it('returns the same wrapper for the same function and name, a new one when either changes', () => {
+    const fn = (id: number) => id + 1;
+    const a = instrument('select', fn);
+    expect(instrument('select', fn)).toBe(a);
+    expect(instrument('pick', fn)).not.toBe(a);
+    expect(instrument('select', (id: number) => id + 1)).not.toBe(a);
+    expect(a(1)).toBe(2);
+    expect(a.length).toBe(1);
+    drainCalls();
+  });
+});
