@@ -5,7 +5,7 @@
  * change. Their handlers, commits and transition modes reach the session (built and in the
  * dev server), the DevTools panel, and `homeostat docs`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -62,6 +62,35 @@ test('the dev server serves the instrumented app and its worker', async ({ page,
     expect(pageErrors).toEqual([]);
   } finally {
     await server.close();
+  }
+});
+
+test('HMR keeps working: an edit is hot-updated with the state kept, and the handler keeps recording', async ({ page, pageErrors }) => {
+  // A copy to edit, inside the repository so its dependencies resolve as the fixture's do.
+  mkdirSync(join(process.cwd(), '.tmp'), { recursive: true });
+  const root = mkdtempSync(join(process.cwd(), '.tmp', 'vite-hmr-'));
+  cpSync(viteAppSrc('vite-jsx'), root, { recursive: true });
+  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), logLevel: 'warn', server: { port: 0, strictPort: false } });
+  try {
+    await server.listen();
+    await page.goto(server.resolvedUrls!.local[0]!);
+    const button = page.getByRole('button', { name: /count is/ });
+    for (let i = 0; i < 2; i++) await button.click();
+    await expect(button).toHaveText('count is 2');
+    await page.evaluate(() => ((globalThis as unknown as { __beforeEdit: boolean }).__beforeEdit = true));
+    const app = join(root, 'src', 'App.jsx');
+    writeFileSync(app, readFileSync(app, 'utf8').replace('count is {count}', 'clicks: {count}'));
+    const edited = page.getByRole('button', { name: /clicks:/ });
+    // Fast Refresh: same page (no reload), same state.
+    await expect(edited).toHaveText('clicks: 2', { timeout: 15_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { __beforeEdit?: boolean }).__beforeEdit)).toBe(true);
+    await edited.click();
+    await expect(edited).toHaveText('clicks: 3');
+    expect(handler(await aggregates(page), 'App.onClick').count).toBe(3);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
