@@ -269,6 +269,30 @@ export function instrument(name: string, fn: AnyFunction, options?: InstrumentOp
   return wrapped as unknown as AnyFunction;
 }
 
+/**
+ * `instrument` for handlers made on every render (`useHandler`): the same recording, caching and
+ * pass-through, minus copying `fn`'s `name`, `length` and `prototype`, whose reads cost more than
+ * the rest of the wrapper on a fresh closure (the wrapper's `length` is 0, its `name` empty).
+ */
+export function instrumentHandler(name: string, fn: AnyFunction): AnyFunction {
+  if (typeof fn !== 'function') return fn;
+  const marked = fn as AnyFunction & Marked;
+  const label = String(name);
+  if (marked[NAME] !== undefined) return fn;
+  const cached = marked[WRAPPER];
+  if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
+  const inner = marked[AUTO];
+  const wrapped = makeWrapper(handlerId(label), fn as unknown as Target, inner === undefined ? -1 : inner, 0) as Target & Marked;
+  wrapped[ORIGINAL] = fn;
+  wrapped[NAME] = label;
+  try {
+    marked[WRAPPER] = wrapped;
+  } catch {
+    // Not extensible: the next render makes a new wrapper, as before.
+  }
+  return wrapped as unknown as AnyFunction;
+}
+
 /** The function `instrument` wrapped, or `fn` itself. */
 export function unwrap<F extends AnyFunction>(fn: F): F {
   return ((fn as F & Marked)[ORIGINAL] ?? fn) as F;

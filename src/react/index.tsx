@@ -5,7 +5,7 @@
 import * as React from 'react';
 import { Profiler, createContext, useContext, useEffect, useMemo, type ProfilerOnRenderCallback, type ReactNode } from 'react';
 import { getClient, init, type HomeostatClient, type HomeostatOptions } from '../page/client.ts';
-import { getRecorder, instrument, type AnyFunction } from '../page/instrument.ts';
+import { getRecorder, instrumentHandler, type AnyFunction } from '../page/instrument.ts';
 import { observeCommits, observeUpdates, rendererSeen, type ReactObservation } from './internals.ts';
 
 export * from '../page/index.ts';
@@ -84,12 +84,13 @@ export function useHomeostat(): HomeostatClient {
  * `instrument(name, fn)` for components: returns a wrapper that changes identity exactly when
  * `fn` (or `name`) does, so dependency arrays and memoised children behave as before. It keeps
  * no hook state (the wrapper is cached on `fn` itself), so it is cheap enough for every row of
- * a list, and may be called conditionally.
+ * a list, and may be called conditionally. Made for handlers: unlike `instrument`, the wrapper
+ * does not copy `fn`'s `name` and `length` (reading them costs more than the rest of it).
  */
 export function useHandler<T, A extends unknown[], R>(name: string, fn: (this: T, ...args: A) => R): (this: T, ...args: A) => R;
 export function useHandler<F extends AnyFunction>(name: string, fn: F): F;
 export function useHandler(name: string, fn: AnyFunction): AnyFunction {
-  return instrument(name, fn);
+  return instrumentHandler(name, fn);
 }
 
 /** What Homeostat can observe of the React on this page. */
