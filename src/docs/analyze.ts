@@ -57,7 +57,7 @@ export interface AnalyzeOptions {
   exclude?: string[];
   /**
    * Also document what the build plugin (`homeostat/vite`, `homeostat/babel`) instruments.
-   * Default: when a Vite or Babel config in `root` or up to two folders above it uses the plugin.
+   * Default: when a Vite, Babel or Next config in `root` or up to three folders above it uses the plugin.
    */
   plugin?: boolean;
 }
@@ -123,9 +123,9 @@ export async function analyzeProject(root: string, options: AnalyzeOptions = {})
 
 const CONFIGS = ['vite.config.ts', 'vite.config.js', 'vite.config.mts', 'vite.config.mjs', 'babel.config.js', 'babel.config.cjs', 'babel.config.mjs', 'babel.config.json', '.babelrc', '.babelrc.json', 'next.config.js', 'next.config.mjs', 'next.config.ts'];
 
-/** The folders a build config for `root` would be in: root itself and two above. */
+/** The folders a build config for `root` would be in: root itself and three above (`<app>/src/…`). */
 function configDirs(root: string): string[] {
-  return [root, resolve(root, '..'), resolve(root, '../..')];
+  return [root, resolve(root, '..'), resolve(root, '../..'), resolve(root, '../../..')];
 }
 
 /** True when a Vite/Babel/Next config near `root` uses `homeostat/vite` or `homeostat/babel`. */

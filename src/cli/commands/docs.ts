@@ -24,7 +24,7 @@ homeostat.spec.json in the docs directory. Budget and Tolerance lines and the te
   --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
   --exclude <glob>   files to leave out, repeatable (node_modules, tests and .d.ts always are)
   --plugin           document what the build plugin instruments (default: when a vite/babel/next
-                     config next to --root or up to two folders above uses homeostat/vite or /babel)
+                     config next to --root or up to three folders above uses homeostat/vite or /babel)
   --no-plugin        only handlers named in the code (instrument, useHandler, sequence)
 
 Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,
