@@ -249,6 +249,14 @@ createRoot(document.getElementById('root')).render(<StrictMode><App /></StrictMo
     expect(r!.map).toBeTruthy();
   });
 
+  it('never instruments twice (both the Babel and the Vite plugin configured)', async () => {
+    const once = await transformModule(CREATE_VITE_APP, `${ROOT}/src/App.jsx`, { root: ROOT });
+    expect(await transformModule(once!.code, `${ROOT}/src/App.jsx`, { root: ROOT })).toBeNull();
+    const main = `import { createRoot } from 'react-dom/client';\ncreateRoot(document.body).render(null);`;
+    const setUp = await transformModule(main, `${ROOT}/src/main.jsx`, { root: ROOT });
+    expect(await transformModule(setUp!.code, `${ROOT}/src/main.jsx`, { root: ROOT })).toBeNull();
+  });
+
   it('leaves modules with nothing to instrument untouched, and names the file and line of a syntax error', async () => {
     expect(await transformModule(`export const x = 1;`, `${ROOT}/src/x.js`, { root: ROOT })).toBeNull();
     expect(await transformModule(`function A() { return <b onClick={() => x()}>hi</b>; }`, `${ROOT}/src/a.js`, { root: ROOT, setup: false })).not.toBeNull();

@@ -292,6 +292,8 @@ function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOpti
         let importsReactDom = false;
         for (const s of program.node.body) {
           if (!t.isImportDeclaration(s)) continue;
+          // Already instrumented (the Babel plugin and the Vite plugin both configured): once is enough.
+          if (s.source.value === runtime || s.specifiers.some((x) => t.isImportSpecifier(x) && t.isIdentifier(x.imported) && x.imported.name === 'startHomeostat')) return;
           if (REACT_DOM.test(s.source.value)) importsReactDom = true;
           if (!HOMEOSTAT_MODULE.test(s.source.value)) continue;
           for (const spec of s.specifiers) {
