@@ -60,13 +60,17 @@ export type ViteApp = 'vite-jsx' | 'vite-tsx';
 export const viteAppSrc = (app: ViteApp) => root(`e2e/fixtures/${app}`);
 export const viteAppDir = (app: ViteApp) => root(`dist/fixtures/${app}`);
 
+/** Builds dist/node: the CLI, homeostat/replay, and the build plugin the fixture apps load. */
+export function buildNode(): void {
+  execFileSync(process.execPath, [root('scripts/build-node.mjs')], { cwd: root('.'), stdio: 'inherit' });
+}
+
 /**
  * Installs the built package into a fixture app's node_modules the way npm would (its "files",
- * not a link: Vite then treats it as a dependency, pre-bundles it and serves its worker), after
- * `buildConsumer` built dist/lib and dist/types; builds dist/node (the plugin) first.
+ * not a link: Vite then treats it as a dependency, pre-bundles it and serves its worker), once
+ * `buildConsumer` built dist/lib and dist/types and `buildNode` dist/node.
  */
 export function installPackage(app: ViteApp): void {
-  execFileSync(process.execPath, [root('scripts/build-node.mjs')], { cwd: root('.'), stdio: 'inherit' });
   const target = join(viteAppSrc(app), 'node_modules', 'homeostat');
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });

@@ -1,4 +1,4 @@
-import { buildConsumer, buildFixture, buildViteApp, installPackage } from './builds.ts';
+import { buildConsumer, buildFixture, buildNode, buildViteApp, installPackage } from './builds.ts';
 import { buildDemo } from '../../src/cli/demo.ts';
 import { buildExtension, buildStress } from './extension.ts';
 
@@ -10,6 +10,7 @@ export default async function globalSetup(): Promise<void> {
   await buildFixture(19);
   await buildFixture(18);
   await buildConsumer();
+  buildNode();
   installPackage('vite-jsx');
   installPackage('vite-tsx');
   await buildViteApp('vite-jsx');
