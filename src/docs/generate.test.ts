@@ -204,7 +204,7 @@ describe('the committed demo docs', () => {
     expect(json).toEqual(spec);
     expect(Object.keys(spec.handlers).sort()).toEqual(
       // App.removeFromCart: named by the build plugin, the rest by hand.
-      ['App.removeFromCart', 'addToCart', 'applyFilters', 'checkout', 'computeFacets', 'confirmOrder', 'handleSearchInput', 'handleSort', 'parseQuery', 'renderReact'],
+      ['App.removeFromCart', 'CartPanel.onClick', 'addToCart', 'applyFilters', 'checkout', 'computeFacets', 'confirmOrder', 'handleSearchInput', 'handleSort', 'parseQuery', 'renderReact'],
     );
   });
 });
