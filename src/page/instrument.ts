@@ -112,35 +112,45 @@ function writeCall(
 type Target = (...args: unknown[]) => unknown;
 
 /**
- * One recorded call of `target` under handler `hid`: what every wrapper, and every function the
- * build plugin instrumented in place, runs. `inner` is the in-place id `target` carries (or -1),
- * so an explicit wrapper around such a function records the call once, under its own name.
+ * The state of each recorded call on the stack (calls nest synchronously): callId, parent,
+ * event serial, blocking and transition counters at entry, start time. Kept in a typed array
+ * so entering and leaving a call allocates nothing, and each wrapper keeps `target.apply(this,
+ * arguments)` in its own body, where V8 passes the arguments without materialising them.
  */
-export function recordCall(hid: number, target: Target, self: unknown, args: ArrayLike<unknown>, newTarget: unknown, inner: number): unknown {
-  const r = recorder;
-  if (!r.on) return newTarget !== undefined ? Reflect.construct(target, args, newTarget as Target) : target.apply(self, args as unknown[]);
+const FRAME = 6;
+let frames = new Float64Array(FRAME * 64);
+let depth = 0;
+
+/** Starts recording a call; returns its frame offset for `leave`/`leaveThrown`. */
+function enter(r: Recorder, inner: number): number {
   r.noteEvent();
   r.requestPaint();
   if (signals.pending) foldPending();
-  const b0 = signals.blocking;
-  const t0 = signals.transition;
+  let o = depth * FRAME;
+  if (o + FRAME > frames.length) {
+    const grown = new Float64Array(frames.length * 2);
+    grown.set(frames);
+    frames = grown;
+  }
+  depth++;
   const id = ++r.callSeq;
-  const parent = r.current;
-  const serial = r.serial;
+  frames[o] = id;
+  frames[o + 1] = r.current;
+  frames[o + 2] = r.serial;
+  frames[o + 3] = signals.blocking;
+  frames[o + 4] = signals.transition;
   r.current = id;
   r.explicitInner = inner;
-  const start = perf.now();
-  let result: unknown;
-  try {
-    result = newTarget !== undefined ? Reflect.construct(target, args, newTarget as Target) : target.apply(self, args as unknown[]);
-  } catch (thrown) {
-    const end = perf.now();
-    r.current = parent;
-    r.explicitInner = -1;
-    writeCall(r, hid, id, start, end, CallFlag.Threw, b0, t0, errorId(r, thrown), parent, serial);
-    throw thrown;
-  }
+  frames[o + 5] = perf.now();
+  return o;
+}
+
+/** Ends the call of frame `o` that returned `result` (timing its promise), and returns `result`. */
+function leave(r: Recorder, o: number, hid: number, result: unknown): unknown {
   const end = perf.now();
+  depth--;
+  const id = frames[o]!;
+  const parent = frames[o + 1]!;
   r.current = parent;
   r.explicitInner = -1;
   let flags = 0;
@@ -152,8 +162,18 @@ export function recordCall(hid: number, target: Target, self: unknown, args: Arr
       (reason: unknown) => r.settle(id, true, errorId(r, reason)),
     );
   }
-  writeCall(r, hid, id, start, end, flags, b0, t0, -1, parent, serial);
+  writeCall(r, hid, id, frames[o + 5]!, end, flags, frames[o + 3]!, frames[o + 4]!, -1, parent, frames[o + 2]!);
   return result;
+}
+
+/** Ends the call of frame `o` that threw `thrown` (the caller rethrows it). */
+function leaveThrown(r: Recorder, o: number, hid: number, thrown: unknown): void {
+  const end = perf.now();
+  depth--;
+  const parent = frames[o + 1]!;
+  r.current = parent;
+  r.explicitInner = -1;
+  writeCall(r, hid, frames[o]!, frames[o + 5]!, end, CallFlag.Threw, frames[o + 3]!, frames[o + 4]!, errorId(r, thrown), parent, frames[o + 2]!);
 }
 
 /**
@@ -167,7 +187,16 @@ export function recordBody(hid: number, body: () => unknown): unknown {
     r.explicitInner = -1;
     return body();
   }
-  return recordCall(hid, body as Target, undefined, NO_ARGS, undefined, -1);
+  if (!r.on) return body();
+  const o = enter(r, -1);
+  let result: unknown;
+  try {
+    result = body();
+  } catch (thrown) {
+    leaveThrown(r, o, hid, thrown);
+    throw thrown;
+  }
+  return leave(r, o, hid, result);
 }
 
 /** Marks `fn` as instrumented in place under `hid` (module-level functions the plugin instrumented). */
@@ -189,29 +218,80 @@ interface Marked {
 
 /**
  * A wrapper of the right arity: `length` comes from the function literal, so no
- * `Object.defineProperty` (about half a microsecond each) is needed in the common cases.
+ * `Object.defineProperty` (about half a microsecond each) is needed in the common cases. The
+ * bodies are the same; each keeps `target.apply(this, arguments)` inline (see `enter`).
  */
 function makeWrapper(hid: number, target: Target, inner: number, arity: number): Target {
   switch (arity) {
     case 0:
       return function (this: unknown) {
-        return recordCall(hid, target, this, arguments, new.target, inner);
+        const r = recorder;
+        if (!r.on) return new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        const o = enter(r, inner);
+        let result: unknown;
+        try {
+          result = new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        } catch (thrown) {
+          leaveThrown(r, o, hid, thrown);
+          throw thrown;
+        }
+        return leave(r, o, hid, result);
       };
     case 1:
       return function (this: unknown, _a: unknown) {
-        return recordCall(hid, target, this, arguments, new.target, inner);
+        const r = recorder;
+        if (!r.on) return new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        const o = enter(r, inner);
+        let result: unknown;
+        try {
+          result = new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        } catch (thrown) {
+          leaveThrown(r, o, hid, thrown);
+          throw thrown;
+        }
+        return leave(r, o, hid, result);
       };
     case 2:
       return function (this: unknown, _a: unknown, _b: unknown) {
-        return recordCall(hid, target, this, arguments, new.target, inner);
+        const r = recorder;
+        if (!r.on) return new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        const o = enter(r, inner);
+        let result: unknown;
+        try {
+          result = new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        } catch (thrown) {
+          leaveThrown(r, o, hid, thrown);
+          throw thrown;
+        }
+        return leave(r, o, hid, result);
       };
     case 3:
       return function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
-        return recordCall(hid, target, this, arguments, new.target, inner);
+        const r = recorder;
+        if (!r.on) return new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        const o = enter(r, inner);
+        let result: unknown;
+        try {
+          result = new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        } catch (thrown) {
+          leaveThrown(r, o, hid, thrown);
+          throw thrown;
+        }
+        return leave(r, o, hid, result);
       };
     default: {
       const w = function (this: unknown) {
-        return recordCall(hid, target, this, arguments, new.target, inner);
+        const r = recorder;
+        if (!r.on) return new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        const o = enter(r, inner);
+        let result: unknown;
+        try {
+          result = new.target !== undefined ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+        } catch (thrown) {
+          leaveThrown(r, o, hid, thrown);
+          throw thrown;
+        }
+        return leave(r, o, hid, result);
       };
       try {
         Object.defineProperty(w, 'length', { value: arity, configurable: true });
