@@ -1,11 +1,13 @@
 /**
- * Mount cost of 1,000 rows with a handler each: plain, `useHandler`, and instrumented by the
- * build plugin, alternated round by round in one page; medians of the synchronous
- * render + commit time (`flushSync`), which is the JavaScript a mount costs.
+ * Mount cost of 1,000 rows with a handler each: plain, `useHandler`, instrumented by the build
+ * plugin, and a second plain copy (the control: how far identical mounts differ), alternated
+ * round by round in one page; medians of the synchronous render + commit time (`flushSync`),
+ * which is the JavaScript a mount costs.
  */
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AutoRow } from './rows-auto.tsx';
+import { ControlRow } from './rows-control.tsx';
 import { HandlerRow, PlainRow, Table, type RowData, type RowProps } from './rows.tsx';
 
 export interface MountResults {
@@ -20,6 +22,9 @@ export interface MountResults {
   /** Ratios of the fastest mounts of each variant: what is left when other load on the machine is not. */
   useHandlerBestRatio: number;
   autoBestRatio: number;
+  /** The same two measures for the plain copy: the noise floor. */
+  controlRatio: number;
+  controlBestRatio: number;
   /** Clicks that reached `select` through each variant (checks the handlers work). */
   selected: number;
 }
@@ -47,6 +52,7 @@ export async function measureMount(): Promise<MountResults> {
     [PlainRow, []],
     [HandlerRow, []],
     [AutoRow, []],
+    [ControlRow, []],
   ];
   for (let round = -5; round < ROUNDS; round++) {
     for (let k = 0; k < variants.length; k++) {
@@ -54,7 +60,7 @@ export async function measureMount(): Promise<MountResults> {
       const t0 = performance.now();
       flushSync(() => root.render(<Table rows={rows} Row={Row} select={select} />));
       const t1 = performance.now();
-      if (round === ROUNDS - 1) host.querySelector('button')!.click();
+      if (round === ROUNDS - 1 && Row !== ControlRow) host.querySelector('button')!.click();
       flushSync(() => root.render(null));
       if (round >= 0) out.push(t1 - t0);
       await tick();
@@ -68,6 +74,8 @@ export async function measureMount(): Promise<MountResults> {
     autoRatio: ratios(variants[2]![1]),
     useHandlerBestRatio: Math.min(...variants[1]![1]) / Math.min(...variants[0]![1]),
     autoBestRatio: Math.min(...variants[2]![1]) / Math.min(...variants[0]![1]),
+    controlRatio: ratios(variants[3]![1]),
+    controlBestRatio: Math.min(...variants[3]![1]) / Math.min(...variants[0]![1]),
     rows: ROWS,
     rounds: ROUNDS,
     plainMs: median(variants[0]![1]),
