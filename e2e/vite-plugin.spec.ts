@@ -5,7 +5,7 @@
  * change. Their handlers, commits and transition modes reach the session (built and in the
  * dev server), the DevTools panel, and `homeostat docs`.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -82,19 +82,25 @@ test('HMR keeps working: an edit is hot-updated with the state kept, and the han
   const root = mkdtempSync(join(process.cwd(), '.tmp', 'vite-hmr-'));
   // Without the fixture's dependency cache: this server optimizes its own.
   cpSync(viteAppSrc('vite-jsx'), root, { recursive: true, filter: (src) => !/node_modules[\\/]\.vite/.test(src) });
-  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), logLevel: 'warn', server: { port: 0, strictPort: false } });
+  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), logLevel: 'info', server: { port: 0, strictPort: false } });
+  // What Vite said in the page (HMR updates, reloads and why): the failure message shows it.
+  const console: string[] = [];
+  page.on('console', (m) => console.push(m.text()));
   try {
     await server.listen();
     await openDevPage(page, server.resolvedUrls!.local[0]!);
+    console.length = 0;
     const button = page.getByRole('button', { name: /count is/ });
     for (let i = 0; i < 2; i++) await button.click();
     await expect(button).toHaveText('count is 2');
     await page.evaluate(() => ((globalThis as unknown as { __beforeEdit: boolean }).__beforeEdit = true));
     const app = join(root, 'src', 'App.jsx');
-    writeFileSync(app, readFileSync(app, 'utf8').replace('count is {count}', 'clicks: {count}'));
+    // Saved as editors do, atomically: a watcher that saw a half-written file would reload the page.
+    writeFileSync(`${app}.tmp`, readFileSync(app, 'utf8').replace('count is {count}', 'clicks: {count}'));
+    renameSync(`${app}.tmp`, app);
     const edited = page.getByRole('button', { name: /clicks:/ });
     // Fast Refresh: same page (no reload), same state.
-    await expect(edited).toHaveText('clicks: 2', { timeout: 15_000 });
+    await expect(edited, `page console after the edit:\n${console.join('\n')}`).toHaveText('clicks: 2', { timeout: 15_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { __beforeEdit?: boolean }).__beforeEdit)).toBe(true);
     await edited.click();
     await expect(edited).toHaveText('clicks: 3');
