@@ -41,6 +41,10 @@ const handlerAggregate = z.object({
   errors: count,
   errorRate: num,
   asyncCount: count,
+  interaction: summary.nullable(),
+  frameBlocking: summary.nullable(),
+  longestFrame: summary.nullable(),
+  result: summary.nullable(),
   duration: summary,
   settle: summary.nullable(),
   blocking: summary,
@@ -64,6 +68,10 @@ const sequenceAggregate = z.object({
   name,
   count,
   duration: summary,
+  interaction: summary.nullable(),
+  result: summary.nullable(),
+  frameBlocking: summary.nullable(),
+  longestFrame: summary.nullable(),
   triggers: z.record(name, count),
   variants: z
     .array(
@@ -98,6 +106,10 @@ export const callLiteSchema = z.object({
   duration: num,
   settle: num.nullable(),
   blockingMs: num,
+  /** What the user felt: interaction latency, time to result, the longest frame (see core/metrics.ts). */
+  interactionMs: num.nullable(),
+  resultMs: num.nullable(),
+  longestFrameMs: num.nullable(),
   mode: transitionMode,
   outcome: z.enum(['ok', 'threw', 'rejected', 'pending']),
   error: name.nullable(),

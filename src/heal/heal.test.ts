@@ -33,7 +33,7 @@ function session(shape: Shape, seed = 1): SessionFile {
   const call = (patch: Partial<HandlerCall> & Pick<HandlerCall, 'handler'>): HandlerCall => {
     const c: HandlerCall = {
       id: id++, sequence: 0, parent: null, start: t, duration: 0.2, settle: null, outcome: 'ok', error: null, mode: 'none',
-      updates: { blocking: 0, transition: 0 }, commits: 0, renderMs: null, commitMs: null, blockingMs: 0.2, paintMs: null, loaf: null, ...patch,
+      updates: { blocking: 0, transition: 0 }, commits: 0, renderMs: null, commitMs: null, blockingMs: 0.2, paintMs: null, loaf: null, interactionMs: null, resultMs: null, frames: null, ...patch,
     };
     calls.push(c);
     return c;
@@ -46,13 +46,13 @@ function session(shape: Shape, seed = 1): SessionFile {
     const failed = s % 10 === 0;
     const parse = call({ handler: 'parseQuery', sequence: s, parent: input.id, outcome: failed ? 'threw' : 'ok', error: failed ? { name: 'SyntaxError', message: 'Invalid regular expression: /(/: Unterminated group' } : null });
     const layout = call({ handler: 'measureRows', sequence: s, duration: 30, blockingMs: 30, loaf: { blockingMs: 40, forcedStyleLayoutMs: 12, durationMs: 90, scripts: [] } as unknown as HandlerCall['loaf'] });
-    sequences.push({ id: s, name: 'input:handleSearchInput', trigger: { type: 'input', timeStamp: t }, explicit: false, start: t, end: t + 50, calls: [input.id, render.id, facets.id, parse.id, layout.id], handlers: ['handleSearchInput', 'renderReact', 'computeFacets', 'parseQuery', 'measureRows'] });
+    sequences.push({ id: s, name: 'input:handleSearchInput', trigger: { type: 'input', timeStamp: t }, explicit: false, start: t, end: t + 50, calls: [input.id, render.id, facets.id, parse.id, layout.id], handlers: ['handleSearchInput', 'renderReact', 'computeFacets', 'parseQuery', 'measureRows'], interactionMs: null, resultMs: 50, frames: null });
     t += 500;
   }
   return {
     format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta(`heal-${seed}`), calls, sequences,
     commits: sequences.map((s) => ({ time: s.start + 20, renderStart: null, commitStart: null, renderMs: null, sync: true, calls: [s.calls[0]!] })),
-    vitals: [], truncated: { calls: 0, sequences: 0, commits: 0 },
+    vitals: [], frames: [], events: [], truncated: { calls: 0, sequences: 0, commits: 0 },
   };
 }
 

@@ -89,6 +89,8 @@ export class TelemetryService implements TelemetryApi {
         sequence: (s) => this.onSequence(s),
         commit: (c) => this.onCommit(c),
         vital: (v) => this.onVital(v),
+        frame: (f) => this.chunk.frames!.push(f),
+        event: (e) => this.chunk.events!.push(e),
       },
       (id) => this.strings[id] ?? '?',
       { hookCommits: meta.react.commits === 'hook' },
@@ -157,6 +159,8 @@ export class TelemetryService implements TelemetryApi {
       sequences: [],
       commits: [],
       vitals: [],
+      frames: [],
+      events: [],
       truncated: { ...stored.truncated },
     };
     for (const { chunk } of await this.store.readChunks(sessionId)) {
@@ -164,6 +168,8 @@ export class TelemetryService implements TelemetryApi {
       file.sequences.push(...chunk.sequences);
       file.commits.push(...chunk.commits);
       file.vitals.push(...chunk.vitals);
+      file.frames.push(...(chunk.frames ?? []));
+      file.events.push(...(chunk.events ?? []));
     }
     // What we hand out must be readable back: a corrupted store shows up here, named.
     parseSessionFile(file, `stored session ${sessionId}`);
@@ -183,7 +189,7 @@ export class TelemetryService implements TelemetryApi {
       errors: file.calls.filter((c) => c.error !== null).length,
       nextChunk: 0,
     };
-    // Calls are split into chunks; the (far fewer) sequences, commits and vitals ride in the first.
+    // Calls are split into chunks; the (far fewer) sequences, commits, vitals, frames and events ride in the first.
     for (let i = 0; i < Math.max(1, file.calls.length); i += this.chunkSize) {
       const first = i === 0;
       await this.store.putChunk(id, session.nextChunk++, {
@@ -191,6 +197,8 @@ export class TelemetryService implements TelemetryApi {
         sequences: first ? file.sequences : [],
         commits: first ? file.commits : [],
         vitals: first ? file.vitals : [],
+        frames: first ? file.frames : [],
+        events: first ? file.events : [],
       });
     }
     await this.store.putAggregate(id, aggregateSession(file).state());
@@ -313,7 +321,8 @@ export class TelemetryService implements TelemetryApi {
     const s = this.session!;
     s.meta = this.meta!;
     for (const chunk of chunks) {
-      const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
+      const empty =
+        chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length + (chunk.frames?.length ?? 0) + (chunk.events?.length ?? 0) === 0;
       if (empty) continue;
       await this.store.putChunk(s.meta.id, s.nextChunk++, chunk);
       s.stored.calls += chunk.calls.length;
