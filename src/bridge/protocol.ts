@@ -51,6 +51,7 @@ const handlerAggregate = z.object({
   blockingTotalMs: num,
   commit: summary.nullable(),
   render: summary.nullable(),
+  styleLayout: summary.nullable(),
   paint: summary.nullable(),
   histograms: z.object({ duration: histogram, blocking: histogram }),
   modes,

@@ -48,6 +48,8 @@ export interface HandlerAggregate extends MetricSummaries {
   commit: Summary | null;
   /** React render time of those commits, where the build reports it. */
   render: Summary | null;
+  /** Style and layout in the long frames its work occupied (calls that occupied one): what no transition can slice. */
+  styleLayout: Summary | null;
   /** Call start to the next paint. */
   paint: Summary | null;
   histograms: { duration: Histogram; blocking: Histogram };
@@ -112,6 +114,7 @@ interface HandlerAcc {
   asyncCount: number;
   metrics: Record<HandlerMetric, Distribution>;
   render: Distribution;
+  styleLayout: Distribution;
   modes: Record<TransitionMode, number>;
   longFrames: number;
   forcedStyleLayoutMs: number;
@@ -180,6 +183,7 @@ export interface AggregatorState {
     commit?: DistributionState;
     paint?: DistributionState;
     render: DistributionState;
+    styleLayout?: DistributionState;
     modes: Record<TransitionMode, number>;
     longFrames: number;
     forcedStyleLayoutMs: number;
@@ -228,6 +232,7 @@ function newHandler(): HandlerAcc {
     asyncCount: 0,
     metrics: distributions(HANDLER_METRICS),
     render: new Distribution(),
+    styleLayout: new Distribution(),
     modes: emptyModes(),
     longFrames: 0,
     forcedStyleLayoutMs: 0,
@@ -262,6 +267,7 @@ export class Aggregator {
     }
     if (call.settle !== null) h.asyncCount++;
     if (call.renderMs !== null) h.render.add(call.renderMs);
+    if (call.frames && call.frames.count > 0) h.styleLayout.add(call.frames.styleLayoutMs);
     h.modes[call.mode]++;
     if (call.loaf) {
       h.longFrames++;
@@ -362,6 +368,7 @@ export class Aggregator {
         blockingTotalMs: m.blocking.sum,
         commit: orNull(m.commit),
         render: orNull(h.render),
+        styleLayout: orNull(h.styleLayout),
         paint: orNull(m.paint),
         histograms: { duration: m.duration.histogram(), blocking: m.blocking.histogram() },
         modes: { ...h.modes },
@@ -426,6 +433,7 @@ export class Aggregator {
         asyncCount: h.asyncCount,
         metrics: states(h.metrics),
         render: h.render.state(),
+        styleLayout: h.styleLayout.state(),
         modes: { ...h.modes },
         longFrames: h.longFrames,
         forcedStyleLayoutMs: h.forcedStyleLayoutMs,
@@ -476,6 +484,7 @@ export class Aggregator {
       const stored = hs.metrics ?? { duration: hs.duration, settle: hs.settle, blocking: hs.blocking, commit: hs.commit, paint: hs.paint };
       mergeStates(h.metrics, stored);
       h.render.merge(Distribution.fromState(hs.render));
+      if (hs.styleLayout) h.styleLayout.merge(Distribution.fromState(hs.styleLayout));
       for (const m of TRANSITION_MODES) h.modes[m] += hs.modes[m] ?? 0;
       h.longFrames += hs.longFrames;
       h.forcedStyleLayoutMs += hs.forcedStyleLayoutMs;

@@ -44,6 +44,11 @@ export interface MetricDef {
 export const FRAME_MS = 16;
 /** Frames shorter than this are not Long Animation Frames: the browser does not report them. */
 export const LONG_FRAME_MS = 50;
+/**
+ * A frame at least this long is a freeze the user sees (and any input during it waits as long):
+ * the limit of a "good" interaction in Web Vitals (INP ≤ 200 ms).
+ */
+export const FROZEN_FRAME_MS = 200;
 
 export const METRICS: Readonly<Record<HandlerMetric, MetricDef>> = {
   interaction: {
