@@ -335,6 +335,53 @@ describe('Attributor', () => {
       expect(c.interactionMs).toBeNull();
     });
 
+    it('a long frame still laying out a big commit is not idleness: the sequence waits for its paint', () => {
+      const stream = () =>
+        new Stream()
+          .observing(true, true)
+          .event(0, 'click', 100)
+          .call('runLots', 1, 101, 102, { transition: 1, event: 0 })
+          .paint(118)
+          .commit(1900);
+      // The page cuts a batch 2.5 s after the commit, still waiting for the frame to paint (or not).
+      const run2 = (pending: boolean) => {
+        const calls: HandlerCall[] = [];
+        const s = stream();
+        const a = new Attributor(
+          { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {}, frame: () => {}, event: () => {} },
+          (id) => s.strings[id]!,
+          { hookCommits: true },
+        );
+        const { records, count } = s.records();
+        a.push(records, count);
+        a.advance(4400, pending);
+        const later = new Stream();
+        for (const str of s.strings) later.id(str);
+        later.paint(4500).loaf(1850, 2640, 2590, 0, { renderStart: 1905, styleLayoutStart: 1910 });
+        const r = later.records();
+        a.push(r.records, r.count);
+        a.advance(6000);
+        return calls[0]!;
+      };
+      expect(run2(true).resultMs).toBe(4400);
+      // Without the page saying so (a hidden tab), 2 s without a paint closes it without a result.
+      expect(run2(false).resultMs).toBeNull();
+    });
+
+    it('waits for a long frame entry the browser reports late, and gives up after a while', () => {
+      const base = () =>
+        new Stream().observing(true, true).event(0, 'click', 100).call('runLots', 1, 101, 102, { transition: 1, event: 0 }).paint(118).commit(1900).paint(3000);
+      // The frame's entry arrives after the next interaction already started (well past the 500 ms grace).
+      const late = base().event(1, 'click', 3800).call('clear', 2, 3801, 3802, { event: 1 }).paint(3820).loaf(1850, 1140, 1090, 0, { renderStart: 1905, styleLayoutStart: 1910 });
+      const got = run(late, { until: 4500 });
+      expect(got.calls.find((c) => c.handler === 'runLots')!.frames).toMatchObject({ count: 1, longestMs: 1140, styleLayoutMs: 1080 });
+      // No entry ever comes: emitted without it, 3 s past the grace period.
+      const never = run(base(), { until: 3000 + 500 + 2000 });
+      expect(never.calls).toHaveLength(0);
+      const gaveUp = run(base(), { until: 3000 + 500 + 3000 + 100 });
+      expect(gaveUp.calls[0]!.frames).toMatchObject({ count: 0 });
+    });
+
     it('a sequence closed by the time cap has no time to result', () => {
       const s = new Stream().observing(true, true).call('hidden', 1, 0, 1);
       const { sequences, calls } = run(s, { until: 5000 });

@@ -32,6 +32,7 @@
  * - frames: the Long Animation Frames overlapping that span (0 when none was long; null when
  *   the page cannot observe them).
  */
+import { LONG_FRAME_MS } from './metrics.ts';
 import { CallFlag, Kind, STRIDE } from './wire.ts';
 import type {
   CommitRecord,
@@ -140,6 +141,11 @@ const SAME_EVENT_MS = 1;
 const EVIDENCE_MARGIN_MS = 1000;
 /** ...and never more than this many entries of each kind. */
 const MAX_EVIDENCE = 2048;
+/**
+ * How much longer than the grace period a closed sequence waits for the Long Animation Frame it
+ * knows is coming (its paint came a long frame after its work, and no entry covers that yet).
+ */
+const FRAME_WAIT_MS = 3000;
 /** Bounds memory when a page commits far more often than the grace period lets commits go. */
 const MAX_HELD_COMMITS = 1024;
 /** Emission latency traded for throughput: closed work is emitted in batches this far apart (page ms). */
@@ -179,6 +185,8 @@ export class Attributor {
   private eventBuf: EventTimingRecord[] = [];
   /** Whether the page observes Long Animation Frames / Event Timing; null until it says (older pages never do). */
   private observesFrames: boolean | null = null;
+  /** The page said, with its latest batch, that a paint probe is still waiting for its frame. */
+  private paintPending = false;
   private observesEvents: boolean | null = null;
 
   constructor(
@@ -212,8 +220,12 @@ export class Attributor {
     for (let r = from; r < from + count; r++) this.record(records, r * STRIDE);
   }
 
-  /** Moves stream time forward (the page's clock when a batch was cut) and closes what has waited long enough. */
-  advance(now: number): void {
+  /**
+   * Moves stream time forward (the page's clock when a batch was cut) and closes what has waited
+   * long enough. `paintPending`: the page still waits for a frame, so "no paint yet" is not idleness.
+   */
+  advance(now: number, paintPending = false): void {
+    this.paintPending = paintPending;
     this.tick(now);
     this.sweep(null);
   }
@@ -524,6 +536,7 @@ export class Attributor {
 
   private onPaint(time: number): void {
     this.tick(time);
+    this.paintPending = false;
     if (this.deferredPending.length > 0) {
       for (const c of this.deferredPending) if (++c.deferredPaints >= 2) c.awaitingDeferred = false;
       this.deferredPending = this.deferredPending.filter((c) => c.awaitingDeferred);
@@ -576,6 +589,22 @@ export class Attributor {
     const gone = (e: { start: number; durationMs: number }) => e.start + e.durationMs < horizon;
     if (this.frameBuf.length > 0 && gone(this.frameBuf[0]!)) this.frameBuf = this.frameBuf.filter((f) => !gone(f));
     if (this.eventBuf.length > 0 && gone(this.eventBuf[0]!)) this.eventBuf = this.eventBuf.filter((e) => !gone(e));
+  }
+
+  /**
+   * True when a call of the sequence was painted a long frame after its last work and no Long
+   * Animation Frame entry covering that span has arrived yet: the browser reports such entries
+   * after the frame, sometimes only after the next interaction began.
+   */
+  private frameMissing(seq: SeqState): boolean {
+    if (this.observesFrames !== true || !seq.closedByPaint) return false;
+    for (const c of seq.calls) {
+      if (c.resultPaint === null) continue;
+      const from = lastWork(c);
+      if (c.resultPaint - from < LONG_FRAME_MS) continue;
+      if (!this.frameBuf.some((f) => f.start <= c.resultPaint! && f.start + f.durationMs >= from)) return true;
+    }
+    return false;
   }
 
   /** Long frames overlapping [from, to], or null when the page cannot observe them. */
@@ -640,7 +669,7 @@ export class Attributor {
       if (!pending && paint !== null && paint >= seq.lastActivity) {
         this.close(seq, paint);
         seq.closedByPaint = true;
-      } else if (waited >= (pending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
+      } else if (waited >= (pending || this.paintPending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
     }
     this.emitClosed(this.now);
   }
@@ -673,9 +702,12 @@ export class Attributor {
     let nextDue = Infinity;
     const keep: SeqState[] = [];
     for (const seq of this.sequences) {
-      if (seq.closedAt === null || now - seq.closedAt < this.graceMs) {
+      const waited = seq.closedAt === null ? -Infinity : now - seq.closedAt;
+      const due = waited >= this.graceMs && (waited >= this.graceMs + FRAME_WAIT_MS || !this.frameMissing(seq));
+      if (!due) {
         keep.push(seq);
-        if (seq.closedAt !== null) nextDue = Math.min(nextDue, seq.closedAt + this.graceMs);
+        // Waiting for a frame's entry: look again at the next scan.
+        if (seq.closedAt !== null) nextDue = Math.min(nextDue, waited >= this.graceMs ? now + SCAN_INTERVAL_MS : seq.closedAt + this.graceMs);
       } else this.emit(seq);
     }
     this.sequences = keep;

@@ -201,7 +201,10 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
   const result = usable(h.result);
   const frame = usable(h.longestFrame);
   const styleLayout = usable(h.styleLayout, 1);
-  const unsliceable = (styleLayout?.[v] ?? 0) + (h.render && h.commit ? Math.max(0, h.commit[v] - h.render[v]) : 0);
+  // What stays in one frame even if React's whole synchronous render left it: the style and layout
+  // the browser reported, or, when a script forced them early (a test driver, a layout read), the
+  // rest of the frame beyond React's work.
+  const unsliceable = frame ? Math.max(styleLayout?.[v] ?? 0, frame[v] - syncWork) : (styleLayout?.[v] ?? 0);
   const predictions: Prediction[] = [];
   if (interaction) {
     predictions.push({
@@ -219,7 +222,7 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
       metric: handlerMetric(h.handler, 'longestFrame', v),
       current: frame[v],
       predicted: predictedFrame,
-      because: styleLayout ? `React slices the render, not the commit nor its ${ms(styleLayout[v])} of style and layout` : 'React slices the render, not the commit',
+      because: `React can slice its ${ms(syncWork)} render, not the commit nor the style and layout of what it commits`,
     });
     if (predictedFrame >= DEFAULT_FROZEN_MS) stillFrozen = predictedFrame;
   }
@@ -231,7 +234,7 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
   };
   const frozenNote =
     stillFrozen !== null
-      ? ` A transition alone will not unfreeze the page: the frame it leaves is still about ${ms(stillFrozen)} (${styleLayout ? `${ms(styleLayout[v])} of it style and layout` : 'the commit cannot be sliced'}), so the real fix is less work per frame: virtualise the long list (render only the rows in view) or split the update.`
+      ? ` A transition alone will not unfreeze the page: even with React's ${ms(syncWork)} render moved out, the frame keeps about ${ms(stillFrozen)} of commit, style and layout${styleLayout ? ` (${ms(styleLayout[v])} of style and layout reported)` : ''}, so the real fix is less work per frame: virtualise the long list (render only the rows in view) or split the update.`
       : '';
   const component = facts?.component ?? null;
   // A frozen frame that stays: show the user that something is happening while it renders.

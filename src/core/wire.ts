@@ -69,4 +69,9 @@ export interface WireBatch {
   dropped: number;
   /** The page's `performance.now()` when the batch was cut, so the worker knows how far time has moved. */
   now: number;
+  /**
+   * A paint probe was still waiting for its frame when the batch was cut: the page is rendering
+   * (a long frame, style and layout of a big commit), not idle, so no sequence is closed for want of a paint.
+   */
+  paintPending?: boolean;
 }

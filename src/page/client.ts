@@ -75,6 +75,9 @@ export interface HomeostatClient {
 
 let client: HomeostatClient | null = null;
 
+/** How long a final flush waits for the paint after the last work. */
+const FINAL_PAINT_WAIT_MS = 3000;
+
 /** The global name under which the page's client is reachable by tools. */
 export const GLOBAL_HANDLE = '__HOMEOSTAT__';
 
@@ -161,6 +164,8 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     session,
     status: () => ({ session: { ...session, dropped: recorder.dropped }, transport: transport.status(), buffered: recorder.buffered, dropped: recorder.dropped }),
     async flush(opts = {}) {
+      // Closing for good: let the paint after the last work land first (a big commit can still be in layout).
+      if (opts.final === true) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
       await shipped();
       await (await api()).flush(opts.final === true);
     },
@@ -175,6 +180,7 @@ function createClient(options: HomeostatOptions): HomeostatClient {
       return (await api()).sessions();
     },
     async exportSession(id) {
+      if (id === undefined || id === session.id) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
       await shipped();
       return (await api()).exportSession(id);
     },

@@ -29,10 +29,12 @@ export function eventTimingSupported(): boolean {
 /** Observes Long Animation Frames, or long tasks where those are not supported. */
 export function observeLongFrames(r: Recorder): Stop {
   if (longFramesSupported()) {
-    const po = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) writeLoaf(r, entry as PerformanceLongAnimationFrameTiming);
-    });
+    const write = (entries: PerformanceEntryList) => {
+      for (const entry of entries) writeLoaf(r, entry as PerformanceLongAnimationFrameTiming);
+    };
+    const po = new PerformanceObserver((list) => write(list.getEntries()));
     po.observe({ type: 'long-animation-frame', buffered: true });
+    r.beforeFlush(() => write(po.takeRecords()));
     return () => po.disconnect();
   }
   if (supported('longtask')) {
@@ -82,6 +84,9 @@ export function observeEventTiming(r: Recorder, interactionTypes: ReadonlySet<st
   });
   // durationThreshold is part of PerformanceObserverInit in the spec; TS's lib lacks it on older versions.
   po.observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  r.beforeFlush(() => {
+    for (const entry of po.takeRecords()) write(entry as PerformanceEventTiming);
+  });
   return () => po.disconnect();
 }
 

@@ -62,11 +62,14 @@ export class Recorder {
   private seqTokens = 0;
 
   private paintPending = false;
+  private paintWaiters: Array<() => void> = [];
   private readonly canPaint: boolean;
   private readonly paintChannel: MessageChannel | null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
   private sink: BatchSink | null = null;
+  /** Called before each batch is cut (observers hand over entries whose callback has not run yet). */
+  private readonly drains: Array<() => void> = [];
 
   constructor(options: RecorderOptions = {}) {
     const cap = Math.max(64, options.capacity ?? 8192);
@@ -80,6 +83,9 @@ export class Recorder {
     if (this.paintChannel) {
       this.paintChannel.port1.onmessage = () => {
         this.paintPending = false;
+        const waiters = this.paintWaiters;
+        this.paintWaiters = [];
+        for (const w of waiters) w();
         // The event is long dispatched by now; don't keep it (and its target) alive.
         this.lastEvent = undefined;
         const o = this.slot();
@@ -159,6 +165,21 @@ export class Recorder {
     W!.requestAnimationFrame(this.afterFrame);
   }
 
+  /**
+   * Resolves once the paint probe in flight (if any) has landed, or after `timeoutMs`: a final
+   * flush then includes the paint after the last work, instead of racing it.
+   */
+  whenPainted(timeoutMs: number): Promise<void> {
+    if (!this.paintPending) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.paintWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private readonly afterFrame = (): void => {
     // rAF runs before the frame paints; a message posted from it runs after.
     this.paintChannel!.port2.postMessage(null);
@@ -236,8 +257,24 @@ export class Recorder {
     }, delay);
   }
 
+  /**
+   * Registers a function run before each batch is cut. PerformanceObserver callbacks can run long
+   * after their entries are queued (the page busy with the next interaction); `takeRecords()`
+   * here puts a long frame's entry in the same batch as the paint that ended it.
+   */
+  beforeFlush(drain: () => void): void {
+    this.drains.push(drain);
+  }
+
   /** Ships everything recorded so far to the sink. Cheap: one copy of the filled part of the ring. */
   flush(): void {
+    for (const drain of this.drains) {
+      try {
+        drain();
+      } catch {
+        // An observer that cannot hand over entries loses them, never the app.
+      }
+    }
     if (this.flushTimer !== null) {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
@@ -259,6 +296,7 @@ export class Recorder {
       strings,
       dropped: this.dropped,
       now: perf.now(),
+      paintPending: this.paintPending,
     };
     this.tail = this.head;
     this.sentStrings = this.strings.length;
@@ -281,7 +319,7 @@ export class Recorder {
       }
       this.heartbeatTimer = setTimeout(() => {
         if (this.sink !== null && this.head === this.tail) {
-          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now() });
+          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now(), paintPending: this.paintPending });
         }
         beat(rest);
       }, next);

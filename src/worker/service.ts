@@ -105,7 +105,7 @@ export class TelemetryService implements TelemetryApi {
     for (let i = 0; i < batch.strings.length; i++) this.strings[batch.stringBase + i] = batch.strings[i]!;
     this.attributor!.push(batch.records, batch.count);
     this.lastNow = Math.max(this.lastNow, batch.now);
-    this.attributor!.advance(batch.now);
+    this.attributor!.advance(batch.now, batch.paintPending === true);
     if (batch.dropped !== this.meta!.dropped) this.meta!.dropped = batch.dropped;
     this.schedulePersist();
   }
