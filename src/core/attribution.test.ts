@@ -293,6 +293,24 @@ describe('Attributor', () => {
       expect(c.frames).toMatchObject({ count: 1, longestMs: 1750, blockingMs: 1700 });
     });
 
+    it("a useTransition's isPending commit does not finish the transition: the call waits for the commit that does", () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 1000)
+        .call('runLots', 1, 1001, 1009, { transition: 1, event: 0 })
+        .commit(1026, 1, 1) // isPending=true; the transition's lane is still pending
+        .paint(1040)
+        .commit(2098, 1, 0) // the rows
+        .paint(6300)
+        .loaf(2000, 4290, 4240, 0, { renderStart: 2100, styleLayoutStart: 2110 });
+      const c = run(s, { until: 9000 }).calls[0]!;
+      expect(c).toMatchObject({ mode: 'transition', commits: 2 });
+      expect(c.resultMs).toBe(5300);
+      // Without lane information (an unknown React version), the first commit would have finished it.
+      const unknown = new Stream().call('runLots', 1, 1001, 1009, { transition: 1 }).commit(1026).paint(1040).commit(2098).paint(6300);
+      expect(run(unknown, { until: 9000 }).calls[0]!.commits).toBe(1);
+    });
+
     it('an input event without an interaction id takes the latency of the keydown interaction it belongs to', () => {
       const s = new Stream()
         .observing(true, true)

@@ -243,7 +243,7 @@ export class Attributor {
       case Kind.Settle:
         return this.onSettle(a[o + 1]!, a[o + 2]!, a[o + 3] === 1, a[o + 4]!);
       case Kind.Commit:
-        return this.onCommit(a[o + 1]!, this.takeProfile(a[o + 1]!));
+        return this.onCommit(a[o + 1]!, this.takeProfile(a[o + 1]!), a[o + 3] === 1);
       case Kind.Profile: {
         const profile = { time: a[o + 1]!, actualDuration: a[o + 2]!, startTime: a[o + 3]!, commitTime: a[o + 4]! };
         if (this.hookCommits) {
@@ -480,7 +480,8 @@ export class Attributor {
     }
   }
 
-  private onCommit(time: number, p: PendingProfile | null): void {
+  /** `transitionsLeft`: React said the root still has transition work pending after this commit. */
+  private onCommit(time: number, p: PendingProfile | null, transitionsLeft = false): void {
     this.tick(time);
     let calls: CallState[];
     const sync = this.syncOpen.length > 0;
@@ -494,9 +495,13 @@ export class Attributor {
         // Blocking-lane renders are not time-sliced: render and commit were one block of work.
         if (p) c.deferredBlockMs = Math.max(c.deferredBlockMs ?? 0, p.actualDuration + Math.max(0, time - p.commitTime));
       }
-      for (const c of this.transitionPending) c.awaitingTransition = false;
-      this.transitionPending = [];
       this.deferredPending = [];
+      // A commit that leaves transition work pending (useTransition's isPending, an urgent update
+      // in between) belongs to the waiting calls, but their transition is still to come.
+      if (!transitionsLeft) {
+        for (const c of this.transitionPending) c.awaitingTransition = false;
+        this.transitionPending = [];
+      }
     }
     const cs: CommitState = {
       record: {

@@ -14,7 +14,10 @@ export const Kind = {
   Call: 1,
   /** callId, time, rejected (0|1), errorId */
   Settle: 2,
-  /** React committed a root, seen by the DevTools hook: time, rootId */
+  /**
+   * React committed a root, seen by the DevTools hook: time, rootId, transitionsLeft (1: the root
+   * still has transition work pending after this commit, 0: none, -1: unknown React version)
+   */
   Commit: 3,
   /** The frame after some calls was painted: time */
   Paint: 4,

@@ -20,8 +20,10 @@ export interface BudgetTestInput {
   diagnosis: Diagnosis;
   /** The handler whose calls the budget holds. */
   handler: string;
-  /** The budget the test enforces: the documented one, else the measured improvement plus tolerance. */
+  /** The budget the test enforces: the documented one, else the level the fix reached, with headroom. */
   budget: Budget;
+  /** Why the test holds something other than the documented budget, if it does. */
+  note?: string | null;
   /** Flow recordings, relative to the tree root. */
   flows: string[];
   /** Where generated tests go, relative to the tree root. */
@@ -47,7 +49,7 @@ export function budgetTest(input: BudgetTestInput): GeneratedFile {
  *   ${e.label}: before ${e.before.toFixed(2)} ms, after ${e.after.toFixed(2)} ms, after/before ${formatRatio(e.ratio)}.
  *   ${e.why.replace(/\*\//g, '* /')}
 ${e.lines.map((l) => ` *   - ${l.replace(/\*\//g, '* /')}`).join('\n')}
- * Root cause: ${d.rootCause.replace(/\*\//g, '* /')}
+${input.note ? ` * ${input.note.replace(/\*\//g, '* /')}\n` : ''} * Root cause: ${d.rootCause.replace(/\*\//g, '* /')}
  *
  * Run against a served build: HOMEOSTAT_APP_URL=http://localhost:4173/ npx playwright test ${path}
  */

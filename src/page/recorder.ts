@@ -223,12 +223,13 @@ export class Recorder {
     this.requestPaint();
   }
 
-  /** A React root committed (DevTools hook). */
-  commit(rootId: number): void {
+  /** A React root committed (DevTools hook); `transitionsLeft`: 1 / 0, or -1 when not known. */
+  commit(rootId: number, transitionsLeft = -1): void {
     const o = this.slot();
     this.ring[o] = Kind.Commit;
     this.ring[o + 1] = perf.now();
     this.ring[o + 2] = rootId;
+    this.ring[o + 3] = transitionsLeft;
     this.requestPaint();
   }
 

@@ -90,6 +90,27 @@ describe('React 19 adapter', () => {
     for (const h of ['blocking', 'transition', 'mixed', 'synced']) expect(byName[h]!.commits).toBeGreaterThan(0);
   });
 
+  it("knows a useTransition's isPending commit leaves its transition to come, so the call waits for the second commit", async () => {
+    const r = getRecorder();
+    const batches: WireBatch[] = [];
+    r.attach((b) => batches.push(b));
+    r.flush();
+    batches.length = 0;
+    document.getElementById('hookTransition')!.click();
+    await settle();
+    r.flush();
+    r.attach(null);
+    const left: number[] = [];
+    for (const b of batches) for (let i = 0; i < b.count; i++) if (b.records[i * STRIDE] === Kind.Commit) left.push(b.records[i * STRIDE + 3]!);
+    // isPending=true commits while the transition's lane is pending; the transition's own commit leaves nothing.
+    expect(left).toEqual([1, 0]);
+    const [call] = await clickAll(['hookTransition']);
+    expect(call).toMatchObject({ handler: 'hookTransition', mode: 'transition', commits: 2 });
+    // A plain startTransition has one commit, which finishes it.
+    const [plain] = await clickAll(['transition']);
+    expect(plain).toMatchObject({ handler: 'transition', commits: 1 });
+  });
+
   it('records commits through the hook and render times through the Profiler (development build)', async () => {
     const r = getRecorder();
     const batches: WireBatch[] = [];

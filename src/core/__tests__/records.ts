@@ -51,8 +51,8 @@ export class Stream {
   syncEnd(callId: number, time: number): this {
     return this.add(Kind.SyncEnd, callId, time);
   }
-  commit(time: number, rootId = 1): this {
-    return this.add(Kind.Commit, time, rootId);
+  commit(time: number, rootId = 1, transitionsLeft = -1): this {
+    return this.add(Kind.Commit, time, rootId, transitionsLeft);
   }
   profile(time: number, actualDuration: number, startTime: number, commitTime: number): this {
     return this.add(Kind.Profile, time, actualDuration, startTime, commitTime);
