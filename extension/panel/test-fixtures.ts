@@ -35,7 +35,9 @@ export function sampleCalls(): HandlerCall[] {
   const out: HandlerCall[] = [];
   let id = 0;
   for (let i = 0; i < 30; i++) {
-    out.push(call(id++, 'search', 8 + (i % 5)));
+    // What the user felt: typing waits for search's blocking render (interaction), and its result.
+    const d = 8 + (i % 5);
+    out.push(call(id++, 'search', d, { interactionMs: d * 30, resultMs: d * 32, frames: { count: 1, blockingMs: d * 25, totalMs: d * 30, longestMs: d * 30, styleLayoutMs: d * 3, forcedStyleLayoutMs: 0 } }));
     out.push(call(id++, 'filter', 1 + (i % 3) * 0.1, { mode: 'transition', updates: { blocking: 0, transition: 1 } }));
     out.push(
       call(id++, 'parse', 0.2, i === 7 ? { outcome: 'threw', error: { name: 'SyntaxError', message: 'bad <regexp>' }, mode: 'none', commits: 0 } : { mode: 'none', commits: 0 }),
