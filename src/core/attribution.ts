@@ -612,6 +612,19 @@ export class Attributor {
     return false;
   }
 
+  /**
+   * When the work at `time` happened inside a Long Animation Frame that rendered, that frame's end
+   * is when its pixels were produced: more exact than the page's paint probe, which can run behind
+   * other queued tasks after a long frame. Returns `paint` otherwise.
+   */
+  private paintedAt(time: number, paint: number): number {
+    for (const f of this.frameBuf) {
+      const end = f.start + f.durationMs;
+      if (f.renderStart !== null && f.start <= time && time <= end && end < paint) return end;
+    }
+    return paint;
+  }
+
   /** Long frames overlapping [from, to], or null when the page cannot observe them. */
   private framesIn(from: number, to: number): FrameEvidence | null {
     if (this.observesFrames !== true) return null;
@@ -746,10 +759,12 @@ export class Attributor {
     const first = seq.calls[0]!;
     const start = seq.trigger && seq.trigger.timeStamp <= first.start ? seq.trigger.timeStamp : seq.firstStart;
     const name = seq.explicitName ?? (seq.trigger ? `${seq.trigger.type}:${first.handler}` : first.handler);
-    const end = Math.max(seq.closedAt ?? seq.lastActivity, start);
+    const closedAt = seq.closedAt !== null && seq.closedByPaint ? this.paintedAt(seq.lastActivity, seq.closedAt) : seq.closedAt;
+    const end = Math.max(closedAt ?? seq.lastActivity, start);
     const interaction = this.interactionLatency(seq);
     for (const c of seq.calls) {
       this.calls.delete(c.id);
+      if (c.resultPaint !== null) c.resultPaint = this.paintedAt(lastWork(c), c.resultPaint);
       const resultMs = c.resultPaint === null ? null : Math.max(0, c.resultPaint - start);
       this.sink.call(
         finish(c, seq.id, {
