@@ -84,6 +84,16 @@ describe('judgeFix', () => {
     expect(j.why).toMatch(/still a 1\.7 s frame/);
   });
 
+  it('still frozen is partial even while a guard is undecided: more runs could only make it worse', () => {
+    const before = runs(11, 6, { interaction: 2700, result: 2800, errors: 0, frame: 1700 }, 0.03);
+    const noisyResult = runs(13, 6, { result: 3400 }, 0.25);
+    const after = runs(12, 6, { interaction: 20, errors: 0, frame: 1750 }, 0.03).map((r, i) => ({ ...r, result: noisyResult[i]!['result']! }));
+    const j = judgeFix(SPECS, before, after);
+    expect(j.results.find((r) => r.spec.key === 'result')!.state).toBe('unresolved');
+    expect(j).toMatchObject({ verdict: 'partial', settled: true });
+    expect(j.why).toMatch(/result undecided 1\.\d+× .*still a 1\.\d s frame/);
+  });
+
   it('rendering fewer rows per frame shortens the frozen frame: improved', () => {
     const before = runs(3, 4, { interaction: 2092, result: 2011, flowBlocking: 1900, flowLongest: 1750, errors: 0, frame: 1750 });
     const after = runs(4, 4, { interaction: 40, result: 120, flowBlocking: 60, flowLongest: 90, errors: 0, frame: 90 });

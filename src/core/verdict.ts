@@ -200,13 +200,14 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   if (primary.state === 'no-data') return { verdict: 'unresolved', settled: false, results, why };
   if (primary.state === 'no-effect') return { verdict: 'no-effect', settled: true, results, why };
   if (primary.state === 'unresolved') return { verdict: 'unresolved', settled: false, results, why };
-  // Primary improved: every guard must be shown not to regress.
-  if (guards.some((g) => g.state === 'unresolved')) return { verdict: 'unresolved', settled: false, results, why };
+  // Primary improved, but the page still freezes about as long: never "improved". Once more runs
+  // could not show the frame shorter, it is partial (an undecided guard could only make it worse).
   if (frozen && frozen.comparison!.geoB >= frozenMs && frozen.state !== 'improved') {
-    // Still frozen for about as long: settled once more runs could not show the frame shorter.
     const cannotImprove = frozen.state === 'no-effect' || frozen.state === 'regressed' || frozen.comparison!.ratio.low >= 1 - threshold;
     return { verdict: 'partial', settled: cannotImprove, results, why };
   }
+  // Improved: every guard must hold.
+  if (guards.some((g) => g.state === 'unresolved')) return { verdict: 'unresolved', settled: false, results, why };
   return { verdict: 'improved', settled: true, results, why };
 }
 
