@@ -1,56 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { HandlerCall, SequenceRecord, SessionMeta } from '../model.ts';
+import type { SequenceRecord } from '../model.ts';
 import { seededRandom } from '../check/prng.ts';
 import { relativeAccuracy } from './exphist.ts';
 import { FieldMerger, pointsOfRequest } from './merge.ts';
 import type { OtlpMetricsRequest, OtlpTracesRequest } from './otlp.ts';
 import { FieldRecorder } from './recorder.ts';
-
-export function meta(id: string, partial: Partial<SessionMeta> = {}): SessionMeta {
-  return {
-    id,
-    startedAt: 1_767_000_000_000,
-    timeOrigin: 1_767_000_000_000,
-    endedAt: null,
-    url: 'http://localhost/',
-    userAgent: 'test',
-    crossOriginIsolated: true,
-    clockResolutionMs: 0.005,
-    react: { version: '19.0.0', lanes: true, commits: 'hook' },
-    app: 'shop',
-    build: 'abc123',
-    transport: 'worker',
-    storage: 'indexeddb',
-    fallbackReason: null,
-    dropped: 0,
-    source: 'page',
-    ...partial,
-  };
-}
-
-let nextId = 1;
-export function call(handler: string, blockingMs: number, partial: Partial<HandlerCall> = {}): HandlerCall {
-  return {
-    id: nextId++,
-    handler,
-    sequence: 1,
-    parent: null,
-    start: 10,
-    duration: blockingMs / 2,
-    settle: null,
-    outcome: 'ok',
-    error: null,
-    mode: 'blocking',
-    updates: { blocking: 1, transition: 0 },
-    commits: 1,
-    renderMs: null,
-    commitMs: 1,
-    blockingMs,
-    paintMs: blockingMs + 4,
-    loaf: null,
-    ...partial,
-  };
-}
+import { call, meta } from './test-fixtures.ts';
 
 function parse(body: string): OtlpMetricsRequest {
   return JSON.parse(body) as OtlpMetricsRequest;

@@ -134,6 +134,7 @@ export class FieldMerger {
   private readonly latest = new Map<string, FieldPoint>();
   private read = 0;
   private anonymous = 0;
+  private totals: Partial<Pick<FieldSnapshot, 'sessions' | 'apps' | 'builds' | 'from' | 'to'>> = {};
 
   constructor(private readonly source: string) {}
 
@@ -153,6 +154,11 @@ export class FieldMerger {
 
   addAll(points: Iterable<FieldPoint>): void {
     for (const p of points) this.add(p);
+  }
+
+  /** Totals a store computed itself over the raw points (it hands over pre-merged rows). */
+  setTotals(totals: Partial<Pick<FieldSnapshot, 'sessions' | 'apps' | 'builds' | 'from' | 'to'>>): void {
+    this.totals = { ...this.totals, ...totals };
   }
 
   snapshot(): FieldSnapshot {
@@ -258,12 +264,13 @@ export class FieldMerger {
     }
     let total = 0;
     for (const n of sessions.values()) total += n;
+    const t = this.totals;
     return {
-      sessions: total,
-      apps: [...apps].sort(),
-      builds: [...builds].sort(),
-      from: Number.isFinite(from) ? from : NaN,
-      to: Number.isFinite(to) ? to : NaN,
+      sessions: t.sessions ?? total,
+      apps: t.apps ?? [...apps].sort(),
+      builds: t.builds ?? [...builds].sort(),
+      from: t.from ?? (Number.isFinite(from) ? from : NaN),
+      to: t.to ?? (Number.isFinite(to) ? to : NaN),
       handlers,
       sequences,
       commits,
