@@ -158,9 +158,13 @@ export async function startReceiver(): Promise<Receiver> {
       if (!contentType.startsWith('application/json')) errors.push(`content-type ${contentType}`);
       try {
         body = JSON.parse(raw.toString('utf8'));
-        errors.push(...validateOtlp(signal, body));
       } catch (e) {
         errors.push(`not JSON: ${(e as Error).message}`);
+      }
+      try {
+        if (body !== null) errors.push(...validateOtlp(signal, body));
+      } catch (e) {
+        errors.push(`validator failed: ${(e as Error).stack}`);
       }
       received.push({ signal, bytes: raw.length, contentType, body, errors, at: Date.now() });
       res.writeHead(errors.length === 0 ? 200 : 400, { ...CORS, 'Content-Type': 'application/json' }).end('{}');
