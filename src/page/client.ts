@@ -189,7 +189,9 @@ function createClient(options: HomeostatOptions): HomeostatClient {
           return e;
         },
         () => null,
-      );
+      )
+      // An exporter that cannot start is no export, never an app error.
+      .catch(() => null);
   };
   if (exportAtStart) beginExport(exportAtStart, false);
   startExportLate = (o) => {
