@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../src/core/check/prng.ts';
 import { FieldRecorder } from '../src/core/field/recorder.ts';
-import { call, meta } from '../src/core/field/test-fixtures.ts';
+import { call, meta, seq } from '../src/core/field/test-fixtures.ts';
 import { loadField } from '../src/field/load.ts';
 
 const sessions = Number(process.argv[2] ?? 2000);
@@ -24,7 +24,7 @@ for (let s = 0; s < sessions; s++) {
   for (let i = 0; i < 90; i++) {
     const c = call(handlers[i % handlers.length]!, 0.05 + 30 * random() ** 2, { id: i + 1, sequence: i });
     rec.addCall(c);
-    rec.addSequence({ id: i, name: `click:${c.handler}`, trigger: { type: 'click', timeStamp: 0 }, explicit: false, start: 0, end: c.blockingMs + 4, calls: [c.id], handlers: [c.handler] }, [c]);
+    rec.addSequence(seq({ id: i, name: `click:${c.handler}`, trigger: { type: 'click', timeStamp: 0 }, explicit: false, start: 0, end: c.blockingMs + 4, calls: [c.id], handlers: [c.handler] }), [c]);
     calls++;
     if (i === 45) {
       const b = rec.collect({ now: 1_767_000_000_000 + s * 1000 + 400 })!;

@@ -23,6 +23,9 @@ export function call(id: number, handler: string, duration: number, patch: Parti
     blockingMs: duration * 2,
     paintMs: duration * 3,
     loaf: null,
+    interactionMs: null,
+    resultMs: null,
+    frames: null,
     ...patch,
   };
 }
@@ -46,7 +49,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
   for (const c of calls) agg.addCall(c, 1_700_000_000_000);
   const seqCalls = calls.slice(0, 3);
   agg.addSequence(
-    { id: 1, name: 'input:search', trigger: { type: 'input', timeStamp: 0 }, explicit: false, start: 0, end: 40, calls: seqCalls.map((c) => c.id), handlers: seqCalls.map((c) => c.handler) },
+    { id: 1, name: 'input:search', trigger: { type: 'input', timeStamp: 0 }, explicit: false, start: 0, end: 40, calls: seqCalls.map((c) => c.id), handlers: seqCalls.map((c) => c.handler), interactionMs: null, resultMs: 40, frames: null },
     seqCalls,
     1_700_000_000_000,
   );
@@ -54,7 +57,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
 }
 
 export function lite(c: HandlerCall): CallLite {
-  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
+  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
 }
 
 export const session: SessionInfo = {

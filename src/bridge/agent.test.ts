@@ -25,6 +25,9 @@ const call = (id: number): HandlerCall => ({
   blockingMs: 3,
   paintMs: 4,
   loaf: null,
+  interactionMs: null,
+  resultMs: null,
+  frames: null,
 });
 
 function fakeClient(calls: HandlerCall[]) {

@@ -19,12 +19,26 @@
  * - A sequence closes at the first paint after its last activity once nothing it started is
  *   pending (async settles, transitions), or after `idleCloseMs` without a paint, or after
  *   `pendingCapMs` of waiting. It is emitted `graceMs` later, so late Long Animation Frame
- *   entries still reach its calls.
+ *   and Event Timing entries still reach it and its calls.
+ *
+ * What the user felt (see `metrics.ts`) comes from the browser's own evidence:
+ * - interaction latency: the Event Timing entry of the event that started the sequence, or,
+ *   INP-style, the longest entry of the interaction it belongs to (an `input` event has no
+ *   interaction id of its own: the keydown that caused it does). Interactions faster than the
+ *   browser's 16 ms reporting threshold have no entry; then the paint after the event's calls,
+ *   measured by the page, stands in.
+ * - time to result: from the sequence start to the first paint after the call's last work
+ *   (commits, transitions included, and settles) once nothing it started is pending.
+ * - frames: the Long Animation Frames overlapping that span (0 when none was long; null when
+ *   the page cannot observe them).
  */
 import { CallFlag, Kind, STRIDE } from './wire.ts';
 import type {
   CommitRecord,
   ErrorInfo,
+  EventTimingRecord,
+  FrameEvidence,
+  FrameRecord,
   HandlerCall,
   LoafEvidence,
   Outcome,
@@ -50,6 +64,10 @@ export interface AttributorSink {
   sequence(sequence: SequenceRecord): void;
   commit(commit: CommitRecord): void;
   vital(vital: VitalRecord): void;
+  /** Every Long Animation Frame, as it arrives. */
+  frame(frame: FrameRecord): void;
+  /** Every Event Timing entry of an interaction, as it arrives. */
+  event(entry: EventTimingRecord): void;
 }
 
 interface CallState {
@@ -81,6 +99,10 @@ interface CallState {
   deferredPaints: number;
   /** Render + commit of a deferred blocking commit, when the Profiler reported it. */
   deferredBlockMs: number | null;
+  /** The DOM event being dispatched when the call ran, or -1. */
+  eventSerial: number;
+  /** The first paint after the call's last work once nothing it started was pending. */
+  resultPaint: number | null;
 }
 
 interface SeqState {
@@ -95,6 +117,8 @@ interface SeqState {
   firstStart: number;
   lastActivity: number;
   closedAt: number | null;
+  /** It closed at a paint (its end is the paint after its work), not by a time cap. */
+  closedByPaint: boolean;
 }
 
 interface PendingProfile {
@@ -110,6 +134,12 @@ interface CommitState {
 }
 
 const NO_ID = -1;
+/** Event Timing's startTime is the event's timeStamp; both are coarsened, so allow a little. */
+const SAME_EVENT_MS = 1;
+/** Evidence is kept this long before the oldest open sequence (input delay: the event precedes its first call). */
+const EVIDENCE_MARGIN_MS = 1000;
+/** ...and never more than this many entries of each kind. */
+const MAX_EVIDENCE = 2048;
 /** Bounds memory when a page commits far more often than the grace period lets commits go. */
 const MAX_HELD_COMMITS = 1024;
 /** Emission latency traded for throughput: closed work is emitted in batches this far apart (page ms). */
@@ -144,6 +174,12 @@ export class Attributor {
   private nextDue = Infinity;
   private lastScan = -Infinity;
   private unattributedCommits = 0;
+  /** Long frames and interaction entries not yet older than every open sequence. */
+  private frameBuf: FrameRecord[] = [];
+  private eventBuf: EventTimingRecord[] = [];
+  /** Whether the page observes Long Animation Frames / Event Timing; null until it says (older pages never do). */
+  private observesFrames: boolean | null = null;
+  private observesEvents: boolean | null = null;
 
   constructor(
     private readonly sink: AttributorSink,
@@ -217,14 +253,30 @@ export class Attributor {
         return this.onSeqEnd(a[o + 1]!, a[o + 2]!);
       case Kind.SyncEnd:
         return this.onSyncEnd(a[o + 1]!, a[o + 2]!);
-      case Kind.Loaf:
-        return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
+      case Kind.Loaf: {
+        const evidence: LoafEvidence = {
           durationMs: a[o + 2]!,
           blockingMs: a[o + 3]!,
           forcedStyleLayoutMs: a[o + 4]!,
           invoker: a[o + 6]! >= 0 ? this.str(a[o + 6]!) : null,
           sourceFunction: a[o + 7]! >= 0 ? this.str(a[o + 7]!) : null,
+        };
+        this.onFrame(a[o + 1]!, evidence, a[o + 8]!, a[o + 9]!);
+        return this.onLongFrame(a[o + 1]!, a[o + 2]!, evidence);
+      }
+      case Kind.EventTiming:
+        return this.onEventTiming({
+          type: this.str(a[o + 6]!),
+          start: a[o + 1]!,
+          durationMs: a[o + 2]!,
+          inputDelayMs: Math.max(0, a[o + 3]! - a[o + 1]!),
+          processingMs: Math.max(0, a[o + 4]! - a[o + 3]!),
+          interaction: Math.max(0, a[o + 5]!),
         });
+      case Kind.Observing:
+        this.observesFrames = a[o + 1] === 1;
+        this.observesEvents = a[o + 2] === 1;
+        return;
       case Kind.LongTask:
         return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
           durationMs: a[o + 2]!,
@@ -291,6 +343,8 @@ export class Attributor {
       awaitingDeferred: false,
       deferredPaints: 0,
       deferredBlockMs: null,
+      eventSerial: a[o + 10]!,
+      resultPaint: null,
     };
     call.seq.calls.push(call);
     call.seq.firstStart = Math.min(call.seq.firstStart, start);
@@ -370,6 +424,7 @@ export class Attributor {
       firstStart: start,
       lastActivity: start,
       closedAt: null,
+      closedByPaint: false,
     };
     this.sequences.push(seq);
     return seq;
@@ -475,9 +530,94 @@ export class Attributor {
     }
     for (const seq of this.sequences) {
       if (seq.closedAt !== null) continue;
-      for (const c of seq.calls) if (c.paint === null && c.end <= time) c.paint = time;
+      for (const c of seq.calls) {
+        if (c.paint === null && c.end <= time) c.paint = time;
+        // The first paint after the call's last work, once it waits for nothing: its result is on screen.
+        if (!waiting(c)) {
+          const last = lastWork(c);
+          if (time >= last && (c.resultPaint === null || c.resultPaint < last)) c.resultPaint = time;
+        }
+      }
     }
     this.sweep(time);
+  }
+
+  private onFrame(start: number, e: LoafEvidence, renderStart: number, styleLayoutStart: number): void {
+    const end = start + e.durationMs;
+    const frame: FrameRecord = {
+      start,
+      durationMs: e.durationMs,
+      blockingMs: e.blockingMs,
+      renderStart: renderStart > 0 ? renderStart : null,
+      styleLayoutMs: styleLayoutStart > 0 ? Math.max(0, end - styleLayoutStart) : 0,
+      forcedStyleLayoutMs: e.forcedStyleLayoutMs,
+      invoker: e.invoker,
+      sourceFunction: e.sourceFunction,
+    };
+    this.sink.frame(frame);
+    this.keep(this.frameBuf, frame);
+  }
+
+  private onEventTiming(entry: EventTimingRecord): void {
+    this.sink.event(entry);
+    this.keep(this.eventBuf, entry);
+  }
+
+  /** Buffers evidence for the sequences it may belong to (pruned as sequences are emitted, see pruneEvidence). */
+  private keep<T extends { start: number }>(buf: T[], item: T): void {
+    buf.push(item);
+    if (buf.length > MAX_EVIDENCE) buf.splice(0, buf.length - MAX_EVIDENCE);
+  }
+
+  /** Drops evidence that ended before anything still open (or about to open) began. */
+  private pruneEvidence(): void {
+    let horizon = this.now - EVIDENCE_MARGIN_MS;
+    for (const seq of this.sequences) horizon = Math.min(horizon, seq.firstStart - EVIDENCE_MARGIN_MS, (seq.trigger?.timeStamp ?? Infinity) - EVIDENCE_MARGIN_MS);
+    const gone = (e: { start: number; durationMs: number }) => e.start + e.durationMs < horizon;
+    if (this.frameBuf.length > 0 && gone(this.frameBuf[0]!)) this.frameBuf = this.frameBuf.filter((f) => !gone(f));
+    if (this.eventBuf.length > 0 && gone(this.eventBuf[0]!)) this.eventBuf = this.eventBuf.filter((e) => !gone(e));
+  }
+
+  /** Long frames overlapping [from, to], or null when the page cannot observe them. */
+  private framesIn(from: number, to: number): FrameEvidence | null {
+    if (this.observesFrames !== true) return null;
+    const out: FrameEvidence = { count: 0, blockingMs: 0, totalMs: 0, longestMs: 0, styleLayoutMs: 0, forcedStyleLayoutMs: 0 };
+    for (const f of this.frameBuf) {
+      if (f.start >= to || f.start + f.durationMs <= from) continue;
+      out.count++;
+      out.blockingMs += f.blockingMs;
+      out.totalMs += f.durationMs;
+      out.longestMs = Math.max(out.longestMs, f.durationMs);
+      out.styleLayoutMs += f.styleLayoutMs;
+      out.forcedStyleLayoutMs += f.forcedStyleLayoutMs;
+    }
+    return out;
+  }
+
+  /**
+   * The latency the user felt for the input that started `seq`: its Event Timing entry, or the
+   * longest entry of the interaction in progress when it fired (INP-style); without any entry
+   * (faster than the browser's 16 ms threshold), the paint after the event's own calls.
+   */
+  private interactionLatency(seq: SeqState): number | null {
+    const t = seq.trigger;
+    if (t === null) return null;
+    let latency = -1;
+    let interaction = 0;
+    for (const e of this.eventBuf) {
+      if (e.type === t.type && Math.abs(e.start - t.timeStamp) <= SAME_EVENT_MS) {
+        latency = Math.max(latency, e.durationMs);
+        if (e.interaction > 0) interaction = e.interaction;
+      }
+    }
+    for (const e of this.eventBuf) {
+      const sameInteraction = interaction > 0 ? e.interaction === interaction : e.interaction > 0 && e.start <= t.timeStamp + SAME_EVENT_MS && e.start + e.durationMs >= t.timeStamp;
+      if (sameInteraction) latency = Math.max(latency, e.durationMs);
+    }
+    if (latency >= 0) return latency;
+    let paint = -1;
+    for (const c of seq.calls) if (c.eventSerial === seq.eventSerial && c.paint !== null) paint = Math.max(paint, c.paint);
+    return paint >= 0 ? Math.max(0, paint - t.timeStamp) : null;
   }
 
   private onLongFrame(start: number, duration: number, evidence: LoafEvidence): void {
@@ -497,15 +637,17 @@ export class Attributor {
       if (seq.closedAt !== null) continue;
       const waited = this.now - seq.lastActivity;
       const pending = this.isPending(seq);
-      if (!pending && paint !== null && paint >= seq.lastActivity) this.close(seq, paint);
-      else if (waited >= (pending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
+      if (!pending && paint !== null && paint >= seq.lastActivity) {
+        this.close(seq, paint);
+        seq.closedByPaint = true;
+      } else if (waited >= (pending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
     }
     this.emitClosed(this.now);
   }
 
   private isPending(seq: SeqState): boolean {
     if (seq.explicitOpen) return true;
-    for (const c of seq.calls) if (c.awaitingSettle || c.awaitingTransition || c.awaitingSync || c.awaitingDeferred) return true;
+    for (const c of seq.calls) if (waiting(c)) return true;
     return false;
   }
 
@@ -537,6 +679,7 @@ export class Attributor {
       } else this.emit(seq);
     }
     this.sequences = keep;
+    this.pruneEvidence();
 
     // Commits wait out the grace period too: a call that flushed them itself (flushSync) may still claim them.
     const held: CommitState[] = [];
@@ -566,9 +709,18 @@ export class Attributor {
     const first = seq.calls[0]!;
     const start = seq.trigger && seq.trigger.timeStamp <= first.start ? seq.trigger.timeStamp : seq.firstStart;
     const name = seq.explicitName ?? (seq.trigger ? `${seq.trigger.type}:${first.handler}` : first.handler);
+    const end = Math.max(seq.closedAt ?? seq.lastActivity, start);
+    const interaction = this.interactionLatency(seq);
     for (const c of seq.calls) {
       this.calls.delete(c.id);
-      this.sink.call(finish(c, seq.id));
+      const resultMs = c.resultPaint === null ? null : Math.max(0, c.resultPaint - start);
+      this.sink.call(
+        finish(c, seq.id, {
+          interactionMs: seq.eventSerial >= 0 && c.eventSerial === seq.eventSerial ? interaction : null,
+          resultMs,
+          frames: this.framesIn(c.start, c.resultPaint ?? Math.max(c.end, lastWork(c))),
+        }),
+      );
     }
     this.sink.sequence({
       id: seq.id,
@@ -576,11 +728,23 @@ export class Attributor {
       trigger: seq.trigger,
       explicit: seq.explicitName !== null,
       start,
-      end: Math.max(seq.closedAt ?? seq.lastActivity, start),
+      end,
       calls: seq.calls.map((c) => c.id),
       handlers: seq.calls.map((c) => c.handler),
+      interactionMs: interaction,
+      resultMs: seq.closedByPaint ? end - start : null,
+      frames: this.framesIn(start, end),
     });
   }
+}
+
+function waiting(c: CallState): boolean {
+  return c.awaitingSettle || c.awaitingTransition || c.awaitingSync || c.awaitingDeferred;
+}
+
+/** When the call's last work happened: its end, its settle, its last commit. */
+function lastWork(c: CallState): number {
+  return Math.max(c.end, c.settleAt ?? -Infinity, c.lastCommit ?? -Infinity);
 }
 
 function modeOf(c: CallState): TransitionMode {
@@ -594,7 +758,7 @@ function modeOf(c: CallState): TransitionMode {
   return 'none';
 }
 
-function finish(c: CallState, sequence: number): HandlerCall {
+function finish(c: CallState, sequence: number, felt: Pick<HandlerCall, 'interactionMs' | 'resultMs' | 'frames'>): HandlerCall {
   return {
     id: c.id,
     handler: c.handler,
@@ -613,5 +777,6 @@ function finish(c: CallState, sequence: number): HandlerCall {
     blockingMs: Math.max(Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start, c.deferredBlockMs ?? 0),
     paintMs: c.paint === null ? null : c.paint - c.start,
     loaf: c.loaf,
+    ...felt,
   };
 }

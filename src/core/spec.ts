@@ -6,18 +6,18 @@
  */
 import { z } from 'zod';
 import type { HandlerAggregate, SequenceAggregate, Summary } from './aggregate.ts';
+import { HANDLER_METRICS, METRICS, type HandlerMetric } from './metrics.ts';
 import { issueLines, jsonValue } from './session.ts';
+
+export { HANDLER_METRICS, type HandlerMetric } from './metrics.ts';
 
 export const SPEC_FORMAT = 'homeostat.spec';
 export const SPEC_VERSION = 1;
 
-/** What a budget or baseline measures, per handler call (see HandlerCall) or per sequence. */
-export const HANDLER_METRICS = ['duration', 'settle', 'blocking', 'commit', 'paint'] as const;
-export type HandlerMetric = (typeof HANDLER_METRICS)[number];
 export const STATS = ['mean', 'p50', 'p75', 'p95', 'p99'] as const;
 export type Stat = (typeof STATS)[number];
 
-/** A limit people wrote: "p95 blocking ≤ 5 ms". */
+/** A limit people wrote: "p95 interaction ≤ 200 ms", "p95 time to result ≤ 500 ms" (metrics: see metrics.ts). */
 export interface Budget {
   metric: HandlerMetric;
   stat: Stat;
@@ -185,18 +185,8 @@ export function emptySpec(app: string | null = null): SpecFile {
 
 /** The summary of `metric` in a handler aggregate, or null when it had no samples. */
 export function metricSummary(h: HandlerAggregate, metric: HandlerMetric): Summary | null {
-  switch (metric) {
-    case 'duration':
-      return h.duration;
-    case 'blocking':
-      return h.blocking;
-    case 'settle':
-      return h.settle;
-    case 'commit':
-      return h.commit;
-    case 'paint':
-      return h.paint;
-  }
+  // Aggregates carry one field per metric id (see MetricSummaries); older snapshots may lack the newer ones.
+  return h[metric] ?? null;
 }
 
 /** The observed value a budget names, from aggregates (sketch quantiles): a point estimate, not a verdict. */
@@ -209,7 +199,7 @@ export function observedForSequence(s: SequenceAggregate, budget: { stat: Stat }
   return s.count === 0 ? null : s.duration[budget.stat];
 }
 
-/** "p95 blocking ≤ 5 ms": how budgets read in the docs, the panel and reports. */
+/** "p95 time to result ≤ 500 ms": how budgets read in the docs, the panel and reports. */
 export function formatBudget(b: Budget): string {
-  return `${b.stat} ${b.metric} ≤ ${b.ms} ms`;
+  return `${b.stat} ${METRICS[b.metric].label} ≤ ${b.ms} ms`;
 }

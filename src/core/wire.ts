@@ -24,7 +24,10 @@ export const Kind = {
   SeqBegin: 6,
   /** ...and ended (synchronously or when its promise settled): token, time */
   SeqEnd: 7,
-  /** Long Animation Frame: start, duration, blocking, forcedStyleLayout, longestScript, invokerId, sourceFunctionId */
+  /**
+   * Long Animation Frame: start, duration, blocking, forcedStyleLayout, longestScript, invokerId,
+   * sourceFunctionId, renderStart, styleAndLayoutStart (the last two 0 or -1 when the frame had no rendering update)
+   */
   Loaf: 8,
   /** Long task, where LoAF is not supported: start, duration */
   LongTask: 9,
@@ -34,6 +37,10 @@ export const Kind = {
   SyncEnd: 11,
   /** web-vitals INP: time, value, ratingId, targetId, inputDelay, processingDuration, presentationDelay */
   Inp: 12,
+  /** Event Timing entry of an interaction: start (the event's timeStamp), duration, processingStart, processingEnd, interactionId, typeId */
+  EventTiming: 13,
+  /** What the page observes, written once when its observers start: longFrames (0|1), eventTiming (0|1) */
+  Observing: 14,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 

@@ -11,9 +11,9 @@ import { command as check } from '../cli/commands/check.ts';
 import { command as docs } from '../cli/commands/docs.ts';
 import type { CliIO } from '../cli/command.ts';
 import { seededRandom } from '../core/check/prng.ts';
-import type { HandlerCall, SequenceRecord } from '../core/model.ts';
+import type { HandlerCall } from '../core/model.ts';
 import { FieldRecorder } from '../core/field/recorder.ts';
-import { call, meta } from '../core/field/test-fixtures.ts';
+import { call, meta, seq } from '../core/field/test-fixtures.ts';
 import { parseSpecText } from '../docs/spec-file.ts';
 
 let cwd: string;
@@ -58,8 +58,8 @@ function simulate(seed: number, sessions: number, slowdown = 1): { lines: string
       const c2: HandlerCall = call('addToCart', add, { id: 2 * i + 2, sequence: i, mode: 'transition' });
       rec.addCall(c1);
       rec.addCall(c2);
-      const seq: SequenceRecord = { id: i, name: 'click:addToCart', trigger: { type: 'click', timeStamp: 0 }, explicit: false, start: 0, end: add + render + 3, calls: [c2.id, c1.id], handlers: ['addToCart', 'renderReact'] };
-      rec.addSequence(seq, [c2, c1]);
+      const sq = seq({ id: i, name: 'click:addToCart', trigger: { type: 'click', timeStamp: 0 }, explicit: false, start: 0, end: add + render + 3, calls: [c2.id, c1.id], handlers: ['addToCart', 'renderReact'] });
+      rec.addSequence(sq, [c2, c1]);
       if (i === Math.floor(n / 2)) {
         const mid = rec.collect({ now: 1_767_000_000_000 + s * 1000 + 500 })!;
         lines.push(...mid.metrics);

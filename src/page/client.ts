@@ -6,10 +6,12 @@
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
+import { Kind } from '../core/wire.ts';
 import type { Baseline, RecentCalls, SessionSelector, SessionSummary } from '../worker/api.ts';
 import { measureClockResolution, perf } from './clock.ts';
 import { getRecorder, onFirstInstrument } from './instrument.ts';
-import { observeInp, observeLongFrames } from './observers.ts';
+import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
+import { INTERACTION } from './recorder.ts';
 import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
 import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
 
@@ -154,6 +156,9 @@ function createClient(options: HomeostatOptions): HomeostatClient {
 
   if (options.longFrames !== false) safely(() => observeLongFrames(recorder));
   if (options.inp !== false) safely(() => observeInp(recorder));
+  safely(() => observeEventTiming(recorder, INTERACTION));
+  // Tells attribution which evidence is absent because nothing happened, and which because the browser cannot see it.
+  safely(() => recorder.write(Kind.Observing, options.longFrames !== false && longFramesSupported() ? 1 : 0, eventTimingSupported() ? 1 : 0));
   if (typeof addEventListener === 'function') {
     // The last chance to ship: the page may be discarded without another event.
     addEventListener('pagehide', () => {

@@ -28,7 +28,7 @@ const W: (Window & typeof globalThis) | undefined = typeof window === 'undefined
  * React's scheduler, `load`, animation events) are not triggers: work done in them joins the
  * interaction that caused it.
  */
-const INTERACTION = new Set([
+export const INTERACTION: ReadonlySet<string> = new Set([
   'click', 'dblclick', 'auxclick', 'contextmenu', 'mousedown', 'mouseup', 'pointerdown', 'pointerup',
   'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change', 'submit',
   'reset', 'focusin', 'focusout', 'focus', 'blur', 'wheel', 'scroll', 'dragstart', 'drop', 'paste', 'cut',

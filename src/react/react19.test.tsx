@@ -51,7 +51,7 @@ async function clickAll(ids: string[]): Promise<HandlerCall[]> {
   const calls: HandlerCall[] = [];
   const strings = r.allStrings();
   const a = new Attributor(
-    { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {} },
+    { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {}, frame: () => {}, event: () => {} },
     (i) => strings[i]!,
     { hookCommits: true },
   );

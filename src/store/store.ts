@@ -1,6 +1,6 @@
 /** Where the telemetry service keeps sessions, capped raw records, aggregates and baselines. */
 import type { AggregatorState } from '../core/aggregate.ts';
-import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, StorageKind, VitalRecord } from '../core/model.ts';
+import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, StorageKind, VitalRecord } from '../core/model.ts';
 import type { Baseline } from '../worker/api.ts';
 
 export interface RecordChunk {
@@ -8,6 +8,9 @@ export interface RecordChunk {
   sequences: SequenceRecord[];
   commits: CommitRecord[];
   vitals: VitalRecord[];
+  /** Long Animation Frames and interaction entries; absent in chunks stored before they were kept. */
+  frames?: FrameRecord[];
+  events?: EventTimingRecord[];
 }
 
 export interface StoredSession {
@@ -41,5 +44,5 @@ export interface Store {
 }
 
 export function emptyChunk(): RecordChunk {
-  return { calls: [], sequences: [], commits: [], vitals: [] };
+  return { calls: [], sequences: [], commits: [], vitals: [], frames: [], events: [] };
 }

@@ -93,6 +93,8 @@ export class TelemetryService implements TelemetryApi {
         sequence: (s) => this.onSequence(s),
         commit: (c) => this.onCommit(c),
         vital: (v) => this.onVital(v),
+        frame: (f) => this.chunk.frames!.push(f),
+        event: (e) => this.chunk.events!.push(e),
       },
       (id) => this.strings[id] ?? '?',
       { hookCommits: meta.react.commits === 'hook' },
@@ -161,6 +163,8 @@ export class TelemetryService implements TelemetryApi {
       sequences: [],
       commits: [],
       vitals: [],
+      frames: [],
+      events: [],
       truncated: { ...stored.truncated },
     };
     for (const { chunk } of await this.store.readChunks(sessionId)) {
@@ -168,6 +172,8 @@ export class TelemetryService implements TelemetryApi {
       file.sequences.push(...chunk.sequences);
       file.commits.push(...chunk.commits);
       file.vitals.push(...chunk.vitals);
+      file.frames.push(...(chunk.frames ?? []));
+      file.events.push(...(chunk.events ?? []));
     }
     // What we hand out must be readable back: a corrupted store shows up here, named.
     parseSessionFile(file, `stored session ${sessionId}`);
@@ -187,7 +193,7 @@ export class TelemetryService implements TelemetryApi {
       errors: file.calls.filter((c) => c.error !== null).length,
       nextChunk: 0,
     };
-    // Calls are split into chunks; the (far fewer) sequences, commits and vitals ride in the first.
+    // Calls are split into chunks; the (far fewer) sequences, commits, vitals, frames and events ride in the first.
     for (let i = 0; i < Math.max(1, file.calls.length); i += this.chunkSize) {
       const first = i === 0;
       await this.store.putChunk(id, session.nextChunk++, {
@@ -195,6 +201,8 @@ export class TelemetryService implements TelemetryApi {
         sequences: first ? file.sequences : [],
         commits: first ? file.commits : [],
         vitals: first ? file.vitals : [],
+        frames: first ? file.frames : [],
+        events: first ? file.events : [],
       });
     }
     await this.store.putAggregate(id, aggregateSession(file).state());
@@ -349,7 +357,8 @@ export class TelemetryService implements TelemetryApi {
     const s = this.session!;
     s.meta = this.meta!;
     for (const chunk of chunks) {
-      const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
+      const empty =
+        chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length + (chunk.frames?.length ?? 0) + (chunk.events?.length ?? 0) === 0;
       if (empty) continue;
       await this.store.putChunk(s.meta.id, s.nextChunk++, chunk);
       s.stored.calls += chunk.calls.length;

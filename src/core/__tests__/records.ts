@@ -69,8 +69,19 @@ export class Stream {
   seqEnd(token: number, time: number): this {
     return this.add(Kind.SeqEnd, token, time);
   }
-  loaf(start: number, duration: number, blocking: number, forced: number): this {
-    return this.add(Kind.Loaf, start, duration, blocking, forced, duration, this.id('BUTTON.onclick'), this.id('handleClick'));
+  loaf(start: number, duration: number, blocking: number, forced: number, render: { renderStart?: number; styleLayoutStart?: number } = {}): this {
+    return this.add(
+      Kind.Loaf, start, duration, blocking, forced, duration, this.id('BUTTON.onclick'), this.id('handleClick'),
+      render.renderStart ?? -1, render.styleLayoutStart ?? -1,
+    );
+  }
+  /** An Event Timing entry: the event's timestamp, its duration (to the next paint), processing span, interactionId. */
+  eventTiming(type: string, start: number, duration: number, processing: [number, number], interactionId = 0): this {
+    return this.add(Kind.EventTiming, start, duration, processing[0], processing[1], interactionId, this.id(type));
+  }
+  /** What the page observes (Long Animation Frames, Event Timing). */
+  observing(frames: boolean, events: boolean): this {
+    return this.add(Kind.Observing, frames ? 1 : 0, events ? 1 : 0);
   }
 
   records(): { records: Float64Array; count: number } {

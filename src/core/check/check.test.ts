@@ -29,13 +29,13 @@ function call(handler: string, p: CallPatch, sequence = 0): HandlerCall {
     id, handler, sequence, parent: null, start: id, duration: p.blockingMs / 2, settle: null,
     outcome: p.error ? 'threw' : 'ok', error: p.error ? { name: 'Error', message: 'boom' } : null,
     mode: p.mode ?? 'blocking', updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null,
-    commitMs: 1, blockingMs: p.blockingMs, paintMs: p.blockingMs + 2, loaf: null,
+    commitMs: 1, blockingMs: p.blockingMs, paintMs: p.blockingMs + 2, loaf: null, interactionMs: null, resultMs: null, frames: null,
   };
 }
 
 function session(calls: HandlerCall[], sequences: SequenceRecord[] = []): SessionFile {
   return {
-    format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta('s'), calls, sequences, commits: [], vitals: [],
+    format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta('s'), calls, sequences, commits: [], vitals: [], frames: [], events: [],
     truncated: { calls: 0, sequences: 0, commits: 0 },
   };
 }
@@ -258,7 +258,7 @@ describe('checkSpec rules', () => {
       const a = call('a', { blockingMs: 1 }, s);
       const b = call('b', { blockingMs: 1 }, s);
       calls.push(a, b);
-      sequences.push({ id: s, name: 'input:a', trigger: null, explicit: false, start: 0, end: 40, calls: [b.id, a.id], handlers: ['b', 'a'] });
+      sequences.push({ id: s, name: 'input:a', trigger: null, explicit: false, start: 0, end: 40, calls: [b.id, a.id], handlers: ['b', 'a'], interactionMs: null, resultMs: 40, frames: null });
     }
     const spec = specWith({});
     spec.sequences['input:a'] = { handlers: ['a', 'b'], budget: { stat: 'p95', ms: 16 }, baseline: null };

@@ -4,23 +4,10 @@
  */
 import type { HandlerCall } from '../model.ts';
 import type { SessionFile } from '../session.ts';
+import { metricValue } from '../metrics.ts';
 import type { HandlerMetric } from '../spec.ts';
 
-/** The value of `metric` for one call, or null when the call has none (e.g. no settle for sync calls). */
-export function metricValue(call: HandlerCall, metric: HandlerMetric): number | null {
-  switch (metric) {
-    case 'duration':
-      return call.duration;
-    case 'settle':
-      return call.settle;
-    case 'blocking':
-      return call.blockingMs;
-    case 'commit':
-      return call.commitMs;
-    case 'paint':
-      return call.paintMs;
-  }
-}
+export { metricValue } from '../metrics.ts';
 
 export interface HandlerSamples {
   calls: HandlerCall[];

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SequenceRecord } from '../model.ts';
 import { seededRandom } from '../check/prng.ts';
 import { relativeAccuracy } from './exphist.ts';
 import { FieldMerger, pointsOfRequest } from './merge.ts';
 import type { OtlpMetricsRequest, OtlpTracesRequest } from './otlp.ts';
 import { FieldRecorder } from './recorder.ts';
-import { call, meta } from './test-fixtures.ts';
+import { call, meta, seq } from './test-fixtures.ts';
 
 function parse(body: string): OtlpMetricsRequest {
   return JSON.parse(body) as OtlpMetricsRequest;
@@ -93,8 +92,8 @@ describe('FieldRecorder → FieldMerger', () => {
     const c2 = call('applyFilters', 3, { mode: 'transition', sequence: 2 });
     rec.addCall(c1);
     rec.addCall(c2);
-    const seq: SequenceRecord = { id: 2, name: 'change:applyFilters', trigger: { type: 'change', timeStamp: 9 }, explicit: false, start: 9, end: 40, calls: [c1.id, c2.id], handlers: ['parseQuery', 'applyFilters'] };
-    rec.addSequence(seq, [c1, c2]);
+    const s2 = seq({ id: 2, name: 'change:applyFilters', trigger: { type: 'change', timeStamp: 9 }, explicit: false, start: 9, end: 40, calls: [c1.id, c2.id], handlers: ['parseQuery', 'applyFilters'] });
+    rec.addSequence(s2, [c1, c2]);
     rec.addCommit(true);
     const batch = rec.collect({ now: 1_767_000_001_000, failures: 2 })!;
     const merger = new FieldMerger('test');
@@ -122,7 +121,7 @@ describe('FieldRecorder → FieldMerger', () => {
     const rec = new FieldRecorder(meta('s1', { url: 'https://shop.example/orders/123?email=a@b.c', userAgent: 'Mozilla/5.0 secret' }), { spanSampleRate: 1 }, () => 0);
     const c = call('submit', 2);
     rec.addCall(c);
-    rec.addSequence({ id: 1, name: 'click:submit', trigger: null, explicit: false, start: 0, end: 5, calls: [c.id], handlers: ['submit'] }, [c]);
+    rec.addSequence(seq({ id: 1, name: 'click:submit', trigger: null, explicit: false, start: 0, end: 5, calls: [c.id], handlers: ['submit'] }), [c]);
     const batch = rec.collect({ now: 1_767_000_001_000 })!;
     const all = [...batch.metrics, ...batch.traces].join('\n');
     expect(all).not.toMatch(/shop\.example|orders|a@b\.c|Mozilla/);

@@ -8,7 +8,7 @@
 import { TRANSITION_MODES, type TransitionMode } from '../model.ts';
 import type { Summary } from '../distribution.ts';
 import { ExpHistogram, type ExpHistogramState } from './exphist.ts';
-import { ATTR, COUNTERS, METRIC_PREFIX, VARIANT_SEPARATOR, attributeMap, epochMs, expHistogramState, type OtlpMetricsRequest } from './otlp.ts';
+import { ATTR, COUNTERS, METRIC_PREFIX, VARIANT_SEPARATOR, attributeMap, epochMs, expHistogramState, idFromWire, type OtlpMetricsRequest } from './otlp.ts';
 
 /** One data point of one series, as any store yields it. */
 export interface FieldPoint {
@@ -81,7 +81,7 @@ export interface FieldHandler {
   errors: number;
   modes: Record<TransitionMode, number>;
   longFrames: number;
-  /** By metric name (see `metrics.ts`). */
+  /** By metric id (see `metrics.ts`: `blocking`, `frameBlocking`, ...). */
   metrics: Record<string, FieldDistribution>;
   errorPatterns: Array<{ name: string; message: string; count: number }>;
 }
@@ -200,9 +200,9 @@ export class FieldMerger {
       const n = p.value ?? 0;
       if (p.hist) {
         if (p.metric.startsWith(METRIC_PREFIX.handler) && a[ATTR.handler] !== undefined) {
-          mergeInto(handler(a[ATTR.handler]).metrics, p.metric.slice(METRIC_PREFIX.handler.length), p);
+          mergeInto(handler(a[ATTR.handler]).metrics, idFromWire(p.metric.slice(METRIC_PREFIX.handler.length)), p);
         } else if (p.metric.startsWith(METRIC_PREFIX.sequence) && a[ATTR.sequence] !== undefined) {
-          mergeInto(sequence(a[ATTR.sequence]).metrics, p.metric.slice(METRIC_PREFIX.sequence.length), p);
+          mergeInto(sequence(a[ATTR.sequence]).metrics, idFromWire(p.metric.slice(METRIC_PREFIX.sequence.length)), p);
         }
         continue;
       }

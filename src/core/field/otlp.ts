@@ -143,6 +143,16 @@ export const ATTR = {
   what: 'homeostat.dropped.kind',
 } as const;
 
+/** A metric id as an OTLP metric name segment: `frameBlocking` → `frame_blocking` (OpenTelemetry names are snake_case). */
+export function wireName(id: string): string {
+  return id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** The metric id back from its OTLP name segment. */
+export function idFromWire(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 /** Separator of handler names in a sequence variant attribute. */
 export const VARIANT_SEPARATOR = ' > ';
 

@@ -13,7 +13,7 @@
  *
  * Pure: the worker feeds it, the page never holds it; Node tests simulate sessions with it.
  */
-import { CALL_METRICS, SEQUENCE_METRICS, metricSample } from '../metrics.ts';
+import { HANDLER_METRICS, METRICS, metricValue } from '../metrics.ts';
 import type { HandlerCall, SequenceRecord, SessionMeta } from '../model.ts';
 import { DEFAULT_MAX_SCALE, DEFAULT_MAX_SIZE, ExpHistogram } from './exphist.ts';
 import {
@@ -30,6 +30,7 @@ import {
   unixNano,
   VARIANT_SEPARATOR,
   WIRE_UNIT,
+  wireName,
   type OtlpKeyValue,
   type OtlpMetric,
   type OtlpMetricsRequest,
@@ -107,6 +108,18 @@ const DESCRIPTIONS: Record<string, string> = {
   [COUNTERS.exportDropped]: 'Series or spans left out of the export to keep it bounded',
 };
 
+/** Per sequence (the handler metrics live in `metrics.ts`, the one registry). */
+const SEQUENCE_METRICS: ReadonlyArray<{ name: string; description: string; read(s: SequenceRecord): number | null }> = [
+  { name: 'duration', description: 'Input event (or sequence start) to the paint after its last work', read: (s) => Math.max(0, s.end - s.start) },
+  { name: 'interaction', description: 'Event Timing duration of the input that started the sequence', read: (s) => s.interactionMs },
+  { name: 'result', description: 'Time to result: input event to the paint after the last work, transitions included', read: (s) => s.resultMs },
+];
+
+/** A usable sample: finite and non-negative (a clock glitch is dropped). */
+function sample(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) && v >= 0 ? v : null;
+}
+
 const encoder = new TextEncoder();
 const byteLength = (s: string) => encoder.encode(s).length;
 
@@ -151,9 +164,9 @@ export class FieldRecorder {
       this.handlers.add(handler);
     }
     const h = kv(ATTR.handler, handler);
-    for (const m of CALL_METRICS) {
-      const v = metricSample(m.read(call));
-      if (v !== null) this.hist(`${METRIC_PREFIX.handler}${m.name}`, [h], m.description).record(v / MS_PER_WIRE_UNIT);
+    for (const m of HANDLER_METRICS) {
+      const v = sample(metricValue(call, m));
+      if (v !== null) this.hist(`${METRIC_PREFIX.handler}${wireName(m)}`, [h], METRICS[m].description).record(v / MS_PER_WIRE_UNIT);
     }
     this.count(COUNTERS.calls, [h, kv(ATTR.mode, call.mode)]);
     if (call.loaf) this.count(COUNTERS.longFrames, [h]);
@@ -176,7 +189,7 @@ export class FieldRecorder {
     }
     const s = kv(ATTR.sequence, seq.name);
     for (const m of SEQUENCE_METRICS) {
-      const v = metricSample(m.read(seq));
+      const v = sample(m.read(seq));
       if (v !== null) this.hist(`${METRIC_PREFIX.sequence}${m.name}`, [s], m.description).record(v / MS_PER_WIRE_UNIT);
     }
     const trigger = seq.trigger?.type ?? (seq.explicit ? 'explicit' : 'none');
@@ -397,9 +410,9 @@ export class FieldRecorder {
     ];
     for (const c of calls) {
       const attributes: OtlpKeyValue[] = [kv(ATTR.handler, c.handler), kv(ATTR.mode, c.mode)];
-      for (const m of CALL_METRICS) {
-        const v = metricSample(m.read(c));
-        if (v !== null) attributes.push({ key: `homeostat.${m.name}_ms`, value: { doubleValue: v } });
+      for (const m of HANDLER_METRICS) {
+        const v = sample(metricValue(c, m));
+        if (v !== null) attributes.push({ key: `homeostat.${wireName(m)}_ms`, value: { doubleValue: v } });
       }
       const span: OtlpSpan = {
         traceId,

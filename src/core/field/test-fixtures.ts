@@ -1,5 +1,5 @@
 /** Sessions and calls for field tests. */
-import type { HandlerCall, SessionMeta } from '../model.ts';
+import type { HandlerCall, SequenceRecord, SessionMeta } from '../model.ts';
 
 export function meta(id: string, partial: Partial<SessionMeta> = {}): SessionMeta {
   return {
@@ -43,7 +43,15 @@ export function call(handler: string, blockingMs: number, partial: Partial<Handl
     blockingMs,
     paintMs: blockingMs + 4,
     loaf: null,
+    interactionMs: null,
+    resultMs: null,
+    frames: null,
     ...partial,
   };
 }
 
+
+/** A sequence record; the user-felt fields default to none. */
+export function seq(partial: Omit<SequenceRecord, 'interactionMs' | 'resultMs' | 'frames'> & Partial<SequenceRecord>): SequenceRecord {
+  return { interactionMs: null, resultMs: null, frames: null, ...partial };
+}

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { highlightParts } from './catalogue.ts';
 import type { Product } from './data.ts';
 
@@ -26,7 +27,8 @@ function ProductRow({ product, query, onAdd }: { product: Product; query: string
   );
 }
 
-export function ResultsList({ items, query, onAdd }: { items: Product[]; query: string; onAdd: (id: number) => void }) {
+/** Memoised: typing re-renders the page, and the list only when its results change. */
+export const ResultsList = memo(function ResultsList({ items, query, onAdd }: { items: Product[]; query: string; onAdd: (id: number) => void }) {
   if (items.length === 0) return <p className="empty">No products match.</p>;
   return (
     <ul className="results" aria-label="Results">
@@ -35,4 +37,4 @@ export function ResultsList({ items, query, onAdd }: { items: Product[]; query: 
       ))}
     </ul>
   );
-}
+});
