@@ -192,11 +192,7 @@ export function attributeMap(attrs: readonly OtlpKeyValue[] | undefined): Record
 export const MS_PER_WIRE_UNIT = 1000;
 export const WIRE_UNIT = 's';
 
-/**
- * A histogram of milliseconds as an OTLP point in seconds. Scaling by 1/1000 shifts every
- * bucket boundary by the same factor, so it is re-bucketed by value: the exporter records
- * seconds directly instead (see FieldRecorder), and this is only for states already in seconds.
- */
+/** A histogram state as an OTLP data point (the recorder already records in the wire unit). */
 export function expHistogramPoint(h: ExpHistogramState, attributes: OtlpKeyValue[], start: string, time: string): OtlpExpHistogramPoint {
   const point: OtlpExpHistogramPoint = {
     attributes,

@@ -208,15 +208,6 @@ export class FieldRecorder {
     this.count(COUNTERS.commits, [kv(ATTR.attributed, attributed)]);
   }
 
-  /** Spans waiting to be sent, and spans dropped so far. */
-  pending(): { series: number; spans: number } {
-    let series = 0;
-    for (const s of this.series.values()) if (s.version > s.sent) series++;
-    let spans = this.spans.length;
-    for (const b of this.inFlight.values()) spans += b.spans.length;
-    return { series, spans };
-  }
-
   /**
    * The OTLP requests for everything changed since the last acknowledged send, split so that
    * each body stays under `maxBytes`; null when nothing changed. Call `ack` with the result.
