@@ -62,6 +62,24 @@ describe('HandlersTable', () => {
     expect(cell('search', 'budget').textContent).toBe('p95 blocking ≤ 5 ms');
   });
 
+  it('shows the field baseline beside the live numbers, with its source, when the docs carry one', () => {
+    const spec = sampleSpec();
+    spec.handlers['search']!.field = {
+      metrics: { blocking: { mean: 9, p50: 8, p75: 10, p95: 21.5, p99: 30 } },
+      n: 2400,
+      date: '2026-02-01T00:00:00.000Z',
+      build: 'abc',
+      sessions: [],
+      errorRate: 0,
+      transitionShare: 0,
+      source: { kind: 'field', store: 'clickhouse://otel:8123/otel', sessions: 100, from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', relativeAccuracy: 0.0108 },
+    };
+    setup(<HandlersTable spec={spec} />);
+    expect(cell('search', 'field').getAttribute('data-value')).toBe('21.5');
+    expect(cell('search', 'field').getAttribute('title')).toMatch(/100 sessions · from clickhouse:\/\/otel:8123\/otel · 2026-01-01 to 2026-02-01 · ±1\.1%/);
+    expect(cell('filter', 'field').textContent).toBe('—');
+  });
+
   it('sorts by a column and filters by name and status', () => {
     setup(<HandlersTable spec={sampleSpec()} />);
     click(button('Handler'));

@@ -102,7 +102,26 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     });
     out.push(table(['metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
   } else out.push('', 'Baseline: none yet (no telemetry).');
+  if (h.field) out.push(...fieldSection(h.field));
   return out;
+}
+
+/** The field baseline: what real users' sessions gave, with where it came from. */
+function fieldSection(f: NonNullable<HandlerSpec['field']>): string[] {
+  const src = f.source;
+  const where = src
+    ? `${src.sessions ?? '?'} sessions from ${src.store ?? 'the field'}${src.from ? `, ${src.from.slice(0, 10)} to ${(src.to ?? src.from).slice(0, 10)}` : ''}${src.relativeAccuracy !== undefined ? `, quantiles within ±${fmtPct(src.relativeAccuracy)}` : ''}`
+    : 'field data';
+  const rows = HANDLER_METRICS.flatMap((m) => {
+    const s = f.metrics[m];
+    return s ? [[m, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
+  });
+  return [
+    '',
+    `Field baseline: n=${f.n}, ${where}${f.build ? `, build ${f.build}` : ''}, error rate ${fmtPct(f.errorRate)}, transition share ${fmtPct(f.transitionShare)}.`,
+    '',
+    table(['field metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']),
+  ];
 }
 
 function statusText(ctx: RenderContext, name: string): string {

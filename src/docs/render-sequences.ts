@@ -44,6 +44,10 @@ function section(ctx: RenderContext, regions: Regions, name: string, s: Sequence
     out.push(`- **Runs:** ${s.count} (triggers: ${triggers})`);
     out.push(`- **Duration:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
   } else out.push('- **Runs:** none in this telemetry');
+  if (doc.field) {
+    const f = doc.field;
+    out.push(`- **Field:** ${f.n} runs${f.source?.sessions !== undefined ? ` in ${f.source.sessions} sessions` : ''}, p50 ${fmtMs(f.duration.p50)} ms, p95 ${fmtMs(f.duration.p95)} ms`);
+  }
   out.push(formatSequenceBudgetLine(doc.budget));
   out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => `\`${h}\``).join(' → ')}`);
   out.push('', mermaid(doc.handlers), '');

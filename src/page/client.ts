@@ -13,6 +13,9 @@ import { getRecorder, onFirstInstrument } from './instrument.ts';
 import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
 import { INTERACTION } from './recorder.ts';
 import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
+import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
+
+export type { ExportOptions, ExportStatus } from './export.ts';
 
 export interface HomeostatOptions {
   /** Name of the app, stored with the session. */
@@ -39,6 +42,12 @@ export interface HomeostatOptions {
   bridge?: boolean;
   /** The app's spec (budgets and baselines), shown by the DevTools panel next to what is observed. */
   spec?: SpecFile;
+  /**
+   * Send field data to an OpenTelemetry Collector (OTLP/HTTP JSON): per-session histograms per
+   * handler and metric, transition/blocking counts, error patterns, optionally sampled spans.
+   * Off by default; loaded only when set and the session is sampled in.
+   */
+  export?: ExportOptions;
 }
 
 export interface ClientStatus {
@@ -48,6 +57,8 @@ export interface ClientStatus {
   buffered: number;
   /** Records dropped because the buffer was full. */
   dropped: number;
+  /** Field export (`init({ export })`): what was sent and what could not be; absent when off. */
+  export?: ExportStatus;
 }
 
 /** What the app (and tests, the demo runner, the DevTools bridge) can ask the page. */
@@ -71,6 +82,8 @@ export interface HomeostatClient {
   enabled(): boolean;
   /** Adds fields to the session (the React adapter reports what it can observe). */
   describe(patch: Partial<Pick<SessionMeta, 'react' | 'app' | 'build'>>): void;
+  /** Sends the field export now (OpenTelemetry's `forceFlush`); resolves to its status, null when export is off. */
+  exportNow(): Promise<ExportStatus | null>;
 }
 
 let client: HomeostatClient | null = null;
@@ -130,7 +143,13 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     dropped: 0,
     source: 'page',
   };
-  const transport = new Transport(session, workerFactory(options.worker), () => recorder.allStrings());
+  const exportAtStart = exportPlan(options.export);
+  const transport = new Transport(
+    session,
+    workerFactory(options.worker),
+    () => recorder.allStrings(),
+    exportAtStart?.field ? { field: exportAtStart.field } : {},
+  );
   transport.onStatus((s) => {
     session.transport = s.kind === 'memory' ? 'memory' : 'worker';
     session.fallbackReason = s.reason;
@@ -159,10 +178,51 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     recorder.flush();
     await transport.settled();
   };
+  let exporter: Promise<Exporter | null> = Promise.resolve(null);
+  let exportStatus: ExportStatus | undefined;
+  const beginExport = (plan: ExportPlan, late: boolean) => {
+    if (exportStatus) return;
+    if (!plan.field) {
+      exportStatus = sampledOut();
+      return;
+    }
+    const field = plan.field;
+    exportStatus = { ...sampledOut(), state: 'on' };
+    exporter = (late ? api().then((s) => s.fieldStart(field)) : Promise.resolve())
+      .then(() => import('./export.ts'))
+      .then(
+        (m) => {
+          const e = m.startExport(api, plan.options, () => recorder.flush());
+          exportStatus = e.status;
+          return e;
+        },
+        () => null,
+      )
+      // An exporter that cannot start is no export, never an app error.
+      .catch(() => null);
+  };
+  if (exportAtStart) beginExport(exportAtStart, false);
+  startExportLate = (o) => {
+    const plan = exportPlan(o);
+    if (plan) beginExport(plan, true);
+  };
 
   return {
     session,
-    status: () => ({ session: { ...session, dropped: recorder.dropped }, transport: transport.status(), buffered: recorder.buffered, dropped: recorder.dropped }),
+    status: () => ({
+      session: { ...session, dropped: recorder.dropped },
+      transport: transport.status(),
+      buffered: recorder.buffered,
+      dropped: recorder.dropped,
+      ...(exportStatus ? { export: { ...exportStatus, points: { ...exportStatus.points }, spans: { ...exportStatus.spans }, pending: { ...exportStatus.pending } } } : {}),
+    }),
+    async exportNow() {
+      const e = await exporter;
+      if (!e) return exportStatus ?? null;
+      await shipped();
+      await e.flush();
+      return { ...e.status };
+    },
     async flush(opts = {}) {
       // Closing for good: let the paint after the last work land first (a big commit can still be in layout).
       if (opts.final === true) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
@@ -212,6 +272,27 @@ function createClient(options: HomeostatOptions): HomeostatClient {
   };
 }
 
+interface ExportPlan {
+  options: ExportOptions;
+  /** What the worker records for it; absent when this session is sampled out. */
+  field?: { sampleRate: number; spanSampleRate: number };
+}
+
+/** Sampled once per page load, before anything is loaded for it: a sampled-out session costs nothing. */
+function exportPlan(o: ExportOptions | undefined): ExportPlan | null {
+  if (!o || typeof o.endpoint !== 'string') return null;
+  const sampleRate = o.sampleRate ?? 1;
+  if (!(Math.random() < sampleRate)) return { options: o };
+  return { options: o, field: { sampleRate, spanSampleRate: o.spanSampleRate ?? 0 } };
+}
+
+/** Set by the client: starts the export when `init({ export })` comes after the client started. */
+let startExportLate: ((o: ExportOptions) => void) | null = null;
+
+function sampledOut(): ExportStatus {
+  return { state: 'sampled-out', sent: 0, failed: 0, sentAtUnload: 0, bytes: 0, points: { sent: 0, failed: 0 }, spans: { sent: 0, failed: 0 }, pending: { points: 0, spans: 0 }, preparedAt: null, lastError: null };
+}
+
 /** Loads the DevTools bridge's page agent off the start-up path; a failure only means no panel. */
 function startBridge(c: HomeostatClient): void {
   if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
@@ -236,7 +317,7 @@ function safely(fn: () => void): void {
 
 /**
  * Starts Homeostat for this page (idempotent: later calls return the same client; of their
- * options only `app`, `build` and `spec` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
+ * options only `app`, `build`, `spec` and `export` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
  * in `status()`.
  */
 export function init(options: HomeostatOptions = {}): HomeostatClient {
@@ -248,8 +329,9 @@ export function init(options: HomeostatOptions = {}): HomeostatClient {
     if (options.bridge !== false) startBridge(client);
   } else {
     // Started already (instrumenting at module level starts it before a provider renders): the
-    // app's docs still reach the panel.
+    // app's docs still reach the panel, and its export still starts.
     if (options.spec) currentSpec = options.spec;
+    if (options.export) startExportLate?.(options.export);
     // ...and gets to name itself.
     if (options.app !== undefined || options.build !== undefined) {
       client.describe({

@@ -5,7 +5,7 @@
 export { instrument, sequence, unwrap, instrumentedName } from './instrument.ts';
 export type { AnyFunction, InstrumentOptions } from './instrument.ts';
 export { init, getClient, isStarted } from './client.ts';
-export type { HomeostatClient, HomeostatOptions, ClientStatus } from './client.ts';
+export type { HomeostatClient, HomeostatOptions, ClientStatus, ExportOptions, ExportStatus } from './client.ts';
 export type { TransportStatus } from './transport.ts';
 export type { SessionSelector, SessionSummary, Baseline } from '../worker/api.ts';
 export type {

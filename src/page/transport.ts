@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { SessionMeta, TransportKind } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
-import type { TelemetryApi } from '../worker/api.ts';
+import type { StartOptions, TelemetryApi } from '../worker/api.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -47,6 +47,7 @@ export class Transport {
     private readonly meta: SessionMeta,
     createWorker: WorkerFactory | null,
     private readonly fullStrings: () => readonly string[],
+    private readonly startOptions: StartOptions = {},
   ) {
     this.api = this.connect(createWorker);
   }
@@ -117,7 +118,7 @@ export class Transport {
       timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     });
     try {
-      await Promise.race([remote.start(this.meta), failed, timeout]);
+      await Promise.race([remote.start(this.meta, this.startOptions), failed, timeout]);
     } catch (e) {
       worker.terminate();
       this.worker = null;
@@ -164,7 +165,7 @@ export class Transport {
     ]);
     const meta: SessionMeta = { ...this.meta, transport: 'memory', storage: 'memory', fallbackReason: reason };
     const service = new TelemetryService(async () => new MemoryStore());
-    await service.start(meta);
+    await service.start(meta, this.startOptions);
     this.memory = service;
     // A service that joins late needs every string interned so far.
     this.memoryQueue.unshift({

@@ -10,7 +10,8 @@ import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } f
 import type { WireBatch } from '../core/wire.ts';
 import { MemoryStore } from '../store/memory.ts';
 import { emptyChunk, type RecordChunk, type Store, type StoredSession } from '../store/store.ts';
-import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, TelemetryApi } from './api.ts';
+import { FieldRecorder, type CollectOptions, type FieldBatch, type FieldOptions } from '../core/field/recorder.ts';
+import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, StartOptions, TelemetryApi } from './api.ts';
 
 /** Recent calls kept in memory for live views. */
 const RECENT_CALLS = 2000;
@@ -46,6 +47,8 @@ export class TelemetryService implements TelemetryApi {
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private started: Promise<StartInfo> | null = null;
+  /** Field aggregates for OTLP export; only when the page asked for export. */
+  private field: FieldRecorder | null = null;
   private readonly warnings: string[] = [];
   private readonly maxCalls: number;
   private readonly maxSessions: number;
@@ -62,12 +65,12 @@ export class TelemetryService implements TelemetryApi {
     this.chunkSize = options.chunkSize ?? 500;
   }
 
-  start(meta: SessionMeta): Promise<StartInfo> {
-    this.started ??= this.doStart(meta);
+  start(meta: SessionMeta, options: StartOptions = {}): Promise<StartInfo> {
+    this.started ??= this.doStart(meta, options);
     return this.started;
   }
 
-  private async doStart(meta: SessionMeta): Promise<StartInfo> {
+  private async doStart(meta: SessionMeta, options: StartOptions): Promise<StartInfo> {
     let storageReason: string | null = null;
     try {
       this.store = await this.openStore();
@@ -83,6 +86,7 @@ export class TelemetryService implements TelemetryApi {
       errors: 0,
       nextChunk: 0,
     };
+    if (options.field) this.field = new FieldRecorder(this.meta, options.field);
     this.attributor = new Attributor(
       {
         call: (c) => this.onCall(c),
@@ -235,6 +239,35 @@ export class TelemetryService implements TelemetryApi {
     return { total: this.callsSeen, calls: this.recent.slice(this.recent.length - fresh) };
   }
 
+  async fieldStart(options: FieldOptions): Promise<void> {
+    await this.ready();
+    if (this.field) return;
+    const field = new FieldRecorder(this.meta!, options);
+    // Catch up from memory: every call so far while none has been trimmed; the sequences and
+    // commits of chunks not yet written. Export is normally on from the first record; this
+    // covers an app whose provider renders after the first instrumented call.
+    if (this.callsSeen <= this.recent.length) for (const c of this.recent) field.addCall(c);
+    if (this.session!.stored.sequences === 0 && this.session!.truncated.sequences === 0) {
+      const chunks = [...this.sealed, this.chunk];
+      const calls = chunks.flatMap((ch) => ch.calls);
+      for (const s of chunks.flatMap((ch) => ch.sequences)) field.addSequence(s, calls.filter((c) => s.calls.includes(c.id)));
+      for (const c of chunks.flatMap((ch) => ch.commits)) field.addCommit(c.calls.length > 0);
+    }
+    this.field = field;
+  }
+
+  async fieldCollect(options: CollectOptions): Promise<FieldBatch | null> {
+    await this.ready();
+    if (!this.field) return null;
+    // What the page shipped so far is attributed before it is reported.
+    this.attributor!.advance(this.lastNow);
+    return this.field.collect(options);
+  }
+
+  async fieldAck(id: number, ok: boolean): Promise<void> {
+    this.field?.ack(id, ok);
+  }
+
   /** Warnings met so far (corrupt records skipped, failed writes). */
   problems(): string[] {
     return this.warnings.slice();
@@ -249,6 +282,7 @@ export class TelemetryService implements TelemetryApi {
 
   private onCall(c: HandlerCall): void {
     this.aggregator.addCall(c, this.meta!.timeOrigin);
+    this.field?.addCall(c);
     this.callsSeen++;
     this.recent.push(c);
     // Trim in blocks, not per call: one splice per RECENT_CALLS/2 calls.
@@ -281,12 +315,14 @@ export class TelemetryService implements TelemetryApi {
 
   private onSequence(s: SequenceRecord): void {
     this.aggregator.addSequence(s, this.seqCalls, this.meta!.timeOrigin);
+    this.field?.addSequence(s, this.seqCalls);
     this.seqCalls = [];
     this.chunk.sequences.push(s);
   }
 
   private onCommit(c: CommitRecord): void {
     this.aggregator.addCommit(c.calls.length > 0);
+    this.field?.addCommit(c.calls.length > 0);
     this.chunk.commits.push(c);
   }
 

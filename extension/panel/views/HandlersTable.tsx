@@ -6,6 +6,7 @@ import { formatBudget } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL, type Standing, type Verdict } from '../status.ts';
+import { FieldCell, FieldHeader } from './FieldCell.tsx';
 
 interface Row {
   h: HandlerAggregate;
@@ -96,6 +97,7 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
             {COLUMNS.slice(0, 2).map((c) => header(c, sort, setSort))}
             <th title="Documented budget">Budget</th>
             <th title="Documented baseline for the budget's metric">Baseline</th>
+            <FieldHeader />
             {COLUMNS.slice(2).map((c) => header(c, sort, setSort))}
           </tr>
         </thead>
@@ -110,6 +112,7 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
                 </td>
                 <td data-col="budget">{budget ? formatBudget(budget) : '—'}</td>
                 <td data-col="baseline">{s.baselineMs === null ? '—' : `${s.stat} ${s.metric} ${ms(s.baselineMs)}`}</td>
+                <FieldCell doc={spec?.handlers[h.handler]} metric={s.metric} />
                 <td data-col="p50" data-value={h.duration.p50}>{ms(h.duration.p50)}</td>
                 <td data-col="p95" data-value={h.duration.p95}>{ms(h.duration.p95)}</td>
                 <td data-col="n" data-value={h.count}>{int(h.count)}</td>
