@@ -53,6 +53,21 @@ describe('HandlersTable', () => {
     expect(cell('parse', 'errors').textContent).toBe('1');
   });
 
+  it('shows what the user felt first: interaction, time to result and the longest frame, worst interaction on top', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    const search = store.getState().snapshot!.handlers.find((h) => h.handler === 'search')!;
+    const headers = $$('thead th').map((th) => th.textContent!.replace(/ [▾▴]$/, ''));
+    expect(headers.indexOf('Interaction p95')).toBeLessThan(headers.indexOf('Own p50'));
+    expect(headers.indexOf('Result p95')).toBeLessThan(headers.indexOf('Blocking p95'));
+    expect(cell('search', 'interaction').getAttribute('data-value')).toBe(String(search.interaction!.p95));
+    expect(cell('search', 'result').getAttribute('data-value')).toBe(String(search.result!.p95));
+    expect(cell('search', 'frame').getAttribute('data-value')).toBe(String(search.longestFrame!.p95));
+    // A frame of 200 ms or more is a freeze the user sees.
+    expect(cell('search', 'frame').className).toBe('bad');
+    expect(cell('filter', 'interaction').textContent).toBe('—');
+    expect(rows()[0]).toBe('search');
+  });
+
   it('badges each handler against its docs', () => {
     setup(<HandlersTable spec={sampleSpec()} />);
     const status = (h: string) => cell(h, 'status').textContent;
@@ -112,6 +127,14 @@ describe('HandlerDetail', () => {
     expect(calls).toHaveLength(30);
     expect(calls[0]!.textContent).toContain('transition');
     expect(document.querySelectorAll('.recharts-wrapper')).toHaveLength(2);
+  });
+
+  it('charts and lists what the user felt for a handler without a budget', () => {
+    const { store } = setup(<HandlerDetail spec={null} />);
+    act(() => store.getState().select('search'));
+    expect($('figcaption').textContent).toMatch(/^Interaction latency of recent calls/);
+    expect($('.facts').textContent).toMatch(/interaction p50 \/ p95\d/);
+    expect($$('[aria-label="Recent calls"] th').map((th) => th.textContent)).toEqual(['#', 'at', 'interaction', 'result', 'longest frame', 'own duration', 'blocking', 'React ran it as', 'outcome']);
   });
 
   it('says what to do when nothing is selected', () => {
