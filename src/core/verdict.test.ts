@@ -91,7 +91,7 @@ describe('judgeFix', () => {
     const j = judgeFix(SPECS, before, after);
     expect(j.results.find((r) => r.spec.key === 'result')!.state).toBe('unresolved');
     expect(j).toMatchObject({ verdict: 'partial', settled: true });
-    expect(j.why).toMatch(/result undecided 1\.\d+× .*still a 1\.\d s frame/);
+    expect(j.why).toMatch(/result no sooner \(1\.\d+× \(CI [\d.]+–[\d.]+×\), undecided\), still a 1\.\d s frame/);
   });
 
   it('rendering fewer rows per frame shortens the frozen frame: improved', () => {

@@ -193,7 +193,7 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   if (!primary) throw new RangeError('judgeFix() needs a primary metric');
   const guards = results.filter((r) => r.spec.role === 'guard' && r.state !== 'no-data');
   const frozen = results.find((r) => r.spec.frozen && r.comparison !== null);
-  const why = explain(primary, results, frozen, frozenMs);
+  const why = explain(primary, results, frozen, frozenMs, threshold);
 
   const regressedGuard = guards.find((g) => g.state === 'regressed');
   if (regressedGuard || primary.state === 'regressed') return { verdict: 'regressed', settled: true, results, why };
@@ -211,17 +211,17 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   return { verdict: 'improved', settled: true, results, why };
 }
 
-function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number): string {
+function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number, threshold: number): string {
   const parts: string[] = [];
   const say = (r: MetricResult, better: string, worse: string, same: string) => {
     const c = r.comparison;
     if (!c) return `${r.spec.label}: no samples on one side`;
     const text = formatRatio(c.ratio);
-    if (r.state === 'improved') return `${better} ${text}`;
     if (r.state === 'regressed') return `${worse} ${text}`;
-    if (r.state === 'ok' && c.ratio.high > 1 - 0.1) return `${same} (${formatRatio(c.ratio)})`;
-    if (r.state === 'ok') return `${better} ${text}`;
-    if (r.state === 'no-effect') return `${same} (${formatRatio(c.ratio)})`;
+    if (r.state === 'improved' || (r.spec.role === 'guard' && c.ratio.high < 1 - threshold)) return `${better} ${text}`;
+    if (r.state === 'no-effect') return `${same} (${text})`;
+    // A guard that holds, or waits, with its estimate not below the threshold: the plain reading is "no better".
+    if (r.spec.role === 'guard' && c.ratio.estimate >= 1 - threshold) return `${same} (${text}${r.state === 'unresolved' ? ', undecided' : ''})`;
     return `${r.spec.label} undecided ${text}`;
   };
   parts.push(say(primary, `${primary.spec.label} faster:`, `${primary.spec.label} slower:`, `${primary.spec.label} unchanged`));
@@ -230,7 +230,7 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
     if (/result/.test(r.spec.key)) parts.push(say(r, 'result sooner:', 'result later:', 'result no sooner'));
     else if (r.spec.unit === 'count') {
       if (r.state === 'regressed') parts.push(`more errors: ${formatValue(r.comparison!.meanA, 'count')} → ${formatValue(r.comparison!.meanB, 'count')} per run`);
-    } else if (r.state !== 'ok' || (r.comparison && r.comparison.ratio.high < 0.9)) parts.push(say(r, `${r.spec.label} down:`, `${r.spec.label} up:`, `${r.spec.label} unchanged`));
+    } else if (r.state !== 'ok' || (r.comparison && r.comparison.ratio.high < 1 - threshold)) parts.push(say(r, `${r.spec.label} down:`, `${r.spec.label} up:`, `${r.spec.label} unchanged`));
   }
   if (frozen?.comparison) {
     const after = frozen.comparison.geoB;

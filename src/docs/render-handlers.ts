@@ -1,6 +1,7 @@
 /** HANDLER_SPECS.md: per handler, what the code says (source, signature, updates) and what telemetry showed. */
 import type { HandlerAggregate } from '../core/aggregate.ts';
-import { HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
+import { METRICS } from '../core/metrics.ts';
+import { formatBudget, HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { join } from 'node:path';
 import { anchor, code, fmtMs, fmtPct, relPath, table } from './format.ts';
@@ -26,7 +27,9 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
     '',
     GENERATED_NOTE,
     '',
-    `Budget lines read \`- **Budget:** <stat> <metric> ≤ <n> ms\` (stat: ${STATS.join(', ')}; metric: ${HANDLER_METRICS.join(', ')}) or \`none\`; tolerance lines \`±<n>%\` or \`default\`. When this file and \`homeostat.spec.json\` disagree, this file wins.`,
+    `Budget lines read \`- **Budget:** <stat> <metric> ≤ <n> ms\` (stat: ${STATS.join(', ')}; metric: ${HANDLER_METRICS.map((m) => METRICS[m].label).join(', ')}) or \`none\`; tolerance lines \`±<n>%\` or \`default\`. When this file and \`homeostat.spec.json\` disagree, this file wins.`,
+    '',
+    'What the user felt comes first: **interaction** (the input’s latency to the next paint, INP-style), **time to result** (the input to the paint after the handler’s last work, transitions included) and the **longest frame** its work occupied (a frame of 200 ms or more is a visible freeze). The handler’s own duration and blocking (script only: no style or layout, ~0 for a call that only starts a transition) follow.',
     '',
     `Decision defaults (edit them in \`homeostat.spec.json\`): tolerance ±${Math.round(spec.defaults.tolerance * 100)}%, at least ${spec.defaults.minSamples} calls before a verdict, ${Math.round(spec.defaults.confidence * 100)}% confidence.`,
     '',
@@ -35,7 +38,7 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
     `App: ${spec.app ?? '(unnamed)'} · ${names.length} handlers · ${telemetryLine(ctx)}`,
     '',
     table(
-      ['handler', 'status', 'calls', 'blocking p95 ms', 'budget', 'transitions', 'errors'],
+      ['handler', 'status', 'calls', 'interaction p95 ms', 'time to result p95 ms', 'longest frame p95 ms', 'budget', 'transitions', 'errors', 'own blocking p95 ms'],
       names.map((name) => {
         const h = spec.handlers[name]!;
         const a = observed.get(name);
@@ -43,13 +46,16 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
           `[\`${name}\`](#${anchor(name)})`,
           STATUS_TEXT[status.get(name)?.status ?? 'ok'] ?? 'ok',
           String(a?.count ?? 0),
-          fmtMs(a?.blocking.p95),
-          h.budget ? `${h.budget.stat} ${h.budget.metric} ≤ ${h.budget.ms} ms` : '–',
+          fmtMs(a?.interaction?.p95),
+          fmtMs(a?.result?.p95),
+          fmtMs(a?.longestFrame?.p95),
+          h.budget ? formatBudget(h.budget) : '–',
           fmtPct(a?.transitionShare),
           fmtPct(a?.errorRate),
+          fmtMs(a?.blocking.p95),
         ];
       }),
-      ['l', 'l', 'r', 'r', 'l', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
     ),
     '',
   ];
@@ -87,10 +93,11 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
   out.push(`- **Status:** ${statusText(ctx, name)}`);
   if (a) {
     const updating = a.modes.blocking + a.modes.transition + a.modes.mixed;
+    out.push(`- **What the user felt:** ${feltText(a)}`);
     out.push(
       `- **Transition share:** ${a.transitionShare === null ? 'no React updates seen' : `${fmtPct(a.transitionShare)} of ${plural(updating, 'updating call')} (${a.modes.transition} transition, ${a.modes.mixed} mixed, ${a.modes.blocking} blocking)`}`,
     );
-    out.push(`- **Blocking time:** ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
+    out.push(`- **Own blocking time** (script only): ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
     out.push(`- **Error rate:** ${fmtPct(a.errorRate)} (${a.errors} of ${a.count})`);
   }
   const b = h.baseline;
@@ -98,7 +105,7 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');
     const rows = HANDLER_METRICS.flatMap((m) => {
       const s = b.metrics[m];
-      return s ? [[m, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
+      return s ? [[METRICS[m].label, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
     });
     out.push(table(['metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
   } else out.push('', 'Baseline: none yet (no telemetry).');
@@ -130,6 +137,18 @@ function statusText(ctx: RenderContext, name: string): string {
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
   const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${s.n} < ${ctx.spec.defaults.minSamples})` : ''}`;
   return found.length === 0 ? base : `${base}: ${found.map((d) => d.message.replace(`${name}: `, '')).join('; ')}`;
+}
+
+/** "interaction 72 / 608 ms (p50 / p95), time to result 75 / 610 ms, longest frame 67 / 563 ms". */
+function feltText(a: HandlerAggregate): string {
+  const parts: string[] = [];
+  const add = (label: string, s: HandlerAggregate['interaction']) => {
+    if (s && s.count > 0) parts.push(`${label} ${fmtMs(s.p50)} / ${fmtMs(s.p95)} ms`);
+  };
+  add('interaction', a.interaction);
+  add('time to result', a.result);
+  add('longest frame', a.longestFrame);
+  return parts.length === 0 ? 'no browser evidence in these sessions (recorded before it was kept, or not observable)' : `${parts.join(', ')} (p50 / p95)`;
 }
 
 function plural(n: number, word: string): string {

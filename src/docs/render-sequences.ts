@@ -1,5 +1,6 @@
 /** SEQUENCE_FLOWS.md: per sequence, the ordered handlers as a Mermaid flowchart, step timing, frequency, variants. */
 import type { SequenceAggregate, SequenceVariant } from '../core/aggregate.ts';
+import { FROZEN_FRAME_MS } from '../core/metrics.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { anchor, fmtMs, fmtPct, table } from './format.ts';
 import { formatSequenceBudgetLine } from './markdown.ts';
@@ -13,20 +14,29 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
     '',
     GENERATED_NOTE,
     '',
-    'A sequence is the ordered handlers one interaction triggered, timed from the input event to the paint after its last work. Budget lines read `- **Budget:** <stat> ≤ <n> ms` or `none`.',
+    'A sequence is the ordered handlers one interaction triggered. What the user felt: its **interaction** latency (the input to the next paint, from Event Timing), its **time to result** (the input to the paint after its last work, transitions included) and the **longest frame** in between. Budget lines read `- **Budget:** <stat> ≤ <n> ms` (on the time to result) or `none`.',
     '',
     regions.region('notes'),
     '',
     `${names.length} sequences · ${telemetryLine(ctx)}`,
     '',
     table(
-      ['sequence', 'runs', 'p50 ms', 'p95 ms', 'variants', 'budget'],
+      ['sequence', 'runs', 'interaction p95 ms', 'time to result p50 ms', 'time to result p95 ms', 'longest frame p95 ms', 'variants', 'budget'],
       names.map((name) => {
         const s = observed.get(name);
         const b = ctx.spec.sequences[name]!.budget;
-        return [`[\`${name}\`](#${anchor(name)})`, String(s?.count ?? 0), fmtMs(s?.duration.p50), fmtMs(s?.duration.p95), String(s?.variants.length ?? 0), b ? `${b.stat} ≤ ${b.ms} ms` : '–'];
+        return [
+          `[\`${name}\`](#${anchor(name)})`,
+          String(s?.count ?? 0),
+          fmtMs(s?.interaction?.p95),
+          fmtMs(s?.duration.p50),
+          fmtMs(s?.duration.p95),
+          fmtMs(s?.longestFrame?.p95),
+          String(s?.variants.length ?? 0),
+          b ? `${b.stat} ≤ ${b.ms} ms` : '–',
+        ];
       }),
-      ['l', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   ];
@@ -42,7 +52,9 @@ function section(ctx: RenderContext, regions: Regions, name: string, s: Sequence
   if (s) {
     const triggers = Object.entries(s.triggers).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ');
     out.push(`- **Runs:** ${s.count} (triggers: ${triggers})`);
-    out.push(`- **Duration:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
+    if (s.interaction) out.push(`- **Interaction:** p50 ${fmtMs(s.interaction.p50)} ms, p95 ${fmtMs(s.interaction.p95)} ms (the input to its next paint)`);
+    out.push(`- **Time to result:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
+    if (s.longestFrame) out.push(`- **Longest frame:** p50 ${fmtMs(s.longestFrame.p50)} ms, p95 ${fmtMs(s.longestFrame.p95)} ms${s.longestFrame.p95 >= FROZEN_FRAME_MS ? ' (a visible freeze)' : ''}`);
   } else out.push('- **Runs:** none in this telemetry');
   if (doc.field) {
     const f = doc.field;
