@@ -210,8 +210,10 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
     predictions.push({
       metric: handlerMetric(h.handler, 'interaction', v),
       current: interaction[v],
-      predicted: Math.max(FRAME_MS, interaction[v] - syncWork),
-      because: `the ${ms(syncWork)} synchronous render and commit leave the interaction`,
+      // The render, its commit and their style and layout all leave the interaction: the input
+      // paints after the handler's own work, in the next frame.
+      predicted: Math.min(interaction[v], h.duration[v] + FRAME_MS),
+      because: `the render (${ms(syncWork)} of script) and the style and layout after it leave the interaction; the input paints after the handler's own work`,
     });
   }
   if (result) predictions.push({ metric: handlerMetric(h.handler, 'result', v), current: result[v], predicted: result[v], because: 'the same render still happens before the result shows' });
@@ -333,9 +335,9 @@ function heavyInputHandler(h: HandlerAggregate, input: DiagnoseInput, facts: Han
   if (!state) return null;
   const stateName = state.replace(/^set/, '').replace(/^./, (c) => c.toLowerCase());
   const v = VERIFY_STAT;
-  const syncWork = Math.max(0, h.blocking[v] - h.duration[v]);
   const result = usable(h.result);
-  const predicted = Math.max(FRAME_MS, interaction[v] - syncWork);
+  // The deferred render happens after the keystroke's paint: the input paints after the handler's own work.
+  const predicted = Math.min(interaction[v], h.duration[v] + FRAME_MS);
   return {
     id: `heavy-input-handler:${h.handler}`,
     rule: 'heavy-input-handler',
