@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregateSession } from '../core/aggregate.ts';
@@ -14,6 +13,7 @@ import { diagnose, measure, type DiagnoseInput, type HandlerFacts } from './diag
 import { appendHistory, rankByHistory, readHistory } from './history.ts';
 import { healMetrics, type Attempt } from './loop.ts';
 import { budgetTest } from './testgen.ts';
+import { testDir } from '../test-support/tmp.ts';
 
 interface Shape {
   /** Blocking time of renderReact's calls. */
@@ -139,7 +139,7 @@ describe('diagnose', () => {
 
 describe('history', () => {
   it('ranks rules by their track record and rejects a corrupt file without overwriting it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'homeostat-history-'));
+    const dir = await testDir('homeostat-history-');
     const path = join(dir, 'history.json');
     const ds = diagnose(input(session({ renderBlocking: 60, mode: 'blocking', n: 60 })));
     const first = rankByHistory(ds, await readHistory(path))[0]!;
@@ -154,7 +154,7 @@ describe('history', () => {
 
 describe('child props', () => {
   it('lists the children a component renders, the bindings their props read, and where they live', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'homeostat-children-'));
+    const root = await testDir('homeostat-children-');
     await mkdir(join(root, 'ui'));
     await writeFile(
       join(root, 'ui', 'App.tsx'),
@@ -176,7 +176,7 @@ describe('child props', () => {
 
 describe('fix application', () => {
   it('an unparseable file gives an error naming file and line and is left unchanged', async () => {
-    const tree = await mkdtemp(join(tmpdir(), 'homeostat-apply-'));
+    const tree = await testDir('homeostat-apply-');
     await mkdir(join(tree, 'src'));
     const broken = "import { useState } from 'react';\nexport function App() {\n  const [a, setA] = useState(0);\n  return <div onClick={() => setA(a + 1)>{a</div>;\n}\n";
     await writeFile(join(tree, 'src', 'App.tsx'), broken);

@@ -26,8 +26,9 @@ import { childPropsFor } from './child-props.ts';
 import { CodemodError } from './codemods/ast.ts';
 import { unifiedDiff } from './codemods/result.ts';
 import { diagnose, type Diagnosis } from './diagnose.ts';
-import { addWorktree, commitOnBranch, freeBranchName, git, headCommit, repoRoot, type Worktree } from './git.ts';
+import { addWorktree, commitOnBranch, freeBranchName, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
+import { fixBranchBase, openPullRequest } from './pr.ts';
 import { budgetTest, errorRegressionTest, type GeneratedFile } from './testgen.ts';
 import { verifyFix, type FixVerdict, type Verification } from './verify.ts';
 
@@ -148,14 +149,6 @@ function commitMessage(d: Diagnosis, v: Verification, edits: string[], head: str
 export function ratioText(r: { estimate: number; low: number; high: number }): string {
   const f = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
   return `${f(r.estimate)}× (CI ${f(r.low)}–${f(r.high)}×)`;
-}
-
-async function openPullRequest(dir: string, branch: string, title: string, body: string): Promise<string | null> {
-  const which = await runCommand('command -v gh', dir);
-  if (which.code !== 0) return null;
-  await git(dir, ['push', '--quiet', '-u', 'origin', branch]);
-  const r = await runCommand(`gh pr create --head ${JSON.stringify(branch)} --title ${JSON.stringify(title)} --body ${JSON.stringify(body)}`, dir);
-  return r.code === 0 ? r.output.trim().split('\n').pop() ?? null : null;
 }
 
 /** Computes the seed's four metrics from what this run found and did. */
@@ -328,7 +321,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
         app: spec?.app ?? null,
       });
       a.docs = docs.files.map((f) => relative(tree.dir, f));
-      const branch = await freeBranchName(repo, `homeostat/fix-${d.handler}`);
+      const branch = await freeBranchName(repo, fixBranchBase(d.handler));
       a.commit = await commitOnBranch(tree.dir, branch, commitMessage(d, v, a.edits, head));
       a.branch = branch;
       fixedHandlers.add(d.handler);
