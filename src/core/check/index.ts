@@ -17,7 +17,7 @@
  * Sequences: order (the most common observed variant is not the documented one, over at least
  * SEQUENCE_MIN_RUNS runs), over-budget and drift of their duration, by the same rules.
  */
-import type { HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
+import type { HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
 import { statInterval, type StatInterval } from './interval.ts';
 import { twoProportionTest } from './proportion.ts';
@@ -59,7 +59,12 @@ export interface CheckReport {
    * `ratio` is null when none could be judged.
    */
   accuracy: { documented: number; matching: number; ratio: number | null };
-  handlers: Array<{ name: string; status: HandlerStatus; n: number }>;
+  /**
+   * Per handler: its status and `n`, the calls it was judged on. For 'insufficient-data' from a
+   * budget or baseline metric that few calls have (settle, paint…), `n` counts the calls with a
+   * finite value of that `metric`.
+   */
+  handlers: Array<{ name: string; status: HandlerStatus; n: number; metric?: string }>;
 }
 
 export interface CheckOptions {
@@ -124,6 +129,14 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
     }
     const found = checkHandler(name, doc, obs, spec.defaults, seed + hash(name), baselineCalls?.get(name));
     discrepancies.push(...found);
+    // The budget (or baseline) is judged on the calls that have its metric, not on all calls:
+    // 3 async settles among 100 calls are 3 samples, too few to call the handler "ok".
+    const metric = judgedMetric(doc);
+    const samples = metric === null ? n : samplesOf(obs.calls, metric).length;
+    if (found.length === 0 && samples < spec.defaults.minSamples) {
+      handlers.push({ name, status: 'insufficient-data', n: samples, ...(metric ? { metric } : {}) });
+      continue;
+    }
     judged++;
     if (found.length === 0) matching++;
     const status: HandlerStatus = found.some((d) => d.kind === 'over-budget') ? 'over-budget' : found.length > 0 ? 'drifting' : 'ok';
@@ -137,6 +150,15 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
   }
 
   return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
+}
+
+/**
+ * The metric a handler's documentation makes claims about: its budget's, else (for the drift
+ * rule) blocking when it has a baseline; null when it documents neither.
+ */
+function judgedMetric(doc: HandlerSpec): HandlerMetric | null {
+  if (doc.budget) return doc.budget.metric;
+  return doc.baseline ? 'blocking' : null;
 }
 
 function checkHandler(
