@@ -1,6 +1,6 @@
 /** PERFORMANCE.md: baselines per handler, and the bottlenecks ranked by total blocking time. */
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { fmtMs, fmtPct, table } from './format.ts';
+import { code, fmtMs, fmtPct, mdName, table } from './format.ts';
 import type { Regions } from './regions.ts';
 
 export function renderPerformance(ctx: RenderContext, regions: Regions): string {
@@ -23,7 +23,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
       ['rank', 'handler', 'calls', 'total blocking ms', 'share', 'blocking p50', 'blocking p95', 'duration p95', 'long frames', 'transitions'],
       handlers.map((h, i) => [
         String(i + 1),
-        `\`${h.handler}\``,
+        code(mdName(h.handler)),
         String(h.count),
         fmtMs(h.blockingTotalMs),
         fmtPct(total > 0 ? h.blockingTotalMs / total : null),
@@ -45,7 +45,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
         .map(([name, h]) => {
           const b = h.baseline;
           return [
-            `\`${name}\``,
+            code(mdName(name)),
             String(b?.n ?? 0),
             b?.date.slice(0, 10) ?? '–',
             b?.build ?? '–',
@@ -68,7 +68,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
       ctx.snapshot.sequences
         .slice()
         .sort((a, b) => b.duration.p95 - a.duration.p95 || a.name.localeCompare(b.name))
-        .map((s) => [`\`${s.name}\``, String(s.count), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtMs(s.duration.max)]),
+        .map((s) => [code(mdName(s.name)), String(s.count), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtMs(s.duration.max)]),
       ['l', 'r', 'r', 'r', 'r'],
     ),
   ];
