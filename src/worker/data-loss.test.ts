@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import * as Comlink from 'comlink';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeMeta } from '../core/__tests__/fixtures.ts';
 import { parseSessionFile, type SessionFile } from '../core/session.ts';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
@@ -21,7 +21,7 @@ import { TelemetryService, type ServiceOptions } from './service.ts';
 let dbSeq = 0;
 const freshDb = () => `homeostat-loss-${++dbSeq}`;
 
-/** A batch of `n` plain calls of handler `name` (interned at `stringBase`), ids from `firstId`. */
+/** A batch of `n` plain calls of the handler interned at `stringBase` (introducing `name` there when `newString`), ids from `firstId`. */
 function calls(n: number, firstId: number, name = 'h', stringBase = 0, newString = true): WireBatch {
   const records = new Float64Array(n * STRIDE);
   for (let i = 0; i < n; i++) {
@@ -76,7 +76,7 @@ describe('IndexedDB quota errors', () => {
     // No chunk number was used up by a failed write.
     expect((await store.getSession('quota'))?.nextChunk ?? 0).toBe(0);
     store.full = false;
-    await s.ingest(calls(5, 36, 'h', 1, false));
+    await s.ingest(calls(5, 36, 'h', 0, false));
     await s.flush();
     file = exported(await s.exportSession());
     expect(file.calls.map((c) => c.id)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -129,7 +129,7 @@ describe('another tab', () => {
       req.onerror = () => reject(req.error);
       req.onblocked = () => reject(new Error('blocked: the older tab did not step aside'));
     });
-    await s.ingest(calls(10, 11, 'h', 1, false));
+    await s.ingest(calls(10, 11, 'h', 0, false));
     await s.flush();
     expect(s.problems()).toEqual([]);
     const file = exported(await s.exportSession());
@@ -164,7 +164,7 @@ describe('another tab', () => {
     await a.flush();
     const b = await service(() => IdbStore.open(db), 'tab-b');
     await b.clear();
-    await a.ingest(calls(7, 31, 'h', 1, false));
+    await a.ingest(calls(7, 31, 'h', 0, false));
     const file = exported(await a.exportSession());
     expect(file.calls).toHaveLength(7);
     expect(file.truncated.calls).toBe(30);
@@ -190,6 +190,33 @@ describe('the transport', () => {
     expect(file.calls.length + file.session.dropped).toBe(2 * total);
     // Every kept call still has its own name, though the batch that introduced it was dropped.
     expect(new Set(file.calls.map((c) => c.handler))).toEqual(new Set(Array.from({ length: 256 }, (_, i) => `h${i + total - 256}`)));
+    port1.close();
+    port2.close();
+  });
+
+  it('counts the batches a crashed worker never acknowledged, and keeps recording in memory', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = Object.assign(port1, { terminate: () => port1.close() }) as unknown as Worker;
+    const real = new TelemetryService(async () => new MemoryStore(), { persistDelayMs: 3_600_000, liveSessions: null });
+    let stall = false;
+    // A worker that starts, ingests the first batch, then hangs on the next ones (and then dies).
+    Comlink.expose({ start: (m: Parameters<TelemetryService['start']>[0]) => real.start(m), ingest: (b: WireBatch) => (stall ? new Promise(() => {}) : real.ingest(b)) }, port2);
+    const transport = new Transport(makeMeta('crash'), () => worker, () => ['h']);
+    transport.send(calls(3, 1));
+    await transport.settled();
+    expect(transport.status().kind).toBe('worker');
+    stall = true;
+    transport.send(calls(4, 4, 'h', 0, false));
+    transport.send(calls(5, 8, 'h', 0, false));
+    port1.dispatchEvent(new Event('error'));
+    await vi.waitFor(() => expect(transport.status().kind).toBe('memory'));
+    transport.send(calls(2, 13, 'h', 0, false));
+    await transport.settled();
+    const file = exported(await (await transport.service()).exportSession());
+    expect(transport.status()).toMatchObject({ droppedRecords: 9 });
+    expect(file.session.dropped).toBe(9);
+    expect(file.calls.map((c) => c.id)).toEqual([13, 14]);
+    expect(file.calls.every((c) => c.handler === 'h')).toBe(true);
     port1.close();
     port2.close();
   });
