@@ -187,7 +187,8 @@ export class Transport {
     this.unacked.add(stamped);
     this.remote!.ingest(Comlink.transfer(stamped, [stamped.records.buffer]))
       .catch(() => {
-        // The service refused it: its records are lost, and counted.
+        // The service refused it: its records are lost, and counted (unless a crash counted them already).
+        if (!this.unacked.has(stamped)) return;
         this.droppedBatches++;
         this.droppedRecords += count;
       })
