@@ -149,7 +149,8 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
       '--window-size=1400,1000',
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: closing kills Chromium's helper processes too, not just the browser.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => {
@@ -177,10 +178,17 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
       cdp.close();
       await browser.close().catch(() => undefined);
       const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        proc.kill('SIGKILL');
+      }
       await exited;
-      // Its helper processes may still be writing the profile for a moment: retry until it is gone.
-      rmSync(userDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      try {
+        rmSync(userDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      } catch {
+        // A helper still writing the profile: the run's TMPDIR, where it lives, is removed at the end.
+      }
     },
   };
 }
