@@ -44,7 +44,8 @@ export function standing(h: HandlerAggregate, spec: SpecFile | null): Standing {
   const base = { metric, stat, budgetMs: budget?.ms ?? null, baselineMs, observedMs, tolerance };
   if (!doc || (budget === null && baselineMs === null)) return { ...base, verdict: 'undocumented' };
   if (budget && observedMs !== null && observedMs > budget.ms) return { ...base, verdict: 'over' };
-  const enough = h.count >= (spec?.defaults.minSamples ?? 1);
+  // Enough calls *with this metric* (3 settles among 100 calls are 3 samples).
+  const enough = (summary?.count ?? 0) >= (spec?.defaults.minSamples ?? 1);
   if (baselineMs !== null && observedMs !== null && enough && Math.abs(observedMs - baselineMs) > tolerance * Math.max(baselineMs, 0.05)) {
     return { ...base, verdict: 'drifting' };
   }

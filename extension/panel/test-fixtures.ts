@@ -3,6 +3,7 @@ import { Aggregator } from '../../src/core/aggregate.ts';
 import type { HandlerCall, TransitionMode } from '../../src/core/model.ts';
 import { emptySpec, type SpecFile } from '../../src/core/spec.ts';
 import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+import { bridgeSnapshot } from '../../src/bridge/agent.ts';
 
 export function call(id: number, handler: string, duration: number, patch: Partial<HandlerCall> = {}): HandlerCall {
   return {
@@ -75,7 +76,7 @@ export const session: SessionInfo = {
 };
 
 export function sampleTick(calls = sampleCalls()): Tick {
-  return { type: 'tick', session, snapshot: sampleSnapshot(calls), calls: calls.map(lite), totalCalls: calls.length, paused: false, dropped: 0 };
+  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, dropped: 0 };
 }
 
 /** `search` over budget, `filter` within its budget, `parse` drifting from its baseline. */

@@ -480,15 +480,17 @@ function forcedLayout(h: HandlerAggregate, facts: HandlerFacts | undefined): Dia
 
 /** Rule 7: the same normalised error keeps recurring in a handler. */
 function recurringErrors(h: HandlerAggregate, facts: HandlerFacts | undefined): Diagnosis[] {
+  // The live panel gets error names only (messages never cross the bridge).
+  const pattern = (p: { name: string; message: string }) => (p.message ? `${p.name}: ${p.message}` : p.name);
   return h.errorPatterns
     .filter((p) => p.count >= 2)
     .map((p) => ({
-      id: `recurring-error:${h.handler}:${p.name}: ${p.message}`,
+      id: `recurring-error:${h.handler}:${pattern(p)}`,
       rule: 'recurring-error' as const,
       handler: h.handler,
-      title: `${h.handler} throws "${p.name}: ${p.message}" repeatedly`,
+      title: `${h.handler} throws "${pattern(p)}" repeatedly`,
       rootCause: `${p.count} of ${h.count} calls of ${h.handler} failed with the same normalised error; it recurs rather than being a one-off.`,
-      evidence: { errors: p.count, calls: h.count, errorRate: round(h.errorRate, 3), pattern: `${p.name}: ${p.message}`, source: facts ? `${facts.file}:${facts.line}` : null },
+      evidence: { errors: p.count, calls: h.count, errorRate: round(h.errorRate, 3), pattern: pattern(p), source: facts ? `${facts.file}:${facts.line}` : null },
       impact: { metric: { kind: 'flow', metric: 'errors' } as RunMetric, currentMs: p.count, predictedMs: 0, predictedChange: -1, predictions: [] },
       severity: h.errorRate > 0.05 ? ('high' as const) : ('medium' as const),
       confidence: round(Math.min(1, p.count / 5), 3),

@@ -197,7 +197,7 @@ export interface SessionMeta {
   storage: StorageKind;
   /** Why a fallback was taken (worker blocked, IndexedDB unavailable, ...), `null` when none. */
   fallbackReason: string | null;
-  /** Records dropped because the page-side buffer was full. */
+  /** Records dropped before the telemetry service got them (page-side buffer or transport queue full, a crashed worker). */
   dropped: number;
   source: 'page' | 'replay' | 'import';
 }

@@ -8,6 +8,7 @@
 import { METRICS, metricFromLabel } from '../core/metrics.ts';
 import { formatBudget, HANDLER_METRICS, STATS, type Budget, type Stat } from '../core/spec.ts';
 import { DocsFormatError } from './errors.ts';
+import { mdNameDecode } from './format.ts';
 
 const OPEN = /^<!-- homeostat:human (\S.*?) -->$/;
 const CLOSE = /^<!-- \/homeostat:human -->$/;
@@ -111,7 +112,8 @@ function sections(markdown: string): Section[] {
     if (inHuman) return;
     const heading = SECTION.exec(text);
     if (heading) {
-      current = { name: heading[1]!, line: i + 1, lines: [] };
+      // Names are written escaped (`mdName`): read back the name itself.
+      current = { name: mdNameDecode(heading[1]!), line: i + 1, lines: [] };
       out.push(current);
     } else if (current) (current as Section).lines.push({ text, line: i + 1 });
   });

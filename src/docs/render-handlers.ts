@@ -4,7 +4,7 @@ import { METRICS } from '../core/metrics.ts';
 import { formatBudget, HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { join } from 'node:path';
-import { anchor, code, fmtMs, fmtPct, relPath, table } from './format.ts';
+import { anchor, code, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -43,7 +43,7 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
         const h = spec.handlers[name]!;
         const a = observed.get(name);
         return [
-          `[\`${name}\`](#${anchor(name)})`,
+          `[${code(mdName(name))}](#${anchor(mdName(name))})`,
           STATUS_TEXT[status.get(name)?.status ?? 'ok'] ?? 'ok',
           String(a?.count ?? 0),
           fmtMs(a?.interaction?.p95),
@@ -67,8 +67,8 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
 
 function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: HandlerSpec, a: HandlerAggregate | undefined): string[] {
   const src = ctx.sources.get(name);
-  const out = [`## \`${name}\``, '', regions.region(`handler=${name}`), ''];
-  if (h.description) out.push(`> ${h.description}`, '');
+  const out = [`## \`${mdName(name)}\``, '', regions.region(`handler=${mdName(name)}`), ''];
+  if (h.description) out.push(`> ${mdText(h.description)}`, '');
   if (h.source) {
     const where = src ? ` (${code(src.kind)}${src.component ? ` in ${code(src.component)}` : ''})` : '';
     // Labelled relative to the app root (as the analysis reports it); linked relative to the docs.
@@ -135,8 +135,9 @@ function statusText(ctx: RenderContext, name: string): string {
   const s = ctx.report.handlers.find((h) => h.name === name);
   if (!s) return 'ok';
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
-  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${s.n} < ${ctx.spec.defaults.minSamples})` : ''}`;
-  return found.length === 0 ? base : `${base}: ${found.map((d) => d.message.replace(`${name}: `, '')).join('; ')}`;
+  const few = s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`;
+  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
+  return found.length === 0 ? base : `${base}: ${found.map((d) => mdText(d.message.replace(`${name}: `, ''))).join('; ')}`;
 }
 
 /** "interaction 72 / 608 ms (p50 / p95), time to result 75 / 610 ms, longest frame 67 / 563 ms". */

@@ -2,7 +2,7 @@
 import type { HandlerAggregate } from '../core/aggregate.ts';
 import { formatBudget } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { fmtMs, fmtPct, table } from './format.ts';
+import { code, fmtMs, fmtPct, mdName, table } from './format.ts';
 import type { Regions } from './regions.ts';
 
 /**
@@ -34,7 +34,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
       ['rank', 'handler', 'calls', 'frozen ms', 'share', 'interaction p95', 'time to result p95', 'longest frame p95', 'transitions', 'own blocking ms'],
       handlers.map((h, i) => [
         String(i + 1),
-        `\`${h.handler}\``,
+        code(mdName(h.handler)),
         String(h.count),
         fmtMs(frozenMs(h)),
         fmtPct(total > 0 ? frozenMs(h) / total : null),
@@ -56,7 +56,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
         .map(([name, h]) => {
           const b = h.baseline;
           return [
-            `\`${name}\``,
+            code(mdName(name)),
             String(b?.n ?? 0),
             b?.date.slice(0, 10) ?? '–',
             b?.build ?? '–',
@@ -78,7 +78,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
       ctx.snapshot.sequences
         .slice()
         .sort((a, b) => b.duration.p95 - a.duration.p95 || a.name.localeCompare(b.name))
-        .map((s) => [`\`${s.name}\``, String(s.count), fmtMs(s.interaction?.p95), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtMs(s.longestFrame?.p95), fmtMs(s.duration.max)]),
+        .map((s) => [code(mdName(s.name)), String(s.count), fmtMs(s.interaction?.p95), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtMs(s.longestFrame?.p95), fmtMs(s.duration.max)]),
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   ];

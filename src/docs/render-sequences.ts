@@ -2,7 +2,7 @@
 import type { SequenceAggregate, SequenceVariant } from '../core/aggregate.ts';
 import { FROZEN_FRAME_MS } from '../core/metrics.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { anchor, fmtMs, fmtPct, table } from './format.ts';
+import { anchor, code, fmtMs, fmtPct, mdName, table } from './format.ts';
 import { formatSequenceBudgetLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -26,7 +26,7 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
         const s = observed.get(name);
         const b = ctx.spec.sequences[name]!.budget;
         return [
-          `[\`${name}\`](#${anchor(name)})`,
+          `[${code(mdName(name))}](#${anchor(mdName(name))})`,
           String(s?.count ?? 0),
           fmtMs(s?.interaction?.p95),
           fmtMs(s?.duration.p50),
@@ -48,9 +48,9 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
 
 function section(ctx: RenderContext, regions: Regions, name: string, s: SequenceAggregate | undefined): string[] {
   const doc = ctx.spec.sequences[name]!;
-  const out = [`## \`${name}\``, '', regions.region(`sequence=${name}`), ''];
+  const out = [`## \`${mdName(name)}\``, '', regions.region(`sequence=${mdName(name)}`), ''];
   if (s) {
-    const triggers = Object.entries(s.triggers).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ');
+    const triggers = Object.entries(s.triggers).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${mdName(t)} ${n}`).join(', ');
     out.push(`- **Runs:** ${s.count} (triggers: ${triggers})`);
     if (s.interaction) out.push(`- **Interaction:** p50 ${fmtMs(s.interaction.p50)} ms, p95 ${fmtMs(s.interaction.p95)} ms (the input to its next paint)`);
     out.push(`- **Time to result:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
@@ -61,23 +61,23 @@ function section(ctx: RenderContext, regions: Regions, name: string, s: Sequence
     out.push(`- **Field:** ${f.n} runs${f.source?.sessions !== undefined ? ` in ${f.source.sessions} sessions` : ''}, p50 ${fmtMs(f.duration.p50)} ms, p95 ${fmtMs(f.duration.p95)} ms`);
   }
   out.push(formatSequenceBudgetLine(doc.budget));
-  out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => `\`${h}\``).join(' → ')}`);
+  out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => code(mdName(h))).join(' → ')}`);
   out.push('', mermaid(doc.handlers), '');
   const main = s?.variants.find((v) => v.handlers.join('\u0000') === doc.handlers.join('\u0000'));
   if (main) out.push(stepTable(main), '');
   if (s && s.variants.length > 0) {
     out.push('Variants:', '');
-    out.push(table(['order', 'runs', 'share'], s.variants.map((v) => [v.handlers.join(' → '), String(v.count), fmtPct(v.count / s.count)]), ['l', 'r', 'r']));
+    out.push(table(['order', 'runs', 'share'], s.variants.map((v) => [v.handlers.map(mdName).join(' → '), String(v.count), fmtPct(v.count / s.count)]), ['l', 'r', 'r']));
   }
   return out;
 }
 
-/** A left-to-right flowchart; node ids are positional, labels quoted, so any handler name is safe. */
+/** A left-to-right flowchart; node ids are positional, labels quoted and escaped, so any handler name is safe. */
 export function mermaid(handlers: readonly string[]): string {
   const lines = ['```mermaid', 'flowchart LR'];
   if (handlers.length === 0) lines.push('  empty["(no handlers)"]');
   handlers.forEach((h, i) => {
-    lines.push(`  s${i}["${h.replace(/"/g, '#quot;')}"]`);
+    lines.push(`  s${i}["${mdName(h).replace(/"/g, '#quot;')}"]`);
     if (i > 0) lines.push(`  s${i - 1} --> s${i}`);
   });
   lines.push('```');
@@ -87,7 +87,7 @@ export function mermaid(handlers: readonly string[]): string {
 function stepTable(v: SequenceVariant): string {
   return table(
     ['step', 'handler', 'starts after (p50 ms)', 'duration p50', 'duration p95', 'blocking p50', 'blocking p95'],
-    v.steps.map((st, i) => [String(i + 1), st.handler, fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
+    v.steps.map((st, i) => [String(i + 1), mdName(st.handler), fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
     ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
 }

@@ -3,10 +3,8 @@
  * and the patched build's sessions (human text kept), and one commit on `homeostat/fix-<handler>`
  * whose message carries the evidence: the primary metric, every guard and what was predicted.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import type { Diagnosis } from '../core/diagnose.ts';
 import { statValue } from '../core/check/interval.ts';
 import { METRICS, metricValue, type HandlerMetric } from '../core/metrics.ts';
@@ -16,11 +14,10 @@ import { analyzeProject } from '../docs/analyze.ts';
 import { generateDocs } from '../docs/generate.ts';
 import { describeFix } from './apply.ts';
 import { evidenceLines, predictionLines } from './evidence.ts';
-import { commitOnBranch, freeBranchName, git } from './git.ts';
+import { commitOnBranch, freeBranchName } from './git.ts';
+import { fixBranchBase, openPullRequest } from './pr.ts';
 import { budgetTest, type GeneratedFile } from './testgen.ts';
 import type { Verification } from './verify.ts';
-
-const run = promisify(execFile);
 
 /** Headroom of a budget derived from what the fixed build measured: one replay is noisier than many. */
 const DERIVED_HEADROOM = 2;
@@ -121,25 +118,9 @@ export async function deliverFix(o: DeliverOptions): Promise<Delivery> {
     app: o.spec?.app ?? null,
   });
   const docs = generated.files.map((f) => relative(o.tree, f));
-  const branch = await freeBranchName(o.repo, `homeostat/fix-${d.handler}`);
+  const branch = await freeBranchName(o.repo, fixBranchBase(d.handler));
   const message = commitMessage(d, v, o.edits, o.head);
   const commit = await commitOnBranch(o.tree, branch, message);
   const pr = o.pr ? await openPullRequest(o.tree, branch, `homeostat: ${describeFix(d.fix!)}`, message) : null;
   return { branch, commit, tests, docs, pr };
-}
-
-/** Pushes the branch and opens a pull request with `gh`, when it is installed. Arguments, never a shell. */
-async function openPullRequest(dir: string, branch: string, title: string, body: string): Promise<string | null> {
-  try {
-    await run('gh', ['--version'], { cwd: dir });
-  } catch {
-    return null;
-  }
-  try {
-    await git(dir, ['push', '--quiet', '-u', 'origin', branch]);
-    const { stdout } = await run('gh', ['pr', 'create', '--head', branch, '--title', title, '--body', body], { cwd: dir });
-    return stdout.trim().split('\n').pop() ?? null;
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoInput, demoSession } from '../core/__tests__/demo-shape.ts';
@@ -10,12 +9,13 @@ import { CodemodError } from './codemods/ast.ts';
 import { appendHistory, predictionCalibration, rankByHistory, readHistory, type Outcome } from './history.ts';
 import { healMetrics, type Attempt } from './loop.ts';
 import { budgetTest } from './testgen.ts';
+import { testDir } from '../test-support/tmp.ts';
 
 const findings = () => diagnose(demoInput(demoSession({ renderMs: 300, mode: 'blocking', n: 60 })));
 
 describe('history', () => {
   it('ranks rules by their track record and rejects a corrupt file without overwriting it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'homeostat-history-'));
+    const dir = await testDir('homeostat-history-');
     const path = join(dir, 'history.json');
     const ds = findings();
     const first = rankByHistory(ds, await readHistory(path))[0]!;
@@ -31,7 +31,7 @@ describe('history', () => {
   });
 
   it('learns how well a rule predicts: a rule that promised 10× and delivered 1.25× has its promises discounted', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'homeostat-history-'));
+    const dir = await testDir('homeostat-history-');
     const path = join(dir, 'history.json');
     const ds = findings();
     const memo = ds.find((d) => d.rule === 'repeated-computation')!;
@@ -52,7 +52,7 @@ describe('history', () => {
 
 describe('child props', () => {
   it('lists the children a component renders, the bindings their props read, and where they live', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'homeostat-children-'));
+    const root = await testDir('homeostat-children-');
     await mkdir(join(root, 'ui'));
     await writeFile(
       join(root, 'ui', 'App.tsx'),
@@ -74,7 +74,7 @@ describe('child props', () => {
 
 describe('fix application', () => {
   it('an unparseable file gives an error naming file and line and is left unchanged', async () => {
-    const tree = await mkdtemp(join(tmpdir(), 'homeostat-apply-'));
+    const tree = await testDir('homeostat-apply-');
     await mkdir(join(tree, 'src'));
     const broken = "import { useState } from 'react';\nexport function App() {\n  const [a, setA] = useState(0);\n  return <div onClick={() => setA(a + 1)>{a</div>;\n}\n";
     await writeFile(join(tree, 'src', 'App.tsx'), broken);

@@ -55,7 +55,7 @@ export interface ClientStatus {
   transport: TransportStatus;
   /** Records waiting in the page-side buffer. */
   buffered: number;
-  /** Records dropped because the buffer was full. */
+  /** Records dropped before the telemetry service got them: the buffer was full, or the transport's queue. */
   dropped: number;
   /** Field export (`init({ export })`): what was sent and what could not be; absent when off. */
   export?: ExportStatus;
@@ -169,7 +169,11 @@ function createClient(options: HomeostatOptions): HomeostatClient {
       void transport.service().then((s) => s.flush(true)).catch(() => undefined);
     });
     addEventListener('visibilitychange', () => {
-      if (globalThis.document?.visibilityState === 'hidden') recorder.flush();
+      if (globalThis.document?.visibilityState !== 'hidden') return;
+      // Hidden is the last moment a page reliably gets (web-vitals reports here too): ship and
+      // persist now rather than after the service's write delay.
+      recorder.flush();
+      void transport.service().then((s) => s.flush(false)).catch(() => undefined);
     });
   }
 
@@ -209,13 +213,17 @@ function createClient(options: HomeostatOptions): HomeostatClient {
 
   return {
     session,
-    status: () => ({
-      session: { ...session, dropped: recorder.dropped },
-      transport: transport.status(),
-      buffered: recorder.buffered,
-      dropped: recorder.dropped,
-      ...(exportStatus ? { export: { ...exportStatus, points: { ...exportStatus.points }, spans: { ...exportStatus.spans }, pending: { ...exportStatus.pending } } } : {}),
-    }),
+    status: () => {
+      const t = transport.status();
+      const dropped = recorder.dropped + t.droppedRecords;
+      return {
+        session: { ...session, dropped },
+        transport: t,
+        buffered: recorder.buffered,
+        dropped,
+        ...(exportStatus ? { export: { ...exportStatus, points: { ...exportStatus.points }, spans: { ...exportStatus.spans }, pending: { ...exportStatus.pending } } } : {}),
+      };
+    },
     async exportNow() {
       const e = await exporter;
       if (!e) return exportStatus ?? null;

@@ -102,9 +102,17 @@ function writeCall(
  */
 export function instrument<F extends AnyFunction>(name: string, fn: F, options: InstrumentOptions = {}): F {
   if (typeof fn !== 'function') return fn;
-  const marked = fn as F & { [NAME]?: string };
-  if (!options.rewrap && marked[NAME] !== undefined) return fn;
-  const handlerId = recorder.intern(String(name));
+  let label: string;
+  let handlerId: number;
+  try {
+    const marked = fn as F & { [NAME]?: string };
+    if (!options.rewrap && marked[NAME] !== undefined) return fn;
+    label = nameOf(name);
+    handlerId = recorder.intern(label);
+  } catch {
+    // Whatever went wrong is ours: the app keeps its own function.
+    return fn;
+  }
   if (firstInstrument !== null) {
     const start = firstInstrument;
     firstInstrument = null;
@@ -115,14 +123,21 @@ export function instrument<F extends AnyFunction>(name: string, fn: F, options: 
   const wrapped = function (this: unknown): unknown {
     const r = recorder;
     if (!r.on) return new.target ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
-    r.noteEvent();
-    r.requestPaint();
-    if (signals.pending) foldPending();
-    const b0 = signals.blocking;
-    const t0 = signals.transition;
-    const id = ++r.callSeq;
-    const parent = r.current;
-    const serial = r.serial;
+    let b0: number, t0: number, id: number, parent: number, serial: number;
+    try {
+      r.noteEvent();
+      r.requestPaint();
+      if (signals.pending) foldPending();
+      b0 = signals.blocking;
+      t0 = signals.transition;
+      id = r.callSeq + 1;
+      parent = r.current;
+      serial = r.serial;
+    } catch {
+      // The wrapper's own failure must never reach the app: this call goes unrecorded.
+      return new.target ? Reflect.construct(target, arguments, new.target) : target.apply(this, arguments as unknown as unknown[]);
+    }
+    r.callSeq = id;
     r.current = id;
     const start = perf.now();
     let result: unknown;
@@ -131,21 +146,29 @@ export function instrument<F extends AnyFunction>(name: string, fn: F, options: 
     } catch (thrown) {
       const end = perf.now();
       r.current = parent;
-      writeCall(r, handlerId, id, start, end, CallFlag.Threw, b0, t0, errorId(r, thrown), parent, serial);
+      try {
+        writeCall(r, handlerId, id, start, end, CallFlag.Threw, b0, t0, errorId(r, thrown), parent, serial);
+      } catch {
+        // Unrecorded; the app gets its own error below, never ours.
+      }
       throw thrown;
     }
     const end = perf.now();
     r.current = parent;
-    let flags = 0;
-    if (isNativePromise(result)) {
-      flags = CallFlag.Async;
-      promiseThen.call(
-        result,
-        () => r.settle(id, false, -1),
-        (reason: unknown) => r.settle(id, true, errorId(r, reason)),
-      );
+    try {
+      let flags = 0;
+      if (isNativePromise(result)) {
+        flags = CallFlag.Async;
+        promiseThen.call(
+          result,
+          () => r.settle(id, false, -1),
+          (reason: unknown) => r.settle(id, true, errorId(r, reason)),
+        );
+      }
+      writeCall(r, handlerId, id, start, end, flags, b0, t0, -1, parent, serial);
+    } catch {
+      // Unrecorded; the app still gets its result.
     }
-    writeCall(r, handlerId, id, start, end, flags, b0, t0, -1, parent, serial);
     return result;
   };
 
@@ -153,7 +176,7 @@ export function instrument<F extends AnyFunction>(name: string, fn: F, options: 
     Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
     Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
     Object.defineProperty(wrapped, ORIGINAL, { value: fn });
-    Object.defineProperty(wrapped, NAME, { value: String(name) });
+    Object.defineProperty(wrapped, NAME, { value: label });
     if (fn.prototype !== undefined) wrapped.prototype = fn.prototype;
   } catch {
     // A frozen or exotic function: the wrapper still works, it just looks less like the original.
@@ -179,19 +202,57 @@ export function instrumentedName(fn: AnyFunction): string | undefined {
 export function sequence<T>(name: string, fn: () => T): T {
   const r = recorder;
   if (!r.on) return fn();
-  const token = r.beginSequence(String(name));
+  let token: number;
+  try {
+    token = r.beginSequence(nameOf(name));
+  } catch {
+    return fn();
+  }
   let result: T;
   try {
     result = fn();
   } catch (thrown) {
-    r.endSequence(token);
+    endQuietly(r, token);
     throw thrown;
   }
-  if (isNativePromise(result)) {
-    const end = () => r.endSequence(token);
-    promiseThen.call(result, end, end);
-  } else {
-    r.endSequence(token);
+  try {
+    if (isNativePromise(result)) {
+      const end = () => endQuietly(r, token);
+      promiseThen.call(result, end, end);
+    } else {
+      r.endSequence(token);
+    }
+  } catch {
+    // The sequence stays open until the worker's idle close; the app gets its result.
   }
   return result;
+}
+
+function endQuietly(r: Recorder, token: number): void {
+  try {
+    r.endSequence(token);
+  } catch {
+    // Unrecorded.
+  }
+}
+
+/** Longest name kept (the session format's limit); longer ones are cut, with an ellipsis. */
+export const MAX_NAME = 200;
+
+/**
+ * The name a handler or sequence records under: any value the app passed, as a string of 1 to
+ * MAX_NAME characters (a Symbol or an object whose `toString` throws must not break the app).
+ */
+export function nameOf(name: unknown): string {
+  let s: string;
+  try {
+    s = typeof name === 'string' ? name : String(name);
+  } catch {
+    s = '';
+  }
+  if (s.length === 0) return '(anonymous)';
+  if (s.length <= MAX_NAME) return s;
+  // Cut on a code point boundary.
+  const cut = s.charCodeAt(MAX_NAME - 2) >= 0xd800 && s.charCodeAt(MAX_NAME - 2) <= 0xdbff ? MAX_NAME - 2 : MAX_NAME - 1;
+  return `${s.slice(0, cut)}…`;
 }

@@ -18,6 +18,9 @@ export interface RecorderOptions {
 
 export type BatchSink = (batch: WireBatch) => void;
 
+/** What strings beyond the table's limit are recorded as (handler, error or sequence name). */
+export const OVERFLOW = '…';
+
 /** After the last batch: past the 500 ms attribution grace (+ emission batching), then past the 2 s idle close. */
 const HEARTBEAT_DELAYS_MS = [800, 1800];
 
@@ -46,6 +49,8 @@ export class Recorder {
   /** Records overwritten before they could be shipped. */
   dropped = 0;
 
+  /** Distinct strings beyond `maxStrings`, recorded as the overflow marker instead. */
+  foldedStrings = 0;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private sentStrings = 0;
@@ -112,11 +117,24 @@ export class Recorder {
     if (sink && this.head > this.tail) this.scheduleFlush();
   }
 
-  /** Interns a string; the id is stable for the page's lifetime. */
+  /**
+   * Interns a string; the id is stable for the page's lifetime. Beyond `maxStrings` distinct
+   * strings, new ones share the id of one overflow marker (counted in `foldedStrings`), so the
+   * table, and what the page ships, stays bounded.
+   */
   intern(s: string): number {
+    const id = this.stringIds.get(s);
+    if (id !== undefined) return id;
+    if (this.strings.length >= this.maxStrings) {
+      this.foldedStrings++;
+      return this.add(OVERFLOW);
+    }
+    return this.add(s);
+  }
+
+  private add(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
-      if (this.strings.length >= this.maxStrings) return this.intern('…');
       id = this.strings.length;
       this.strings.push(s);
       this.stringIds.set(s, id);

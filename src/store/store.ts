@@ -39,6 +39,7 @@ export interface Store {
   deleteSession(id: string): Promise<void>;
   putBaseline(baseline: Baseline): Promise<void>;
   listBaselines(): Promise<Baseline[]>;
+  clearBaselines(): Promise<void>;
   clear(): Promise<void>;
   close(): void;
 }

@@ -94,6 +94,9 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     if (tolerance !== undefined && !(tolerance >= 0 && tolerance < 10)) throw new UsageError(`--tolerance needs a number ≥ 0, got "${values.tolerance}"`);
     const throttle = values['cpu-throttle'] === undefined ? undefined : Number(values['cpu-throttle']);
     if (throttle !== undefined && !(throttle >= 1)) throw new UsageError('--cpu-throttle needs a number ≥ 1');
+    // Ctrl-C or a CI timeout must not leave worktrees, builds, servers or Chromium behind.
+    const { installSignalCleanup } = await import('../../heal/cleanup.ts');
+    const uninstall = installSignalCleanup({ log: io.log });
     const result = await heal({
       ...target,
       ...(values.tests ? { testDir: values.tests } : {}),
@@ -108,7 +111,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
       outDir: out,
       pr: values.pr === true,
       onProgress: io.log,
-    });
+    }).finally(uninstall);
     const { renderHealSummary } = await import('../../heal/summary.ts');
     io.out(renderHealSummary(result, target.repo));
     // The verdicts are the report's job; `homeostat check` is the CI gate. A loop that ran to the

@@ -17,7 +17,8 @@
  * Sequences: order (the most common observed variant is not the documented one, over at least
  * SEQUENCE_MIN_RUNS runs), over-budget and drift of their duration, by the same rules.
  */
-import type { Baseline, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
+import { FELT_METRICS } from '../metrics.ts';
+import type { Baseline, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
 import type { StatInterval } from './interval.ts';
 import { observeSessions, type HandlerObservation, type Observations, type SequenceObservation } from './observed.ts';
@@ -61,7 +62,12 @@ export interface CheckReport {
    * `ratio` is null when none could be judged.
    */
   accuracy: { documented: number; matching: number; ratio: number | null };
-  handlers: Array<{ name: string; status: HandlerStatus; n: number }>;
+  /**
+   * Per handler: its status and `n`, the calls it was judged on. For 'insufficient-data' from a
+   * budget or baseline metric that few calls have (settle, paint…), `n` counts the calls with a
+   * finite value of that `metric`.
+   */
+  handlers: Array<{ name: string; status: HandlerStatus; n: number; metric?: string }>;
 }
 
 export interface CheckOptions {
@@ -137,6 +143,14 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
     const baseline = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
     const found = checkHandler(name, doc, baseline, o, spec.defaults, seed + hash(name), baselineCalls?.get(name));
     discrepancies.push(...found);
+    // The budget (or baseline) is judged on the calls that have its metric, not on all calls:
+    // 3 async settles among 100 calls are 3 samples, too few to call the handler "ok".
+    const metric = judgedMetric(doc, baseline);
+    const samples = metric === null ? n : o.values(metric).n;
+    if (found.length === 0 && samples < spec.defaults.minSamples) {
+      handlers.push({ name, status: 'insufficient-data', n: samples, ...(metric ? { metric } : {}) });
+      continue;
+    }
     judged++;
     if (found.length === 0) matching++;
     const status: HandlerStatus = found.some((d) => d.kind === 'over-budget') ? 'over-budget' : found.length > 0 ? 'drifting' : 'ok';
@@ -152,6 +166,20 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
   }
 
   return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
+}
+
+/**
+ * The metric a handler's documentation makes claims about: its budget's, else (for the drift
+ * rule) what its baseline has of what the user felt, else blocking; null when it documents neither.
+ */
+function judgedMetric(doc: HandlerSpec, baseline: Baseline | null): HandlerMetric | null {
+  if (doc.budget) return doc.budget.metric;
+  return baseline ? driftMetric(doc, baseline) : null;
+}
+
+/** The metric drift is judged on: the budget's, else the first user-felt metric the baseline recorded, else blocking. */
+function driftMetric(doc: HandlerSpec, baseline: Baseline): HandlerMetric {
+  return doc.budget?.metric ?? FELT_METRICS.find((m) => baseline.metrics[m] !== undefined) ?? 'blocking';
 }
 
 function checkHandler(
@@ -186,7 +214,7 @@ function checkHandler(
   }
 
   if (baseline) {
-    const metric = doc.budget?.metric ?? 'blocking';
+    const metric = driftMetric(doc, baseline);
     const base = baseline.metrics[metric];
     const tolerance = doc.tolerance ?? defaults.tolerance;
     const values = obs.values(metric);

@@ -57,7 +57,9 @@ export function sequencesByName(sessions: readonly SessionFile[]): Map<string, S
     for (const s of file.sequences) {
       let acc = out.get(s.name);
       if (!acc) out.set(s.name, (acc = { durations: [], variants: new Map() }));
-      acc.durations.push(Math.max(0, s.end - s.start));
+      // Only finite durations are samples: the count of a budget's samples is what it was judged on.
+      const d = s.end - s.start;
+      if (Number.isFinite(d)) acc.durations.push(Math.max(0, d));
       const key = s.handlers.join('\u0000');
       const v = acc.variants.get(key);
       if (v) v.count++;
