@@ -14,5 +14,6 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'extension/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 30_000,
+    globalSetup: ['./vitest.global-setup.ts'],
   },
 });

@@ -17,8 +17,11 @@ test('at 10 k events/s the panel keeps receiving, charting and judging every han
       saveArtifact(view === 'table' ? 'panel-stress.png' : 'panel-stress-detail.png', await p.screenshot());
     });
 
-    const statuses = await panel.evaluate<Record<string, string>>(
-      `(document.querySelector('[role=tab]').click(), new Promise((r) => setTimeout(() => r(Object.fromEntries([...document.querySelectorAll('tr[data-handler]')].map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent]))), 500)))`,
+    await panel.evaluate(`document.querySelector('[role=tab]').click()`);
+    // Back on the handlers table: wait until its four rows are there, then read their statuses.
+    const statuses = await panel.waitFor<Record<string, string>>(
+      `(() => { const rows = [...document.querySelectorAll('tr[data-handler]')]; return rows.length >= 4 && Object.fromEntries(rows.map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent])); })()`,
+      30_000,
     );
     const report = { pageCallsPerSecond: pageRate, table, detail, statuses };
     saveArtifact('panel-stress.json', JSON.stringify(report, null, 2));

@@ -36,10 +36,11 @@ async function driveDemo(page: Page): Promise<void> {
 /** Waits until the panel shows exactly the worker's handlers with the worker's counts, and returns both. */
 async function agreeing(page: Page, panel: PanelHandle): Promise<{ rows: PanelRow[]; snap: AggregateSnapshot }> {
   let last = '';
-  for (let i = 0; i < 40; i++) {
+  // A deadline, not a number of tries: a busy machine gets as long as it needs, up to a minute.
+  for (const end = Date.now() + 60_000; Date.now() < end; ) {
     const snap = await aggregates(page);
-    // The panel ticks every 250 ms; give it two ticks to catch up with the flushed state.
-    await new Promise((r) => setTimeout(r, 600));
+    // The panel ticks every 250 ms: poll until it has caught up with the flushed state.
+    await new Promise((r) => setTimeout(r, 250));
     const rows = await panel.evaluate<PanelRow[]>(READ_ROWS);
     const counts = (xs: Array<[string, number]>) => JSON.stringify(xs.sort((a, b) => a[0].localeCompare(b[0])));
     const want = counts(snap.handlers.map((h) => [h.handler, h.count]));

@@ -149,7 +149,8 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
       '--window-size=1400,1000',
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: closing kills Chromium's helper processes too, not just the browser.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => {
@@ -176,9 +177,18 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     async close() {
       cdp.close();
       await browser.close().catch(() => undefined);
-      proc.kill('SIGKILL');
-      await new Promise((r) => setTimeout(r, 200));
-      rmSync(userDir, { recursive: true, force: true });
+      const exited = proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r));
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        proc.kill('SIGKILL');
+      }
+      await exited;
+      try {
+        rmSync(userDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      } catch {
+        // A helper still writing the profile: the run's TMPDIR, where it lives, is removed at the end.
+      }
     },
   };
 }
@@ -243,9 +253,12 @@ export async function openPanel(eb: ExtensionBrowser, pageUrl: string): Promise<
   let devtools = await findDevtools();
   const docked = await cdp.evaluate<boolean>(devtools.sessionId, UNDOCK);
   if (docked) {
-    // Undocking moves the front-end to its own window: find it again there.
-    await new Promise((r) => setTimeout(r, 1000));
-    devtools = await findDevtools();
+    // Undocking moves the front-end to its own window: find it again there, once it is undocked.
+    devtools = await until('DevTools in its own window', async () => {
+      const d = await findDevtools();
+      const side = await cdp.evaluate<string>(d.sessionId, `(async () => (await import('./ui/legacy/legacy.js')).DockController.DockController.instance().dockSide())()`).catch(() => '');
+      return side === 'undocked' ? d : null;
+    });
   }
   await until('the Homeostat panel tab in DevTools', () => cdp.evaluate<string | null>(devtools.sessionId, SHOW_PANEL('Homeostat')));
   const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: devtools.targetId });

@@ -75,8 +75,17 @@ export async function measureStress(
   await page.goto(`${pageUrl}?rate=100`);
   const panel = await openPanel(eb, pageUrl);
   await page.goto(`${pageUrl}?rate=${rate}`);
-  await panel.waitFor(`document.querySelector('tr[data-handler=tiny]') !== null`);
-  await new Promise((r) => setTimeout(r, 2000)); // warm-up (and the panel follows the reload to the new session)
+  // The panel has followed the reload: it shows the new session, with its handlers.
+  const id = await page.evaluate(async () => {
+    for (;;) {
+      const c = (globalThis as unknown as { __HOMEOSTAT__?: { session: { id: string } } }).__HOMEOSTAT__;
+      if (c) return c.session.id;
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  });
+  await panel.waitFor(`document.body.innerText.includes(${JSON.stringify(`session ${id.slice(0, 8)}`)}) && document.querySelector('tr[data-handler=tiny]') !== null`, 30_000);
+  // Measurement warm-up (steady state before sampling), not a wait for anything: no assertion depends on its length.
+  await new Promise((r) => setTimeout(r, 2000));
   const calls = () => page.evaluate(() => (globalThis as unknown as { stressCalls(): number }).stressCalls());
   const c0 = await calls();
   const t0 = Date.now();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PORT_PANEL_PREFIX } from '../../src/bridge/protocol.ts';
 import { fakePort, type FakePort } from '../src/fake-port.ts';
 import { connectBridge } from './connection.ts';
@@ -42,8 +42,8 @@ describe('panel connection', () => {
 
     ports[0]!.drop();
     expect(store.getState().link).toBe('connecting');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ports).toHaveLength(2);
+    // Reconnects after its back-off: wait for it, however long a busy machine takes.
+    await vi.waitFor(() => expect(ports).toHaveLength(2), { timeout: 10_000 });
     expect(store.getState().link).toBe('connected');
   });
 

@@ -4,16 +4,28 @@ import type { CallLite } from '../../src/bridge/protocol.ts';
 export interface Point {
   /** Seconds since the page's time origin (bucket start). */
   t: number;
-  /** Slowest duration and blocking in the bucket, and how many calls it holds. */
+  /** Slowest value in the bucket per metric (null when no call in it had one), and how many calls it holds. */
   duration: number;
   blocking: number;
+  interaction: number | null;
+  result: number | null;
+  frame: number | null;
   n: number;
+}
+
+/** The chartable series. */
+export type Series = 'duration' | 'blocking' | 'interaction' | 'result' | 'frame';
+
+const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+function point(t: number, c: CallLite): Point {
+  return { t, duration: c.duration, blocking: c.blockingMs, interaction: c.interactionMs, result: c.resultMs, frame: c.longestFrameMs, n: 1 };
 }
 
 export function downsample(calls: readonly CallLite[], buckets = 150): Point[] {
   if (calls.length === 0) return [];
   if (calls.length <= buckets) {
-    return calls.map((c) => ({ t: c.start / 1000, duration: c.duration, blocking: c.blockingMs, n: 1 }));
+    return calls.map((c) => point(c.start / 1000, c));
   }
   let lo = Infinity;
   let hi = -Infinity;
@@ -27,10 +39,13 @@ export function downsample(calls: readonly CallLite[], buckets = 150): Point[] {
     const i = Math.min(buckets - 1, Math.floor((c.start - lo) / width));
     const p = out[i];
     // Max, not mean: a spike is what the chart must not hide.
-    if (!p) out[i] = { t: (lo + i * width) / 1000, duration: c.duration, blocking: c.blockingMs, n: 1 };
+    if (!p) out[i] = point((lo + i * width) / 1000, c);
     else {
       p.duration = Math.max(p.duration, c.duration);
       p.blocking = Math.max(p.blocking, c.blockingMs);
+      p.interaction = maxOf(p.interaction, c.interactionMs);
+      p.result = maxOf(p.result, c.resultMs);
+      p.frame = maxOf(p.frame, c.longestFrameMs);
       p.n++;
     }
   }

@@ -3,6 +3,7 @@
  * baselines come from the spec the page exposes (`init({ spec })`, later the living docs).
  */
 import type { HandlerAggregate } from '../../src/core/aggregate.ts';
+import { FELT_METRICS } from '../../src/core/metrics.ts';
 import { metricSummary, observedFor, type HandlerMetric, type SpecFile, type Stat } from '../../src/core/spec.ts';
 
 export type Verdict = 'within' | 'drifting' | 'over' | 'undocumented';
@@ -16,7 +17,7 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
 
 export interface Standing {
   verdict: Verdict;
-  /** What the budget and baseline are measured on (the budget's, else p95 blocking). */
+  /** What the budget and baseline are measured on: the budget's, else the first metric the user felt that has samples. */
   metric: HandlerMetric;
   stat: Stat;
   budgetMs: number | null;
@@ -26,10 +27,15 @@ export interface Standing {
   tolerance: number;
 }
 
+/** The first user-felt metric the handler has samples of (interaction, frames, time to result), else its blocking. */
+export function feltMetric(h: HandlerAggregate): HandlerMetric {
+  return FELT_METRICS.find((m) => (metricSummary(h, m)?.count ?? 0) > 0) ?? 'blocking';
+}
+
 export function standing(h: HandlerAggregate, spec: SpecFile | null): Standing {
   const doc = spec?.handlers[h.handler];
   const budget = doc?.budget ?? null;
-  const metric = budget?.metric ?? 'blocking';
+  const metric = budget?.metric ?? feltMetric(h);
   const stat = budget?.stat ?? 'p95';
   const tolerance = doc?.tolerance ?? spec?.defaults.tolerance ?? 0.2;
   const summary = metricSummary(h, metric);
@@ -38,7 +44,8 @@ export function standing(h: HandlerAggregate, spec: SpecFile | null): Standing {
   const base = { metric, stat, budgetMs: budget?.ms ?? null, baselineMs, observedMs, tolerance };
   if (!doc || (budget === null && baselineMs === null)) return { ...base, verdict: 'undocumented' };
   if (budget && observedMs !== null && observedMs > budget.ms) return { ...base, verdict: 'over' };
-  const enough = h.count >= (spec?.defaults.minSamples ?? 1);
+  // Enough calls *with this metric* (3 settles among 100 calls are 3 samples).
+  const enough = (summary?.count ?? 0) >= (spec?.defaults.minSamples ?? 1);
   if (baselineMs !== null && observedMs !== null && enough && Math.abs(observedMs - baselineMs) > tolerance * Math.max(baselineMs, 0.05)) {
     return { ...base, verdict: 'drifting' };
   }

@@ -47,7 +47,8 @@ export function chooseFiles(input: HTMLInputElement, files: File[]): void {
   });
 }
 
-export async function waitFor(check: () => void, timeoutMs = 2000): Promise<void> {
+/** Polls `check` until it passes (a generous deadline: only a failing test waits that long). */
+export async function waitFor(check: () => void, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -3,6 +3,7 @@ import { Aggregator } from '../../src/core/aggregate.ts';
 import type { HandlerCall, TransitionMode } from '../../src/core/model.ts';
 import { emptySpec, type SpecFile } from '../../src/core/spec.ts';
 import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+import { bridgeSnapshot } from '../../src/bridge/agent.ts';
 
 export function call(id: number, handler: string, duration: number, patch: Partial<HandlerCall> = {}): HandlerCall {
   return {
@@ -23,6 +24,9 @@ export function call(id: number, handler: string, duration: number, patch: Parti
     blockingMs: duration * 2,
     paintMs: duration * 3,
     loaf: null,
+    interactionMs: null,
+    resultMs: null,
+    frames: null,
     ...patch,
   };
 }
@@ -32,7 +36,9 @@ export function sampleCalls(): HandlerCall[] {
   const out: HandlerCall[] = [];
   let id = 0;
   for (let i = 0; i < 30; i++) {
-    out.push(call(id++, 'search', 8 + (i % 5)));
+    // What the user felt: typing waits for search's blocking render (interaction), and its result.
+    const d = 8 + (i % 5);
+    out.push(call(id++, 'search', d, { interactionMs: d * 30, resultMs: d * 32, frames: { count: 1, blockingMs: d * 25, totalMs: d * 30, longestMs: d * 30, styleLayoutMs: d * 3, forcedStyleLayoutMs: 0 } }));
     out.push(call(id++, 'filter', 1 + (i % 3) * 0.1, { mode: 'transition', updates: { blocking: 0, transition: 1 } }));
     out.push(
       call(id++, 'parse', 0.2, i === 7 ? { outcome: 'threw', error: { name: 'SyntaxError', message: 'bad <regexp>' }, mode: 'none', commits: 0 } : { mode: 'none', commits: 0 }),
@@ -46,7 +52,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
   for (const c of calls) agg.addCall(c, 1_700_000_000_000);
   const seqCalls = calls.slice(0, 3);
   agg.addSequence(
-    { id: 1, name: 'input:search', trigger: { type: 'input', timeStamp: 0 }, explicit: false, start: 0, end: 40, calls: seqCalls.map((c) => c.id), handlers: seqCalls.map((c) => c.handler) },
+    { id: 1, name: 'input:search', trigger: { type: 'input', timeStamp: 0 }, explicit: false, start: 0, end: 40, calls: seqCalls.map((c) => c.id), handlers: seqCalls.map((c) => c.handler), interactionMs: null, resultMs: 40, frames: null },
     seqCalls,
     1_700_000_000_000,
   );
@@ -54,7 +60,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
 }
 
 export function lite(c: HandlerCall): CallLite {
-  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
+  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
 }
 
 export const session: SessionInfo = {
@@ -70,7 +76,7 @@ export const session: SessionInfo = {
 };
 
 export function sampleTick(calls = sampleCalls()): Tick {
-  return { type: 'tick', session, snapshot: sampleSnapshot(calls), calls: calls.map(lite), totalCalls: calls.length, paused: false, dropped: 0 };
+  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, dropped: 0 };
 }
 
 /** `search` over budget, `filter` within its budget, `parse` drifting from its baseline. */

@@ -53,6 +53,21 @@ describe('HandlersTable', () => {
     expect(cell('parse', 'errors').textContent).toBe('1');
   });
 
+  it('shows what the user felt first: interaction, time to result and the longest frame, worst interaction on top', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    const search = store.getState().snapshot!.handlers.find((h) => h.handler === 'search')!;
+    const headers = $$('thead th').map((th) => th.textContent!.replace(/ [▾▴]$/, ''));
+    expect(headers.indexOf('Interaction p95')).toBeLessThan(headers.indexOf('Own p50'));
+    expect(headers.indexOf('Result p95')).toBeLessThan(headers.indexOf('Blocking p95'));
+    expect(cell('search', 'interaction').getAttribute('data-value')).toBe(String(search.interaction!.p95));
+    expect(cell('search', 'result').getAttribute('data-value')).toBe(String(search.result!.p95));
+    expect(cell('search', 'frame').getAttribute('data-value')).toBe(String(search.longestFrame!.p95));
+    // A frame of 200 ms or more is a freeze the user sees.
+    expect(cell('search', 'frame').className).toBe('bad');
+    expect(cell('filter', 'interaction').textContent).toBe('—');
+    expect(rows()[0]).toBe('search');
+  });
+
   it('badges each handler against its docs', () => {
     setup(<HandlersTable spec={sampleSpec()} />);
     const status = (h: string) => cell(h, 'status').textContent;
@@ -60,6 +75,24 @@ describe('HandlersTable', () => {
     expect(status('filter')).toBe('within docs');
     expect(status('parse')).toBe('drifting');
     expect(cell('search', 'budget').textContent).toBe('p95 blocking ≤ 5 ms');
+  });
+
+  it('shows the field baseline beside the live numbers, with its source, when the docs carry one', () => {
+    const spec = sampleSpec();
+    spec.handlers['search']!.field = {
+      metrics: { blocking: { mean: 9, p50: 8, p75: 10, p95: 21.5, p99: 30 } },
+      n: 2400,
+      date: '2026-02-01T00:00:00.000Z',
+      build: 'abc',
+      sessions: [],
+      errorRate: 0,
+      transitionShare: 0,
+      source: { kind: 'field', store: 'clickhouse://otel:8123/otel', sessions: 100, from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', relativeAccuracy: 0.0108 },
+    };
+    setup(<HandlersTable spec={spec} />);
+    expect(cell('search', 'field').getAttribute('data-value')).toBe('21.5');
+    expect(cell('search', 'field').getAttribute('title')).toMatch(/100 sessions · from clickhouse:\/\/otel:8123\/otel · 2026-01-01 to 2026-02-01 · ±1\.1%/);
+    expect(cell('filter', 'field').textContent).toBe('—');
   });
 
   it('sorts by a column and filters by name and status', () => {
@@ -96,6 +129,14 @@ describe('HandlerDetail', () => {
     expect(document.querySelectorAll('.recharts-wrapper')).toHaveLength(2);
   });
 
+  it('charts and lists what the user felt for a handler without a budget', () => {
+    const { store } = setup(<HandlerDetail spec={null} />);
+    act(() => store.getState().select('search'));
+    expect($('figcaption').textContent).toMatch(/^Interaction latency of recent calls/);
+    expect($('.facts').textContent).toMatch(/interaction p50 \/ p95\d/);
+    expect($$('[aria-label="Recent calls"] th').map((th) => th.textContent)).toEqual(['#', 'at', 'interaction', 'result', 'longest frame', 'own duration', 'blocking', 'React ran it as', 'outcome']);
+  });
+
   it('says what to do when nothing is selected', () => {
     setup(<HandlerDetail spec={null} />);
     expect(document.body.textContent).toMatch(/Pick a handler/);
@@ -124,7 +165,7 @@ describe('Discrepancies', () => {
     setup(<Discrepancies spec={sampleSpec()} />);
     const s = $('[data-suggestion="blocking-update:search"]');
     expect(s.textContent).toMatch(/search renders its updates as blocking work/);
-    expect(s.textContent).toMatch(/over a 5 ms budget|against a 5 ms budget/);
+    expect(s.textContent).toMatch(/the user waited \d+ ms at p95 interaction against a budget of p95 blocking ≤ 5 ms/);
     expect(s.textContent).toMatch(/startTransition/);
     // `filter` already runs as a transition: nothing to suggest.
     expect(document.querySelector('[data-suggestion="blocking-update:filter"]')).toBeNull();

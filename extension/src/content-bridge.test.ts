@@ -1,18 +1,26 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNEL } from '../../src/bridge/protocol.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHANNEL, LIMITS } from '../../src/bridge/protocol.ts';
 import { sampleTick, session } from '../panel/test-fixtures.ts';
 import { startContentBridge, type ContentBridge } from './content-bridge.ts';
 import { fakePort, type FakePort } from './fake-port.ts';
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
+// Fake timers: what the bridge does after N ms is checked at exactly N ms, however busy the machine.
+const settle = () => vi.advanceTimersByTimeAsync(30);
+const elapse = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 // jsdom's postMessage leaves event.source null; a real same-window post has source === window.
 const post = (data: unknown, source: Window | null = window) =>
   window.dispatchEvent(new MessageEvent('message', { data, source, origin: location.origin }));
 const fromPage = (msg: unknown) => post({ channel: CHANNEL, from: 'page', msg });
 
 let bridge: ContentBridge | null = null;
-afterEach(() => bridge?.stop());
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  bridge?.stop();
+  vi.useRealTimers();
+});
 
 function start(): { port: () => FakePort; toPage: unknown[] } {
   const ports: FakePort[] = [];
@@ -63,10 +71,27 @@ describe('content bridge', () => {
     post({ channel: CHANNEL, from: 'page', msg: { type: 'ready', session } }, null); // another frame
     post({ channel: CHANNEL, from: 'nobody' });
     post({ unrelated: true }); // not ours: ignored, not counted
-    await new Promise((r) => setTimeout(r, 400));
+    // The coalesced report goes out 250 ms after the first refusal; the page counts as absent only at 500 ms.
+    await elapse(300);
     expect(bridge!.rejected()).toBe(6);
     expect(port().sent.filter((m) => (m as { kind: string }).kind === 'page')).toEqual([]);
+    expect(port().sent.filter((m) => (m as { kind: string }).kind === 'rejected')).toEqual([{ kind: 'rejected', total: 6, reason: expect.any(String) }]);
     expect(port().sent.at(-1)).toMatchObject({ kind: 'rejected', total: 6 });
+  });
+
+  it('refuses a message over the whole-message size limit even when every array is within its own', async () => {
+    const { port } = start();
+    port().receive({ type: 'subscribe' });
+    const tick = sampleTick();
+    const h = tick.snapshot.handlers[0]!;
+    // 2,000 handlers with 200-character names and 50 error names each: every array within its limit, ~25 MB in all.
+    const errorPatterns = Array.from({ length: LIMITS.errorPatterns }, (_, i) => ({ name: `E${i}${'e'.repeat(190)}`, message: '' as const, count: 1, firstSeen: 0, lastSeen: 0 }));
+    tick.snapshot.handlers = Array.from({ length: LIMITS.handlers }, (_, i) => ({ ...h, handler: `${i}`.padEnd(200, 'h'), errorPatterns }));
+    fromPage(tick);
+    await elapse(300);
+    expect(bridge!.rejected()).toBe(1);
+    expect(port().sent.filter((m) => (m as { kind: string }).kind === 'page')).toEqual([]);
+    expect(port().sent.at(-1)).toMatchObject({ kind: 'rejected', total: 1, reason: expect.stringMatching(/larger than/) });
   });
 
   it('passes a response only for a request the extension made', async () => {
@@ -76,7 +101,7 @@ describe('content bridge', () => {
     expect(toPage).toContainEqual({ type: 'request', id: 4, op: 'export' });
     fromPage({ type: 'response', id: 4, error: null, result: { op: 'export', json: '{}' } });
     fromPage({ type: 'response', id: 4, error: null, result: { op: 'export', json: '{}' } });
-    await new Promise((r) => setTimeout(r, 300));
+    await elapse(300);
     expect(port().sent.filter((m) => (m as { kind: string }).kind === 'page')).toHaveLength(1);
     expect(bridge!.rejected()).toBe(1);
   });
@@ -85,10 +110,14 @@ describe('content bridge', () => {
     const { port } = start();
     const first = port();
     first.receive({ type: 'subscribe' });
-    await new Promise((r) => setTimeout(r, 700));
+    await elapse(450);
+    expect(first.sent).not.toContainEqual({ kind: 'absent' });
+    await elapse(100);
     expect(first.sent).toContainEqual({ kind: 'absent' });
     first.drop();
-    await new Promise((r) => setTimeout(r, 300));
+    await elapse(150);
+    expect(port()).toBe(first);
+    await elapse(100);
     expect(port()).not.toBe(first);
   });
 });

@@ -4,8 +4,10 @@ import { Aggregator } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import { emptySpec } from '../core/spec.ts';
 import type { HomeostatClient } from '../page/client.ts';
-import { startAgent, toCallLite } from './agent.ts';
-import { CHANNEL, pageMessageSchema, type PageMessage } from './protocol.ts';
+import fc from 'fast-check';
+import { sampleTick } from '../../extension/panel/test-fixtures.ts';
+import { bridgeSnapshot, fitTick, startAgent, toCallLite } from './agent.ts';
+import { CHANNEL, LIMITS, messageSize, pageMessageSchema, parse, type PageMessage, type Tick } from './protocol.ts';
 
 const call = (id: number): HandlerCall => ({
   id,
@@ -25,6 +27,9 @@ const call = (id: number): HandlerCall => ({
   blockingMs: 3,
   paintMs: 4,
   loaf: null,
+  interactionMs: null,
+  resultMs: null,
+  frames: null,
 });
 
 function fakeClient(calls: HandlerCall[]) {
@@ -59,17 +64,21 @@ function collect(): PageMessage[] {
 }
 
 let stop: (() => void) | null = null;
-afterEach(() => stop?.());
+afterEach(() => {
+  stop?.();
+  vi.useRealTimers();
+});
 
 describe('page agent', () => {
   it('announces itself, then ticks valid data only while subscribed', async () => {
+    vi.useFakeTimers();
     const got = collect();
     const client = fakeClient([call(1), call(2), call(3)]);
     stop = startAgent(client, { spec: null, tickMs: 20 });
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(60);
     expect(got.map((m) => m.type)).toEqual(['ready']);
     fromExtension({ type: 'subscribe' });
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.advanceTimersByTimeAsync(100);
     const ticks = got.filter((m) => m.type === 'tick');
     expect(ticks.length).toBeGreaterThan(1);
     const first = ticks[0]!;
@@ -77,9 +86,9 @@ describe('page agent', () => {
     // Later ticks carry only new calls.
     expect(ticks[1]!.type === 'tick' && ticks[1]!.calls).toEqual([]);
     fromExtension({ type: 'unsubscribe' });
-    await new Promise((r) => setTimeout(r, 60));
+    await vi.advanceTimersByTimeAsync(60);
     const n = got.length;
-    await new Promise((r) => setTimeout(r, 80));
+    await vi.advanceTimersByTimeAsync(200);
     expect(got.length).toBe(n);
   });
 
@@ -100,7 +109,7 @@ describe('page agent', () => {
     fromExtension({ type: 'request', id: 4, op: 'export' });
     fromExtension({ type: 'request', id: 5, op: 'import', json: '{}' });
     fromExtension({ type: 'request', id: 6, op: 'format-disk' });
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(got.filter((m) => m.type === 'response')).toHaveLength(4));
     expect(client.clear).not.toHaveBeenCalled();
     expect(client.setEnabled).toHaveBeenCalledWith(false);
     const responses = Object.fromEntries(got.filter((m) => m.type === 'response').map((m) => [m.type === 'response' && m.id, m]));
@@ -108,5 +117,59 @@ describe('page agent', () => {
     expect(responses['3']).toMatchObject({ error: null, result: { op: 'spec', spec } });
     expect(responses['4']).toMatchObject({ result: { op: 'export', json: '{"format":"homeostat.session"}' } });
     expect(responses['5']).toMatchObject({ result: { op: 'import', id: 'imp', calls: 3 } });
+  });
+});
+
+describe('what crosses the bridge', () => {
+  it('carries error names only, never their (normalised) messages, whatever they say', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('TypeError', 'SyntaxError', 'AbortError'), fc.string({ minLength: 6, maxLength: 60 })), { minLength: 1, maxLength: 20 }), (errors) => {
+        const agg = new Aggregator();
+        errors.forEach(([name, message], i) => agg.addCall({ ...call(i + 10), outcome: 'threw', error: { name, message: `secret:${message}` } }, 0));
+        const snap = bridgeSnapshot(agg.snapshot());
+        const text = JSON.stringify(snap);
+        expect(text).not.toContain('secret:');
+        const h = snap.handlers[0]!;
+        expect(h.errorPatterns.every((p) => p.message === '')).toBe(true);
+        expect(h.errorPatterns.map((p) => p.name).sort()).toEqual([...new Set(errors.map(([n]) => n))].sort());
+        expect(h.errorPatterns.reduce((n, p) => n + p.count, 0)).toBe(errors.length);
+        expect(parse(pageMessageSchema, { ...sampleTick(), snapshot: snap }).ok).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps every tick within the whole-message limit, however many handlers and calls the page has', () => {
+    const agg = new Aggregator();
+    let id = 1;
+    // 2,000 handlers (the per-array maximum), each with spread-out durations (full histograms).
+    for (let h = 0; h < LIMITS.handlers; h++) {
+      for (let k = 0; k < 20; k++) agg.addCall({ ...call(id++), handler: `handler-${h}-${'x'.repeat(150)}`, duration: 0.01 * 1.2 ** k, blockingMs: 0.01 * 1.21 ** k }, 0);
+    }
+    const snapshot = bridgeSnapshot(agg.snapshot());
+    // …and 1,000 sequences with many long variants (each array within its own limit).
+    const seq = sampleTick().snapshot.sequences[0]!;
+    const variant = seq.variants[0]!;
+    const step = variant.steps[0]!;
+    const longVariant = { ...variant, handlers: Array.from({ length: 40 }, (_, i) => `step-${i}-${'z'.repeat(100)}`), steps: Array.from({ length: 40 }, (_, i) => ({ ...step, handler: `step-${i}` })) };
+    snapshot.sequences = Array.from({ length: LIMITS.sequences }, (_, i) => ({ ...seq, name: `sequence-${i}`, count: i + 1, variants: Array.from({ length: 5 }, () => longVariant) }));
+    const calls = Array.from({ length: LIMITS.calls }, (_, i) => toCallLite({ ...call(i), handler: 'y'.repeat(200) }));
+    const tick: Tick = { ...sampleTick(), snapshot, calls };
+    // Every array is within its own limit, yet the whole is far over: the protocol refuses it…
+    expect(messageSize(tick, { data: Infinity, json: Infinity }).data).toBeGreaterThan(10 * LIMITS.message);
+    expect(parse(pageMessageSchema, tick)).toMatchObject({ ok: false, reason: expect.stringMatching(/larger than/) });
+    // …and the agent never sends it: it trims to fit, busiest handlers first.
+    const fitted = fitTick(tick);
+    expect(parse(pageMessageSchema, fitted).ok).toBe(true);
+    expect(messageSize(fitted).data).toBeLessThanOrEqual(LIMITS.message);
+    expect(fitted.snapshot.handlers.length).toBeGreaterThan(100);
+    expect(fitted.snapshot.sequences[0]!.count).toBe(LIMITS.sequences);
+  });
+
+  it('measures cyclic and enormous values without walking all of them', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(messageSize(cyclic).data).toBe(Infinity);
+    // 50 M entries: counting stops at the limit instead of walking them all.
+    expect(messageSize({ calls: new Array(50_000_000) }).data).toBe(Infinity);
   });
 });

@@ -7,6 +7,7 @@
  * our channel tag, schema-valid). Any script of the page could post the same messages, but
  * it can call `__HOMEOSTAT__` directly anyway: the agent grants nothing beyond that.
  */
+import type { AggregateSnapshot, ErrorPattern } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { HomeostatClient } from '../page/client.ts';
@@ -15,6 +16,7 @@ import {
   LIMITS,
   envelopeSchema,
   extensionMessageSchema,
+  messageSize,
   type BridgeRequest,
   type BridgeResult,
   type CallLite,
@@ -40,10 +42,66 @@ export function toCallLite(c: HandlerCall): CallLite {
     duration: c.duration,
     settle: c.settle,
     blockingMs: c.blockingMs,
+    interactionMs: c.interactionMs ?? null,
+    resultMs: c.resultMs ?? null,
+    longestFrameMs: c.frames?.longestMs ?? null,
     mode: c.mode,
     outcome: c.outcome,
     error: c.error ? c.error.name.slice(0, LIMITS.name) : null,
   };
+}
+
+type BridgeSnapshot = Tick['snapshot'];
+
+/**
+ * The aggregates as the bridge carries them: error patterns by name only (their normalised
+ * messages stay in the page), counts merged per name; at most the protocol's array limits.
+ */
+export function bridgeSnapshot(snapshot: AggregateSnapshot): BridgeSnapshot {
+  return {
+    ...snapshot,
+    handlers: snapshot.handlers.slice(0, LIMITS.handlers).map((h) => ({ ...h, errorPatterns: errorNames(h.errorPatterns) })),
+    sequences: snapshot.sequences.slice(0, LIMITS.sequences),
+  };
+}
+
+function errorNames(patterns: readonly ErrorPattern[]): BridgeSnapshot['handlers'][number]['errorPatterns'] {
+  const byName = new Map<string, { name: string; message: ''; count: number; firstSeen: number; lastSeen: number }>();
+  for (const p of patterns) {
+    const name = p.name.slice(0, LIMITS.name);
+    const seen = byName.get(name);
+    if (seen) {
+      seen.count += p.count;
+      seen.firstSeen = Math.min(seen.firstSeen, p.firstSeen);
+      seen.lastSeen = Math.max(seen.lastSeen, p.lastSeen);
+    } else byName.set(name, { name, message: '', count: p.count, firstSeen: p.firstSeen, lastSeen: p.lastSeen });
+  }
+  return [...byName.values()].sort((a, b) => b.count - a.count).slice(0, LIMITS.errorPatterns);
+}
+
+/**
+ * Trims a tick to the protocol's whole-message limit, so the content script never has to refuse
+ * it: recent calls go first (the panel catches up on the next tick), then the least-called
+ * handlers and sequences. Returns the tick unchanged when it fits.
+ */
+export function fitTick(tick: Tick, limit: number = LIMITS.message): Tick {
+  const fits = (t: Tick) => messageSize(t, { data: limit, json: LIMITS.sessionJson }).data <= limit;
+  if (fits(tick)) return tick;
+  let t = tick;
+  for (let n = t.calls.length >> 1; !fits(t) && t.calls.length > 0; n >>= 1) t = { ...t, calls: t.calls.slice(t.calls.length - n) };
+  const byCount = <T extends { count: number }>(xs: readonly T[]) => xs.slice().sort((a, b) => b.count - a.count);
+  const handlers = byCount(t.snapshot.handlers);
+  const sequences = byCount(t.snapshot.sequences);
+  const size = (xs: readonly unknown[]) => messageSize(xs, { data: Infinity, json: Infinity }).data;
+  let h = handlers.length;
+  let q = sequences.length;
+  // Halve whichever of the two takes more room, until the whole fits.
+  while (!fits(t) && (h > 0 || q > 0)) {
+    if (size(handlers.slice(0, h)) >= size(sequences.slice(0, q))) h >>= 1;
+    else q >>= 1;
+    t = { ...t, snapshot: { ...t.snapshot, handlers: handlers.slice(0, h), sequences: sequences.slice(0, q) } };
+  }
+  return t;
 }
 
 /** Starts the agent on `window`; returns a function that stops it. */
@@ -83,17 +141,13 @@ export function startAgent(client: HomeostatClient, options: AgentOptions): () =
     const msg: Tick = {
       type: 'tick',
       session: session(),
-      snapshot: {
-        ...snapshot,
-        handlers: snapshot.handlers.slice(0, LIMITS.handlers),
-        sequences: snapshot.sequences.slice(0, LIMITS.sequences),
-      },
+      snapshot: bridgeSnapshot(snapshot),
       calls: recent.calls.map(toCallLite),
       totalCalls: recent.total,
       paused: !client.enabled(),
       dropped: client.status().dropped,
     };
-    post(msg);
+    post(fitTick(msg));
   };
 
   // One tick at a time: a slow worker stretches the interval instead of queueing ticks.

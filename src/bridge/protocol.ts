@@ -25,6 +25,11 @@ export const LIMITS = {
   errorPatterns: 50,
   /** An exported or imported session file, in characters. */
   sessionJson: 64 * 1024 * 1024,
+  /**
+   * One whole message, in characters of its JSON form, not counting a session file's `json`
+   * string: the per-array limits above alone would let one tick carry tens of MB.
+   */
+  message: 4 * 1024 * 1024,
 } as const;
 
 const num = z.number().finite();
@@ -41,20 +46,26 @@ const handlerAggregate = z.object({
   errors: count,
   errorRate: num,
   asyncCount: count,
+  interaction: summary.nullable(),
+  frameBlocking: summary.nullable(),
+  longestFrame: summary.nullable(),
+  result: summary.nullable(),
   duration: summary,
   settle: summary.nullable(),
   blocking: summary,
   blockingTotalMs: num,
   commit: summary.nullable(),
   render: summary.nullable(),
+  styleLayout: summary.nullable(),
   paint: summary.nullable(),
   histograms: z.object({ duration: histogram, blocking: histogram }),
   modes,
   transitionShare: num.nullable(),
   longFrames: count,
   forcedStyleLayoutMs: num,
+  // Error names only: messages stay in the page (normalised as they are, they are still the app's text).
   errorPatterns: z
-    .array(z.object({ name, message: z.string().max(2000), count, firstSeen: num, lastSeen: num }))
+    .array(z.object({ name, message: z.literal(''), count, firstSeen: num, lastSeen: num }))
     .max(LIMITS.errorPatterns),
   firstSeen: num,
   lastSeen: num,
@@ -64,6 +75,10 @@ const sequenceAggregate = z.object({
   name,
   count,
   duration: summary,
+  interaction: summary.nullable(),
+  result: summary.nullable(),
+  frameBlocking: summary.nullable(),
+  longestFrame: summary.nullable(),
   triggers: z.record(name, count),
   variants: z
     .array(
@@ -98,6 +113,10 @@ export const callLiteSchema = z.object({
   duration: num,
   settle: num.nullable(),
   blockingMs: num,
+  /** What the user felt: interaction latency, time to result, the longest frame (see core/metrics.ts). */
+  interactionMs: num.nullable(),
+  resultMs: num.nullable(),
+  longestFrameMs: num.nullable(),
   mode: transitionMode,
   outcome: z.enum(['ok', 'threw', 'rejected', 'pending']),
   error: name.nullable(),
@@ -228,8 +247,44 @@ export const workerToPanelSchema = z.discriminatedUnion('kind', [
 ]);
 export type WorkerToPanel = z.infer<typeof workerToPanelSchema>;
 
-/** Parses `data` with `schema`; returns null (never throws) and the first issue when it fails. */
+/**
+ * The size of `value` as JSON, in characters, in two parts: strings under a `json` key (session
+ * files, up to LIMITS.sessionJson) and everything else. Stops counting, returning Infinity for
+ * the part, as soon as a part passes its limit, so measuring a huge or cyclic message is cheap.
+ */
+export function messageSize(value: unknown, limits: { data: number; json: number } = { data: LIMITS.message, json: LIMITS.sessionJson }): { data: number; json: number } {
+  let data = 0;
+  let json = 0;
+  const stack: Array<{ v: unknown; key: string | null }> = [{ v: value, key: null }];
+  while (stack.length > 0) {
+    const { v, key } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (key === 'json') json += v.length + 2;
+      else data += v.length + 2;
+    } else if (typeof v === 'number') data += 8;
+    else if (typeof v === 'boolean' || v === null || v === undefined) data += 5;
+    else if (Array.isArray(v)) {
+      data += 2 + v.length;
+      for (let i = v.length - 1; i >= 0 && data <= limits.data; i--) stack.push({ v: v[i], key: null });
+    } else if (typeof v === 'object') {
+      data += 2;
+      for (const k of Object.keys(v as object)) {
+        data += k.length + 4;
+        if (data > limits.data) break;
+        stack.push({ v: (v as Record<string, unknown>)[k], key: k });
+      }
+    } else data += 8;
+    if (data > limits.data) return { data: Infinity, json };
+    if (json > limits.json) return { data, json: Infinity };
+  }
+  return { data, json };
+}
+
+/** Parses `data` with `schema`; returns null (never throws) and the first issue when it fails. Oversized messages fail before parsing. */
 export function parse<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+  const size = messageSize(data);
+  if (size.data === Infinity) return { ok: false, reason: `message: larger than ${LIMITS.message} characters` };
+  if (size.json === Infinity) return { ok: false, reason: `message: session JSON larger than ${LIMITS.sessionJson} characters` };
   const r = schema.safeParse(data);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { registerCleanup, signalCleanupInstalled } from '../heal/cleanup.ts';
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
@@ -30,11 +31,21 @@ export function chromiumPath(): string | undefined {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 }
 
+/**
+ * Launches Chromium. The browser is registered for clean-up on interruption; while a long job
+ * handles signals itself (`installSignalCleanup`), Playwright's own handlers, which would exit
+ * the process before that job cleaned up, are turned off.
+ */
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  return chromium.launch({
+  const ours = signalCleanupInstalled();
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
+    ...(ours ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } : {}),
     ...options,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
   });
+  const unregister = registerCleanup('Chromium', () => browser.close());
+  browser.on('disconnected', unregister);
+  return browser;
 }

@@ -27,6 +27,9 @@ function call(partial: Partial<HandlerCall> & { id: number; handler: string }): 
     blockingMs: 1,
     paintMs: null,
     loaf: null,
+    interactionMs: null,
+    resultMs: null,
+    frames: null,
     ...partial,
   };
 }
@@ -114,7 +117,7 @@ describe('Aggregator', () => {
     const a = new Aggregator();
     const seq = (id: number, handlers: string[], start: number): [SequenceRecord, HandlerCall[]] => {
       const calls = handlers.map((h, i) => call({ id: id * 10 + i, handler: h, start: start + 2 * i + 1, duration: 1 }));
-      return [{ id, name: 'input:search', trigger: { type: 'input', timeStamp: start }, explicit: false, start, end: start + 20, calls: calls.map((c) => c.id), handlers }, calls];
+      return [{ id, name: 'input:search', trigger: { type: 'input', timeStamp: start }, explicit: false, start, end: start + 20, calls: calls.map((c) => c.id), handlers, interactionMs: null, resultMs: 20, frames: null }, calls];
     };
     for (let i = 0; i < 3; i++) a.addSequence(...seq(i, ['search', 'render'], i * 100), 0);
     a.addSequence(...seq(7, ['search'], 900), 0);

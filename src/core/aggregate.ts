@@ -4,6 +4,7 @@
  * persist them and Node tools can rebuild them from exported sessions.
  */
 import { Distribution, type DistributionState, type Histogram, type Summary } from './distribution.ts';
+import { HANDLER_METRICS, metricValue, type HandlerMetric } from './metrics.ts';
 import { TRANSITION_MODES, type HandlerCall, type SequenceRecord, type TransitionMode } from './model.ts';
 import type { SessionFile } from './session.ts';
 
@@ -18,24 +19,37 @@ export interface ErrorPattern {
   lastSeen: number;
 }
 
-export interface HandlerAggregate {
+/** One summary per metric (see `metrics.ts`), `null` when no call had a value for it. */
+export type MetricSummaries = { [M in HandlerMetric]: Summary | null };
+
+export interface HandlerAggregate extends MetricSummaries {
   handler: string;
   count: number;
   errors: number;
   errorRate: number;
   /** Calls that returned a promise. */
   asyncCount: number;
+  /** Interaction latency of the inputs that ran the handler (Event Timing, INP-style). */
+  interaction: Summary | null;
+  /** Blocking of the Long Animation Frames its work occupied, style and layout included. */
+  frameBlocking: Summary | null;
+  /** The longest frame its work occupied. */
+  longestFrame: Summary | null;
+  /** Input to the paint after its last work, transitions included. */
+  result: Summary | null;
   /** Synchronous duration of the call itself. */
   duration: Summary;
   /** Entry to settle, for calls that returned a promise. */
   settle: Summary | null;
-  /** Longest main-thread span the call caused (call + synchronous React flush). */
+  /** Longest script span the call caused (call + synchronous React flush): the handler's own cost, not what the user felt. */
   blocking: Summary;
   blockingTotalMs: number;
   /** Call end to its last commit, for calls whose updates committed. */
   commit: Summary | null;
   /** React render time of those commits, where the build reports it. */
   render: Summary | null;
+  /** Style and layout in the long frames its work occupied (calls that occupied one): what no transition can slice. */
+  styleLayout: Summary | null;
   /** Call start to the next paint. */
   paint: Summary | null;
   histograms: { duration: Histogram; blocking: Histogram };
@@ -71,8 +85,16 @@ export interface SequenceVariant {
 export interface SequenceAggregate {
   name: string;
   count: number;
-  /** Trigger (or input event) to the paint after its last work. */
+  /** Trigger (or input event) to the paint after its last work, or to its last activity when no paint was seen. */
   duration: Summary;
+  /** Interaction latency of the input that started it. */
+  interaction: Summary | null;
+  /** Time to result: input to the paint after its last work (sequences that ended at a paint). */
+  result: Summary | null;
+  /** Blocking of the Long Animation Frames between its start and end. */
+  frameBlocking: Summary | null;
+  /** The longest frame between its start and end. */
+  longestFrame: Summary | null;
   triggers: Record<string, number>;
   variants: SequenceVariant[];
   /** Epoch ms. */
@@ -90,12 +112,9 @@ interface HandlerAcc {
   count: number;
   errors: number;
   asyncCount: number;
-  duration: Distribution;
-  settle: Distribution;
-  blocking: Distribution;
-  commit: Distribution;
+  metrics: Record<HandlerMetric, Distribution>;
   render: Distribution;
-  paint: Distribution;
+  styleLayout: Distribution;
   modes: Record<TransitionMode, number>;
   longFrames: number;
   forcedStyleLayoutMs: number;
@@ -117,29 +136,54 @@ interface VariantAcc {
   steps: StepAcc[];
 }
 
+/** Per-sequence metrics, besides its duration. */
+const SEQUENCE_METRICS = ['interaction', 'result', 'frameBlocking', 'longestFrame'] as const;
+type SequenceMetric = (typeof SEQUENCE_METRICS)[number];
+
+function sequenceValue(s: SequenceRecord, m: SequenceMetric): number | null {
+  switch (m) {
+    case 'interaction':
+      return s.interactionMs ?? null;
+    case 'result':
+      return s.resultMs ?? null;
+    case 'frameBlocking':
+      return s.frames?.blockingMs ?? null;
+    case 'longestFrame':
+      return s.frames?.longestMs ?? null;
+  }
+}
+
 interface SequenceAcc {
   count: number;
   duration: Distribution;
+  metrics: Record<SequenceMetric, Distribution>;
   triggers: Record<string, number>;
   variants: Map<string, VariantAcc>;
   firstSeen: number;
   lastSeen: number;
 }
 
-/** Serialisable aggregator state, for IndexedDB and baselines. */
+/**
+ * Serialisable aggregator state, for IndexedDB and baselines. Version 2 keys distributions by
+ * metric id (`metrics`); version 1 states (stored before the user-felt metrics) had one field per
+ * metric and are still read.
+ */
 export interface AggregatorState {
-  version: 1;
+  version: 1 | 2;
   handlers: Array<{
     handler: string;
     count: number;
     errors: number;
     asyncCount: number;
-    duration: DistributionState;
-    settle: DistributionState;
-    blocking: DistributionState;
-    commit: DistributionState;
+    metrics?: Partial<Record<HandlerMetric, DistributionState>>;
+    /** Version 1 fields. */
+    duration?: DistributionState;
+    settle?: DistributionState;
+    blocking?: DistributionState;
+    commit?: DistributionState;
+    paint?: DistributionState;
     render: DistributionState;
-    paint: DistributionState;
+    styleLayout?: DistributionState;
     modes: Record<TransitionMode, number>;
     longFrames: number;
     forcedStyleLayoutMs: number;
@@ -151,6 +195,7 @@ export interface AggregatorState {
     name: string;
     count: number;
     duration: DistributionState;
+    metrics?: Partial<Record<SequenceMetric, DistributionState>>;
     triggers: Record<string, number>;
     variants: Array<{
       handlers: string[];
@@ -174,17 +219,20 @@ function emptyModes(): Record<TransitionMode, number> {
   return { unknown: 0, none: 0, blocking: 0, transition: 0, mixed: 0 };
 }
 
+function distributions<K extends string>(keys: readonly K[]): Record<K, Distribution> {
+  const out = {} as Record<K, Distribution>;
+  for (const k of keys) out[k] = new Distribution();
+  return out;
+}
+
 function newHandler(): HandlerAcc {
   return {
     count: 0,
     errors: 0,
     asyncCount: 0,
-    duration: new Distribution(),
-    settle: new Distribution(),
-    blocking: new Distribution(),
-    commit: new Distribution(),
+    metrics: distributions(HANDLER_METRICS),
     render: new Distribution(),
-    paint: new Distribution(),
+    styleLayout: new Distribution(),
     modes: emptyModes(),
     longFrames: 0,
     forcedStyleLayoutMs: 0,
@@ -195,7 +243,7 @@ function newHandler(): HandlerAcc {
 }
 
 function newSequence(): SequenceAcc {
-  return { count: 0, duration: new Distribution(), triggers: {}, variants: new Map(), firstSeen: Infinity, lastSeen: -Infinity };
+  return { count: 0, duration: new Distribution(), metrics: distributions(SEQUENCE_METRICS), triggers: {}, variants: new Map(), firstSeen: Infinity, lastSeen: -Infinity };
 }
 
 function orNull(d: Distribution): Summary | null {
@@ -213,15 +261,13 @@ export class Aggregator {
     let h = this.handlers.get(call.handler);
     if (!h) this.handlers.set(call.handler, (h = newHandler()));
     h.count++;
-    h.duration.add(call.duration);
-    h.blocking.add(call.blockingMs);
-    if (call.settle !== null) {
-      h.asyncCount++;
-      h.settle.add(call.settle);
+    for (const m of HANDLER_METRICS) {
+      const v = metricValue(call, m);
+      if (v !== null) h.metrics[m].add(v);
     }
-    if (call.commitMs !== null) h.commit.add(call.commitMs);
+    if (call.settle !== null) h.asyncCount++;
     if (call.renderMs !== null) h.render.add(call.renderMs);
-    if (call.paintMs !== null) h.paint.add(call.paintMs);
+    if (call.frames && call.frames.count > 0) h.styleLayout.add(call.frames.styleLayoutMs);
     h.modes[call.mode]++;
     if (call.loaf) {
       h.longFrames++;
@@ -256,6 +302,10 @@ export class Aggregator {
     if (!s) this.sequences.set(seq.name, (s = newSequence()));
     s.count++;
     s.duration.add(seq.end - seq.start);
+    for (const m of SEQUENCE_METRICS) {
+      const v = sequenceValue(seq, m);
+      if (v !== null) s.metrics[m].add(v);
+    }
     const trigger = seq.trigger?.type ?? (seq.explicit ? 'explicit' : 'none');
     s.triggers[trigger] = (s.triggers[trigger] ?? 0) + 1;
     const at = timeOrigin + seq.start;
@@ -301,20 +351,26 @@ export class Aggregator {
       calls += h.count;
       errors += h.errors;
       const updated = h.modes.blocking + h.modes.transition + h.modes.mixed;
+      const m = h.metrics;
       handlers.push({
         handler,
         count: h.count,
         errors: h.errors,
         errorRate: h.count === 0 ? 0 : h.errors / h.count,
         asyncCount: h.asyncCount,
-        duration: h.duration.summary(),
-        settle: orNull(h.settle),
-        blocking: h.blocking.summary(),
-        blockingTotalMs: h.blocking.sum,
-        commit: orNull(h.commit),
+        interaction: orNull(m.interaction),
+        frameBlocking: orNull(m.frameBlocking),
+        longestFrame: orNull(m.longestFrame),
+        result: orNull(m.result),
+        duration: m.duration.summary(),
+        settle: orNull(m.settle),
+        blocking: m.blocking.summary(),
+        blockingTotalMs: m.blocking.sum,
+        commit: orNull(m.commit),
         render: orNull(h.render),
-        paint: orNull(h.paint),
-        histograms: { duration: h.duration.histogram(), blocking: h.blocking.histogram() },
+        styleLayout: orNull(h.styleLayout),
+        paint: orNull(m.paint),
+        histograms: { duration: m.duration.histogram(), blocking: m.blocking.histogram() },
         modes: { ...h.modes },
         transitionShare: updated === 0 ? null : (h.modes.transition + h.modes.mixed) / updated,
         longFrames: h.longFrames,
@@ -333,6 +389,10 @@ export class Aggregator {
         name,
         count: s.count,
         duration: s.duration.summary(),
+        interaction: orNull(s.metrics.interaction),
+        result: orNull(s.metrics.result),
+        frameBlocking: orNull(s.metrics.frameBlocking),
+        longestFrame: orNull(s.metrics.longestFrame),
         triggers: { ...s.triggers },
         variants: [...s.variants.values()]
           .map((v) => ({
@@ -365,18 +425,15 @@ export class Aggregator {
 
   state(): AggregatorState {
     return {
-      version: 1,
+      version: 2,
       handlers: [...this.handlers].map(([handler, h]) => ({
         handler,
         count: h.count,
         errors: h.errors,
         asyncCount: h.asyncCount,
-        duration: h.duration.state(),
-        settle: h.settle.state(),
-        blocking: h.blocking.state(),
-        commit: h.commit.state(),
+        metrics: states(h.metrics),
         render: h.render.state(),
-        paint: h.paint.state(),
+        styleLayout: h.styleLayout.state(),
         modes: { ...h.modes },
         longFrames: h.longFrames,
         forcedStyleLayoutMs: h.forcedStyleLayoutMs,
@@ -388,6 +445,7 @@ export class Aggregator {
         name,
         count: s.count,
         duration: s.duration.state(),
+        metrics: states(s.metrics),
         triggers: { ...s.triggers },
         variants: [...s.variants.values()].map((v) => ({
           handlers: v.handlers.slice(),
@@ -422,12 +480,11 @@ export class Aggregator {
       h.count += hs.count;
       h.errors += hs.errors;
       h.asyncCount += hs.asyncCount;
-      h.duration.merge(Distribution.fromState(hs.duration));
-      h.settle.merge(Distribution.fromState(hs.settle));
-      h.blocking.merge(Distribution.fromState(hs.blocking));
-      h.commit.merge(Distribution.fromState(hs.commit));
+      // Version 1 kept one field per (then existing) metric.
+      const stored = hs.metrics ?? { duration: hs.duration, settle: hs.settle, blocking: hs.blocking, commit: hs.commit, paint: hs.paint };
+      mergeStates(h.metrics, stored);
       h.render.merge(Distribution.fromState(hs.render));
-      h.paint.merge(Distribution.fromState(hs.paint));
+      if (hs.styleLayout) h.styleLayout.merge(Distribution.fromState(hs.styleLayout));
       for (const m of TRANSITION_MODES) h.modes[m] += hs.modes[m] ?? 0;
       h.longFrames += hs.longFrames;
       h.forcedStyleLayoutMs += hs.forcedStyleLayoutMs;
@@ -448,6 +505,7 @@ export class Aggregator {
       if (!s) this.sequences.set(ss.name, (s = newSequence()));
       s.count += ss.count;
       s.duration.merge(Distribution.fromState(ss.duration));
+      if (ss.metrics) mergeStates(s.metrics, ss.metrics);
       for (const [k, n] of Object.entries(ss.triggers)) s.triggers[k] = (s.triggers[k] ?? 0) + n;
       for (const vs of ss.variants) {
         const key = vs.handlers.join('\u0000');
@@ -468,6 +526,19 @@ export class Aggregator {
       s.firstSeen = Math.min(s.firstSeen, ss.firstSeen);
       s.lastSeen = Math.max(s.lastSeen, ss.lastSeen);
     }
+  }
+}
+
+function states<K extends string>(d: Record<K, Distribution>): Partial<Record<K, DistributionState>> {
+  const out: Partial<Record<K, DistributionState>> = {};
+  for (const k of Object.keys(d) as K[]) if (d[k].count > 0) out[k] = d[k].state();
+  return out;
+}
+
+function mergeStates<K extends string>(into: Record<K, Distribution>, from: Partial<Record<K, DistributionState | undefined>>): void {
+  for (const k of Object.keys(into) as K[]) {
+    const st = from[k];
+    if (st) into[k].merge(Distribution.fromState(st));
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributor } from './attribution.ts';
-import type { CommitRecord, HandlerCall, SequenceRecord, VitalRecord } from './model.ts';
+import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, VitalRecord } from './model.ts';
 import { Stream } from './__tests__/records.ts';
 
 function run(stream: Stream, opts: { until?: number; flush?: boolean; hookCommits?: boolean } = {}) {
@@ -8,8 +8,10 @@ function run(stream: Stream, opts: { until?: number; flush?: boolean; hookCommit
   const sequences: SequenceRecord[] = [];
   const commits: CommitRecord[] = [];
   const vitals: VitalRecord[] = [];
+  const frames: FrameRecord[] = [];
+  const events: EventTimingRecord[] = [];
   const a = new Attributor(
-    { call: (c) => calls.push(c), sequence: (s) => sequences.push(s), commit: (c) => commits.push(c), vital: (v) => vitals.push(v) },
+    { call: (c) => calls.push(c), sequence: (s) => sequences.push(s), commit: (c) => commits.push(c), vital: (v) => vitals.push(v), frame: (f) => frames.push(f), event: (e) => events.push(e) },
     (id) => stream.strings[id]!,
     { hookCommits: opts.hookCommits ?? true },
   );
@@ -18,7 +20,7 @@ function run(stream: Stream, opts: { until?: number; flush?: boolean; hookCommit
   if (opts.until !== undefined) a.advance(opts.until);
   if (opts.flush) a.flush();
   const byName = (h: string) => calls.filter((c) => c.handler === h);
-  return { calls, sequences, commits, vitals, byName, attributor: a };
+  return { calls, sequences, commits, vitals, frames, events, byName, attributor: a };
 }
 
 describe('Attributor', () => {
@@ -245,5 +247,179 @@ describe('Attributor', () => {
     const { calls, sequences } = run(s, { flush: true });
     expect(calls[0]).toMatchObject({ outcome: 'pending', settle: null });
     expect(sequences).toHaveLength(1);
+  });
+
+  describe('what the user felt', () => {
+    it('a blocking click: latency from Event Timing, result at the paint after the commit, the long frame it froze', () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 100)
+        .call('runLots', 1, 102, 110, { blocking: 1, event: 0 })
+        .commit(540)
+        .syncEnd(1, 541)
+        // One frame: the handler, React's synchronous render + commit, then 400 ms of style and layout.
+        .loaf(98, 860, 810, 0, { renderStart: 545, styleLayoutStart: 552 })
+        .paint(960)
+        .eventTiming('pointerdown', 96, 24, [97, 98], 7)
+        .eventTiming('click', 100, 856, [101, 541], 7);
+      const { calls, sequences, frames, events } = run(s, { until: 5000 });
+      const c = calls[0]!;
+      expect(c.interactionMs).toBe(856);
+      expect(c.resultMs).toBe(858); // from the click's timestamp to the end of the frame that painted the rows
+      expect(c.frames).toEqual({ count: 1, blockingMs: 810, totalMs: 860, longestMs: 860, styleLayoutMs: 406, forcedStyleLayoutMs: 0 });
+      // blockingMs, the handler's own span, leaves out style and layout.
+      expect(c.blockingMs).toBe(438);
+      expect(sequences[0]).toMatchObject({ interactionMs: 856, resultMs: 858, frames: { longestMs: 860 } });
+      expect(frames).toHaveLength(1);
+      expect(frames[0]).toMatchObject({ start: 98, renderStart: 545, styleLayoutMs: 406 });
+      expect(events.map((e) => e.type)).toEqual(['pointerdown', 'click']);
+    });
+
+    it("after a long frame, the frame's own end is the result's paint, not a probe that ran behind other tasks", () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 100)
+        .call('runLots', 1, 101, 102, { transition: 1, event: 0 })
+        .paint(118)
+        .commit(1900)
+        .loaf(1200, 1750, 1700, 0, { renderStart: 1905, styleLayoutStart: 1910 })
+        // The probe's message ran half a second after the frame ended, behind a test driver's task.
+        .paint(3450);
+      const { calls, sequences } = run(s, { until: 9000 });
+      expect(calls[0]!.resultMs).toBe(2850);
+      expect(sequences[0]!.end).toBe(2950);
+    });
+
+    it('a transition: the click paints at once, the result and the frozen frame come later', () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 100)
+        .call('runLots', 1, 102, 103, { transition: 1, event: 0 })
+        .paint(118) // the click's frame: nothing rendered yet
+        .eventTiming('click', 100, 16, [101, 103], 3)
+        .commit(1900) // the transition's commit: one frame for 10,000 rows
+        .loaf(1200, 1750, 1700, 0, { renderStart: 1905, styleLayoutStart: 1910 })
+        .paint(2952);
+      const c = run(s, { until: 9000 }).calls[0]!;
+      expect(c.mode).toBe('transition');
+      expect(c.blockingMs).toBe(1); // the proxy heal used to verify on: ~0 by construction
+      expect(c.interactionMs).toBe(16);
+      expect(c.resultMs).toBe(2850);
+      expect(c.frames).toMatchObject({ count: 1, longestMs: 1750, blockingMs: 1700 });
+    });
+
+    it("a useTransition's isPending commit does not finish the transition: the call waits for the commit that does", () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 1000)
+        .call('runLots', 1, 1001, 1009, { transition: 1, event: 0 })
+        .commit(1026, 1, 1) // isPending=true; the transition's lane is still pending
+        .paint(1040)
+        .commit(2098, 1, 0) // the rows
+        .paint(6300)
+        .loaf(2000, 4290, 4240, 0, { renderStart: 2100, styleLayoutStart: 2110 });
+      const c = run(s, { until: 9000 }).calls[0]!;
+      expect(c).toMatchObject({ mode: 'transition', commits: 2 });
+      expect(c.resultMs).toBe(5290);
+      // Without lane information (an unknown React version), the first commit would have finished it.
+      const unknown = new Stream().call('runLots', 1, 1001, 1009, { transition: 1 }).commit(1026).paint(1040).commit(2098).paint(6300);
+      expect(run(unknown, { until: 9000 }).calls[0]!.commits).toBe(1);
+    });
+
+    it('an input event without an interaction id takes the latency of the keydown interaction it belongs to', () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'input', 205)
+        .call('onSearch', 1, 206, 240, { blocking: 1, event: 0 })
+        .commit(250)
+        .syncEnd(1, 251)
+        .paint(262)
+        .eventTiming('keydown', 200, 64, [201, 203], 11)
+        .eventTiming('input', 205, 56, [205, 251], 0)
+        .eventTiming('keyup', 300, 16, [300, 301], 11);
+      const c = run(s, { until: 5000 }).calls[0]!;
+      expect(c.interactionMs).toBe(64);
+    });
+
+    it('without an entry (faster than the 16 ms threshold), the paint after the event stands in; calls outside the dispatch get none', () => {
+      const s = new Stream()
+        .observing(true, true)
+        .event(0, 'click', 50)
+        .call('onClick', 1, 51, 52, { event: 0 })
+        .call('later', 2, 53, 54, { async: true }) // a timer the click started: same sequence, not the dispatch
+        .paint(60)
+        .settle(2, 70)
+        .paint(80);
+      const { calls, sequences } = run(s, { until: 5000 });
+      const byName = new Map(calls.map((c) => [c.handler, c]));
+      expect(byName.get('onClick')!.interactionMs).toBe(10);
+      expect(byName.get('later')!.interactionMs).toBeNull();
+      expect(byName.get('onClick')!.resultMs).toBe(10);
+      expect(byName.get('later')!.resultMs).toBe(30); // to the paint after its settle, from the click
+      expect(byName.get('onClick')!.frames).toEqual({ count: 0, blockingMs: 0, totalMs: 0, longestMs: 0, styleLayoutMs: 0, forcedStyleLayoutMs: 0 });
+      expect(sequences[0]).toMatchObject({ interactionMs: 10, resultMs: 30 });
+    });
+
+    it('frames are unknown (null), not zero, when the page does not observe them', () => {
+      const s = new Stream().call('a', 1, 0, 1).paint(16);
+      const c = run(s, { until: 5000 }).calls[0]!;
+      expect(c.frames).toBeNull();
+      expect(c.resultMs).toBe(16);
+      expect(c.interactionMs).toBeNull();
+    });
+
+    it('a long frame still laying out a big commit is not idleness: the sequence waits for its paint', () => {
+      const stream = () =>
+        new Stream()
+          .observing(true, true)
+          .event(0, 'click', 100)
+          .call('runLots', 1, 101, 102, { transition: 1, event: 0 })
+          .paint(118)
+          .commit(1900);
+      // The page cuts a batch 2.5 s after the commit, still waiting for the frame to paint (or not).
+      const run2 = (pending: boolean) => {
+        const calls: HandlerCall[] = [];
+        const s = stream();
+        const a = new Attributor(
+          { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {}, frame: () => {}, event: () => {} },
+          (id) => s.strings[id]!,
+          { hookCommits: true },
+        );
+        const { records, count } = s.records();
+        a.push(records, count);
+        a.advance(4400, pending);
+        const later = new Stream();
+        for (const str of s.strings) later.id(str);
+        later.paint(4500).loaf(1850, 2640, 2590, 0, { renderStart: 1905, styleLayoutStart: 1910 });
+        const r = later.records();
+        a.push(r.records, r.count);
+        a.advance(6000);
+        return calls[0]!;
+      };
+      expect(run2(true).resultMs).toBe(4390);
+      // Without the page saying so (a hidden tab), 2 s without a paint closes it without a result.
+      expect(run2(false).resultMs).toBeNull();
+    });
+
+    it('waits for a long frame entry the browser reports late, and gives up after a while', () => {
+      const base = () =>
+        new Stream().observing(true, true).event(0, 'click', 100).call('runLots', 1, 101, 102, { transition: 1, event: 0 }).paint(118).commit(1900).paint(3000);
+      // The frame's entry arrives after the next interaction already started (well past the 500 ms grace).
+      const late = base().event(1, 'click', 3800).call('clear', 2, 3801, 3802, { event: 1 }).paint(3820).loaf(1850, 1140, 1090, 0, { renderStart: 1905, styleLayoutStart: 1910 });
+      const got = run(late, { until: 4500 });
+      expect(got.calls.find((c) => c.handler === 'runLots')!.frames).toMatchObject({ count: 1, longestMs: 1140, styleLayoutMs: 1080 });
+      // No entry ever comes: emitted without it, 3 s past the grace period.
+      const never = run(base(), { until: 3000 + 500 + 2000 });
+      expect(never.calls).toHaveLength(0);
+      const gaveUp = run(base(), { until: 3000 + 500 + 3000 + 100 });
+      expect(gaveUp.calls[0]!.frames).toMatchObject({ count: 0 });
+    });
+
+    it('a sequence closed by the time cap has no time to result', () => {
+      const s = new Stream().observing(true, true).call('hidden', 1, 0, 1);
+      const { sequences, calls } = run(s, { until: 5000 });
+      expect(sequences[0]!.resultMs).toBeNull();
+      expect(calls[0]!.resultMs).toBeNull();
+    });
   });
 });

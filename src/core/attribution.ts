@@ -19,12 +19,27 @@
  * - A sequence closes at the first paint after its last activity once nothing it started is
  *   pending (async settles, transitions), or after `idleCloseMs` without a paint, or after
  *   `pendingCapMs` of waiting. It is emitted `graceMs` later, so late Long Animation Frame
- *   entries still reach its calls.
+ *   and Event Timing entries still reach it and its calls.
+ *
+ * What the user felt (see `metrics.ts`) comes from the browser's own evidence:
+ * - interaction latency: the Event Timing entry of the event that started the sequence, or,
+ *   INP-style, the longest entry of the interaction it belongs to (an `input` event has no
+ *   interaction id of its own: the keydown that caused it does). Interactions faster than the
+ *   browser's 16 ms reporting threshold have no entry; then the paint after the event's calls,
+ *   measured by the page, stands in.
+ * - time to result: from the sequence start to the first paint after the call's last work
+ *   (commits, transitions included, and settles) once nothing it started is pending.
+ * - frames: the Long Animation Frames overlapping that span (0 when none was long; null when
+ *   the page cannot observe them).
  */
+import { LONG_FRAME_MS } from './metrics.ts';
 import { CallFlag, Kind, STRIDE } from './wire.ts';
 import type {
   CommitRecord,
   ErrorInfo,
+  EventTimingRecord,
+  FrameEvidence,
+  FrameRecord,
   HandlerCall,
   LoafEvidence,
   Outcome,
@@ -50,6 +65,10 @@ export interface AttributorSink {
   sequence(sequence: SequenceRecord): void;
   commit(commit: CommitRecord): void;
   vital(vital: VitalRecord): void;
+  /** Every Long Animation Frame, as it arrives. */
+  frame(frame: FrameRecord): void;
+  /** Every Event Timing entry of an interaction, as it arrives. */
+  event(entry: EventTimingRecord): void;
 }
 
 interface CallState {
@@ -81,6 +100,10 @@ interface CallState {
   deferredPaints: number;
   /** Render + commit of a deferred blocking commit, when the Profiler reported it. */
   deferredBlockMs: number | null;
+  /** The DOM event being dispatched when the call ran, or -1. */
+  eventSerial: number;
+  /** The first paint after the call's last work once nothing it started was pending. */
+  resultPaint: number | null;
 }
 
 interface SeqState {
@@ -95,6 +118,8 @@ interface SeqState {
   firstStart: number;
   lastActivity: number;
   closedAt: number | null;
+  /** It closed at a paint (its end is the paint after its work), not by a time cap. */
+  closedByPaint: boolean;
 }
 
 interface PendingProfile {
@@ -110,6 +135,17 @@ interface CommitState {
 }
 
 const NO_ID = -1;
+/** Event Timing's startTime is the event's timeStamp; both are coarsened, so allow a little. */
+const SAME_EVENT_MS = 1;
+/** Evidence is kept this long before the oldest open sequence (input delay: the event precedes its first call). */
+const EVIDENCE_MARGIN_MS = 1000;
+/** ...and never more than this many entries of each kind. */
+const MAX_EVIDENCE = 2048;
+/**
+ * How much longer than the grace period a closed sequence waits for the Long Animation Frame it
+ * knows is coming (its paint came a long frame after its work, and no entry covers that yet).
+ */
+const FRAME_WAIT_MS = 3000;
 /** Bounds memory when a page commits far more often than the grace period lets commits go. */
 const MAX_HELD_COMMITS = 1024;
 /** Emission latency traded for throughput: closed work is emitted in batches this far apart (page ms). */
@@ -144,6 +180,14 @@ export class Attributor {
   private nextDue = Infinity;
   private lastScan = -Infinity;
   private unattributedCommits = 0;
+  /** Long frames and interaction entries not yet older than every open sequence. */
+  private frameBuf: FrameRecord[] = [];
+  private eventBuf: EventTimingRecord[] = [];
+  /** Whether the page observes Long Animation Frames / Event Timing; null until it says (older pages never do). */
+  private observesFrames: boolean | null = null;
+  /** The page said, with its latest batch, that a paint probe is still waiting for its frame. */
+  private paintPending = false;
+  private observesEvents: boolean | null = null;
 
   constructor(
     private readonly sink: AttributorSink,
@@ -176,8 +220,12 @@ export class Attributor {
     for (let r = from; r < from + count; r++) this.record(records, r * STRIDE);
   }
 
-  /** Moves stream time forward (the page's clock when a batch was cut) and closes what has waited long enough. */
-  advance(now: number): void {
+  /**
+   * Moves stream time forward (the page's clock when a batch was cut) and closes what has waited
+   * long enough. `paintPending`: the page still waits for a frame, so "no paint yet" is not idleness.
+   */
+  advance(now: number, paintPending = false): void {
+    this.paintPending = paintPending;
     this.tick(now);
     this.sweep(null);
   }
@@ -195,7 +243,7 @@ export class Attributor {
       case Kind.Settle:
         return this.onSettle(a[o + 1]!, a[o + 2]!, a[o + 3] === 1, a[o + 4]!);
       case Kind.Commit:
-        return this.onCommit(a[o + 1]!, this.takeProfile(a[o + 1]!));
+        return this.onCommit(a[o + 1]!, this.takeProfile(a[o + 1]!), a[o + 3] === 1);
       case Kind.Profile: {
         const profile = { time: a[o + 1]!, actualDuration: a[o + 2]!, startTime: a[o + 3]!, commitTime: a[o + 4]! };
         if (this.hookCommits) {
@@ -217,14 +265,30 @@ export class Attributor {
         return this.onSeqEnd(a[o + 1]!, a[o + 2]!);
       case Kind.SyncEnd:
         return this.onSyncEnd(a[o + 1]!, a[o + 2]!);
-      case Kind.Loaf:
-        return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
+      case Kind.Loaf: {
+        const evidence: LoafEvidence = {
           durationMs: a[o + 2]!,
           blockingMs: a[o + 3]!,
           forcedStyleLayoutMs: a[o + 4]!,
           invoker: a[o + 6]! >= 0 ? this.str(a[o + 6]!) : null,
           sourceFunction: a[o + 7]! >= 0 ? this.str(a[o + 7]!) : null,
+        };
+        this.onFrame(a[o + 1]!, evidence, a[o + 8]!, a[o + 9]!);
+        return this.onLongFrame(a[o + 1]!, a[o + 2]!, evidence);
+      }
+      case Kind.EventTiming:
+        return this.onEventTiming({
+          type: this.str(a[o + 6]!),
+          start: a[o + 1]!,
+          durationMs: a[o + 2]!,
+          inputDelayMs: Math.max(0, a[o + 3]! - a[o + 1]!),
+          processingMs: Math.max(0, a[o + 4]! - a[o + 3]!),
+          interaction: Math.max(0, a[o + 5]!),
         });
+      case Kind.Observing:
+        this.observesFrames = a[o + 1] === 1;
+        this.observesEvents = a[o + 2] === 1;
+        return;
       case Kind.LongTask:
         return this.onLongFrame(a[o + 1]!, a[o + 2]!, {
           durationMs: a[o + 2]!,
@@ -291,6 +355,8 @@ export class Attributor {
       awaitingDeferred: false,
       deferredPaints: 0,
       deferredBlockMs: null,
+      eventSerial: a[o + 10]!,
+      resultPaint: null,
     };
     call.seq.calls.push(call);
     call.seq.firstStart = Math.min(call.seq.firstStart, start);
@@ -370,6 +436,7 @@ export class Attributor {
       firstStart: start,
       lastActivity: start,
       closedAt: null,
+      closedByPaint: false,
     };
     this.sequences.push(seq);
     return seq;
@@ -413,7 +480,8 @@ export class Attributor {
     }
   }
 
-  private onCommit(time: number, p: PendingProfile | null): void {
+  /** `transitionsLeft`: React said the root still has transition work pending after this commit. */
+  private onCommit(time: number, p: PendingProfile | null, transitionsLeft = false): void {
     this.tick(time);
     let calls: CallState[];
     const sync = this.syncOpen.length > 0;
@@ -427,9 +495,13 @@ export class Attributor {
         // Blocking-lane renders are not time-sliced: render and commit were one block of work.
         if (p) c.deferredBlockMs = Math.max(c.deferredBlockMs ?? 0, p.actualDuration + Math.max(0, time - p.commitTime));
       }
-      for (const c of this.transitionPending) c.awaitingTransition = false;
-      this.transitionPending = [];
       this.deferredPending = [];
+      // A commit that leaves transition work pending (useTransition's isPending, an urgent update
+      // in between) belongs to the waiting calls, but their transition is still to come.
+      if (!transitionsLeft) {
+        for (const c of this.transitionPending) c.awaitingTransition = false;
+        this.transitionPending = [];
+      }
     }
     const cs: CommitState = {
       record: {
@@ -469,15 +541,130 @@ export class Attributor {
 
   private onPaint(time: number): void {
     this.tick(time);
+    this.paintPending = false;
     if (this.deferredPending.length > 0) {
       for (const c of this.deferredPending) if (++c.deferredPaints >= 2) c.awaitingDeferred = false;
       this.deferredPending = this.deferredPending.filter((c) => c.awaitingDeferred);
     }
     for (const seq of this.sequences) {
       if (seq.closedAt !== null) continue;
-      for (const c of seq.calls) if (c.paint === null && c.end <= time) c.paint = time;
+      for (const c of seq.calls) {
+        if (c.paint === null && c.end <= time) c.paint = time;
+        // The first paint after the call's last work, once it waits for nothing: its result is on screen.
+        if (!waiting(c)) {
+          const last = lastWork(c);
+          if (time >= last && (c.resultPaint === null || c.resultPaint < last)) c.resultPaint = time;
+        }
+      }
     }
     this.sweep(time);
+  }
+
+  private onFrame(start: number, e: LoafEvidence, renderStart: number, styleLayoutStart: number): void {
+    const end = start + e.durationMs;
+    const frame: FrameRecord = {
+      start,
+      durationMs: e.durationMs,
+      blockingMs: e.blockingMs,
+      renderStart: renderStart > 0 ? renderStart : null,
+      styleLayoutMs: styleLayoutStart > 0 ? Math.max(0, end - styleLayoutStart) : 0,
+      forcedStyleLayoutMs: e.forcedStyleLayoutMs,
+      invoker: e.invoker,
+      sourceFunction: e.sourceFunction,
+    };
+    this.sink.frame(frame);
+    this.keep(this.frameBuf, frame);
+  }
+
+  private onEventTiming(entry: EventTimingRecord): void {
+    this.sink.event(entry);
+    this.keep(this.eventBuf, entry);
+  }
+
+  /** Buffers evidence for the sequences it may belong to (pruned as sequences are emitted, see pruneEvidence). */
+  private keep<T extends { start: number }>(buf: T[], item: T): void {
+    buf.push(item);
+    if (buf.length > MAX_EVIDENCE) buf.splice(0, buf.length - MAX_EVIDENCE);
+  }
+
+  /** Drops evidence that ended before anything still open (or about to open) began. */
+  private pruneEvidence(): void {
+    let horizon = this.now - EVIDENCE_MARGIN_MS;
+    for (const seq of this.sequences) horizon = Math.min(horizon, seq.firstStart - EVIDENCE_MARGIN_MS, (seq.trigger?.timeStamp ?? Infinity) - EVIDENCE_MARGIN_MS);
+    const gone = (e: { start: number; durationMs: number }) => e.start + e.durationMs < horizon;
+    if (this.frameBuf.length > 0 && gone(this.frameBuf[0]!)) this.frameBuf = this.frameBuf.filter((f) => !gone(f));
+    if (this.eventBuf.length > 0 && gone(this.eventBuf[0]!)) this.eventBuf = this.eventBuf.filter((e) => !gone(e));
+  }
+
+  /**
+   * True when a call of the sequence was painted a long frame after its last work and no Long
+   * Animation Frame entry covering that span has arrived yet: the browser reports such entries
+   * after the frame, sometimes only after the next interaction began.
+   */
+  private frameMissing(seq: SeqState): boolean {
+    if (this.observesFrames !== true || !seq.closedByPaint) return false;
+    for (const c of seq.calls) {
+      if (c.resultPaint === null) continue;
+      const from = lastWork(c);
+      if (c.resultPaint - from < LONG_FRAME_MS) continue;
+      if (!this.frameBuf.some((f) => f.start <= c.resultPaint! && f.start + f.durationMs >= from)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * When the work at `time` happened inside a Long Animation Frame that rendered, that frame's end
+   * is when its pixels were produced: more exact than the page's paint probe, which can run behind
+   * other queued tasks after a long frame. Returns `paint` otherwise.
+   */
+  private paintedAt(time: number, paint: number): number {
+    for (const f of this.frameBuf) {
+      const end = f.start + f.durationMs;
+      if (f.renderStart !== null && f.start <= time && time <= end && end < paint) return end;
+    }
+    return paint;
+  }
+
+  /** Long frames overlapping [from, to], or null when the page cannot observe them. */
+  private framesIn(from: number, to: number): FrameEvidence | null {
+    if (this.observesFrames !== true) return null;
+    const out: FrameEvidence = { count: 0, blockingMs: 0, totalMs: 0, longestMs: 0, styleLayoutMs: 0, forcedStyleLayoutMs: 0 };
+    for (const f of this.frameBuf) {
+      if (f.start >= to || f.start + f.durationMs <= from) continue;
+      out.count++;
+      out.blockingMs += f.blockingMs;
+      out.totalMs += f.durationMs;
+      out.longestMs = Math.max(out.longestMs, f.durationMs);
+      out.styleLayoutMs += f.styleLayoutMs;
+      out.forcedStyleLayoutMs += f.forcedStyleLayoutMs;
+    }
+    return out;
+  }
+
+  /**
+   * The latency the user felt for the input that started `seq`: its Event Timing entry, or the
+   * longest entry of the interaction in progress when it fired (INP-style); without any entry
+   * (faster than the browser's 16 ms threshold), the paint after the event's own calls.
+   */
+  private interactionLatency(seq: SeqState): number | null {
+    const t = seq.trigger;
+    if (t === null) return null;
+    let latency = -1;
+    let interaction = 0;
+    for (const e of this.eventBuf) {
+      if (e.type === t.type && Math.abs(e.start - t.timeStamp) <= SAME_EVENT_MS) {
+        latency = Math.max(latency, e.durationMs);
+        if (e.interaction > 0) interaction = e.interaction;
+      }
+    }
+    for (const e of this.eventBuf) {
+      const sameInteraction = interaction > 0 ? e.interaction === interaction : e.interaction > 0 && e.start <= t.timeStamp + SAME_EVENT_MS && e.start + e.durationMs >= t.timeStamp;
+      if (sameInteraction) latency = Math.max(latency, e.durationMs);
+    }
+    if (latency >= 0) return latency;
+    let paint = -1;
+    for (const c of seq.calls) if (c.eventSerial === seq.eventSerial && c.paint !== null) paint = Math.max(paint, c.paint);
+    return paint >= 0 ? Math.max(0, paint - t.timeStamp) : null;
   }
 
   private onLongFrame(start: number, duration: number, evidence: LoafEvidence): void {
@@ -497,15 +684,17 @@ export class Attributor {
       if (seq.closedAt !== null) continue;
       const waited = this.now - seq.lastActivity;
       const pending = this.isPending(seq);
-      if (!pending && paint !== null && paint >= seq.lastActivity) this.close(seq, paint);
-      else if (waited >= (pending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
+      if (!pending && paint !== null && paint >= seq.lastActivity) {
+        this.close(seq, paint);
+        seq.closedByPaint = true;
+      } else if (waited >= (pending || this.paintPending ? this.pendingCapMs : this.idleCloseMs)) this.close(seq, seq.lastActivity);
     }
     this.emitClosed(this.now);
   }
 
   private isPending(seq: SeqState): boolean {
     if (seq.explicitOpen) return true;
-    for (const c of seq.calls) if (c.awaitingSettle || c.awaitingTransition || c.awaitingSync || c.awaitingDeferred) return true;
+    for (const c of seq.calls) if (waiting(c)) return true;
     return false;
   }
 
@@ -531,12 +720,16 @@ export class Attributor {
     let nextDue = Infinity;
     const keep: SeqState[] = [];
     for (const seq of this.sequences) {
-      if (seq.closedAt === null || now - seq.closedAt < this.graceMs) {
+      const waited = seq.closedAt === null ? -Infinity : now - seq.closedAt;
+      const due = waited >= this.graceMs && (waited >= this.graceMs + FRAME_WAIT_MS || !this.frameMissing(seq));
+      if (!due) {
         keep.push(seq);
-        if (seq.closedAt !== null) nextDue = Math.min(nextDue, seq.closedAt + this.graceMs);
+        // Waiting for a frame's entry: look again at the next scan.
+        if (seq.closedAt !== null) nextDue = Math.min(nextDue, waited >= this.graceMs ? now + SCAN_INTERVAL_MS : seq.closedAt + this.graceMs);
       } else this.emit(seq);
     }
     this.sequences = keep;
+    this.pruneEvidence();
 
     // Commits wait out the grace period too: a call that flushed them itself (flushSync) may still claim them.
     const held: CommitState[] = [];
@@ -566,9 +759,20 @@ export class Attributor {
     const first = seq.calls[0]!;
     const start = seq.trigger && seq.trigger.timeStamp <= first.start ? seq.trigger.timeStamp : seq.firstStart;
     const name = seq.explicitName ?? (seq.trigger ? `${seq.trigger.type}:${first.handler}` : first.handler);
+    const closedAt = seq.closedAt !== null && seq.closedByPaint ? this.paintedAt(seq.lastActivity, seq.closedAt) : seq.closedAt;
+    const end = Math.max(closedAt ?? seq.lastActivity, start);
+    const interaction = this.interactionLatency(seq);
     for (const c of seq.calls) {
       this.calls.delete(c.id);
-      this.sink.call(finish(c, seq.id));
+      if (c.resultPaint !== null) c.resultPaint = this.paintedAt(lastWork(c), c.resultPaint);
+      const resultMs = c.resultPaint === null ? null : Math.max(0, c.resultPaint - start);
+      this.sink.call(
+        finish(c, seq.id, {
+          interactionMs: seq.eventSerial >= 0 && c.eventSerial === seq.eventSerial ? interaction : null,
+          resultMs,
+          frames: this.framesIn(c.start, c.resultPaint ?? Math.max(c.end, lastWork(c))),
+        }),
+      );
     }
     this.sink.sequence({
       id: seq.id,
@@ -576,11 +780,23 @@ export class Attributor {
       trigger: seq.trigger,
       explicit: seq.explicitName !== null,
       start,
-      end: Math.max(seq.closedAt ?? seq.lastActivity, start),
+      end,
       calls: seq.calls.map((c) => c.id),
       handlers: seq.calls.map((c) => c.handler),
+      interactionMs: interaction,
+      resultMs: seq.closedByPaint ? end - start : null,
+      frames: this.framesIn(start, end),
     });
   }
+}
+
+function waiting(c: CallState): boolean {
+  return c.awaitingSettle || c.awaitingTransition || c.awaitingSync || c.awaitingDeferred;
+}
+
+/** When the call's last work happened: its end, its settle, its last commit. */
+function lastWork(c: CallState): number {
+  return Math.max(c.end, c.settleAt ?? -Infinity, c.lastCommit ?? -Infinity);
 }
 
 function modeOf(c: CallState): TransitionMode {
@@ -594,7 +810,7 @@ function modeOf(c: CallState): TransitionMode {
   return 'none';
 }
 
-function finish(c: CallState, sequence: number): HandlerCall {
+function finish(c: CallState, sequence: number, felt: Pick<HandlerCall, 'interactionMs' | 'resultMs' | 'frames'>): HandlerCall {
   return {
     id: c.id,
     handler: c.handler,
@@ -613,5 +829,6 @@ function finish(c: CallState, sequence: number): HandlerCall {
     blockingMs: Math.max(Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start, c.deferredBlockMs ?? 0),
     paintMs: c.paint === null ? null : c.paint - c.start,
     loaf: c.loaf,
+    ...felt,
   };
 }

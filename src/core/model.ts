@@ -57,6 +57,66 @@ export interface HandlerCall {
   paintMs: number | null;
   /** Long Animation Frame evidence, when the frame containing the call was long enough to be reported. */
   loaf: LoafEvidence | null;
+  /**
+   * Interaction latency (Event Timing duration, INP-style) of the input whose dispatch ran this
+   * call; `null` for calls not run by an input (timers, promise continuations) or without evidence.
+   */
+  interactionMs: number | null;
+  /**
+   * Time to result: from the start of the call's sequence (the input event's timestamp) to the
+   * paint after the call's last work (its commits, transitions included, and its settle). `null`
+   * when no paint followed (hidden tab).
+   */
+  resultMs: number | null;
+  /**
+   * The Long Animation Frames the call's work occupied, from its start to its result's paint;
+   * `null` where the browser does not report them.
+   */
+  frames: FrameEvidence | null;
+}
+
+/** Long Animation Frames over a span of work: what froze the page, and for how long. */
+export interface FrameEvidence {
+  /** Long frames (≥ 50 ms) that overlapped the span; 0 when none did. */
+  count: number;
+  /** Sum of their blocking durations (long tasks beyond 50 ms, style and layout included). */
+  blockingMs: number;
+  /** Sum of their durations. */
+  totalMs: number;
+  /** The longest of them; 0 when none. */
+  longestMs: number;
+  /** Style and layout at the end of those frames (the rendering update). */
+  styleLayoutMs: number;
+  /** Style and layout forced synchronously by scripts in those frames. */
+  forcedStyleLayoutMs: number;
+}
+
+/** One Long Animation Frame as the browser reported it. */
+export interface FrameRecord {
+  start: number;
+  durationMs: number;
+  blockingMs: number;
+  /** Start of the rendering update (rAF callbacks, then style and layout); `null` if the frame had none. */
+  renderStart: number | null;
+  /** Style and layout of the rendering update. */
+  styleLayoutMs: number;
+  forcedStyleLayoutMs: number;
+  /** The longest script's invoker and function name, as the browser reports them. */
+  invoker: string | null;
+  sourceFunction: string | null;
+}
+
+/** One Event Timing entry of an interaction (the browser reports those of 16 ms or more). */
+export interface EventTimingRecord {
+  type: string;
+  /** The event's timestamp. */
+  start: number;
+  /** To the next paint after its handlers ran (8 ms granularity). */
+  durationMs: number;
+  inputDelayMs: number;
+  processingMs: number;
+  /** `interactionId`: entries of one interaction share it; 0 for events that are not one. */
+  interaction: number;
 }
 
 export interface LoafEvidence {
@@ -83,6 +143,12 @@ export interface SequenceRecord {
   calls: number[];
   /** Handler names in call order (the variant). */
   handlers: string[];
+  /** Interaction latency of the input that started it (Event Timing, INP-style); `null` without one. */
+  interactionMs: number | null;
+  /** Time to result: `end - start` when it ended at a paint; `null` when no paint was seen. */
+  resultMs: number | null;
+  /** Long Animation Frames between its start and end; `null` where the browser does not report them. */
+  frames: FrameEvidence | null;
 }
 
 /** A React commit as observed, with the calls it was attributed to. */
@@ -131,7 +197,7 @@ export interface SessionMeta {
   storage: StorageKind;
   /** Why a fallback was taken (worker blocked, IndexedDB unavailable, ...), `null` when none. */
   fallbackReason: string | null;
-  /** Records dropped because the page-side buffer was full. */
+  /** Records dropped before the telemetry service got them (page-side buffer or transport queue full, a crashed worker). */
   dropped: number;
   source: 'page' | 'replay' | 'import';
 }

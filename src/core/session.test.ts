@@ -17,8 +17,26 @@ describe('parseSessionFile', () => {
 
   it('explains a newer version and a foreign format instead of listing every field', () => {
     const newer = { ...makeSessionFile(1, 1), version: 9 };
-    expect(() => parseSessionFile(newer)).toThrowError(/version: 9 is newer than this Homeostat reads \(1\)/);
+    expect(() => parseSessionFile(newer)).toThrowError(/version: 9 is newer than this Homeostat reads \(2\)/);
     expect(() => parseSessionFile({ format: 'har', log: {} })).toThrowError(/format: expected "homeostat.session"/);
+  });
+
+  it('reads version 1 files: what they could not know reads as no evidence', () => {
+    const v2 = makeSessionFile(2, 1);
+    const v1 = JSON.parse(JSON.stringify({ ...v2, version: 1 })) as Record<string, unknown> & { calls: Array<Record<string, unknown>>; sequences: Array<Record<string, unknown>> };
+    delete v1['frames'];
+    delete v1['events'];
+    for (const r of [...v1.calls, ...v1.sequences]) {
+      delete r['interactionMs'];
+      delete r['resultMs'];
+      delete r['frames'];
+    }
+    const read = parseSessionFile(v1, 'old.json');
+    expect(read.version).toBe(2);
+    expect(read.frames).toEqual([]);
+    expect(read.events).toEqual([]);
+    expect(read.calls[0]).toMatchObject({ interactionMs: null, resultMs: null, frames: null, duration: v2.calls[0]!.duration });
+    expect(read.sequences[1]).toMatchObject({ interactionMs: null, resultMs: null, frames: null });
   });
 
   it('rejects text that is not JSON, with the parser message', () => {

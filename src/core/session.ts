@@ -3,11 +3,16 @@
  * reads. Validated with zod at every boundary it crosses; errors name the field and index.
  */
 import { z } from 'zod';
-import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from './model.ts';
+import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from './model.ts';
 import { TRANSITION_MODES } from './model.ts';
 
 export const SESSION_FORMAT = 'homeostat.session';
-export const SESSION_VERSION = 1;
+/**
+ * 2 added what the user felt: per call and sequence `interactionMs`, `resultMs` and `frames`, and
+ * the session's Long Animation Frames and interaction Event Timing entries. Version 1 files are
+ * still read: their new fields are null (no evidence), their lists empty.
+ */
+export const SESSION_VERSION = 2;
 
 export interface SessionFile {
   format: typeof SESSION_FORMAT;
@@ -17,6 +22,10 @@ export interface SessionFile {
   sequences: SequenceRecord[];
   commits: CommitRecord[];
   vitals: VitalRecord[];
+  /** Every Long Animation Frame the page saw (bounded like calls). */
+  frames: FrameRecord[];
+  /** Event Timing entries of interactions (16 ms and longer). */
+  events: EventTimingRecord[];
   /** Records left out because the store keeps a bounded number per session. */
   truncated: { calls: number; sequences: number; commits: number };
 }
@@ -34,6 +43,48 @@ const loaf = z
     forcedStyleLayoutMs: duration,
     invoker: z.string().nullable(),
     sourceFunction: z.string().nullable(),
+  })
+  .strict();
+
+const frameEvidence = z
+  .object({
+    count: z.number().int().nonnegative(),
+    blockingMs: duration,
+    totalMs: duration,
+    longestMs: duration,
+    styleLayoutMs: duration,
+    forcedStyleLayoutMs: duration,
+  })
+  .strict();
+
+/** Fields version 2 added: absent in version 1 files, where they read as "no evidence". */
+const felt = {
+  interactionMs: duration.nullable().default(null),
+  resultMs: duration.nullable().default(null),
+  frames: frameEvidence.nullable().default(null),
+};
+
+const frame = z
+  .object({
+    start: ms,
+    durationMs: duration,
+    blockingMs: duration,
+    renderStart: nullableMs,
+    styleLayoutMs: duration,
+    forcedStyleLayoutMs: duration,
+    invoker: z.string().max(500).nullable(),
+    sourceFunction: z.string().max(200).nullable(),
+  })
+  .strict();
+
+const eventTiming = z
+  .object({
+    type: z.string().max(64),
+    start: ms,
+    durationMs: duration,
+    inputDelayMs: duration,
+    processingMs: duration,
+    interaction: z.number().int().nonnegative(),
   })
   .strict();
 
@@ -56,6 +107,7 @@ const call = z
     blockingMs: duration,
     paintMs: duration.nullable(),
     loaf: loaf.nullable(),
+    ...felt,
   })
   .strict();
 
@@ -69,6 +121,7 @@ const sequence = z
     end: ms,
     calls: z.array(z.number().int().nonnegative()),
     handlers: z.array(z.string()),
+    ...felt,
   })
   .strict()
   .refine((s) => s.calls.length === s.handlers.length, { message: 'calls and handlers must have the same length' });
@@ -127,12 +180,15 @@ export const sessionMetaSchema = z
 export const sessionFileSchema = z
   .object({
     format: z.literal(SESSION_FORMAT),
-    version: z.literal(SESSION_VERSION),
+    // Version 1 files are upgraded as they are read.
+    version: z.union([z.literal(1), z.literal(SESSION_VERSION)]).transform(() => SESSION_VERSION),
     session: sessionMetaSchema,
     calls: z.array(call),
     sequences: z.array(sequence),
     commits: z.array(commit),
     vitals: z.array(vital),
+    frames: z.array(frame).default([]),
+    events: z.array(eventTiming).default([]),
     truncated: z
       .object({
         calls: z.number().int().nonnegative(),

@@ -6,22 +6,36 @@
  */
 import { z } from 'zod';
 import type { HandlerAggregate, SequenceAggregate, Summary } from './aggregate.ts';
+import { HANDLER_METRICS, METRICS, type HandlerMetric } from './metrics.ts';
 import { issueLines, jsonValue } from './session.ts';
+
+export { HANDLER_METRICS, type HandlerMetric } from './metrics.ts';
 
 export const SPEC_FORMAT = 'homeostat.spec';
 export const SPEC_VERSION = 1;
 
-/** What a budget or baseline measures, per handler call (see HandlerCall) or per sequence. */
-export const HANDLER_METRICS = ['duration', 'settle', 'blocking', 'commit', 'paint'] as const;
-export type HandlerMetric = (typeof HANDLER_METRICS)[number];
 export const STATS = ['mean', 'p50', 'p75', 'p95', 'p99'] as const;
 export type Stat = (typeof STATS)[number];
 
-/** A limit people wrote: "p95 blocking ≤ 5 ms". */
+/** A limit people wrote: "p95 interaction ≤ 200 ms", "p95 time to result ≤ 500 ms" (metrics: see metrics.ts). */
 export interface Budget {
   metric: HandlerMetric;
   stat: Stat;
   ms: number;
+}
+
+/** Where a baseline's numbers come from: local sessions and replays, or field data from real users. */
+export interface BaselineSource {
+  kind: 'local' | 'field';
+  /** The store they were read from (files, a database URL without credentials). */
+  store?: string;
+  /** Sessions merged. */
+  sessions?: number;
+  /** ISO dates of the oldest and newest data. */
+  from?: string;
+  to?: string;
+  /** Worst relative error of the quantiles (field histograms); absent for exact ones. */
+  relativeAccuracy?: number;
 }
 
 /** What was observed when the docs were last regenerated from telemetry. */
@@ -35,6 +49,8 @@ export interface Baseline {
   sessions: string[];
   errorRate: number;
   transitionShare: number | null;
+  /** Absent in specs written before field data: local. */
+  source?: BaselineSource;
 }
 
 export interface HandlerSpec {
@@ -44,6 +60,8 @@ export interface HandlerSpec {
   tolerance: number | null;
   source: { file: string; line: number } | null;
   description: string | null;
+  /** The baseline real users' sessions gave (`homeostat docs --field`), beside the local one. */
+  field?: Baseline | null;
 }
 
 export interface SequenceSpec {
@@ -51,7 +69,9 @@ export interface SequenceSpec {
   handlers: string[];
   /** Budget on the sequence's own duration (input to paint); metric is always the sequence duration. */
   budget: { stat: Stat; ms: number } | null;
-  baseline: { duration: Pick<Summary, 'mean' | 'p50' | 'p75' | 'p95' | 'p99'>; n: number; date: string } | null;
+  baseline: { duration: Pick<Summary, 'mean' | 'p50' | 'p75' | 'p95' | 'p99'>; n: number; date: string; source?: BaselineSource } | null;
+  /** The field's baseline of the sequence's duration. */
+  field?: { duration: Pick<Summary, 'mean' | 'p50' | 'p75' | 'p95' | 'p99'>; n: number; date: string; source?: BaselineSource } | null;
 }
 
 export interface SpecFile {
@@ -77,6 +97,16 @@ const summary = z.object({ mean: ms, p50: ms, p75: ms, p95: ms, p99: ms }).stric
 const stat = z.enum(STATS);
 
 const budgetSchema = z.object({ metric: z.enum(HANDLER_METRICS), stat, ms }).strict();
+const sourceSchema = z
+  .object({
+    kind: z.enum(['local', 'field']),
+    store: z.string().optional(),
+    sessions: z.number().int().nonnegative().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    relativeAccuracy: z.number().nonnegative().optional(),
+  })
+  .strict();
 const baselineSchema = z
   .object({
     metrics: z.partialRecord(z.enum(HANDLER_METRICS), summary),
@@ -86,6 +116,7 @@ const baselineSchema = z
     sessions: z.array(z.string()),
     errorRate: z.number().min(0).max(1),
     transitionShare: z.number().min(0).max(1).nullable(),
+    source: sourceSchema.optional(),
   })
   .strict();
 
@@ -96,14 +127,20 @@ const handlerSpecSchema = z
     tolerance: z.number().positive().nullable(),
     source: z.object({ file: z.string(), line: z.number().int().positive() }).strict().nullable(),
     description: z.string().nullable(),
+    field: baselineSchema.nullable().optional(),
   })
+  .strict();
+
+const sequenceBaselineSchema = z
+  .object({ duration: summary, n: z.number().int().nonnegative(), date: z.string(), source: sourceSchema.optional() })
   .strict();
 
 const sequenceSpecSchema = z
   .object({
     handlers: z.array(z.string()),
     budget: z.object({ stat, ms }).strict().nullable(),
-    baseline: z.object({ duration: summary, n: z.number().int().nonnegative(), date: z.string() }).strict().nullable(),
+    baseline: sequenceBaselineSchema.nullable(),
+    field: sequenceBaselineSchema.nullable().optional(),
   })
   .strict();
 
@@ -148,18 +185,8 @@ export function emptySpec(app: string | null = null): SpecFile {
 
 /** The summary of `metric` in a handler aggregate, or null when it had no samples. */
 export function metricSummary(h: HandlerAggregate, metric: HandlerMetric): Summary | null {
-  switch (metric) {
-    case 'duration':
-      return h.duration;
-    case 'blocking':
-      return h.blocking;
-    case 'settle':
-      return h.settle;
-    case 'commit':
-      return h.commit;
-    case 'paint':
-      return h.paint;
-  }
+  // Aggregates carry one field per metric id (see MetricSummaries); older snapshots may lack the newer ones.
+  return h[metric] ?? null;
 }
 
 /** The observed value a budget names, from aggregates (sketch quantiles): a point estimate, not a verdict. */
@@ -172,7 +199,7 @@ export function observedForSequence(s: SequenceAggregate, budget: { stat: Stat }
   return s.count === 0 ? null : s.duration[budget.stat];
 }
 
-/** "p95 blocking ≤ 5 ms": how budgets read in the docs, the panel and reports. */
+/** "p95 time to result ≤ 500 ms": how budgets read in the docs, the panel and reports. */
 export function formatBudget(b: Budget): string {
-  return `${b.stat} ${b.metric} ≤ ${b.ms} ms`;
+  return `${b.stat} ${METRICS[b.metric].label} ≤ ${b.ms} ms`;
 }

@@ -1,100 +1,205 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from './__tests__/fixtures.ts';
-import { compare, sampleUntilDecided } from './verdict.ts';
+import {
+  compareLogRatio,
+  effectOf,
+  guardOf,
+  judgeFix,
+  perLookConfidence,
+  sampleArms,
+  type MetricSpec,
+  type RunValues,
+} from './verdict.ts';
 
-/** Normal samples (Box–Muller) from a seeded generator. */
-function normals(seed: number, n: number, mean: number, sd: number): number[] {
+/** Lognormal samples around `median` with log-sd `sigma`, from a seeded generator. */
+function lognormals(seed: number, n: number, median: number, sigma: number): number[] {
   const r = rng(seed);
-  return Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
+  return Array.from({ length: n }, () => median * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())));
 }
 
-describe('compare', () => {
-  it('matches a textbook Welch interval', () => {
-    // Two samples whose Welch 95% interval on the difference is known: B − A = 2, df ≈ 7.67.
-    const a = [10, 12, 11, 13, 9];
-    const b = [12, 14, 13, 15, 11];
-    const c = compare(a, b, { threshold: 0.05 });
-    expect(c.difference).toBe(2);
-    // t(0.975, df=8) = 2.306; se = sqrt(2.5/5 + 2.5/5) = 1
-    expect(c.interval.low).toBeCloseTo(2 - 2.306, 2);
-    expect(c.interval.high).toBeCloseTo(2 + 2.306, 2);
-    expect(c.verdict).toBe('unresolved');
+/** What heal verifies a transition fix on: interaction first, then guards, then the handler's own longest frame. */
+const SPECS: MetricSpec[] = [
+  { key: 'interaction', label: 'interaction', role: 'primary', floor: 16 },
+  { key: 'result', label: 'time to result', role: 'guard', floor: 16, tolerance: 0.1 },
+  { key: 'flowBlocking', label: 'long-frame blocking', role: 'guard', floor: 16, tolerance: 0.1 },
+  { key: 'flowLongest', label: 'longest frame in the flow', role: 'guard', floor: 50, tolerance: 0.1 },
+  { key: 'errors', label: 'errors', role: 'guard', floor: 0.5, tolerance: 0, unit: 'count' },
+  { key: 'frame', label: 'longest frame', role: 'context', floor: 50, frozen: true },
+];
+
+function runs(seed: number, n: number, medians: Record<string, number>, sigma = 0.05): RunValues[] {
+  const cols = Object.fromEntries(Object.entries(medians).map(([k, m], i) => [k, k === 'errors' ? Array(n).fill(m) : lognormals(seed * 31 + i, n, m, sigma)]));
+  return Array.from({ length: n }, (_, j) => Object.fromEntries(Object.keys(medians).map((k) => [k, cols[k]![j]!])));
+}
+
+describe('compareLogRatio', () => {
+  it('is a Welch interval on log values, read back as a ratio of geometric means', () => {
+    const a = [100, 200, 400];
+    const b = [50, 100, 200];
+    const c = compareLogRatio(a, b, { floor: 1 });
+    expect(c.ratio.estimate).toBeCloseTo(0.5, 10);
+    expect(c.geoA).toBeCloseTo(200, 8);
+    expect(c.geoB).toBeCloseTo(100, 8);
+    // log-sd = ln 2 on both sides, se = sqrt(2/3)·ln2, df = 4, t(0.975, 4) = 2.7764
+    const half = 2.7764 * Math.sqrt(2 / 3) * Math.LN2;
+    expect(Math.log(c.ratio.high / c.ratio.estimate)).toBeCloseTo(half, 3);
+    expect(c.ratio.low).toBeGreaterThan(0);
   });
 
-  it('calls a large improvement improved, with its relative size', () => {
-    const c = compare(normals(1, 10, 40, 4), normals(2, 10, 4, 1));
-    expect(c.verdict).toBe('improved');
-    expect(c.relative).toBeCloseTo(-0.9, 1);
-    expect(c.relativeInterval.high).toBeLessThan(-0.1);
+  it('floors samples at the metric minimum: sub-frame changes do not read as huge ratios', () => {
+    const c = compareLogRatio([0.3, 0.32, 0.29], [0.01, 0.012, 0.011], { floor: 16 });
+    expect(c.ratio).toEqual({ estimate: 1, low: 1, high: 1 });
+    expect(effectOf(c, 0.1)).toBe('no-effect');
   });
 
-  it('reads a huge improvement as a ratio whose interval stays positive, where the relative interval passes −100%', () => {
-    // The demo's renderReact fix: ~250 ms of blocking with a wide spread, down to ~0.2 ms.
-    const a = [237, 275, 253, 250, 239, 120, 410];
-    const b = [0.15, 0.13, 0.29, 0.13, 1.11, 0.2, 0.18];
-    const c = compare(a, b);
-    expect(c.verdict).toBe('improved');
-    expect(c.relativeInterval.low).toBeLessThan(-1);
-    expect(c.ratio!.low).toBeGreaterThan(0);
-    expect(c.ratio!.high).toBeLessThan(0.01);
-    expect(c.ratio!.estimate).toBeGreaterThan(c.ratio!.low);
-    expect(c.ratio!.estimate).toBeLessThan(c.ratio!.high);
-    // Non-positive samples have no log: no ratio.
-    expect(compare([0, 1, 2], [1, 2, 3]).ratio).toBeNull();
+  it('decides a 1000× effect with two runs per side; its interval stays positive', () => {
+    const c = compareLogRatio([2092, 1890], [2.1, 1.9], { floor: 0.1 });
+    expect(effectOf(c, 0.1)).toBe('improved');
+    expect(c.ratio.low).toBeGreaterThan(0);
+    expect(c.ratio.high).toBeLessThan(0.01);
   });
 
-  it('calls a regression regressed', () => {
-    expect(compare(normals(3, 12, 10, 1), normals(4, 12, 13, 1)).verdict).toBe('regressed');
-  });
-
-  it('calls an identical build "no effect" when the interval fits the threshold, and rarely anything else', () => {
-    let noEffect = 0;
-    let wrong = 0;
-    for (let seed = 0; seed < 200; seed++) {
-      const v = compare(normals(seed * 2 + 10, 12, 20, 1), normals(seed * 2 + 11, 12, 20, 1)).verdict;
-      if (v === 'no-effect') noEffect++;
-      if (v === 'improved' || v === 'regressed') wrong++;
-    }
-    expect(noEffect).toBeGreaterThanOrEqual(190);
-    expect(wrong).toBeLessThanOrEqual(2);
-  });
-
-  it('refuses to decide from fewer than two samples', () => {
-    expect(() => compare([1], [2, 3])).toThrow(RangeError);
+  it('guards fail on a clear regression beyond the tolerance, hold when the estimate stays within it, and wait otherwise', () => {
+    const same = compareLogRatio(lognormals(1, 8, 100, 0.03), lognormals(2, 8, 101, 0.03), { floor: 1 });
+    expect(guardOf(same, 0.1)).toBe('ok');
+    const later = compareLogRatio(lognormals(3, 8, 100, 0.03), lognormals(4, 8, 160, 0.03), { floor: 1 });
+    expect(guardOf(later, 0.1)).toBe('regressed');
+    const noisySame = compareLogRatio([100, 130], [95, 140], { floor: 1 });
+    expect(guardOf(noisySame, 0.1)).toBe('ok');
+    const noisyWorse = compareLogRatio([100, 130], [120, 170], { floor: 1 });
+    expect(noisyWorse.ratio.low).toBeLessThan(1.1);
+    expect(guardOf(noisyWorse, 0.1)).toBe('unresolved');
   });
 });
 
-describe('sampleUntilDecided', () => {
-  it('alternates A and B and stops as soon as it is decided', async () => {
-    const draws = { A: normals(5, 50, 30, 2), B: normals(6, 50, 10, 2) };
-    const result = await sampleUntilDecided(async (side, i) => draws[side][i]!, { minRuns: 3 });
-    expect(result.verdict).toBe('improved');
-    expect(result.stoppedBy).toBe('decided');
-    expect(result.order.slice(0, 6)).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
-    expect(result.nA).toBe(3);
+describe('judgeFix', () => {
+  it('a transition that leaves the frozen frame is partial: interaction faster, result no sooner, still a 1.7 s frame', () => {
+    const before = runs(1, 6, { interaction: 2092, result: 2011, flowBlocking: 1900, flowLongest: 1750, errors: 0, frame: 1750 }, 0.03);
+    const after = runs(2, 6, { interaction: 16, result: 2020, flowBlocking: 1890, flowLongest: 1740, errors: 0, frame: 1740 }, 0.03);
+    const j = judgeFix(SPECS, before, after);
+    expect(j.verdict).toBe('partial');
+    expect(j.settled).toBe(true);
+    expect(j.why).toMatch(/^interaction faster: 0\.00\d+×/);
+    expect(j.why).toMatch(/result no sooner \(1\.0\d×/);
+    expect(j.why).toMatch(/still a 1\.7 s frame/);
   });
 
-  it('adds batches while unresolved and reports the cap when it never resolves', async () => {
-    // A 10% change right at the threshold with lots of noise: never resolves.
-    const draws = { A: normals(7, 50, 20, 6), B: normals(8, 50, 18, 6) };
-    const result = await sampleUntilDecided(async (side, i) => draws[side][i]!, { minRuns: 4, batch: 3, maxRuns: 10 });
-    expect(result.verdict).toBe('unresolved');
-    expect(result.stoppedBy).toBe('max-runs');
-    expect(result.nA).toBe(10);
-    expect(result.order).toHaveLength(20);
+  it('still frozen is partial even while a guard is undecided: more runs could only make it worse', () => {
+    const before = runs(11, 6, { interaction: 2700, result: 2800, errors: 0, frame: 1700 }, 0.03);
+    const noisyResult = runs(13, 6, { result: 3400 }, 0.25);
+    const after = runs(12, 6, { interaction: 20, errors: 0, frame: 1750 }, 0.03).map((r, i) => ({ ...r, result: noisyResult[i]!['result']! }));
+    const j = judgeFix(SPECS, before, after);
+    expect(j.results.find((r) => r.spec.key === 'result')!.state).toBe('unresolved');
+    expect(j).toMatchObject({ verdict: 'partial', settled: true });
+    expect(j.why).toMatch(/result no sooner \(1\.\d+× \(CI [\d.]+–[\d.]+×\), undecided\), still a 1\.\d s frame/);
   });
 
-  it('stops at the time cap', async () => {
-    let t = 0;
-    const result = await sampleUntilDecided(
-      async (side, i) => {
-        t += 1000;
-        // Means 20 and 19 (5% apart) with a spread of 10: the interval stays wide.
-        return (side === 'A' ? 20 : 19) + (i % 2 === 0 ? -10 : 10);
+  it('rendering fewer rows per frame shortens the frozen frame: improved', () => {
+    const before = runs(3, 4, { interaction: 2092, result: 2011, flowBlocking: 1900, flowLongest: 1750, errors: 0, frame: 1750 });
+    const after = runs(4, 4, { interaction: 40, result: 120, flowBlocking: 60, flowLongest: 90, errors: 0, frame: 90 });
+    const j = judgeFix(SPECS, before, after);
+    expect(j.verdict).toBe('improved');
+    expect(j.why).toMatch(/result sooner/);
+    expect(j.why).toMatch(/longest frame 1\.\d s → \d\d ms/);
+  });
+
+  it('a fix that delays the result regresses, whatever the interaction did', () => {
+    const before = runs(5, 4, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 250 });
+    const after = runs(6, 4, { interaction: 30, result: 700, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 120 });
+    const j = judgeFix(SPECS, before, after);
+    expect(j.verdict).toBe('regressed');
+    expect(j.why).toMatch(/result later/);
+  });
+
+  it('a new error per run is a regression', () => {
+    const before = runs(7, 3, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    const after = runs(8, 3, { interaction: 30, result: 300, flowBlocking: 100, flowLongest: 100, errors: 1, frame: 60 });
+    const j = judgeFix(SPECS, before, after);
+    expect(j.verdict).toBe('regressed');
+    expect(j.why).toMatch(/more errors: 0 → 1 per run/);
+  });
+
+  it('keeps sampling while a guard is undecided, and says no effect when the primary is unchanged', () => {
+    const before: RunValues[] = [
+      { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 100, errors: 0, frame: 60 },
+      { interaction: 310, result: 300, flowBlocking: 300, flowLongest: 100, errors: 0, frame: 60 },
+    ];
+    const after: RunValues[] = [
+      { interaction: 30, result: 520, flowBlocking: 300, flowLongest: 100, errors: 0, frame: 60 },
+      { interaction: 31, result: 390, flowBlocking: 300, flowLongest: 100, errors: 0, frame: 60 },
+    ];
+    const j = judgeFix(SPECS, before, after);
+    expect(j).toMatchObject({ verdict: 'unresolved', settled: false });
+    const none = judgeFix(SPECS, runs(9, 8, { interaction: 100, result: 100, errors: 0 }, 0.02), runs(10, 8, { interaction: 101, result: 100, errors: 0 }, 0.02));
+    expect(none).toMatchObject({ verdict: 'no-effect', settled: true });
+  });
+
+  it('keeps its error rate under sequential sampling: no-effect pairs are almost never called improved or regressed', () => {
+    const plan = { minRuns: 2, maxRuns: 8 };
+    const confidence = perLookConfidence(0.95, plan);
+    const specs: MetricSpec[] = [{ key: 'x', label: 'x', role: 'primary', floor: 1 }];
+    let wrong = 0;
+    const trials = 300;
+    for (let s = 0; s < trials; s++) {
+      const a = lognormals(1000 + s, 8, 100, 0.1);
+      const b = lognormals(5000 + s, 8, 100, 0.1);
+      for (let n = plan.minRuns; n <= plan.maxRuns; n++) {
+        const j = judgeFix(specs, a.slice(0, n).map((x) => ({ x })), b.slice(0, n).map((x) => ({ x })), { confidence, threshold: 0.1 });
+        if (j.verdict === 'improved' || j.verdict === 'regressed') wrong++;
+        if (j.settled) break;
+      }
+    }
+    expect(wrong / trials).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('sampleArms', () => {
+  it('alternates the baseline with every open arm, reverses the order every other round, and lets decided arms leave', async () => {
+    const order: string[] = [];
+    const values = { base: 1000, huge: 1, none: 1000 } as const;
+    const arm = (id: 'huge' | 'none') => ({
+      id,
+      run: async (round: number) => {
+        order.push(`${id}${round}`);
+        return values[id] * (1 + 0.01 * (round % 3));
       },
-      { minRuns: 2, maxRuns: 100, timeCapMs: 9_000 },
-      () => t,
+    });
+    const judge = (_: string, a: readonly number[], b: readonly number[]) =>
+      judgeFix([{ key: 'x', label: 'x', role: 'primary', floor: 1 }], a.map((x) => ({ x })), b.map((x) => ({ x })));
+    const out = await sampleArms(
+      async (round) => {
+        order.push(`A${round}`);
+        return values.base * (1 + 0.01 * ((round + 1) % 3));
+      },
+      [arm('huge'), arm('none')],
+      judge,
+      { minRuns: 2, maxRuns: 4 },
     );
-    expect(result.stoppedBy).toBe('time-cap');
+    expect(order.slice(0, 6)).toEqual(['A0', 'huge0', 'none0', 'none1', 'huge1', 'A1']);
+    expect(out.get('huge')).toMatchObject({ rounds: 2, stoppedBy: 'decided', judgement: { verdict: 'improved' } });
+    expect(out.get('none')!.judgement.verdict).toBe('no-effect');
+    // After "huge" left, rounds hold only the baseline and "none".
+    expect(order.filter((x) => x.startsWith('huge'))).toHaveLength(2);
+  });
+
+  it('stops at the deadline and drops an arm whose run throws', async () => {
+    let clock = 0;
+    let calls = 0;
+    const out = await sampleArms(
+      async () => {
+        clock += 10;
+        return 100 + (clock % 7);
+      },
+      [
+        { id: 'noisy', run: async () => (calls++ % 2 === 0 ? 60 : 160) },
+        { id: 'broken', run: async () => { throw new Error('behaviour broke'); } },
+      ],
+      (_, a, b) => judgeFix([{ key: 'x', label: 'x', role: 'primary', floor: 1 }], a.map((x) => ({ x })), b.map((x) => ({ x }))),
+      { minRuns: 2, maxRuns: 50, deadline: 35 },
+      () => clock,
+    );
+    expect(out.get('noisy')!.stoppedBy).toBe('deadline');
+    expect(out.get('noisy')!.rounds).toBe(4);
+    expect(out.get('broken')).toMatchObject({ stoppedBy: 'dropped', rounds: 0 });
   });
 });

@@ -1,148 +1,338 @@
 /**
- * Before/after verdicts for a fix, from alternated A/B samples (one sample per replay run).
+ * Before/after verdicts for a fix, from alternated A/B samples (one number per replay run and
+ * metric), judged on what the user feels.
  *
- * Tachometer's rule, with an explicit equivalence region: a 95% Welch t-interval on the
- * difference of means (B − A). With `threshold` the smallest relative change that matters:
- * - improved:  the whole interval lies below −threshold·mean(A)   (lower is better: times)
- * - regressed: the whole interval lies above +threshold·mean(A)
- * - no effect: the whole interval lies inside ±threshold·mean(A)
- * - otherwise unresolved: take more samples, or give up at the cap and say so.
+ * Every comparison is a log-ratio: a 95% Welch t-interval on the difference of mean log values,
+ * read back as B/A (a ratio of geometric means). Its interval never passes −100% and huge
+ * effects read as what they are ("0.002×"). Samples are floored at the metric's meaningful
+ * minimum first (a frame, the long-frame threshold), so a drop from 0.3 ms to 0.01 ms is "below
+ * a frame on both sides", not a 30× win.
+ *
+ * A fix is judged on one primary metric (the user-felt metric its rule claims to improve), with
+ * guards that must not regress beyond a tolerance (time to result, long-frame blocking in the
+ * flow, the longest frame, errors), and context metrics that explain the outcome (the longest
+ * frame the handler's own work occupied). A fix that moves work out of the interaction but still
+ * leaves a frozen frame is `partial`, not `improved`.
+ *
+ * Sampling is sequential (more runs until every needed decision is made) with a Bonferroni
+ * split of the error rate over the planned looks, so stopping early does not inflate it.
  */
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { FROZEN_FRAME_MS } from './metrics.ts';
 
-export type Verdict = 'improved' | 'regressed' | 'no-effect' | 'unresolved';
-
-export interface Interval {
+export interface RatioInterval {
+  estimate: number;
   low: number;
   high: number;
 }
 
-export interface Comparison {
-  verdict: Verdict;
+export interface LogComparison {
   nA: number;
   nB: number;
+  /** Arithmetic means of the raw samples (for reading), and geometric means of the floored ones. */
   meanA: number;
   meanB: number;
-  /** meanB − meanA, with its confidence interval. */
-  difference: number;
-  interval: Interval;
-  /** The same, relative to meanA (−0.4 = 40% lower). */
-  relative: number;
-  relativeInterval: Interval;
+  geoA: number;
+  geoB: number;
+  /** B / A with its interval. */
+  ratio: RatioInterval;
   confidence: number;
-  threshold: number;
-  /**
-   * B/A as a ratio of geometric means, with its interval (a Welch interval on log values), when
-   * every sample is positive: how large effects read ("0.002×") without a relative interval
-   * that runs past −100%. Descriptive only; the verdict comes from the difference above.
-   */
-  ratio: { estimate: number; low: number; high: number } | null;
+  floor: number;
 }
 
-export interface CompareOptions {
-  /** Two-sided confidence level of the interval (default 0.95). */
-  confidence?: number;
-  /** Smallest relative change that counts (default 0.1 = 10%). */
-  threshold?: number;
-}
-
-function meanVar(xs: readonly number[]): { mean: number; variance: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, variance };
-}
-
-/** Compares samples of a lower-is-better metric from the baseline (A) and the patched (B) build. */
-/** Welch's interval on the difference of means (B − A). */
-function welch(a: readonly number[], b: readonly number[], confidence: number): { A: { mean: number }; B: { mean: number }; difference: number; interval: Interval } {
-  const A = meanVar(a);
-  const B = meanVar(b);
+/** Welch's t-interval on the difference of means (B − A). */
+function welch(a: readonly number[], b: readonly number[], confidence: number): { meanA: number; meanB: number; low: number; high: number } {
+  const mv = (xs: readonly number[]) => {
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = xs.length > 1 ? xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) : 0;
+    return { mean, variance };
+  };
+  const A = mv(a);
+  const B = mv(b);
   const seA = A.variance / a.length;
   const seB = B.variance / b.length;
   const se = Math.sqrt(seA + seB);
-  // Welch–Satterthwaite degrees of freedom; identical constant samples have se = 0.
-  const df = se === 0 ? Infinity : (seA + seB) ** 2 / ((seA ** 2) / (a.length - 1) + (seB ** 2) / (b.length - 1));
-  const t = Number.isFinite(df) ? tQuantile(1 - (1 - confidence) / 2, df) : 1.959963984540054;
-  const difference = B.mean - A.mean;
-  return { A, B, difference, interval: { low: difference - t * se, high: difference + t * se } };
+  const d = B.mean - A.mean;
+  if (se === 0) return { meanA: A.mean, meanB: B.mean, low: d, high: d };
+  // Welch–Satterthwaite degrees of freedom.
+  const df = (seA + seB) ** 2 / (seA ** 2 / Math.max(1, a.length - 1) + seB ** 2 / Math.max(1, b.length - 1));
+  const t = tQuantile(1 - (1 - confidence) / 2, df);
+  return { meanA: A.mean, meanB: B.mean, low: d - t * se, high: d + t * se };
 }
 
-export function compare(a: readonly number[], b: readonly number[], options: CompareOptions = {}): Comparison {
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/**
+ * B/A for a lower-is-better metric, from per-run samples of the baseline (A) and the patched
+ * build (B). `floor` (> 0) is the metric's meaningful minimum.
+ */
+export function compareLogRatio(a: readonly number[], b: readonly number[], options: { confidence?: number; floor: number }): LogComparison {
+  if (a.length < 2 || b.length < 2) throw new RangeError('compareLogRatio() needs at least two samples per side');
+  if (!(options.floor > 0)) throw new RangeError('compareLogRatio() needs a positive floor');
   const confidence = options.confidence ?? 0.95;
-  const threshold = options.threshold ?? 0.1;
-  if (a.length < 2 || b.length < 2) throw new RangeError('compare() needs at least two samples per side');
-  const { A, B, difference, interval } = welch(a, b, confidence);
-  const positive = a.every((x) => x > 0) && b.every((x) => x > 0);
-  const logs = positive ? welch(a.map(Math.log), b.map(Math.log), confidence) : null;
-  const ratio = logs ? { estimate: Math.exp(logs.difference), low: Math.exp(logs.interval.low), high: Math.exp(logs.interval.high) } : null;
-  const scale = Math.abs(A.mean) || 1;
-  const margin = threshold * scale;
-  let verdict: Verdict = 'unresolved';
-  if (interval.high < -margin) verdict = 'improved';
-  else if (interval.low > margin) verdict = 'regressed';
-  else if (interval.low >= -margin && interval.high <= margin) verdict = 'no-effect';
+  const log = (x: number) => Math.log(Math.max(x, options.floor));
+  const w = welch(a.map(log), b.map(log), confidence);
   return {
-    verdict,
     nA: a.length,
     nB: b.length,
-    meanA: A.mean,
-    meanB: B.mean,
-    difference,
-    interval,
-    relative: difference / scale,
-    relativeInterval: { low: interval.low / scale, high: interval.high / scale },
+    meanA: mean(a),
+    meanB: mean(b),
+    geoA: Math.exp(w.meanA),
+    geoB: Math.exp(w.meanB),
+    ratio: { estimate: Math.exp(w.meanB - w.meanA), low: Math.exp(w.low), high: Math.exp(w.high) },
     confidence,
-    threshold,
-    ratio,
+    floor: options.floor,
   };
 }
 
-export interface SamplingPlan {
-  /** Samples per side before the first decision (default 5). */
-  minRuns?: number;
-  /** Samples per side added when unresolved (default 2). */
-  batch?: number;
-  /** Give up (verdict stays unresolved) at this many samples per side (default 15). */
-  maxRuns?: number;
-  /** ...or after this much wall time (default 180 s). */
-  timeCapMs?: number;
-}
+/** What a comparison says about a metric that should go down. */
+export type Effect = 'improved' | 'regressed' | 'no-effect' | 'unresolved';
 
-export interface SampledComparison extends Comparison {
-  /** The order runs were taken in: A and B alternate, starting with A. */
-  order: Array<'A' | 'B'>;
-  stoppedBy: 'decided' | 'max-runs' | 'time-cap';
+/** Improved when the whole interval lies below 1 − threshold; no effect when inside (1 − t, 1 + t). */
+export function effectOf(c: LogComparison, threshold: number): Effect {
+  if (c.ratio.high < 1 - threshold) return 'improved';
+  if (c.ratio.low > 1 + threshold) return 'regressed';
+  if (c.ratio.low >= 1 - threshold && c.ratio.high <= 1 + threshold) return 'no-effect';
+  return 'unresolved';
 }
 
 /**
- * Takes samples alternately (ABAB…) from the two builds until the comparison resolves or a cap
- * is hit. `sample` runs one replay of one side and returns its metric value.
+ * A guard: the fix must not make this metric worse beyond `tolerance`. It fails when the whole
+ * interval lies above 1 + tolerance (worse, with confidence); it holds when the estimate is within
+ * the tolerance and the interval does not say otherwise; an estimate over the tolerance without
+ * confidence needs more runs. (Proving "no worse than 10%" outright would take dozens of runs
+ * per side at replay noise; a clear regression shows in a few.)
  */
-export async function sampleUntilDecided(
-  sample: (side: 'A' | 'B', index: number) => Promise<number>,
-  plan: SamplingPlan & CompareOptions = {},
-  now: () => number = Date.now,
-): Promise<SampledComparison> {
-  const minRuns = plan.minRuns ?? 5;
-  const batch = plan.batch ?? 2;
-  const maxRuns = plan.maxRuns ?? 15;
-  const deadline = now() + (plan.timeCapMs ?? 180_000);
-  const a: number[] = [];
-  const b: number[] = [];
-  const order: Array<'A' | 'B'> = [];
-  let target = Math.max(2, minRuns);
-  for (;;) {
-    while (a.length < target || b.length < target) {
-      order.push('A');
-      a.push(await sample('A', a.length));
-      order.push('B');
-      b.push(await sample('B', b.length));
-    }
-    const result = compare(a, b, plan);
-    if (result.verdict !== 'unresolved') return { ...result, order, stoppedBy: 'decided' };
-    if (a.length >= maxRuns) return { ...result, order, stoppedBy: 'max-runs' };
-    if (now() >= deadline) return { ...result, order, stoppedBy: 'time-cap' };
-    target = Math.min(maxRuns, a.length + batch);
+export type GuardState = 'ok' | 'regressed' | 'unresolved';
+
+export function guardOf(c: LogComparison, tolerance: number): GuardState {
+  if (c.ratio.low > 1 + tolerance) return 'regressed';
+  if (c.ratio.estimate <= 1 + tolerance) return 'ok';
+  return 'unresolved';
+}
+
+/** The verdict on a fix. `partial`: the primary metric improved, but the user still sees a frozen frame. */
+export type Verdict = 'improved' | 'partial' | 'no-effect' | 'regressed' | 'unresolved';
+
+export interface MetricSpec {
+  /** Key into each run's values. */
+  key: string;
+  /** How reports name it ("renderReact p95 interaction"). */
+  label: string;
+  role: 'primary' | 'guard' | 'context';
+  /** The metric's meaningful minimum (ms, or a count). */
+  floor: number;
+  /** Guards: the largest tolerated ratio above 1 (0.1 = 10% worse). */
+  tolerance?: number;
+  /** Context metric whose "still long" makes an improvement partial (the handler's longest frame). */
+  frozen?: boolean;
+  unit?: 'ms' | 'count';
+}
+
+export interface MetricResult {
+  spec: MetricSpec;
+  comparison: LogComparison | null;
+  /** Primary and context: an Effect; guards: a GuardState; `no-data` when a side had no samples. */
+  state: Effect | GuardState | 'no-data';
+}
+
+export interface FixJudgement {
+  verdict: Verdict;
+  /** No more samples would change what the verdict rests on. */
+  settled: boolean;
+  results: MetricResult[];
+  /** One plain sentence with the numbers: "interaction 0.2× (CI …), result no sooner (1.01×), still a 1.7 s frame". */
+  why: string;
+}
+
+export interface JudgeOptions {
+  /** Smallest relative change of the primary metric that counts (default 0.1). */
+  threshold?: number;
+  /** Default guard tolerance (default 0.1). */
+  tolerance?: number;
+  /** Confidence of each interval (default 0.95; sequential sampling lowers the error rate per look). */
+  confidence?: number;
+  /** A frame at least this long is a visible freeze (default 200 ms: above it, INP is no longer "good"). */
+  frozenMs?: number;
+}
+
+export const DEFAULT_FROZEN_MS = FROZEN_FRAME_MS;
+
+/** One row per run: each metric's value, or null when the run had none. */
+export type RunValues = Record<string, number | null>;
+
+const samplesOf = (runs: readonly RunValues[], key: string) => runs.map((r) => r[key]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+
+/** "0.18× (CI 0.12–0.27×)". */
+export function formatRatio(r: RatioInterval): string {
+  const f = (x: number) => (x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
+  return `${f(r.estimate)}× (CI ${f(r.low)}–${f(r.high)}×)`;
+}
+
+function formatValue(x: number, unit: 'ms' | 'count' = 'ms'): string {
+  if (unit === 'count') return `${Number(x.toFixed(1))}`;
+  return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x >= 10 ? x.toFixed(0) : x.toFixed(1)} ms`;
+}
+
+/**
+ * Judges a fix from the runs taken so far. `final` means no more runs will come (a cap was hit):
+ * what is undecided then stays unresolved.
+ */
+export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], B: readonly RunValues[], options: JudgeOptions = {}): FixJudgement {
+  const threshold = options.threshold ?? 0.1;
+  const frozenMs = options.frozenMs ?? DEFAULT_FROZEN_MS;
+  const results: MetricResult[] = specs.map((spec) => {
+    const a = samplesOf(A, spec.key);
+    const b = samplesOf(B, spec.key);
+    if (a.length < 2 || b.length < 2) return { spec, comparison: null, state: 'no-data' as const };
+    const comparison = compareLogRatio(a, b, { floor: spec.floor, ...(options.confidence ? { confidence: options.confidence } : {}) });
+    const state = spec.role === 'guard' ? guardOf(comparison, spec.tolerance ?? options.tolerance ?? 0.1) : effectOf(comparison, threshold);
+    return { spec, comparison, state };
+  });
+  const primary = results.find((r) => r.spec.role === 'primary');
+  if (!primary) throw new RangeError('judgeFix() needs a primary metric');
+  const guards = results.filter((r) => r.spec.role === 'guard' && r.state !== 'no-data');
+  const frozen = results.find((r) => r.spec.frozen && r.comparison !== null);
+  const why = explain(primary, results, frozen, frozenMs, threshold);
+
+  const regressedGuard = guards.find((g) => g.state === 'regressed');
+  if (regressedGuard || primary.state === 'regressed') return { verdict: 'regressed', settled: true, results, why };
+  if (primary.state === 'no-data') return { verdict: 'unresolved', settled: false, results, why };
+  if (primary.state === 'no-effect') return { verdict: 'no-effect', settled: true, results, why };
+  if (primary.state === 'unresolved') return { verdict: 'unresolved', settled: false, results, why };
+  // Primary improved, but the page still freezes about as long: never "improved". Once more runs
+  // could not show the frame shorter, it is partial (an undecided guard could only make it worse).
+  if (frozen && frozen.comparison!.geoB >= frozenMs && frozen.state !== 'improved') {
+    const cannotImprove = frozen.state === 'no-effect' || frozen.state === 'regressed' || frozen.comparison!.ratio.low >= 1 - threshold;
+    return { verdict: 'partial', settled: cannotImprove, results, why };
   }
+  // Improved: every guard must hold.
+  if (guards.some((g) => g.state === 'unresolved')) return { verdict: 'unresolved', settled: false, results, why };
+  return { verdict: 'improved', settled: true, results, why };
+}
+
+function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number, threshold: number): string {
+  const parts: string[] = [];
+  const say = (r: MetricResult, better: string, worse: string, same: string) => {
+    const c = r.comparison;
+    if (!c) return `${r.spec.label}: no samples on one side`;
+    const text = formatRatio(c.ratio);
+    if (r.state === 'regressed') return `${worse} ${text}`;
+    if (r.state === 'improved' || (r.spec.role === 'guard' && c.ratio.high < 1 - threshold)) return `${better} ${text}`;
+    if (r.state === 'no-effect') return `${same} (${text})`;
+    // A guard that holds, or waits, with its estimate not below the threshold: the plain reading is "no better".
+    if (r.spec.role === 'guard' && c.ratio.estimate >= 1 - threshold) return `${same} (${text}${r.state === 'unresolved' ? ', undecided' : ''})`;
+    return `${r.spec.label} undecided ${text}`;
+  };
+  parts.push(say(primary, `${primary.spec.label} faster:`, `${primary.spec.label} slower:`, `${primary.spec.label} unchanged`));
+  for (const r of results) {
+    if (r.spec.role !== 'guard' || r.state === 'no-data') continue;
+    if (/result/.test(r.spec.key)) parts.push(say(r, 'result sooner:', 'result later:', 'result no sooner'));
+    else if (r.spec.unit === 'count') {
+      if (r.state === 'regressed') parts.push(`more errors: ${formatValue(r.comparison!.meanA, 'count')} → ${formatValue(r.comparison!.meanB, 'count')} per run`);
+    } else if (r.state !== 'ok' || (r.comparison && r.comparison.ratio.high < 1 - threshold)) parts.push(say(r, `${r.spec.label} down:`, `${r.spec.label} up:`, `${r.spec.label} unchanged`));
+  }
+  if (frozen?.comparison) {
+    const after = frozen.comparison.geoB;
+    if (after >= frozenMs && frozen.state !== 'improved') parts.push(`still a ${formatValue(after)} frame`);
+    else if (frozen.state === 'improved') parts.push(`longest frame ${formatValue(frozen.comparison.geoA)} → ${formatValue(after)}`);
+  }
+  return parts.join(', ');
+}
+
+export interface SamplingPlan {
+  /** Runs per side before the first decision (default 2: a huge effect decides there). */
+  minRuns?: number;
+  /** Give up (the verdict stays what it is, unsettled) at this many runs per side (default 8). */
+  maxRuns?: number;
+  /** ...or when the clock passes this (ms on `now`'s clock; default: none). */
+  deadline?: number;
+}
+
+/**
+ * Pocock's nominal two-sided significance level per look that keeps the overall level at 0.05
+ * over K equally spaced looks (Pocock 1977; Jennison & Turnbull, Group Sequential Methods, table 2.1).
+ */
+const POCOCK_05: Record<number, number> = { 1: 0.05, 2: 0.0294, 3: 0.0221, 4: 0.0182, 5: 0.0158, 6: 0.0142, 7: 0.013, 8: 0.012, 9: 0.0112, 10: 0.0106 };
+
+/**
+ * The per-look confidence that keeps the overall error rate at `confidence` across every look a
+ * sequential plan may take (one look per round from minRuns to maxRuns): peeking after each
+ * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 10 looks,
+ * Bonferroni otherwise (more conservative).
+ */
+export function perLookConfidence(confidence: number, plan: SamplingPlan): number {
+  const looks = Math.max(1, (plan.maxRuns ?? 8) - (plan.minRuns ?? 2) + 1);
+  if (Math.abs(confidence - 0.95) < 1e-9 && POCOCK_05[looks] !== undefined) return 1 - POCOCK_05[looks]!;
+  return 1 - (1 - confidence) / looks;
+}
+
+export interface Arm<T> {
+  id: string;
+  /** Runs this arm's build once (round `round`); its values per metric, or throws to drop the arm. */
+  run(round: number): Promise<T>;
+}
+
+export interface ArmOutcome<J> {
+  judgement: J;
+  rounds: number;
+  stoppedBy: 'decided' | 'max-runs' | 'deadline' | 'dropped';
+}
+
+/**
+ * Multi-arm alternated sampling: each round runs the baseline once and every undecided arm once,
+ * the order reversed every other round (A B C … then … C B A) so no arm always runs right after
+ * the baseline. An arm leaves when `judge` says it is settled; everything stops at the caps.
+ * `judge(armId, a, b, final)` sees all baseline runs taken so far and the arm's own.
+ */
+export async function sampleArms<T, J extends { settled: boolean }>(
+  baseline: (round: number) => Promise<T>,
+  arms: ReadonlyArray<Arm<T>>,
+  judge: (arm: string, a: readonly T[], b: readonly T[], final: boolean) => J,
+  plan: SamplingPlan = {},
+  now: () => number = Date.now,
+  onRound?: (round: number, open: string[]) => void,
+): Promise<Map<string, ArmOutcome<J>>> {
+  const minRuns = Math.max(2, plan.minRuns ?? 2);
+  const maxRuns = Math.max(minRuns, plan.maxRuns ?? 8);
+  const a: T[] = [];
+  const b = new Map<string, T[]>(arms.map((x) => [x.id, []]));
+  const out = new Map<string, ArmOutcome<J>>();
+  let open = arms.slice();
+  for (let round = 0; open.length > 0; round++) {
+    onRound?.(round, open.map((x) => x.id));
+    const order: Array<Arm<T> | null> = [null, ...open];
+    if (round % 2 === 1) order.reverse();
+    for (const arm of order) {
+      if (arm === null) {
+        a.push(await baseline(round));
+        continue;
+      }
+      try {
+        b.get(arm.id)!.push(await arm.run(round));
+      } catch {
+        // The arm reported its own failure (behaviour broke); it leaves the comparison.
+        open = open.filter((x) => x !== arm);
+      }
+    }
+    const n = round + 1;
+    const capped = n >= maxRuns ? 'max-runs' : plan.deadline !== undefined && now() >= plan.deadline ? 'deadline' : null;
+    const still: Array<Arm<T>> = [];
+    for (const arm of open) {
+      const mine = b.get(arm.id)!;
+      if (mine.length < minRuns && !capped) {
+        still.push(arm);
+        continue;
+      }
+      const j = judge(arm.id, a, mine, capped !== null);
+      if (j.settled) out.set(arm.id, { judgement: j, rounds: mine.length, stoppedBy: 'decided' });
+      else if (capped) out.set(arm.id, { judgement: j, rounds: mine.length, stoppedBy: capped });
+      else still.push(arm);
+    }
+    open = still;
+  }
+  for (const arm of arms) {
+    if (!out.has(arm.id)) out.set(arm.id, { judgement: judge(arm.id, a, b.get(arm.id)!, true), rounds: b.get(arm.id)!.length, stoppedBy: 'dropped' });
+  }
+  return out;
 }

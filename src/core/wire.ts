@@ -14,7 +14,10 @@ export const Kind = {
   Call: 1,
   /** callId, time, rejected (0|1), errorId */
   Settle: 2,
-  /** React committed a root, seen by the DevTools hook: time, rootId */
+  /**
+   * React committed a root, seen by the DevTools hook: time, rootId, transitionsLeft (1: the root
+   * still has transition work pending after this commit, 0: none, -1: unknown React version)
+   */
   Commit: 3,
   /** The frame after some calls was painted: time */
   Paint: 4,
@@ -24,7 +27,10 @@ export const Kind = {
   SeqBegin: 6,
   /** ...and ended (synchronously or when its promise settled): token, time */
   SeqEnd: 7,
-  /** Long Animation Frame: start, duration, blocking, forcedStyleLayout, longestScript, invokerId, sourceFunctionId */
+  /**
+   * Long Animation Frame: start, duration, blocking, forcedStyleLayout, longestScript, invokerId,
+   * sourceFunctionId, renderStart, styleAndLayoutStart (the last two 0 or -1 when the frame had no rendering update)
+   */
   Loaf: 8,
   /** Long task, where LoAF is not supported: start, duration */
   LongTask: 9,
@@ -34,6 +40,10 @@ export const Kind = {
   SyncEnd: 11,
   /** web-vitals INP: time, value, ratingId, targetId, inputDelay, processingDuration, presentationDelay */
   Inp: 12,
+  /** Event Timing entry of an interaction: start (the event's timeStamp), duration, processingStart, processingEnd, interactionId, typeId */
+  EventTiming: 13,
+  /** What the page observes, written once when its observers start: longFrames (0|1), eventTiming (0|1) */
+  Observing: 14,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -62,4 +72,9 @@ export interface WireBatch {
   dropped: number;
   /** The page's `performance.now()` when the batch was cut, so the worker knows how far time has moved. */
   now: number;
+  /**
+   * A paint probe was still waiting for its frame when the batch was cut: the page is rendering
+   * (a long frame, style and layout of a big commit), not idle, so no sequence is closed for want of a paint.
+   */
+  paintPending?: boolean;
 }

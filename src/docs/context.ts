@@ -1,5 +1,6 @@
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { CheckReport } from '../core/check/index.ts';
+import type { FieldSnapshot } from '../core/field/merge.ts';
 import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { HandlerSource } from './analyze.ts';
@@ -14,6 +15,7 @@ export interface RenderContext {
   sessions: readonly SessionFile[];
   docsDir: string;
   root: string;
+  field?: FieldSnapshot;
 }
 
 export const GENERATED_NOTE =
@@ -23,7 +25,11 @@ export const GENERATED_NOTE =
 export function telemetryLine(ctx: RenderContext): string {
   const calls = ctx.sessions.reduce((n, s) => n + s.calls.length, 0);
   const sessions = ctx.sessions.length;
-  return ctx.sessions.length === 0
-    ? 'No telemetry was given: baselines are those of the previous run.'
-    : `Telemetry: ${sessions} session${sessions === 1 ? '' : 's'}, ${calls} handler calls.`;
+  const local =
+    ctx.sessions.length === 0
+      ? 'No telemetry was given: baselines are those of the previous run.'
+      : `Telemetry: ${sessions} session${sessions === 1 ? '' : 's'}, ${calls} handler calls.`;
+  const f = ctx.field;
+  if (!f) return local;
+  return `${ctx.sessions.length === 0 ? 'No local sessions: local baselines are those of the previous run.' : local} Field: ${f.sessions} session${f.sessions === 1 ? '' : 's'} from ${f.source}.`;
 }

@@ -6,7 +6,8 @@
  */
 import { join, resolve } from 'node:path';
 import { Aggregator, aggregateSession } from '../core/aggregate.ts';
-import { checkSpec } from '../core/check/index.ts';
+import { checkObserved, checkSpec, observeField } from '../core/check/index.ts';
+import type { FieldSnapshot } from '../core/field/merge.ts';
 import type { SessionFile } from '../core/session.ts';
 import { emptySpec, type SpecFile } from '../core/spec.ts';
 import type { ProjectAnalysis } from './analyze.ts';
@@ -31,6 +32,8 @@ export interface GenerateOptions {
   app?: string | null;
   /** Fallback date of baselines when the sessions carry none (tests). */
   now?: Date;
+  /** Merged field data (`homeostat docs --field`): field baselines beside the local ones. */
+  field?: FieldSnapshot;
 }
 
 /** Regenerates the docs in `docsDir`; resolves to the files written and the new spec. */
@@ -59,12 +62,15 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     docsDir,
     root,
     now: options.now ?? new Date(0),
+    ...(options.field ? { field: options.field } : {}),
   });
   const ctx: RenderContext = {
     spec,
     snapshot,
     sources: sourcesByName(options.analysis),
-    report: checkSpec(spec, options.sessions),
+    // With only field data, the statuses come from it (held against the field baselines).
+    report: options.sessions.length === 0 && options.field ? checkObserved(spec, observeField(options.field)) : checkSpec(spec, options.sessions),
+    ...(options.field ? { field: options.field } : {}),
     sessions: options.sessions,
     docsDir,
     root,

@@ -5,8 +5,10 @@
  *   which are parsed back into the spec (and win over homeostat.spec.json when they disagree,
  *   because people edit the markdown).
  */
-import { HANDLER_METRICS, STATS, type Budget, type HandlerMetric, type Stat } from '../core/spec.ts';
+import { METRICS, metricFromLabel } from '../core/metrics.ts';
+import { formatBudget, HANDLER_METRICS, STATS, type Budget, type Stat } from '../core/spec.ts';
 import { DocsFormatError } from './errors.ts';
+import { mdNameDecode } from './format.ts';
 
 const OPEN = /^<!-- homeostat:human (\S.*?) -->$/;
 const CLOSE = /^<!-- \/homeostat:human -->$/;
@@ -57,9 +59,9 @@ export function parseHumanRegions(markdown: string, file: string): Map<string, H
   return out;
 }
 
-/** "p95 blocking ≤ 5 ms" */
+/** "p95 time to result ≤ 500 ms" */
 export function formatBudgetLine(b: Budget | null): string {
-  return `- **Budget:** ${b ? `${b.stat} ${b.metric} ≤ ${b.ms} ms` : 'none'}`;
+  return `- **Budget:** ${b ? formatBudget(b) : 'none'}`;
 }
 
 /** "p95 ≤ 100 ms" (a sequence budget is always on its duration) */
@@ -76,9 +78,13 @@ function round(v: number): number {
 }
 
 const STAT_RE = STATS.join('|');
-const METRIC_RE = HANDLER_METRICS.join('|');
+// Labels ("time to result") and ids ("result"), longest first so "frame blocking" wins over "blocking".
+const METRIC_RE = [...new Set(HANDLER_METRICS.flatMap((m) => [METRICS[m].label, m]))]
+  .sort((a, b) => b.length - a.length)
+  .map((t) => t.replace(/ /g, '\\s+'))
+  .join('|');
 const NUMBER = '(\\d+(?:\\.\\d+)?)';
-const HANDLER_BUDGET = new RegExp(`^(${STAT_RE})\\s+(${METRIC_RE})\\s*(?:≤|<=)\\s*${NUMBER}\\s*ms$`);
+const HANDLER_BUDGET = new RegExp(`^(${STAT_RE})\\s+(${METRIC_RE})\\s*(?:≤|<=)\\s*${NUMBER}\\s*ms$`, 'i');
 const SEQUENCE_BUDGET = new RegExp(`^(${STAT_RE})(?:\\s+duration)?\\s*(?:≤|<=)\\s*${NUMBER}\\s*ms$`);
 
 export interface MarkdownBudgets {
@@ -106,7 +112,8 @@ function sections(markdown: string): Section[] {
     if (inHuman) return;
     const heading = SECTION.exec(text);
     if (heading) {
-      current = { name: heading[1]!, line: i + 1, lines: [] };
+      // Names are written escaped (`mdName`): read back the name itself.
+      current = { name: mdNameDecode(heading[1]!), line: i + 1, lines: [] };
       out.push(current);
     } else if (current) (current as Section).lines.push({ text, line: i + 1 });
   });
@@ -159,10 +166,10 @@ function parseHandlerBudget(value: string, file: string, line: number): Budget |
   const m = HANDLER_BUDGET.exec(value);
   if (!m) {
     throw new DocsFormatError(file, line, [
-      `cannot read the budget "${value}": write "<stat> <metric> ≤ <number> ms" with stat one of ${STATS.join(', ')} and metric one of ${HANDLER_METRICS.join(', ')} (e.g. "p95 blocking ≤ 5 ms"), or "none"`,
+      `cannot read the budget "${value}": write "<stat> <metric> ≤ <number> ms" with stat one of ${STATS.join(', ')} and metric one of ${HANDLER_METRICS.map((x) => METRICS[x].label).join(', ')} (e.g. "p95 interaction ≤ 200 ms"), or "none"`,
     ]);
   }
-  return { metric: m[2] as HandlerMetric, stat: m[1] as Stat, ms: Number(m[3]) };
+  return { metric: metricFromLabel(m[2]!)!, stat: m[1]!.toLowerCase() as Stat, ms: Number(m[3]) };
 }
 
 function parseTolerance(value: string, file: string, line: number): number | null {

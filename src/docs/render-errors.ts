@@ -1,6 +1,6 @@
 /** ERRORS.md: normalised error patterns per handler, with counts and first/last seen. */
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { fmtPct, isoDate, table } from './format.ts';
+import { code, fmtPct, isoDate, mdName, mdText, table } from './format.ts';
 import type { Regions } from './regions.ts';
 
 export function renderErrors(ctx: RenderContext, regions: Regions): string {
@@ -22,7 +22,7 @@ export function renderErrors(ctx: RenderContext, regions: Regions): string {
       ? 'No errors were recorded.'
       : table(
           ['handler', 'error', 'message', 'count', 'of calls', 'first seen', 'last seen'],
-          rows.map((r) => [`\`${r.handler}\``, r.name, r.message === '' ? '–' : `\`${r.message}\``, String(r.count), fmtPct(r.count / r.calls), isoDate(r.firstSeen), isoDate(r.lastSeen)]),
+          rows.map((r) => [code(mdName(r.handler)), mdText(r.name), r.message === '' ? '–' : code(r.message), String(r.count), fmtPct(r.count / r.calls), isoDate(r.firstSeen), isoDate(r.lastSeen)]),
           ['l', 'l', 'l', 'r', 'r', 'l', 'l'],
         ),
   ];

@@ -1,10 +1,11 @@
 /** HANDLER_SPECS.md: per handler, what the code says (source, signature, updates) and what telemetry showed. */
 import type { HandlerAggregate } from '../core/aggregate.ts';
 import type { StateUpdate } from './updates.ts';
-import { HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
+import { METRICS } from '../core/metrics.ts';
+import { formatBudget, HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { join } from 'node:path';
-import { anchor, code, fmtMs, fmtPct, relPath, table } from './format.ts';
+import { anchor, code, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -27,7 +28,9 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
     '',
     GENERATED_NOTE,
     '',
-    `Budget lines read \`- **Budget:** <stat> <metric> ≤ <n> ms\` (stat: ${STATS.join(', ')}; metric: ${HANDLER_METRICS.join(', ')}) or \`none\`; tolerance lines \`±<n>%\` or \`default\`. When this file and \`homeostat.spec.json\` disagree, this file wins.`,
+    `Budget lines read \`- **Budget:** <stat> <metric> ≤ <n> ms\` (stat: ${STATS.join(', ')}; metric: ${HANDLER_METRICS.map((m) => METRICS[m].label).join(', ')}) or \`none\`; tolerance lines \`±<n>%\` or \`default\`. When this file and \`homeostat.spec.json\` disagree, this file wins.`,
+    '',
+    'What the user felt comes first: **interaction** (the input’s latency to the next paint, INP-style), **time to result** (the input to the paint after the handler’s last work, transitions included) and the **longest frame** its work occupied (a frame of 200 ms or more is a visible freeze). The handler’s own duration and blocking (script only: no style or layout, ~0 for a call that only starts a transition) follow.',
     '',
     `Decision defaults (edit them in \`homeostat.spec.json\`): tolerance ±${Math.round(spec.defaults.tolerance * 100)}%, at least ${spec.defaults.minSamples} calls before a verdict, ${Math.round(spec.defaults.confidence * 100)}% confidence.`,
     '',
@@ -36,21 +39,24 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
     `App: ${spec.app ?? '(unnamed)'} · ${names.length} handlers · ${telemetryLine(ctx)}`,
     '',
     table(
-      ['handler', 'status', 'calls', 'blocking p95 ms', 'budget', 'transitions', 'errors'],
+      ['handler', 'status', 'calls', 'interaction p95 ms', 'time to result p95 ms', 'longest frame p95 ms', 'budget', 'transitions', 'errors', 'own blocking p95 ms'],
       names.map((name) => {
         const h = spec.handlers[name]!;
         const a = observed.get(name);
         return [
-          `[\`${name}\`](#${anchor(name)})`,
+          `[${code(mdName(name))}](#${anchor(mdName(name))})`,
           STATUS_TEXT[status.get(name)?.status ?? 'ok'] ?? 'ok',
           String(a?.count ?? 0),
-          fmtMs(a?.blocking.p95),
-          h.budget ? `${h.budget.stat} ${h.budget.metric} ≤ ${h.budget.ms} ms` : '–',
+          fmtMs(a?.interaction?.p95),
+          fmtMs(a?.result?.p95),
+          fmtMs(a?.longestFrame?.p95),
+          h.budget ? formatBudget(h.budget) : '–',
           fmtPct(a?.transitionShare),
           fmtPct(a?.errorRate),
+          fmtMs(a?.blocking.p95),
         ];
       }),
-      ['l', 'l', 'r', 'r', 'l', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
     ),
     '',
   ];
@@ -62,8 +68,8 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
 
 function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: HandlerSpec, a: HandlerAggregate | undefined): string[] {
   const src = ctx.sources.get(name);
-  const out = [`## \`${name}\``, '', regions.region(`handler=${name}`), ''];
-  if (h.description) out.push(`> ${h.description}`, '');
+  const out = [`## \`${mdName(name)}\``, '', regions.region(`handler=${mdName(name)}`), ''];
+  if (h.description) out.push(`> ${mdText(h.description)}`, '');
   if (h.source) {
     const where = src ? ` (${code(src.kind)}${src.component ? ` in ${code(src.component)}` : ''})` : '';
     // Labelled relative to the app root (as the analysis reports it); linked relative to the docs.
@@ -86,10 +92,11 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
   out.push(`- **Status:** ${statusText(ctx, name)}`);
   if (a) {
     const updating = a.modes.blocking + a.modes.transition + a.modes.mixed;
+    out.push(`- **What the user felt:** ${feltText(a)}`);
     out.push(
       `- **Transition share:** ${a.transitionShare === null ? 'no React updates seen' : `${fmtPct(a.transitionShare)} of ${plural(updating, 'updating call')} (${a.modes.transition} transition, ${a.modes.mixed} mixed, ${a.modes.blocking} blocking)`}`,
     );
-    out.push(`- **Blocking time:** ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
+    out.push(`- **Own blocking time** (script only): ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
     out.push(`- **Error rate:** ${fmtPct(a.errorRate)} (${a.errors} of ${a.count})`);
   }
   const b = h.baseline;
@@ -97,10 +104,11 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');
     const rows = HANDLER_METRICS.flatMap((m) => {
       const s = b.metrics[m];
-      return s ? [[m, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
+      return s ? [[METRICS[m].label, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
     });
     out.push(table(['metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']));
   } else out.push('', 'Baseline: none yet (no telemetry).');
+  if (h.field) out.push(...fieldSection(h.field));
   return out;
 }
 
@@ -119,12 +127,43 @@ function updateText(ctx: RenderContext, handlerFile: string, u: StateUpdate): st
   return `${code(u.setter)}${state}${action} at ${link}, ${u.transition ? 'in a transition' : 'blocking'}${via}`;
 }
 
+/** The field baseline: what real users' sessions gave, with where it came from. */
+function fieldSection(f: NonNullable<HandlerSpec['field']>): string[] {
+  const src = f.source;
+  const where = src
+    ? `${src.sessions ?? '?'} sessions from ${src.store ?? 'the field'}${src.from ? `, ${src.from.slice(0, 10)} to ${(src.to ?? src.from).slice(0, 10)}` : ''}${src.relativeAccuracy !== undefined ? `, quantiles within ±${fmtPct(src.relativeAccuracy)}` : ''}`
+    : 'field data';
+  const rows = HANDLER_METRICS.flatMap((m) => {
+    const s = f.metrics[m];
+    return s ? [[m, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
+  });
+  return [
+    '',
+    `Field baseline: n=${f.n}, ${where}${f.build ? `, build ${f.build}` : ''}, error rate ${fmtPct(f.errorRate)}, transition share ${fmtPct(f.transitionShare)}.`,
+    '',
+    table(['field metric (ms)', 'mean', 'p50', 'p75', 'p95', 'p99'], rows, ['l', 'r', 'r', 'r', 'r', 'r']),
+  ];
+}
+
 function statusText(ctx: RenderContext, name: string): string {
   const s = ctx.report.handlers.find((h) => h.name === name);
   if (!s) return 'ok';
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
-  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${s.n} < ${ctx.spec.defaults.minSamples})` : ''}`;
-  return found.length === 0 ? base : `${base}: ${found.map((d) => d.message.replace(`${name}: `, '')).join('; ')}`;
+  const few = s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`;
+  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
+  return found.length === 0 ? base : `${base}: ${found.map((d) => mdText(d.message.replace(`${name}: `, ''))).join('; ')}`;
+}
+
+/** "interaction 72 / 608 ms (p50 / p95), time to result 75 / 610 ms, longest frame 67 / 563 ms". */
+function feltText(a: HandlerAggregate): string {
+  const parts: string[] = [];
+  const add = (label: string, s: HandlerAggregate['interaction']) => {
+    if (s && s.count > 0) parts.push(`${label} ${fmtMs(s.p50)} / ${fmtMs(s.p95)} ms`);
+  };
+  add('interaction', a.interaction);
+  add('time to result', a.result);
+  add('longest frame', a.longestFrame);
+  return parts.length === 0 ? 'no browser evidence in these sessions (recorded before it was kept, or not observable)' : `${parts.join(', ')} (p50 / p95)`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,7 +1,8 @@
 /** SEQUENCE_FLOWS.md: per sequence, the ordered handlers as a Mermaid flowchart, step timing, frequency, variants. */
 import type { SequenceAggregate, SequenceVariant } from '../core/aggregate.ts';
+import { FROZEN_FRAME_MS } from '../core/metrics.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { anchor, fmtMs, fmtPct, table } from './format.ts';
+import { anchor, code, fmtMs, fmtPct, mdName, table } from './format.ts';
 import { formatSequenceBudgetLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -13,20 +14,29 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
     '',
     GENERATED_NOTE,
     '',
-    'A sequence is the ordered handlers one interaction triggered, timed from the input event to the paint after its last work. Budget lines read `- **Budget:** <stat> ≤ <n> ms` or `none`.',
+    'A sequence is the ordered handlers one interaction triggered. What the user felt: its **interaction** latency (the input to the next paint, from Event Timing), its **time to result** (the input to the paint after its last work, transitions included) and the **longest frame** in between. Budget lines read `- **Budget:** <stat> ≤ <n> ms` (on the time to result) or `none`.',
     '',
     regions.region('notes'),
     '',
     `${names.length} sequences · ${telemetryLine(ctx)}`,
     '',
     table(
-      ['sequence', 'runs', 'p50 ms', 'p95 ms', 'variants', 'budget'],
+      ['sequence', 'runs', 'interaction p95 ms', 'time to result p50 ms', 'time to result p95 ms', 'longest frame p95 ms', 'variants', 'budget'],
       names.map((name) => {
         const s = observed.get(name);
         const b = ctx.spec.sequences[name]!.budget;
-        return [`[\`${name}\`](#${anchor(name)})`, String(s?.count ?? 0), fmtMs(s?.duration.p50), fmtMs(s?.duration.p95), String(s?.variants.length ?? 0), b ? `${b.stat} ≤ ${b.ms} ms` : '–'];
+        return [
+          `[${code(mdName(name))}](#${anchor(mdName(name))})`,
+          String(s?.count ?? 0),
+          fmtMs(s?.interaction?.p95),
+          fmtMs(s?.duration.p50),
+          fmtMs(s?.duration.p95),
+          fmtMs(s?.longestFrame?.p95),
+          String(s?.variants.length ?? 0),
+          b ? `${b.stat} ≤ ${b.ms} ms` : '–',
+        ];
       }),
-      ['l', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   ];
@@ -38,30 +48,36 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
 
 function section(ctx: RenderContext, regions: Regions, name: string, s: SequenceAggregate | undefined): string[] {
   const doc = ctx.spec.sequences[name]!;
-  const out = [`## \`${name}\``, '', regions.region(`sequence=${name}`), ''];
+  const out = [`## \`${mdName(name)}\``, '', regions.region(`sequence=${mdName(name)}`), ''];
   if (s) {
-    const triggers = Object.entries(s.triggers).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(', ');
+    const triggers = Object.entries(s.triggers).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${mdName(t)} ${n}`).join(', ');
     out.push(`- **Runs:** ${s.count} (triggers: ${triggers})`);
-    out.push(`- **Duration:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
+    if (s.interaction) out.push(`- **Interaction:** p50 ${fmtMs(s.interaction.p50)} ms, p95 ${fmtMs(s.interaction.p95)} ms (the input to its next paint)`);
+    out.push(`- **Time to result:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
+    if (s.longestFrame) out.push(`- **Longest frame:** p50 ${fmtMs(s.longestFrame.p50)} ms, p95 ${fmtMs(s.longestFrame.p95)} ms${s.longestFrame.p95 >= FROZEN_FRAME_MS ? ' (a visible freeze)' : ''}`);
   } else out.push('- **Runs:** none in this telemetry');
+  if (doc.field) {
+    const f = doc.field;
+    out.push(`- **Field:** ${f.n} runs${f.source?.sessions !== undefined ? ` in ${f.source.sessions} sessions` : ''}, p50 ${fmtMs(f.duration.p50)} ms, p95 ${fmtMs(f.duration.p95)} ms`);
+  }
   out.push(formatSequenceBudgetLine(doc.budget));
-  out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => `\`${h}\``).join(' → ')}`);
+  out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => code(mdName(h))).join(' → ')}`);
   out.push('', mermaid(doc.handlers), '');
   const main = s?.variants.find((v) => v.handlers.join('\u0000') === doc.handlers.join('\u0000'));
   if (main) out.push(stepTable(main), '');
   if (s && s.variants.length > 0) {
     out.push('Variants:', '');
-    out.push(table(['order', 'runs', 'share'], s.variants.map((v) => [v.handlers.join(' → '), String(v.count), fmtPct(v.count / s.count)]), ['l', 'r', 'r']));
+    out.push(table(['order', 'runs', 'share'], s.variants.map((v) => [v.handlers.map(mdName).join(' → '), String(v.count), fmtPct(v.count / s.count)]), ['l', 'r', 'r']));
   }
   return out;
 }
 
-/** A left-to-right flowchart; node ids are positional, labels quoted, so any handler name is safe. */
+/** A left-to-right flowchart; node ids are positional, labels quoted and escaped, so any handler name is safe. */
 export function mermaid(handlers: readonly string[]): string {
   const lines = ['```mermaid', 'flowchart LR'];
   if (handlers.length === 0) lines.push('  empty["(no handlers)"]');
   handlers.forEach((h, i) => {
-    lines.push(`  s${i}["${h.replace(/"/g, '#quot;')}"]`);
+    lines.push(`  s${i}["${mdName(h).replace(/"/g, '#quot;')}"]`);
     if (i > 0) lines.push(`  s${i - 1} --> s${i}`);
   });
   lines.push('```');
@@ -71,7 +87,7 @@ export function mermaid(handlers: readonly string[]): string {
 function stepTable(v: SequenceVariant): string {
   return table(
     ['step', 'handler', 'starts after (p50 ms)', 'duration p50', 'duration p95', 'blocking p50', 'blocking p95'],
-    v.steps.map((st, i) => [String(i + 1), st.handler, fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
+    v.steps.map((st, i) => [String(i + 1), mdName(st.handler), fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
     ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDirectory, type RunningServer } from '../cli/serve.ts';
+import { registerCleanup } from './cleanup.ts';
 
 export interface AppBuild {
   /** Shell command run in the tree (e.g. `npx vite build --outDir dist`). */
@@ -26,18 +27,36 @@ export class BuildError extends Error {
   }
 }
 
-/** Runs a shell command in `cwd`; resolves with its output, rejects with the tail of it. */
+/**
+ * Runs a command the user gave (`--build`, `--test-command`) through the shell in `cwd`; resolves
+ * with its output. Only the user's own command text reaches the shell, never a handler name.
+ * The command runs in its own process group, killed as a whole if heal is interrupted.
+ */
 export function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, { cwd, shell: true, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const group = process.platform !== 'win32';
+    const child = spawn(command, { cwd, shell: true, detached: group, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const unregister = registerCleanup(`\`${command}\` (pid ${child.pid ?? '?'})`, () => {
+      try {
+        if (child.pid !== undefined) process.kill(group ? -child.pid : child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    });
     let output = '';
     const keep = (d: Buffer) => {
       output = (output + d.toString()).slice(-64_000);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('error', (e) => {
+      unregister();
+      reject(e);
+    });
+    child.on('close', (code) => {
+      unregister();
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -53,5 +72,13 @@ export async function buildApp(dir: string, build: AppBuild): Promise<string> {
 export async function buildAndServe(dir: string, build: AppBuild): Promise<RunningServer & { outDir: string }> {
   const outDir = await buildApp(dir, build);
   const server = await serveDirectory(outDir);
-  return { ...server, outDir };
+  const unregister = registerCleanup(`server ${server.url}`, () => server.close());
+  return {
+    ...server,
+    outDir,
+    close() {
+      unregister();
+      return server.close();
+    },
+  };
 }

@@ -5,14 +5,17 @@ import { deferValue } from './codemods/defer-value.ts';
 import { memoizeComponent } from './codemods/memo-component.ts';
 import { memoizeValue } from './codemods/memo-value.ts';
 import type { CodemodResult } from './codemods/result.ts';
+import { wrapUpdatesInPendingTransition } from './codemods/pending-transition.ts';
 import { wrapUpdatesInTransition } from './codemods/transition.ts';
-import type { FixPlan } from './diagnose.ts';
+import type { FixPlan } from '../core/diagnose.ts';
 
 /** Runs the codemod on source text; throws CodemodError (file and line) when it cannot apply. */
 export function runCodemod(plan: FixPlan, source: string, file: string): CodemodResult {
   switch (plan.codemod) {
     case 'transition':
       return wrapUpdatesInTransition(source, file, { handler: plan.handler, setters: plan.setters });
+    case 'pending-transition':
+      return wrapUpdatesInPendingTransition(source, file, { handler: plan.handler, component: plan.component, setters: plan.setters });
     case 'memo-value':
       return memoizeValue(source, file, { callee: plan.callee });
     case 'memo-component':
@@ -42,6 +45,8 @@ export function describeFix(plan: FixPlan): string {
   switch (plan.codemod) {
     case 'transition':
       return `wrap ${plan.setters.join(', ')} in startTransition in ${plan.handler}`;
+    case 'pending-transition':
+      return `render ${plan.setters.join(', ')} in a useTransition with an isPending indicator in ${plan.component} (${plan.handler})`;
     case 'memo-value':
       return `memoise ${plan.callee}(…) with useMemo`;
     case 'memo-component':

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import * as recast from 'recast';
 import { CodemodError, findComponent, n, parseSource } from './codemods/ast.ts';
-import type { ChildProps } from './diagnose.ts';
+import type { ChildProps } from '../core/diagnose.ts';
 
 function importedFrom(ast: recast.types.namedTypes.File, name: string): string | null {
   for (const s of ast.program.body) {

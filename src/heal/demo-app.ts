@@ -38,28 +38,34 @@ export default defineConfig({
 });
 `;
 
-/** Copies the demo into `dir/app`, commits it, and says how to build it. */
-export async function prepareDemoRepo(dir: string): Promise<DemoRepo> {
+/**
+ * Copies an app's folders into `dir/app`, adds a vite config that builds it against this
+ * checkout's sources, links node_modules in and commits it as a git repository of its own.
+ * `copies` maps a path inside the repository to the file or folder it is copied from.
+ */
+export async function prepareAppRepo(dir: string, copies: Record<string, string>): Promise<{ repo: string; build: AppBuild }> {
   const repo = join(dir, 'app');
   await mkdir(repo, { recursive: true });
-  const demo = fromRoot('src', 'demo');
-  await cp(join(demo, 'index.html'), join(repo, 'index.html'));
-  await cp(join(demo, 'src'), join(repo, 'src'), { recursive: true });
-  await cp(join(demo, 'docs'), join(repo, 'docs'), { recursive: true });
-  await cp(join(demo, 'flows'), join(repo, 'flows'), { recursive: true });
-  await cp(fromRoot('public'), join(repo, 'public'), { recursive: true });
+  for (const [to, from] of Object.entries(copies)) await cp(from, join(repo, to), { recursive: true });
   await writeFile(join(repo, 'vite.config.ts'), viteConfig(fromRoot('src', 'page', 'index.ts'), fromRoot('src', 'react', 'index.tsx')));
   await writeFile(join(repo, '.gitignore'), 'node_modules\ndist\n');
-  await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'homeostat-demo', private: true, type: 'module' }, null, 2) + '\n');
+  await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'homeostat-app', private: true, type: 'module' }, null, 2) + '\n');
   await symlink(fromRoot('node_modules'), join(repo, 'node_modules'), 'dir');
   await git(repo, ['init', '--quiet', '-b', 'main']);
   await git(repo, ['add', '-A']);
-  await git(repo, ['-c', 'user.name=Homeostat demo', '-c', 'user.email=demo@localhost', 'commit', '--quiet', '-m', 'The bundled demo app']);
-  return {
-    repo,
-    srcDir: 'src',
-    docsDir: 'docs',
-    flows: ['flows/catalogue.json', 'flows/invalid-pattern.json'],
-    build: { command: `node ${JSON.stringify(fromRoot('node_modules', 'vite', 'bin', 'vite.js'))} build --logLevel warn`, outDir: 'dist' },
-  };
+  await git(repo, ['-c', 'user.name=Homeostat demo', '-c', 'user.email=demo@localhost', 'commit', '--quiet', '-m', 'The app']);
+  return { repo, build: { command: `node ${JSON.stringify(fromRoot('node_modules', 'vite', 'bin', 'vite.js'))} build --logLevel warn`, outDir: 'dist' } };
+}
+
+/** Copies the demo into `dir/app`, commits it, and says how to build it. */
+export async function prepareDemoRepo(dir: string): Promise<DemoRepo> {
+  const demo = fromRoot('src', 'demo');
+  const { repo, build } = await prepareAppRepo(dir, {
+    'index.html': join(demo, 'index.html'),
+    src: join(demo, 'src'),
+    docs: join(demo, 'docs'),
+    flows: join(demo, 'flows'),
+    public: fromRoot('public'),
+  });
+  return { repo, srcDir: 'src', docsDir: 'docs', flows: ['flows/catalogue.json', 'flows/invalid-pattern.json'], build };
 }

@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDir } from '../test-support/tmp.ts';
 import { addWorktree, branchExists, commitOnBranch, freeBranchName, git, headCommit, repoRoot, statusPorcelain } from './git.ts';
 
 async function repo(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'homeostat-git-test-'));
+  const dir = await testDir('homeostat-git-test-');
   await git(dir, ['init', '--quiet', '-b', 'main']);
   await writeFile(join(dir, 'app.ts'), 'export const x = 1;\n');
   await git(dir, ['add', '-A']);
@@ -44,7 +44,7 @@ describe('git worktrees for fixes', () => {
   });
 
   it('says clearly when there is no repository', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'homeostat-nogit-'));
+    const dir = await testDir('homeostat-nogit-');
     await expect(repoRoot(dir)).rejects.toThrow(/is not inside a git repository/);
   });
 });

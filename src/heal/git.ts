@@ -8,6 +8,8 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { registerCleanup } from './cleanup.ts';
+import { slug } from './names.ts';
 
 const run = promisify(execFile);
 
@@ -64,21 +66,28 @@ export interface Worktree {
 /**
  * A detached worktree of `ref` in a new temporary directory. The repository's installed
  * `node_modules` (never tracked) is linked in, so the worktree builds like the original.
+ * `label` (often a handler name) only names the directory, made safe by `slug`. Until
+ * `remove()`, the worktree is registered for clean-up on SIGINT/SIGTERM.
  */
 export async function addWorktree(repo: string, ref: string, label: string): Promise<Worktree> {
-  const parent = await mkdtemp(join(tmpdir(), `homeostat-${label}-`));
+  const parent = await mkdtemp(join(tmpdir(), `homeostat-${slug(label, 40)}-`));
   const dir = join(parent, 'tree');
-  await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
-  const modules = join(repo, 'node_modules');
-  if (existsSync(modules) && !existsSync(join(dir, 'node_modules'))) await symlink(modules, join(dir, 'node_modules'), 'dir');
-  return {
-    dir,
-    async remove() {
-      await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-      await rm(parent, { recursive: true, force: true });
-      await git(repo, ['worktree', 'prune']).catch(() => undefined);
-    },
+  const remove = async () => {
+    unregister();
+    await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await rm(parent, { recursive: true, force: true });
+    await git(repo, ['worktree', 'prune']).catch(() => undefined);
   };
+  const unregister = registerCleanup(`worktree ${dir}`, remove);
+  try {
+    await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
+    const modules = join(repo, 'node_modules');
+    if (existsSync(modules) && !existsSync(join(dir, 'node_modules'))) await symlink(modules, join(dir, 'node_modules'), 'dir');
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { dir, remove };
 }
 
 /** Commits everything in `dir` on a new branch `branch` (created at the worktree's HEAD). */

@@ -1,35 +1,38 @@
 /**
- * `homeostat heal`: the whole loop on an app.
+ * `homeostat heal`: the whole loop on an app, in phases that never overlap a measurement with
+ * other work:
  *
- *   replay (baseline) → check docs → diagnose → for each fixable diagnosis: patch a worktree →
- *   build → behaviour + A/B replay → if improved: generated test + regenerated docs → branch
+ *   build + analyse (side by side) → measure the baseline → check docs, diagnose →
+ *   patch and build every candidate (side by side) → verify all candidates in alternated A/B
+ *   rounds on what the user feels → deliver the improved ones (tests, docs, branches)
  *
- * The user's working tree is never written: the baseline and every candidate fix live in
- * temporary git worktrees of HEAD, and only `homeostat/fix-<handler>` branches remain.
+ * The user's working tree is never written: the baseline and every candidate live in temporary
+ * git worktrees of HEAD, and only `homeostat/fix-<handler>` branches remain.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { Aggregator, aggregateSession, type AggregateSnapshot } from '../core/aggregate.ts';
+import type { AggregateSnapshot } from '../core/aggregate.ts';
 import { checkSpec, type CheckReport } from '../core/check/index.ts';
+import { diagnose, type Diagnosis } from '../core/diagnose.ts';
 import type { SessionFile } from '../core/session.ts';
-import type { Budget, SpecFile } from '../core/spec.ts';
-import type { CompareOptions, SamplingPlan } from '../core/verdict.ts';
+import type { SpecFile } from '../core/spec.ts';
 import { analyzeProject } from '../docs/analyze.ts';
-import { generateDocs, readDocs } from '../docs/generate.ts';
+import { readDocs } from '../docs/generate.ts';
 import { launchChromium } from '../cli/browser.ts';
-import { loadRecording, replayRun, type Recording } from '../replay/index.ts';
-import { buildAndServe, BuildError, runCommand, type AppBuild } from './app.ts';
-import { applyFix, describeFix } from './apply.ts';
+import { loadRecording, type Recording } from '../replay/index.ts';
+import { buildAndServe, type AppBuild } from './app.ts';
+import { describeFix } from './apply.ts';
+import { buildCandidates, patchCandidate, type PreparedFix } from './candidates.ts';
 import { childPropsFor } from './child-props.ts';
-import { CodemodError } from './codemods/ast.ts';
-import { unifiedDiff } from './codemods/result.ts';
-import { diagnose, type Diagnosis } from './diagnose.ts';
-import { addWorktree, commitOnBranch, freeBranchName, git, headCommit, repoRoot, type Worktree } from './git.ts';
+import { deliverFix } from './deliver.ts';
+import { predictedRatio } from './evidence.ts';
+import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
-import { budgetTest, errorRegressionTest, type GeneratedFile } from './testgen.ts';
-import { verifyFix, type FixVerdict, type Verification } from './verify.ts';
+import { bestFlowFor, measureBaseline } from './measure.ts';
+import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
+import { verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
 
 export interface HealOptions {
   /** The app's git repository (its HEAD is what gets healed). */
@@ -45,9 +48,10 @@ export interface HealOptions {
   testDir?: string;
   /** The app's own tests, run in the patched tree; a failure rejects the fix. */
   testCommand?: string;
-  /** Baseline replay runs (default 5). */
+  /** Baseline replay runs for the diagnosis (default 2, after a warm-up). */
   baselineRuns?: number;
-  plan?: SamplingPlan & CompareOptions;
+  /** A/B sampling: runs per side, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
+  plan?: VerificationPlan & { timeCapMs?: number };
   /** Fixes tried at most (default 3). */
   maxFixes?: number;
   /** Only these rules / handlers (default all). */
@@ -61,6 +65,8 @@ export interface HealOptions {
   cpuThrottle?: number;
   browser?: Browser;
   onProgress?: (line: string) => void;
+  /** Clock for the A/B deadline and progress (tests inject one). */
+  now?: () => number;
 }
 
 export type AttemptVerdict = FixVerdict | 'not-applicable' | 'build-failed';
@@ -98,6 +104,8 @@ export interface HealResult {
   diagnoses: Diagnosis[];
   attempts: Attempt[];
   metrics: HealMetrics;
+  /** Wall time of each phase (ms). */
+  timings: Record<string, number>;
   reportFiles: string[];
 }
 
@@ -105,57 +113,6 @@ const ISSUE_KINDS = new Set(['over-budget', 'drift', 'error-rate', 'transition-s
 
 function abs(repo: string, p: string): string {
   return isAbsolute(p) ? p : join(repo, p);
-}
-
-function snapshotOf(sessions: readonly SessionFile[]): AggregateSnapshot {
-  const agg = new Aggregator();
-  for (const s of sessions) aggregateSession(s, agg);
-  return agg.snapshot();
-}
-
-/** The budget the generated test enforces: the documented one, else the measured result with headroom. */
-function testBudget(d: Diagnosis, spec: SpecFile | null, after: number): Budget {
-  const documented = spec?.handlers[d.handler]?.budget;
-  if (documented) return documented;
-  const stat = d.impact.metric.stat === 'sum' ? 'p95' : d.impact.metric.stat;
-  const tolerance = spec?.defaults.tolerance ?? 0.2;
-  return { metric: d.impact.metric.metric, stat, ms: Number((Math.max(after, 0.1) * (1 + tolerance) * 2).toFixed(1)) };
-}
-
-function commitMessage(d: Diagnosis, v: Verification, edits: string[], head: string): string {
-  const c = v.comparison!;
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  return [
-    `homeostat: ${describeFix(d.fix!)} (${d.handler})`,
-    '',
-    d.rootCause,
-    '',
-    'Change:',
-    ...edits.map((e) => `- ${e}`),
-    '',
-    `Verified by A/B replay against ${head.slice(0, 12)} (${c.nA} alternated runs per side, stopped: ${c.stoppedBy}):`,
-    `- ${d.impact.metric.handler} ${d.impact.metric.stat} ${d.impact.metric.metric}: ${c.meanA.toFixed(2)} ms → ${c.meanB.toFixed(2)} ms ` +
-      `(${pct(c.relative)}, ${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)}` +
-      (c.ratio ? `; after/before ${ratioText(c.ratio)}` : '') +
-      ')',
-    `- predicted ${pct(d.impact.predictedChange)}; behaviour: every replay expectation passed`,
-    '',
-    `Rule: ${d.rule}; confidence ${d.confidence}.`,
-  ].join('\n');
-}
-
-/** "0.0014× (95% CI 0.0011–0.0018×)": ratios read at any size, unlike a percentage past −100%. */
-export function ratioText(r: { estimate: number; low: number; high: number }): string {
-  const f = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
-  return `${f(r.estimate)}× (CI ${f(r.low)}–${f(r.high)}×)`;
-}
-
-async function openPullRequest(dir: string, branch: string, title: string, body: string): Promise<string | null> {
-  const which = await runCommand('command -v gh', dir);
-  if (which.code !== 0) return null;
-  await git(dir, ['push', '--quiet', '-u', 'origin', branch]);
-  const r = await runCommand(`gh pr create --head ${JSON.stringify(branch)} --title ${JSON.stringify(title)} --body ${JSON.stringify(body)}`, dir);
-  return r.code === 0 ? r.output.trim().split('\n').pop() ?? null : null;
 }
 
 /** Computes the seed's four metrics from what this run found and did. */
@@ -172,8 +129,52 @@ export function healMetrics(check: CheckReport, diagnoses: readonly Diagnosis[],
   };
 }
 
+/** What history keeps of an attempt: the verdict and, per metric, predicted vs measured. */
+export function outcomeOf(a: Attempt, date = new Date().toISOString()): Outcome {
+  const d = a.diagnosis;
+  const results = a.verification?.judgement?.results ?? [];
+  const primary = results.find((r) => r.spec.role === 'primary')?.comparison ?? null;
+  return {
+    date,
+    id: d.id,
+    rule: d.rule,
+    handler: d.handler,
+    verdict: a.verdict,
+    predictedChange: d.impact.predictedChange,
+    measuredChange: primary ? primary.ratio.estimate - 1 : null,
+    metrics: results.map((r) => {
+      const p = predictedRatio(d, r.spec.key);
+      return {
+        key: r.spec.key,
+        label: r.spec.label,
+        role: r.spec.role,
+        predicted: p !== null && p > 0 ? p : null,
+        measured: r.comparison?.ratio.estimate ?? null,
+        low: r.comparison?.ratio.low ?? null,
+        high: r.comparison?.ratio.high ?? null,
+      };
+    }),
+    branch: a.branch,
+  };
+}
+
+const emptyAttempt = (d: Diagnosis): Attempt => ({ diagnosis: d, verdict: 'not-applicable', reasons: [], diff: null, edits: [], verification: null, branch: null, commit: null, tests: [], docs: [], pr: null });
+
 export async function heal(options: HealOptions): Promise<HealResult> {
-  const log = options.onProgress ?? (() => {});
+  const now = options.now ?? Date.now;
+  const started = now();
+  const clock = () => {
+    const s = Math.round((now() - started) / 1000);
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  };
+  const log = (line: string) => options.onProgress?.(`[${clock()}] ${line}`);
+  const timings: Record<string, number> = {};
+  let phaseStart = now();
+  const phase = (name: string) => {
+    timings[name] = now() - phaseStart;
+    phaseStart = now();
+  };
+
   const repo = await repoRoot(options.repo);
   const head = await headCommit(repo);
   const flowPaths = options.flows.map((f) => abs(repo, f));
@@ -190,175 +191,154 @@ export async function heal(options: HealOptions): Promise<HealResult> {
   const worktrees: Worktree[] = [];
   const servers: Array<{ close(): Promise<void> }> = [];
   try {
-    log(`baseline: worktree of ${head.slice(0, 12)}, building with \`${options.build.command}\``);
+    // 1. Build the baseline and analyse its sources side by side: nothing is measured yet.
+    log(`baseline: worktree of ${head.slice(0, 12)}, building with \`${options.build.command}\` while analysing ${options.srcDir}`);
     const base = await addWorktree(repo, head, 'base');
     worktrees.push(base);
-    const baseServer = await buildAndServe(base.dir, options.build);
+    const srcRoot = join(base.dir, options.srcDir);
+    const [baseServer, analysis] = await Promise.all([buildAndServe(base.dir, options.build), analyzeProject(srcRoot)]);
     servers.push(baseServer);
-
-    const baselineRuns = options.baselineRuns ?? 5;
-    const sessions: SessionFile[] = [];
-    for (let i = -1; i < baselineRuns; i++) {
-      for (const [k, flow] of flows.entries()) {
-        log(i < 0 ? `baseline warm-up: ${flow.title}` : `baseline replay ${i + 1}/${baselineRuns}: ${flow.title}`);
-        const run = await replayRun(browser, flow, { url: baseServer.url, seed: 0x5eed + Math.max(0, i), index: Math.max(0, i), warmup: i < 0, label: 'baseline', screenshotDir });
-        if (!run.passed) {
-          const failed = run.expectations.filter((e) => !e.passed).map((e) => `step ${e.step} ${e.description}`);
-          throw new Error(`The baseline build fails its own flow ${flowsInRepo[k]}: ${run.error ?? failed.join('; ')}. Fix the flow or the app before healing.`);
-        }
-        if (i >= 0 && run.session) sessions.push(run.session);
-      }
-    }
-    const snapshot = snapshotOf(sessions);
-
+    const childProps = await childPropsFor(srcRoot, analysis.handlers);
     const docsDir = join(base.dir, options.docsDir);
-    // Docs are optional: without them every handler is undocumented and only budgets-free rules fire.
+    // Docs are optional: without them every handler is undocumented and only budget-free rules fire.
     const spec: SpecFile | null = existsSync(join(docsDir, 'homeostat.spec.json')) ? await readDocs(docsDir) : null;
+    phase('build');
+
+    // 2. Measure the baseline.
+    const baseline = await measureBaseline({
+      browser,
+      url: baseServer.url,
+      flows,
+      names: flowsInRepo,
+      runs: options.baselineRuns ?? 2,
+      screenshotDir,
+      ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
+      onProgress: log,
+    });
+    phase('baseline');
+
+    // 3. Check the docs and diagnose.
     if (!spec) log(`no docs in ${options.docsDir}: every handler counts as undocumented`);
-    const check: CheckReport = spec ? checkSpec(spec, sessions) : { discrepancies: [], accuracy: { documented: 0, matching: 0, ratio: null }, handlers: [] };
+    const check: CheckReport = spec ? checkSpec(spec, baseline.sessions) : { discrepancies: [], accuracy: { documented: 0, matching: 0, ratio: null }, handlers: [] };
     log(`check: ${check.discrepancies.length} discrepancies; documentation accuracy ${check.accuracy.ratio === null ? 'n/a' : `${Math.round(check.accuracy.ratio * 100)}%`}`);
     for (const d of check.discrepancies) log(`  ${d.severity} ${d.kind} ${d.subject.name}: ${d.message}`);
-
-    const analysis = await analyzeProject(join(base.dir, options.srcDir));
-    const childProps = await childPropsFor(join(base.dir, options.srcDir), analysis.handlers);
     const diagnoses = rankByHistory(
-      diagnose(
-        {
-          spec,
-          aggregates: snapshot,
-          analysis: analysis.handlers,
-        },
-        { childProps },
-      ).filter((d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler))),
+      diagnose({ spec, aggregates: baseline.snapshot, analysis: analysis.handlers }, { childProps }).filter(
+        (d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler)),
+      ),
       history,
     );
     log(`diagnosis: ${diagnoses.length} finding${diagnoses.length === 1 ? '' : 's'}`);
     for (const d of diagnoses) log(`  [${d.severity}, confidence ${d.confidence}] ${d.title}${d.fix ? ` → ${describeFix(d.fix)}` : ' (advice)'}`);
 
+    // 4. Patch and build every candidate (at most one per handler), side by side.
     const attempts: Attempt[] = [];
-    const outcomes: Outcome[] = [];
-    const fixedHandlers = new Set<string>();
+    const prepared: PreparedFix[] = [];
+    const handlersTried = new Set<string>();
     for (const d of diagnoses) {
       if (!d.fix) {
-        if (d.rule === 'recurring-error') {
-          attempts.push({ diagnosis: d, verdict: 'not-applicable', reasons: ['advice: no code change; regression test generated'], diff: null, edits: [], verification: null, branch: null, commit: null, tests: [errorRegressionTest(d, flowsInRepo, testDir)], docs: [], pr: null });
-        }
+        if (d.rule === 'recurring-error') attempts.push({ ...emptyAttempt(d), reasons: ['advice: no code change; regression test generated'], tests: [errorRegressionTest(d, flowsInRepo, testDir)] });
         continue;
       }
-      if (attempts.filter((a) => a.diagnosis.fix).length >= (options.maxFixes ?? 3) || fixedHandlers.has(d.handler)) continue;
-      attempts.push(await attempt(d));
+      if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(d.handler)) continue;
+      const p = await patchCandidate(repo, head, options.srcDir, d, log);
+      if (p.tree) worktrees.push(p.tree);
+      // A codemod that cannot apply leaves the handler free for the next rule's fix.
+      if (!p.failed) handlersTried.add(d.handler);
+      prepared.push(p);
     }
+    const toBuild = prepared.filter((p) => !p.failed).length;
+    if (toBuild > 0) log(`building ${toBuild} candidate${toBuild === 1 ? '' : 's'} side by side`);
+    await buildCandidates(prepared, options.build, options.testCommand, 2, log);
+    for (const p of prepared) if (p.server) servers.push(p.server);
+    phase('candidates');
 
-    async function attempt(d: Diagnosis): Promise<Attempt> {
-      const a: Attempt = { diagnosis: d, verdict: 'not-applicable', reasons: [], diff: null, edits: [], verification: null, branch: null, commit: null, tests: [], docs: [], pr: null };
-      log(`fix ${d.id}: ${describeFix(d.fix!)}`);
-      const tree = await addWorktree(repo, head, `fix-${d.handler}`);
-      worktrees.push(tree);
-      try {
-        const change = await applyFix(tree.dir, options.srcDir, d.fix!);
-        a.diff = unifiedDiff(change);
-        a.edits = change.edits;
-        log(`  patched ${change.file}: ${change.edits.join('; ')}`);
-      } catch (e) {
-        if (!(e instanceof CodemodError)) throw e;
-        a.reasons.push(e.message);
-        log(`  not applicable: ${e.message}`);
-        return record(a);
-      }
-      let server;
-      try {
-        server = await buildAndServe(tree.dir, options.build);
-        servers.push(server);
-      } catch (e) {
-        if (!(e instanceof BuildError)) throw e;
-        a.verdict = 'build-failed';
-        a.reasons.push(e.message);
-        return record(a);
-      }
-      if (options.testCommand) {
-        const t = await runCommand(options.testCommand, tree.dir);
-        if (t.code !== 0) {
-          a.verdict = 'broke-behaviour';
-          a.reasons.push(`the app's tests (\`${options.testCommand}\`) fail on the patched tree:\n${t.output.split('\n').slice(-10).join('\n')}`);
-          return record(a);
-        }
-      }
-      log(`  A/B replay: ${d.impact.metric.handler} ${d.impact.metric.stat} ${d.impact.metric.metric}, alternating baseline and patched builds`);
-      const v = await verifyFix({
+    // 5. Verify every candidate against the same alternated baseline runs.
+    const ready = prepared.filter((p) => !p.failed && p.server);
+    const handlerOf = (d: Diagnosis) => (d.impact.metric.kind === 'handler' ? d.impact.metric.handler : d.handler);
+    const best = new Set(ready.map((p) => bestFlowFor(handlerOf(p.diagnosis), baseline)).filter((k): k is number => k !== null));
+    const measuredFlows = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
+    const verifications = new Map<string, Verification>();
+    if (ready.length > 0) {
+      const perRound = measuredFlows.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
+      const cap = options.plan?.timeCapMs ?? 150_000;
+      log(
+        `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measuredFlows.map((f) => f.title).join(', ')}; ` +
+          `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
+      );
+      const results = await verifyFixes({
         browser,
         flows,
-        urlA: baseServer.url,
-        urlB: server.url,
-        metric: d.impact.metric,
-        plan: options.plan ?? {},
+        measured: measuredFlows,
+        baselineUrl: baseServer.url,
+        candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
+        plan: { ...options.plan, deadline: now() + cap },
         screenshotDir,
         ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
-        onProgress: (l) => log(`    ${l}`),
+        onProgress: log,
+        now,
       });
-      a.verification = v;
-      a.verdict = v.verdict;
-      a.reasons.push(...v.reasons);
-      const c = v.comparison;
-      log(
-        `  verdict: ${v.verdict}` +
-          (c ? ` (${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms, ${(c.relative * 100).toFixed(1)}% [${(c.relativeInterval.low * 100).toFixed(1)}%, ${(c.relativeInterval.high * 100).toFixed(1)}%]${c.ratio ? `, after/before ${ratioText(c.ratio)}` : ''}, ${c.nA}+${c.nB} runs)` : '') +
-          (v.reasons.length ? ` — ${v.reasons[0]}` : ''),
-      );
-      if (v.verdict !== 'improved' || !c) return record(a);
+      for (const [id, v] of results) verifications.set(id, v);
+    }
+    phase('verify');
 
-      // Deliver: generated test, docs regenerated from the fixed code and its telemetry, one branch.
-      const budget = testBudget(d, spec, c.meanB);
-      const test = budgetTest({
-        diagnosis: d,
-        metric: d.impact.metric,
-        budget,
-        flows: flowsInRepo,
-        testDir,
-        evidence: { before: c.meanA, after: c.meanB, relative: c.relative, interval: c.relativeInterval, runs: c.nA },
-      });
-      a.tests.push(test);
-      await mkdir(join(tree.dir, testDir), { recursive: true });
-      await writeFile(join(tree.dir, test.path), test.content);
-      const fixedAnalysis = await analyzeProject(join(tree.dir, options.srcDir));
-      const docs = await generateDocs({
-        root: join(tree.dir, options.srcDir),
-        docsDir: join(tree.dir, options.docsDir),
-        sessions: v.sessions.B,
-        analysis: fixedAnalysis,
-        app: spec?.app ?? null,
-      });
-      a.docs = docs.files.map((f) => relative(tree.dir, f));
-      const branch = await freeBranchName(repo, `homeostat/fix-${d.handler}`);
-      a.commit = await commitOnBranch(tree.dir, branch, commitMessage(d, v, a.edits, head));
-      a.branch = branch;
-      fixedHandlers.add(d.handler);
-      log(`  branch ${branch} (${a.commit.slice(0, 12)}): code + ${test.path} + ${a.docs.length} docs files`);
-      if (options.pr) {
-        a.pr = await openPullRequest(tree.dir, branch, `homeostat: ${describeFix(d.fix!)}`, commitMessage(d, v, a.edits, head));
-        log(a.pr ? `  pull request: ${a.pr}` : '  --pr: gh is not installed or the push failed; the branch stays local');
+    // 6. Deliver what improved: tests, docs and a branch each (no measurement runs any more).
+    for (const p of prepared) {
+      const a: Attempt = { ...emptyAttempt(p.diagnosis), diff: p.diff, edits: p.edits };
+      if (p.failed) {
+        a.verdict = p.failed.verdict;
+        a.reasons.push(p.failed.reason);
+      } else {
+        const v = verifications.get(p.diagnosis.id)!;
+        a.verification = v;
+        a.verdict = v.verdict;
+        a.reasons.push(...v.reasons);
+        log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
       }
-      return record(a);
+      attempts.push(a);
     }
+    await Promise.all(
+      attempts
+        .filter((a) => a.verdict === 'improved' && a.verification)
+        .map(async (a) => {
+          const p = prepared.find((x) => x.diagnosis === a.diagnosis)!;
+          const delivered = await deliverFix({
+            repo,
+            head,
+            tree: p.tree!.dir,
+            srcDir: options.srcDir,
+            docsDir: options.docsDir,
+            testDir,
+            flowsInRepo,
+            spec,
+            diagnosis: a.diagnosis,
+            verification: a.verification!,
+            edits: a.edits,
+            ...(options.pr ? { pr: true } : {}),
+          });
+          Object.assign(a, { branch: delivered.branch, commit: delivered.commit, tests: delivered.tests, docs: delivered.docs, pr: delivered.pr });
+          log(`branch ${delivered.branch} (${delivered.commit.slice(0, 12)}): code + ${delivered.tests.map((t) => t.path).join(', ') || 'no test'} + ${delivered.docs.length} docs files`);
+          if (options.pr) log(delivered.pr ? `  pull request: ${delivered.pr}` : '  --pr: gh is not installed or the push failed; the branch stays local');
+        }),
+    );
+    phase('deliver');
 
-    function record(a: Attempt): Attempt {
-      outcomes.push({
-        date: new Date().toISOString(),
-        id: a.diagnosis.id,
-        rule: a.diagnosis.rule,
-        handler: a.diagnosis.handler,
-        verdict: a.verdict,
-        predictedChange: a.diagnosis.impact.predictedChange,
-        measuredChange: a.verification?.comparison?.relative ?? null,
-        branch: a.branch,
-      });
-      return a;
-    }
-
-    await appendHistory(options.historyPath, outcomes);
+    await appendHistory(options.historyPath, attempts.map((a) => outcomeOf(a)));
     const metrics = healMetrics(check, diagnoses, attempts);
-    const result: HealResult = { head, baseline: { runs: baselineRuns, snapshot, sessions }, check, spec, diagnoses, attempts, metrics, reportFiles: [] };
+    const result: HealResult = {
+      head,
+      baseline: { runs: baseline.runs, snapshot: baseline.snapshot, sessions: baseline.sessions },
+      check,
+      spec,
+      diagnoses,
+      attempts,
+      metrics,
+      timings,
+      reportFiles: [],
+    };
     const { writeHealReport } = await import('./report.ts');
     result.reportFiles = await writeHealReport(result, options.outDir);
+    log(`done in ${clock()}`);
     return result;
   } finally {
     for (const s of servers) await s.close().catch(() => undefined);

@@ -6,7 +6,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFix } from './apply.ts';
-import { ratioText, type Attempt, type HealMetrics, type HealResult } from './loop.ts';
+import { evidenceLines, predictionLines } from './evidence.ts';
+import type { Attempt, HealMetrics, HealResult } from './loop.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
@@ -21,15 +22,11 @@ function metricsRows(m: HealMetrics): Array<[string, string, string]> {
   ];
 }
 
-function comparisonLine(a: Attempt): string {
-  const c = a.verification?.comparison;
-  if (!c) return a.reasons[0] ?? '';
-  const m = a.diagnosis.impact.metric;
-  return (
-    `${m.handler} ${m.stat} ${m.metric}: ${ms(c.meanA)} → ${ms(c.meanB)} ms (${pct(c.relative)}, ` +
-    `${Math.round(c.confidence * 100)}% CI ${pct(c.relativeInterval.low)} … ${pct(c.relativeInterval.high)}` +
-    `${c.ratio ? `; after/before ${ratioText(c.ratio)}` : ''}; ${c.nA}+${c.nB} runs, ${c.stoppedBy}); predicted ${pct(a.diagnosis.impact.predictedChange)}`
-  );
+/** The verdict's sentence, then one line per metric (primary, guards, context). */
+function comparisonLines(a: Attempt): string[] {
+  const v = a.verification;
+  if (!v) return a.reasons.slice(0, 1);
+  return [`${v.why} — ${v.rounds} alternated runs per side, stopped: ${v.stoppedBy}.`, ...evidenceLines(v, a.diagnosis)];
 }
 
 export function renderHealMarkdown(r: HealResult): string {
@@ -44,12 +41,15 @@ export function renderHealMarkdown(r: HealResult): string {
   for (const d of r.diagnoses) {
     out.push(`### ${d.title}`, '', `- rule \`${d.rule}\`, severity ${d.severity}, confidence ${d.confidence}`, `- root cause: ${d.rootCause}`);
     out.push(`- evidence: ${Object.entries(d.evidence).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    for (const p of predictionLines(d)) out.push(`- predicted: ${p}`);
     out.push(`- ${d.fix ? `fix: ${describeFix(d.fix)}` : `advice: ${d.advice}`}`, '');
   }
   out.push('## Fixes', '');
   for (const a of r.attempts) {
     out.push(`### ${a.diagnosis.id}: ${a.verdict}`, '');
-    out.push(comparisonLine(a), '');
+    const [first, ...lines] = comparisonLines(a);
+    if (first) out.push(first, '');
+    if (lines.length) out.push(...lines.map((l) => `- ${l}`), '');
     if (a.branch) out.push(`Branch \`${a.branch}\` (${a.commit?.slice(0, 12)}): code, ${a.tests.map((t) => `\`${t.path}\``).join(', ')}, docs ${a.docs.map((d) => `\`${d}\``).join(', ')}.`, '');
     if (a.reasons.length) out.push(...a.reasons.map((x) => `- ${x}`), '');
     if (a.diff) out.push('```diff', a.diff.trimEnd(), '```', '');
@@ -58,11 +58,14 @@ export function renderHealMarkdown(r: HealResult): string {
   return out.join('\n') + '\n';
 }
 
-/** Dots per run for A and B, with both means: the A/B evidence at a glance. */
+/** Dots per run for A and B on the primary metric: the A/B evidence at a glance. */
 function abChart(a: Attempt): string {
   const v = a.verification;
-  if (!v || v.samples.A.length === 0) return '';
-  const all = [...v.samples.A, ...v.samples.B].filter(Number.isFinite);
+  const key = v?.judgement?.results.find((r) => r.spec.role === 'primary')?.spec.key;
+  if (!v || !key || v.runs.A.length === 0) return '';
+  const pick = (rows: typeof v.runs.A) => rows.map((r) => r[key]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  const samples = { A: pick(v.runs.A), B: pick(v.runs.B) };
+  const all = [...samples.A, ...samples.B];
   const max = Math.max(...all, 1) * 1.1;
   const W = 420;
   const H = 90;
@@ -72,8 +75,8 @@ function abChart(a: Attempt): string {
     vals.map((val) => `<circle cx="${x(val).toFixed(1)}" cy="${y}" r="4" fill="${color}" fill-opacity="0.6"/>`).join('');
   return (
     `<svg width="${W}" height="${H}" role="img" aria-label="A/B samples">` +
-    row(v.samples.A, 25, '#c0392b', 'before') +
-    row(v.samples.B, 55, '#27ae60', 'after') +
+    row(samples.A, 25, '#c0392b', 'before') +
+    row(samples.B, 55, '#27ae60', 'after') +
     `<line x1="60" y1="75" x2="${W - 20}" y2="75" stroke="#999"/><text x="60" y="88" font-size="10">0</text>` +
     `<text x="${W - 60}" y="88" font-size="10">${max.toFixed(1)} ms</text></svg>`
   );
@@ -88,7 +91,7 @@ export function renderHealHtml(r: HealResult): string {
   const attempts = r.attempts
     .map(
       (a) => `<section class="attempt ${esc(a.verdict)}"><h3>${esc(a.diagnosis.id)} — <span class="verdict">${esc(a.verdict)}</span></h3>
-<p>${esc(comparisonLine(a))}</p>${abChart(a)}
+${comparisonLines(a).map((l, i) => (i === 0 ? `<p>${esc(l)}</p>` : `<div class="metric">${esc(l)}</div>`)).join('')}${abChart(a)}
 ${a.branch ? `<p>Branch <code>${esc(a.branch)}</code> (${esc(a.commit?.slice(0, 12) ?? '')})</p>` : ''}
 ${a.reasons.length ? `<ul>${a.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
 ${a.diff ? `<pre class="diff">${esc(a.diff)}</pre>` : ''}</section>`,
@@ -97,7 +100,7 @@ ${a.diff ? `<pre class="diff">${esc(a.diff)}</pre>` : ''}</section>`,
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Homeostat heal report</title>
 <style>body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8px}.n{text-align:right}
-.attempt{border:1px solid #ddd;border-radius:6px;padding:0 1em;margin:1em 0}.improved .verdict{color:#27ae60}
+.attempt{border:1px solid #ddd;border-radius:6px;padding:0 1em;margin:1em 0}.improved .verdict{color:#27ae60}.partial .verdict{color:#d68910}.metric{font-size:13px;color:#444}
 .broke-behaviour .verdict,.regressed .verdict{color:#c0392b}pre.diff{background:#f6f8fa;padding:8px;overflow:auto}</style></head>
 <body><h1>Homeostat heal report</h1><p>Healed commit <code>${esc(r.head.slice(0, 12))}</code>; baseline from ${r.baseline.runs} replay runs.</p>
 <h2>Metrics</h2><table>${metrics}</table>
@@ -128,6 +131,7 @@ export async function writeHealReport(r: HealResult, dir: string): Promise<strin
       {
         ...rest,
         baseline: { runs: baseline.runs, snapshot: baseline.snapshot },
+        baselineSessions: undefined,
         attempts: r.attempts.map((a) => ({ ...a, verification: a.verification && { ...a.verification, sessions: undefined } })),
       },
       null,

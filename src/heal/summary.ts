@@ -1,5 +1,6 @@
 /** The terminal summary of a heal run: outcomes per fix, the seed's metrics, where things went. */
 import { renderTable } from '../cli/table.ts';
+import { formatRatio } from '../core/verdict.ts';
 import { describeFix } from './apply.ts';
 import type { HealResult } from './loop.ts';
 
@@ -7,15 +8,18 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%
 
 export function renderHealSummary(r: HealResult, repo: string): string {
   const rows = r.attempts.map((a) => {
-    const c = a.verification?.comparison;
+    const v = a.verification;
+    const p = v?.judgement?.results.find((x) => x.spec.role === 'primary');
+    const c = p?.comparison;
     return {
       fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `regression test for ${a.diagnosis.handler}'s recurring error`,
       verdict: a.verdict,
-      effect: c ? `${c.meanA.toFixed(2)} → ${c.meanB.toFixed(2)} ms (${(c.relative * 100).toFixed(0)}%)` : '–',
-      runs: c ? `${c.nA}+${c.nB}` : '–',
+      effect: c && p ? `${p.spec.label}: ${c.meanA.toFixed(1)} → ${c.meanB.toFixed(1)} (${formatRatio(c.ratio)})` : '–',
+      runs: v ? `${v.rounds}+${v.rounds}` : '–',
       branch: a.branch ?? '–',
     };
   });
+  const why = r.attempts.filter((a) => a.verification).map((a) => `${a.diagnosis.handler}: ${a.verdict} — ${a.verification!.why}`);
   const table = rows.length
     ? renderTable(rows, [
         { title: 'fix', value: (x) => x.fix, align: 'left' },
@@ -28,6 +32,8 @@ export function renderHealSummary(r: HealResult, repo: string): string {
   const m = r.metrics;
   return [
     table,
+    '',
+    ...why,
     '',
     `documentation accuracy ${pct(m.documentationAccuracy)} · issue detection ${pct(m.issueDetectionRate)} · fix success ${pct(m.fixSuccessRate)} · auto-applied ${pct(m.autoAppliedRate)}`,
     `report: ${r.reportFiles[1] ?? r.reportFiles[0] ?? '–'}`,

@@ -7,7 +7,7 @@
  * creating it costs nothing extra. Outside a browser (SSR, tests without a DOM) everything here
  * is a pass-through.
  */
-import { handlerId, instrument, markInstrumented, recordBody, type AnyFunction } from './instrument.ts';
+import { handlerId, instrument, markInstrumented, nameOf, recordBody, type AnyFunction } from './instrument.ts';
 import { registerSources } from './sources.ts';
 
 /** A module's handler ids, in the order of its sites, with their names. */
@@ -25,7 +25,7 @@ export function names(file: string, flat: ReadonlyArray<string | number>): Handl
   const ids = [] as unknown as HandlerTable;
   const labels: string[] = [];
   for (let i = 0; i + 2 < flat.length; i += 3) {
-    const name = String(flat[i]);
+    const name = nameOf(flat[i]);
     labels.push(name);
     ids.push(handlerId(name));
   }

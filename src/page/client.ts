@@ -6,12 +6,17 @@
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
+import { Kind } from '../core/wire.ts';
 import type { Baseline, RecentCalls, SessionSelector, SessionSummary } from '../worker/api.ts';
 import { measureClockResolution, perf } from './clock.ts';
 import { getRecorder, onFirstInstrument } from './instrument.ts';
-import { observeInp, observeLongFrames } from './observers.ts';
+import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
+import { INTERACTION } from './recorder.ts';
 import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
 import { handlerSources, type SourceLocation } from './sources.ts';
+import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
+
+export type { ExportOptions, ExportStatus } from './export.ts';
 
 export interface HomeostatOptions {
   /** Name of the app, stored with the session. */
@@ -38,6 +43,12 @@ export interface HomeostatOptions {
   bridge?: boolean;
   /** The app's spec (budgets and baselines), shown by the DevTools panel next to what is observed. */
   spec?: SpecFile;
+  /**
+   * Send field data to an OpenTelemetry Collector (OTLP/HTTP JSON): per-session histograms per
+   * handler and metric, transition/blocking counts, error patterns, optionally sampled spans.
+   * Off by default; loaded only when set and the session is sampled in.
+   */
+  export?: ExportOptions;
 }
 
 export interface ClientStatus {
@@ -45,8 +56,10 @@ export interface ClientStatus {
   transport: TransportStatus;
   /** Records waiting in the page-side buffer. */
   buffered: number;
-  /** Records dropped because the buffer was full. */
+  /** Records dropped before the telemetry service got them: the buffer was full, or the transport's queue. */
   dropped: number;
+  /** Field export (`init({ export })`): what was sent and what could not be; absent when off. */
+  export?: ExportStatus;
 }
 
 /** What the app (and tests, the demo runner, the DevTools bridge) can ask the page. */
@@ -72,9 +85,14 @@ export interface HomeostatClient {
   describe(patch: Partial<Pick<SessionMeta, 'react' | 'app' | 'build'>>): void;
   /** Where each handler the build plugin instrumented is defined (file relative to the project, line, column). */
   sources(): Record<string, SourceLocation>;
+  /** Sends the field export now (OpenTelemetry's `forceFlush`); resolves to its status, null when export is off. */
+  exportNow(): Promise<ExportStatus | null>;
 }
 
 let client: HomeostatClient | null = null;
+
+/** How long a final flush waits for the paint after the last work. */
+const FINAL_PAINT_WAIT_MS = 3000;
 
 /** The global name under which the page's client is reachable by tools. */
 export const GLOBAL_HANDLE = '__HOMEOSTAT__';
@@ -128,7 +146,13 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     dropped: 0,
     source: 'page',
   };
-  const transport = new Transport(session, workerFactory(options.worker), () => recorder.allStrings());
+  const exportAtStart = exportPlan(options.export);
+  const transport = new Transport(
+    session,
+    workerFactory(options.worker),
+    () => recorder.allStrings(),
+    exportAtStart?.field ? { field: exportAtStart.field } : {},
+  );
   transport.onStatus((s) => {
     session.transport = s.kind === 'memory' ? 'memory' : 'worker';
     session.fallbackReason = s.reason;
@@ -138,6 +162,9 @@ function createClient(options: HomeostatOptions): HomeostatClient {
 
   if (options.longFrames !== false) safely(() => observeLongFrames(recorder));
   if (options.inp !== false) safely(() => observeInp(recorder));
+  safely(() => observeEventTiming(recorder, INTERACTION));
+  // Tells attribution which evidence is absent because nothing happened, and which because the browser cannot see it.
+  safely(() => recorder.write(Kind.Observing, options.longFrames !== false && longFramesSupported() ? 1 : 0, eventTimingSupported() ? 1 : 0));
   if (typeof addEventListener === 'function') {
     // The last chance to ship: the page may be discarded without another event.
     addEventListener('pagehide', () => {
@@ -145,7 +172,11 @@ function createClient(options: HomeostatOptions): HomeostatClient {
       void transport.service().then((s) => s.flush(true)).catch(() => undefined);
     });
     addEventListener('visibilitychange', () => {
-      if (globalThis.document?.visibilityState === 'hidden') recorder.flush();
+      if (globalThis.document?.visibilityState !== 'hidden') return;
+      // Hidden is the last moment a page reliably gets (web-vitals reports here too): ship and
+      // persist now rather than after the service's write delay.
+      recorder.flush();
+      void transport.service().then((s) => s.flush(false)).catch(() => undefined);
     });
   }
 
@@ -154,11 +185,58 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     recorder.flush();
     await transport.settled();
   };
+  let exporter: Promise<Exporter | null> = Promise.resolve(null);
+  let exportStatus: ExportStatus | undefined;
+  const beginExport = (plan: ExportPlan, late: boolean) => {
+    if (exportStatus) return;
+    if (!plan.field) {
+      exportStatus = sampledOut();
+      return;
+    }
+    const field = plan.field;
+    exportStatus = { ...sampledOut(), state: 'on' };
+    exporter = (late ? api().then((s) => s.fieldStart(field)) : Promise.resolve())
+      .then(() => import('./export.ts'))
+      .then(
+        (m) => {
+          const e = m.startExport(api, plan.options, () => recorder.flush());
+          exportStatus = e.status;
+          return e;
+        },
+        () => null,
+      )
+      // An exporter that cannot start is no export, never an app error.
+      .catch(() => null);
+  };
+  if (exportAtStart) beginExport(exportAtStart, false);
+  startExportLate = (o) => {
+    const plan = exportPlan(o);
+    if (plan) beginExport(plan, true);
+  };
 
   return {
     session,
-    status: () => ({ session: { ...session, dropped: recorder.dropped }, transport: transport.status(), buffered: recorder.buffered, dropped: recorder.dropped }),
+    status: () => {
+      const t = transport.status();
+      const dropped = recorder.dropped + t.droppedRecords;
+      return {
+        session: { ...session, dropped },
+        transport: t,
+        buffered: recorder.buffered,
+        dropped,
+        ...(exportStatus ? { export: { ...exportStatus, points: { ...exportStatus.points }, spans: { ...exportStatus.spans }, pending: { ...exportStatus.pending } } } : {}),
+      };
+    },
+    async exportNow() {
+      const e = await exporter;
+      if (!e) return exportStatus ?? null;
+      await shipped();
+      await e.flush();
+      return { ...e.status };
+    },
     async flush(opts = {}) {
+      // Closing for good: let the paint after the last work land first (a big commit can still be in layout).
+      if (opts.final === true) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
       await shipped();
       await (await api()).flush(opts.final === true);
     },
@@ -173,6 +251,7 @@ function createClient(options: HomeostatOptions): HomeostatClient {
       return (await api()).sessions();
     },
     async exportSession(id) {
+      if (id === undefined || id === session.id) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
       await shipped();
       return (await api()).exportSession(id);
     },
@@ -205,6 +284,27 @@ function createClient(options: HomeostatOptions): HomeostatClient {
   };
 }
 
+interface ExportPlan {
+  options: ExportOptions;
+  /** What the worker records for it; absent when this session is sampled out. */
+  field?: { sampleRate: number; spanSampleRate: number };
+}
+
+/** Sampled once per page load, before anything is loaded for it: a sampled-out session costs nothing. */
+function exportPlan(o: ExportOptions | undefined): ExportPlan | null {
+  if (!o || typeof o.endpoint !== 'string') return null;
+  const sampleRate = o.sampleRate ?? 1;
+  if (!(Math.random() < sampleRate)) return { options: o };
+  return { options: o, field: { sampleRate, spanSampleRate: o.spanSampleRate ?? 0 } };
+}
+
+/** Set by the client: starts the export when `init({ export })` comes after the client started. */
+let startExportLate: ((o: ExportOptions) => void) | null = null;
+
+function sampledOut(): ExportStatus {
+  return { state: 'sampled-out', sent: 0, failed: 0, sentAtUnload: 0, bytes: 0, points: { sent: 0, failed: 0 }, spans: { sent: 0, failed: 0 }, pending: { points: 0, spans: 0 }, preparedAt: null, lastError: null };
+}
+
 /** Loads the DevTools bridge's page agent off the start-up path; a failure only means no panel. */
 function startBridge(c: HomeostatClient): void {
   if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
@@ -229,7 +329,7 @@ function safely(fn: () => void): void {
 
 /**
  * Starts Homeostat for this page (idempotent: later calls return the same client; of their
- * options only `app`, `build` and `spec` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
+ * options only `app`, `build`, `spec` and `export` still apply). Never throws: without a worker or IndexedDB it records in memory and says so
  * in `status()`.
  */
 export function init(options: HomeostatOptions = {}): HomeostatClient {
@@ -241,8 +341,9 @@ export function init(options: HomeostatOptions = {}): HomeostatClient {
     if (options.bridge !== false) startBridge(client);
   } else {
     // Started already (instrumenting at module level starts it before a provider renders): the
-    // app's docs still reach the panel.
+    // app's docs still reach the panel, and its export still starts.
     if (options.spec) currentSpec = options.spec;
+    if (options.export) startExportLate?.(options.export);
     // ...and gets to name itself.
     if (options.app !== undefined || options.build !== undefined) {
       client.describe({

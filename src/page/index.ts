@@ -7,7 +7,7 @@ export type { AnyFunction, InstrumentOptions } from './instrument.ts';
 export { init, getClient, isStarted } from './client.ts';
 export { handlerSources } from './sources.ts';
 export type { SourceLocation } from './sources.ts';
-export type { HomeostatClient, HomeostatOptions, ClientStatus } from './client.ts';
+export type { HomeostatClient, HomeostatOptions, ClientStatus, ExportOptions, ExportStatus } from './client.ts';
 export type { TransportStatus } from './transport.ts';
 export type { SessionSelector, SessionSummary, Baseline } from '../worker/api.ts';
 export type {

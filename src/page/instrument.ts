@@ -121,59 +121,77 @@ const FRAME = 6;
 let frames = new Float64Array(FRAME * 64);
 let depth = 0;
 
-/** Starts recording a call; returns its frame offset for `leave`/`leaveThrown`. */
+/**
+ * Starts recording a call; returns its frame offset for `leave`/`leaveThrown`, or -1 when our
+ * bookkeeping failed (the call then runs unrecorded: never an error of ours in the app).
+ */
 function enter(r: Recorder, inner: number): number {
-  r.noteEvent();
-  r.requestPaint();
-  if (signals.pending) foldPending();
-  let o = depth * FRAME;
-  if (o + FRAME > frames.length) {
-    const grown = new Float64Array(frames.length * 2);
-    grown.set(frames);
-    frames = grown;
+  try {
+    r.noteEvent();
+    r.requestPaint();
+    if (signals.pending) foldPending();
+    const o = depth * FRAME;
+    if (o + FRAME > frames.length) {
+      const grown = new Float64Array(frames.length * 2);
+      grown.set(frames);
+      frames = grown;
+    }
+    const id = r.callSeq + 1;
+    frames[o] = id;
+    frames[o + 1] = r.current;
+    frames[o + 2] = r.serial;
+    frames[o + 3] = signals.blocking;
+    frames[o + 4] = signals.transition;
+    r.callSeq = id;
+    r.current = id;
+    r.explicitInner = inner;
+    depth++;
+    frames[o + 5] = perf.now();
+    return o;
+  } catch {
+    return -1;
   }
-  depth++;
-  const id = ++r.callSeq;
-  frames[o] = id;
-  frames[o + 1] = r.current;
-  frames[o + 2] = r.serial;
-  frames[o + 3] = signals.blocking;
-  frames[o + 4] = signals.transition;
-  r.current = id;
-  r.explicitInner = inner;
-  frames[o + 5] = perf.now();
-  return o;
 }
 
 /** Ends the call of frame `o` that returned `result` (timing its promise), and returns `result`. */
 function leave(r: Recorder, o: number, hid: number, result: unknown): unknown {
+  if (o < 0) return result;
   const end = perf.now();
   depth--;
   const id = frames[o]!;
   const parent = frames[o + 1]!;
   r.current = parent;
   r.explicitInner = -1;
-  let flags = 0;
-  if (isNativePromise(result)) {
-    flags = CallFlag.Async;
-    promiseThen.call(
-      result,
-      () => r.settle(id, false, -1),
-      (reason: unknown) => r.settle(id, true, errorId(r, reason)),
-    );
+  try {
+    let flags = 0;
+    if (isNativePromise(result)) {
+      flags = CallFlag.Async;
+      promiseThen.call(
+        result,
+        () => r.settle(id, false, -1),
+        (reason: unknown) => r.settle(id, true, errorId(r, reason)),
+      );
+    }
+    writeCall(r, hid, id, frames[o + 5]!, end, flags, frames[o + 3]!, frames[o + 4]!, -1, parent, frames[o + 2]!);
+  } catch {
+    // Unrecorded; the app still gets its result.
   }
-  writeCall(r, hid, id, frames[o + 5]!, end, flags, frames[o + 3]!, frames[o + 4]!, -1, parent, frames[o + 2]!);
   return result;
 }
 
 /** Ends the call of frame `o` that threw `thrown` (the caller rethrows it). */
 function leaveThrown(r: Recorder, o: number, hid: number, thrown: unknown): void {
+  if (o < 0) return;
   const end = perf.now();
   depth--;
   const parent = frames[o + 1]!;
   r.current = parent;
   r.explicitInner = -1;
-  writeCall(r, hid, frames[o]!, frames[o + 5]!, end, CallFlag.Threw, frames[o + 3]!, frames[o + 4]!, errorId(r, thrown), parent, frames[o + 2]!);
+  try {
+    writeCall(r, hid, frames[o]!, frames[o + 5]!, end, CallFlag.Threw, frames[o + 3]!, frames[o + 4]!, errorId(r, thrown), parent, frames[o + 2]!);
+  } catch {
+    // Unrecorded; the app gets its own error, never ours.
+  }
 }
 
 /**
@@ -321,16 +339,30 @@ export function instrument<F extends AnyFunction>(name: string, fn: F, options?:
 export function instrument(name: string, fn: AnyFunction, options?: InstrumentOptions): AnyFunction {
   if (typeof fn !== 'function') return fn;
   const marked = fn as AnyFunction & Marked;
-  const label = String(name);
-  if (options === undefined || !options.rewrap) {
-    if (marked[NAME] !== undefined) return fn;
-    const cached = marked[WRAPPER];
-    if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
+  let label: string;
+  let hid: number;
+  let inner: number | undefined;
+  try {
+    label = nameOf(name);
+    if (options === undefined || !options.rewrap) {
+      if (marked[NAME] !== undefined) return fn;
+      const cached = marked[WRAPPER];
+      if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
+    }
+    hid = handlerId(label);
+    inner = marked[AUTO];
+  } catch {
+    // Whatever went wrong is ours: the app keeps its own function.
+    return fn;
   }
-  const hid = handlerId(label);
-  const inner = marked[AUTO];
   const target = fn as unknown as Target;
-  const wrapped = makeWrapper(hid, target, inner === undefined ? -1 : inner, fn.length) as Target & Marked;
+  let arity = 0;
+  try {
+    arity = fn.length;
+  } catch {
+    // An exotic function: a wrapper of length 0.
+  }
+  const wrapped = makeWrapper(hid, target, inner === undefined ? -1 : inner, arity) as Target & Marked;
   try {
     // Anonymous functions (inline arrows, the usual per-row handler) skip this costly step.
     const fnName = fn.name;
@@ -357,12 +389,20 @@ export function instrument(name: string, fn: AnyFunction, options?: InstrumentOp
 export function instrumentHandler(name: string, fn: AnyFunction): AnyFunction {
   if (typeof fn !== 'function') return fn;
   const marked = fn as AnyFunction & Marked;
-  const label = String(name);
-  if (marked[NAME] !== undefined) return fn;
-  const cached = marked[WRAPPER];
-  if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
-  const inner = marked[AUTO];
-  const wrapped = makeWrapper(handlerId(label), fn as unknown as Target, inner === undefined ? -1 : inner, 0) as Target & Marked;
+  let label: string;
+  let hid: number;
+  let inner: number | undefined;
+  try {
+    label = nameOf(name);
+    if (marked[NAME] !== undefined) return fn;
+    const cached = marked[WRAPPER];
+    if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
+    hid = handlerId(label);
+    inner = marked[AUTO];
+  } catch {
+    return fn;
+  }
+  const wrapped = makeWrapper(hid, fn as unknown as Target, inner === undefined ? -1 : inner, 0) as Target & Marked;
   wrapped[ORIGINAL] = fn;
   wrapped[NAME] = label;
   try {
@@ -391,19 +431,57 @@ export function instrumentedName(fn: AnyFunction): string | undefined {
 export function sequence<T>(name: string, fn: () => T): T {
   const r = recorder;
   if (!r.on) return fn();
-  const token = r.beginSequence(String(name));
+  let token: number;
+  try {
+    token = r.beginSequence(nameOf(name));
+  } catch {
+    return fn();
+  }
   let result: T;
   try {
     result = fn();
   } catch (thrown) {
-    r.endSequence(token);
+    endQuietly(r, token);
     throw thrown;
   }
-  if (isNativePromise(result)) {
-    const end = () => r.endSequence(token);
-    promiseThen.call(result, end, end);
-  } else {
-    r.endSequence(token);
+  try {
+    if (isNativePromise(result)) {
+      const end = () => endQuietly(r, token);
+      promiseThen.call(result, end, end);
+    } else {
+      r.endSequence(token);
+    }
+  } catch {
+    // The sequence stays open until the worker's idle close; the app gets its result.
   }
   return result;
+}
+
+function endQuietly(r: Recorder, token: number): void {
+  try {
+    r.endSequence(token);
+  } catch {
+    // Unrecorded.
+  }
+}
+
+/** Longest name kept (the session format's limit); longer ones are cut, with an ellipsis. */
+export const MAX_NAME = 200;
+
+/**
+ * The name a handler or sequence records under: any value the app passed, as a string of 1 to
+ * MAX_NAME characters (a Symbol or an object whose `toString` throws must not break the app).
+ */
+export function nameOf(name: unknown): string {
+  let s: string;
+  try {
+    s = typeof name === 'string' ? name : String(name);
+  } catch {
+    s = '';
+  }
+  if (s.length === 0) return '(anonymous)';
+  if (s.length <= MAX_NAME) return s;
+  // Cut on a code point boundary.
+  const cut = s.charCodeAt(MAX_NAME - 2) >= 0xd800 && s.charCodeAt(MAX_NAME - 2) <= 0xdbff ? MAX_NAME - 2 : MAX_NAME - 1;
+  return `${s.slice(0, cut)}…`;
 }

@@ -16,13 +16,25 @@ function supported(type: string): boolean {
   return typeof PO === 'function' && (PO.supportedEntryTypes ?? []).includes(type);
 }
 
+/** True when the browser reports Long Animation Frames (frames are then evidence, 0 when none was long). */
+export function longFramesSupported(): boolean {
+  return supported('long-animation-frame');
+}
+
+/** True when the browser reports Event Timing entries with interaction ids. */
+export function eventTimingSupported(): boolean {
+  return supported('event') && typeof globalThis.PerformanceEventTiming === 'function' && 'interactionId' in PerformanceEventTiming.prototype;
+}
+
 /** Observes Long Animation Frames, or long tasks where those are not supported. */
 export function observeLongFrames(r: Recorder): Stop {
-  if (supported('long-animation-frame')) {
-    const po = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) writeLoaf(r, entry as PerformanceLongAnimationFrameTiming);
-    });
+  if (longFramesSupported()) {
+    const write = (entries: PerformanceEntryList) => {
+      for (const entry of entries) writeLoaf(r, entry as PerformanceLongAnimationFrameTiming);
+    };
+    const po = new PerformanceObserver((list) => write(list.getEntries()));
     po.observe({ type: 'long-animation-frame', buffered: true });
+    r.beforeFlush(() => write(po.takeRecords()));
     return () => po.disconnect();
   }
   if (supported('longtask')) {
@@ -51,7 +63,31 @@ function writeLoaf(r: Recorder, e: PerformanceLongAnimationFrameTiming): void {
     longest?.duration ?? 0,
     longest?.invoker ? r.intern(normaliseMessage(longest.invoker)) : -1,
     longest?.sourceFunctionName ? r.intern(longest.sourceFunctionName.slice(0, 100)) : -1,
+    e.renderStart > 0 ? e.renderStart : -1,
+    e.styleAndLayoutStart > 0 ? e.styleAndLayoutStart : -1,
   );
+}
+
+/**
+ * Observes the Event Timing entries of interactions (16 ms and longer: the browser's minimum
+ * threshold), so each sequence gets the latency the user felt for the input that started it.
+ * Only entries that belong to an interaction, or whose type can start a sequence, are written.
+ */
+export function observeEventTiming(r: Recorder, interactionTypes: ReadonlySet<string>): Stop {
+  if (!eventTimingSupported()) return () => {};
+  const write = (e: PerformanceEventTiming) => {
+    if (e.interactionId === 0 && !interactionTypes.has(e.name)) return;
+    r.write(Kind.EventTiming, e.startTime, e.duration, e.processingStart, e.processingEnd, e.interactionId, r.intern(e.name));
+  };
+  const po = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) write(entry as PerformanceEventTiming);
+  });
+  // durationThreshold is part of PerformanceObserverInit in the spec; TS's lib lacks it on older versions.
+  po.observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  r.beforeFlush(() => {
+    for (const entry of po.takeRecords()) write(entry as PerformanceEventTiming);
+  });
+  return () => po.disconnect();
 }
 
 /** Reports INP (worst interaction latency so far) each time it changes, with its breakdown. */

@@ -18,6 +18,9 @@ export interface RecorderOptions {
 
 export type BatchSink = (batch: WireBatch) => void;
 
+/** What strings beyond the table's limit are recorded as (handler, error or sequence name). */
+export const OVERFLOW = '…';
+
 /** After the last batch: past the 500 ms attribution grace (+ emission batching), then past the 2 s idle close. */
 const HEARTBEAT_DELAYS_MS = [800, 1800];
 
@@ -28,7 +31,7 @@ const W: (Window & typeof globalThis) | undefined = typeof window === 'undefined
  * React's scheduler, `load`, animation events) are not triggers: work done in them joins the
  * interaction that caused it.
  */
-const INTERACTION = new Set([
+export const INTERACTION: ReadonlySet<string> = new Set([
   'click', 'dblclick', 'auxclick', 'contextmenu', 'mousedown', 'mouseup', 'pointerdown', 'pointerup',
   'touchstart', 'touchend', 'keydown', 'keyup', 'keypress', 'input', 'beforeinput', 'change', 'submit',
   'reset', 'focusin', 'focusout', 'focus', 'blur', 'wheel', 'scroll', 'dragstart', 'drop', 'paste', 'cut',
@@ -46,6 +49,8 @@ export class Recorder {
   /** Records overwritten before they could be shipped. */
   dropped = 0;
 
+  /** Distinct strings beyond `maxStrings`, recorded as the overflow marker instead. */
+  foldedStrings = 0;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private sentStrings = 0;
@@ -64,11 +69,14 @@ export class Recorder {
   private seqTokens = 0;
 
   private paintPending = false;
+  private paintWaiters: Array<() => void> = [];
   private readonly canPaint: boolean;
   private readonly paintChannel: MessageChannel | null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
   private sink: BatchSink | null = null;
+  /** Called before each batch is cut (observers hand over entries whose callback has not run yet). */
+  private readonly drains: Array<() => void> = [];
 
   constructor(options: RecorderOptions = {}) {
     const cap = Math.max(64, options.capacity ?? 8192);
@@ -82,6 +90,9 @@ export class Recorder {
     if (this.paintChannel) {
       this.paintChannel.port1.onmessage = () => {
         this.paintPending = false;
+        const waiters = this.paintWaiters;
+        this.paintWaiters = [];
+        for (const w of waiters) w();
         // The event is long dispatched by now; don't keep it (and its target) alive.
         this.lastEvent = undefined;
         const o = this.slot();
@@ -108,11 +119,24 @@ export class Recorder {
     if (sink && this.head > this.tail) this.scheduleFlush();
   }
 
-  /** Interns a string; the id is stable for the page's lifetime. */
+  /**
+   * Interns a string; the id is stable for the page's lifetime. Beyond `maxStrings` distinct
+   * strings, new ones share the id of one overflow marker (counted in `foldedStrings`), so the
+   * table, and what the page ships, stays bounded.
+   */
   intern(s: string): number {
+    const id = this.stringIds.get(s);
+    if (id !== undefined) return id;
+    if (this.strings.length >= this.maxStrings) {
+      this.foldedStrings++;
+      return this.add(OVERFLOW);
+    }
+    return this.add(s);
+  }
+
+  private add(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
-      if (this.strings.length >= this.maxStrings) return this.intern('…');
       id = this.strings.length;
       this.strings.push(s);
       this.stringIds.set(s, id);
@@ -161,6 +185,21 @@ export class Recorder {
     W!.requestAnimationFrame(this.afterFrame);
   }
 
+  /**
+   * Resolves once the paint probe in flight (if any) has landed, or after `timeoutMs`: a final
+   * flush then includes the paint after the last work, instead of racing it.
+   */
+  whenPainted(timeoutMs: number): Promise<void> {
+    if (!this.paintPending) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.paintWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private readonly afterFrame = (): void => {
     // rAF runs before the frame paints; a message posted from it runs after.
     this.paintChannel!.port2.postMessage(null);
@@ -204,12 +243,13 @@ export class Recorder {
     this.requestPaint();
   }
 
-  /** A React root committed (DevTools hook). */
-  commit(rootId: number): void {
+  /** A React root committed (DevTools hook); `transitionsLeft`: 1 / 0, or -1 when not known. */
+  commit(rootId: number, transitionsLeft = -1): void {
     const o = this.slot();
     this.ring[o] = Kind.Commit;
     this.ring[o + 1] = perf.now();
     this.ring[o + 2] = rootId;
+    this.ring[o + 3] = transitionsLeft;
     this.requestPaint();
   }
 
@@ -238,8 +278,24 @@ export class Recorder {
     }, delay);
   }
 
+  /**
+   * Registers a function run before each batch is cut. PerformanceObserver callbacks can run long
+   * after their entries are queued (the page busy with the next interaction); `takeRecords()`
+   * here puts a long frame's entry in the same batch as the paint that ended it.
+   */
+  beforeFlush(drain: () => void): void {
+    this.drains.push(drain);
+  }
+
   /** Ships everything recorded so far to the sink. Cheap: one copy of the filled part of the ring. */
   flush(): void {
+    for (const drain of this.drains) {
+      try {
+        drain();
+      } catch {
+        // An observer that cannot hand over entries loses them, never the app.
+      }
+    }
     if (this.flushTimer !== null) {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
@@ -261,6 +317,7 @@ export class Recorder {
       strings,
       dropped: this.dropped,
       now: perf.now(),
+      paintPending: this.paintPending,
     };
     this.tail = this.head;
     this.sentStrings = this.strings.length;
@@ -283,7 +340,7 @@ export class Recorder {
       }
       this.heartbeatTimer = setTimeout(() => {
         if (this.sink !== null && this.head === this.tail) {
-          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now() });
+          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now(), paintPending: this.paintPending });
         }
         beat(rest);
       }, next);

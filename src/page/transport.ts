@@ -6,15 +6,17 @@
 import * as Comlink from 'comlink';
 import type { SessionMeta, TransportKind } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
-import type { TelemetryApi } from '../worker/api.ts';
+import type { StartOptions, TelemetryApi } from '../worker/api.ts';
 
 export type WorkerFactory = () => Worker;
 
 export interface TransportStatus {
   kind: TransportKind | 'connecting';
   reason: string | null;
-  /** Batches dropped while the transport was starting or overloaded. */
+  /** Batches dropped while the transport was starting or overloaded, or lost with a crashed worker. */
   droppedBatches: number;
+  /** The records in those batches (counted in the session's `dropped`). */
+  droppedRecords: number;
 }
 
 /** Batches kept while the worker starts; the oldest go first beyond this. */
@@ -34,7 +36,14 @@ export class Transport {
   private reason: string | null = null;
   private queue: WireBatch[] = [];
   private inFlight = 0;
+  /** Batches posted to the worker and not yet acknowledged (lost, and counted, if it dies). */
+  private readonly unacked = new Set<WireBatch>();
   private droppedBatches = 0;
+  private droppedRecords = 0;
+  /** What the latest batch said about the recorder's own drops, and the drop total the service last heard. */
+  private recorderDropped = 0;
+  private reported = 0;
+  private lastNow = 0;
   private worker: Worker | null = null;
   private remote: Comlink.Remote<TelemetryApi> | null = null;
   private memory: TelemetryApi | null = null;
@@ -47,6 +56,7 @@ export class Transport {
     private readonly meta: SessionMeta,
     createWorker: WorkerFactory | null,
     private readonly fullStrings: () => readonly string[],
+    private readonly startOptions: StartOptions = {},
   ) {
     this.api = this.connect(createWorker);
   }
@@ -58,7 +68,7 @@ export class Transport {
   }
 
   status(): TransportStatus {
-    return { kind: this.state, reason: this.reason, droppedBatches: this.droppedBatches };
+    return { kind: this.state, reason: this.reason, droppedBatches: this.droppedBatches, droppedRecords: this.droppedRecords };
   }
 
   onStatus(listener: (status: TransportStatus) => void): () => void {
@@ -68,8 +78,12 @@ export class Transport {
 
   /** Hands a batch over. Never throws, never blocks. */
   send(batch: WireBatch): void {
+    this.recorderDropped = Math.max(this.recorderDropped, batch.dropped);
+    this.lastNow = Math.max(this.lastNow, batch.now);
     if (this.state === 'memory') {
       this.memoryQueue.push(batch);
+      // The in-memory service works in idle time: bounded like the start-up queue.
+      if (this.memoryQueue.length > MAX_QUEUED) this.dropOldest(this.memoryQueue);
       this.drainMemory();
       return;
     }
@@ -78,22 +92,45 @@ export class Transport {
       return;
     }
     this.queue.push(batch);
-    if (this.queue.length > MAX_QUEUED) {
-      this.queue.shift();
-      this.droppedBatches++;
+    if (this.queue.length > MAX_QUEUED) this.dropOldest(this.queue);
+  }
+
+  /**
+   * Drops the oldest queued batch: its records are counted, and the strings it introduced move
+   * to the next batch, so every later record still resolves its names.
+   */
+  private dropOldest(queue: WireBatch[]): void {
+    const old = queue.shift()!;
+    this.droppedBatches++;
+    this.droppedRecords += old.count;
+    const next = queue[0];
+    if (next && old.strings.length > 0) {
+      next.strings = [...old.strings, ...next.strings];
+      next.stringBase = old.stringBase;
     }
   }
 
-  /** Waits until every batch handed over so far has been ingested. */
+  /** The session's drop count as of now: the recorder's (ring overwrites) plus the transport's. */
+  private stamp(batch: WireBatch): WireBatch {
+    const dropped = Math.max(batch.dropped, this.recorderDropped) + this.droppedRecords;
+    this.reported = dropped;
+    return dropped === batch.dropped ? batch : { ...batch, dropped };
+  }
+
+  /** Waits until every batch handed over so far has been ingested, and the service knows every drop. */
   async settled(): Promise<void> {
     await this.api;
-    if (this.state === 'memory') {
-      while (this.memoryQueue.length > 0 || this.memoryDrain) await (this.memoryDrain ?? this.drainMemory());
-      return;
-    }
-    while (this.queue.length > 0 || this.inFlight > 0) {
+    while (this.state === 'worker' && (this.queue.length > 0 || this.inFlight > 0)) {
       this.pump();
       await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Drops the last batch could not carry (a batch lost after it was sent) reach the service in an empty one.
+    if (this.reported !== this.recorderDropped + this.droppedRecords) {
+      this.send({ records: new Float64Array(0), count: 0, stringBase: 0, strings: [], dropped: this.recorderDropped, now: this.lastNow });
+      if (this.state === 'worker') return this.settled();
+    }
+    if (this.state === 'memory') {
+      while (this.memoryQueue.length > 0 || this.memoryDrain) await (this.memoryDrain ?? this.drainMemory());
     }
   }
 
@@ -117,7 +154,7 @@ export class Transport {
       timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
     });
     try {
-      await Promise.race([remote.start(this.meta), failed, timeout]);
+      await Promise.race([remote.start(this.meta, this.startOptions), failed, timeout]);
     } catch (e) {
       worker.terminate();
       this.worker = null;
@@ -127,8 +164,15 @@ export class Transport {
       worker.removeEventListener('error', onError);
     }
     worker.addEventListener('error', () => {
-      // It started, then died: keep recording in memory from here on.
+      // It started, then died: keep recording in memory from here on. What it had not
+      // acknowledged is lost with it, and counted.
       worker.terminate();
+      for (const b of this.unacked) {
+        this.droppedBatches++;
+        this.droppedRecords += b.count;
+      }
+      this.unacked.clear();
+      this.inFlight = 0;
       void this.fallBack('worker crashed after start');
     });
     this.remote = remote;
@@ -138,10 +182,20 @@ export class Transport {
   }
 
   private post(batch: WireBatch): void {
+    const stamped = this.stamp(batch);
+    const count = stamped.count;
     this.inFlight++;
-    this.remote!.ingest(Comlink.transfer(batch, [batch.records.buffer]))
-      .catch(() => undefined)
+    this.unacked.add(stamped);
+    this.remote!.ingest(Comlink.transfer(stamped, [stamped.records.buffer]))
+      .catch(() => {
+        // The service refused it: its records are lost, and counted (unless a crash counted them already).
+        if (!this.unacked.has(stamped)) return;
+        this.droppedBatches++;
+        this.droppedRecords += count;
+      })
       .finally(() => {
+        // A batch already counted as lost with a crashed worker is not counted again.
+        if (!this.unacked.delete(stamped)) return;
         this.inFlight--;
         this.pump();
       });
@@ -164,7 +218,7 @@ export class Transport {
     ]);
     const meta: SessionMeta = { ...this.meta, transport: 'memory', storage: 'memory', fallbackReason: reason };
     const service = new TelemetryService(async () => new MemoryStore());
-    await service.start(meta);
+    await service.start(meta, this.startOptions);
     this.memory = service;
     // A service that joins late needs every string interned so far.
     this.memoryQueue.unshift({
@@ -191,7 +245,11 @@ export class Transport {
           do {
             const batch = this.memoryQueue.shift();
             if (!batch) break;
-            await service.ingest(batch);
+            const stamped = this.stamp(batch);
+            await service.ingest(stamped).catch(() => {
+              this.droppedBatches++;
+              this.droppedRecords += stamped.count;
+            });
           } while (deadline.timeRemaining() > 2);
           if (this.memoryQueue.length > 0) requestIdle(step);
           else {

@@ -17,6 +17,12 @@
  * Commits: a `__REACT_DEVTOOLS_GLOBAL_HOOK__` (ours, or the React DevTools one, chained) gets
  * `onCommitFiberRoot` for every commit in every build. It must exist before react-dom loads,
  * which is why this module runs its installation when it is first imported.
+ *
+ * Whether a commit finished a transition: by the time the hook runs, `root.pendingLanes` holds
+ * the work this commit did not include. A `useTransition` first commits its `isPending` update
+ * while the transition's own lane is still pending; the rows a transition renders come in a later
+ * commit. The transition lanes are a version-specific bit mask (read from react-dom's builds):
+ * 18.x bits 6–21, 19.0 bits 7–21, 19.1 and later bits 8–21. Other versions report "unknown".
  */
 import * as React from 'react';
 import { foldPending, signals } from '../page/signals.ts';
@@ -91,6 +97,26 @@ export function observeUpdates(react: object = React): ReactObservation {
   return { version, lanes: true, reason: null };
 }
 
+/** React's transition lanes for a react-dom version, or null when we do not know them. */
+export function transitionLanesMask(version: string | null | undefined): number | null {
+  const m = /^(\d+)\.(\d+)\./.exec(version ?? '');
+  if (!m) return null;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  if (major === 18) return 0b0000000001111111111111111000000;
+  if (major === 19 && minor === 0) return 0b0000000001111111111111110000000;
+  if (major === 19) return 0b0000000001111111111111100000000;
+  return null;
+}
+
+/** The transition mask of the renderer that injected itself (react-dom), once it has. */
+let lanesMask: number | null = null;
+
+function rendererVersion(renderer: unknown): string | null {
+  const v = renderer !== null && typeof renderer === 'object' ? (renderer as { version?: unknown; reconcilerVersion?: unknown }) : null;
+  return typeof v?.version === 'string' ? v.version : typeof v?.reconcilerVersion === 'string' ? v.reconcilerVersion : null;
+}
+
 let rootIds = new WeakMap<object, number>();
 let nextRootId = 1;
 let hookState: 'ours' | 'chained' | 'none' = 'none';
@@ -115,6 +141,7 @@ export function observeCommits(recorder: Recorder): 'ours' | 'chained' | 'none' 
       inject(renderer: unknown) {
         renderers.set(++id, renderer);
         injectedCount++;
+        lanesMask = transitionLanesMask(rendererVersion(renderer));
         return id;
       },
       onCommitFiberRoot() {},
@@ -130,10 +157,12 @@ export function observeCommits(recorder: Recorder): 'ours' | 'chained' | 'none' 
     if (typeof inject === 'function') {
       hook.inject = function (this: unknown, renderer: unknown) {
         injectedCount++;
+        lanesMask = transitionLanesMask(rendererVersion(renderer));
         return inject.call(this, renderer);
       };
     }
     injectedCount += hook.renderers instanceof Map ? hook.renderers.size : 0;
+    if (hook.renderers instanceof Map) for (const r of hook.renderers.values()) lanesMask = transitionLanesMask(rendererVersion(r));
     hookState = 'chained';
   }
   const previous = hook.onCommitFiberRoot;
@@ -141,11 +170,14 @@ export function observeCommits(recorder: Recorder): 'ours' | 'chained' | 'none' 
     try {
       const root = args[1];
       let rootId = 0;
+      let transitionsLeft = -1;
       if (root !== null && typeof root === 'object') {
         rootId = rootIds.get(root) ?? 0;
         if (rootId === 0) rootIds.set(root, (rootId = nextRootId++));
+        const pending = (root as { pendingLanes?: unknown }).pendingLanes;
+        if (lanesMask !== null && typeof pending === 'number') transitionsLeft = (pending & lanesMask) !== 0 ? 1 : 0;
       }
-      recorder.commit(rootId);
+      recorder.commit(rootId, transitionsLeft);
     } catch {
       // Never let our bookkeeping break React's commit.
     }
@@ -164,5 +196,6 @@ export function rendererSeen(): boolean {
 export function resetCommitObservation(): void {
   hookState = 'none';
   injectedCount = 0;
+  lanesMask = null;
   rootIds = new WeakMap();
 }

@@ -4,16 +4,16 @@ import { HomeostatProvider, reactObservation, useHandler } from 'homeostat/react
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { startTransition, useState, useTransition } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Attributor } from '../core/attribution.ts';
 import type { HandlerCall } from '../core/model.ts';
 import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder } from '../page/instrument.ts';
 
 function Buttons() {
-  const [, setA] = useState(0);
-  const [, setB] = useState(0);
-  const [, startLocal] = useTransition();
+  const [a, setA] = useState(0);
+  const [b, setB] = useState(0);
+  const [pending, startLocal] = useTransition();
   const blocking = useHandler('blocking', () => setA((x) => x + 1));
   const transition = useHandler('transition', () => startTransition(() => setB((x) => x + 1)));
   const hookTransition = useHandler('hookTransition', () => startLocal(() => setB((x) => x + 1)));
@@ -25,6 +25,8 @@ function Buttons() {
   const synced = useHandler('synced', () => flushSync(() => setA((x) => x + 1)));
   return (
     <>
+      {/* What has committed so far: the tests wait for it instead of sleeping. */}
+      <output id="state" data-a={a} data-b={b} data-pending={String(pending)} />
       {Object.entries({ blocking, transition, hookTransition, mixed, none, synced }).map(([name, fn]) => (
         <button key={name} id={name} onClick={fn}>
           {name}
@@ -34,7 +36,28 @@ function Buttons() {
   );
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 50));
+/** Each button's state updates: +a, +b. */
+const EFFECT: Record<string, [number, number]> = { blocking: [1, 0], transition: [0, 1], hookTransition: [0, 1], mixed: [1, 1], none: [0, 0], synced: [1, 0] };
+const expected = { a: 0, b: 0 };
+
+/** Waits until React has committed every update requested so far (transitions included). */
+async function committed(): Promise<void> {
+  await vi.waitFor(
+    () => {
+      const s = document.getElementById('state');
+      expect(s && [Number(s.dataset['a']), Number(s.dataset['b']), s.dataset['pending']]).toEqual([expected.a, expected.b, 'false']);
+    },
+    { timeout: 10_000, interval: 5 },
+  );
+}
+
+async function click(id: string): Promise<void> {
+  const [da, db] = EFFECT[id]!;
+  expected.a += da;
+  expected.b += db;
+  document.getElementById(id)!.click();
+  await committed();
+}
 
 async function clickAll(ids: string[]): Promise<HandlerCall[]> {
   const batches: WireBatch[] = [];
@@ -42,16 +65,13 @@ async function clickAll(ids: string[]): Promise<HandlerCall[]> {
   r.attach((b) => batches.push(b));
   r.flush();
   batches.length = 0;
-  for (const id of ids) {
-    document.getElementById(id)!.click();
-    await settle();
-  }
+  for (const id of ids) await click(id);
   r.flush();
   r.attach(null);
   const calls: HandlerCall[] = [];
   const strings = r.allStrings();
   const a = new Attributor(
-    { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {} },
+    { call: (c) => calls.push(c), sequence: () => {}, commit: () => {}, vital: () => {}, frame: () => {}, event: () => {} },
     (i) => strings[i]!,
     { hookCommits: true },
   );
@@ -69,8 +89,8 @@ describe('React 19 adapter', () => {
         <Buttons />
       </HomeostatProvider>,
     );
-    await settle();
-    expect(reactObservation()).toMatchObject({ version: expect.stringMatching(/^19\./), lanes: true, commits: 'hook' });
+    await committed();
+    await vi.waitFor(() => expect(reactObservation()).toMatchObject({ version: expect.stringMatching(/^19\./), lanes: true, commits: 'hook' }));
   });
 
   it('classifies each handler by the lanes React gave its updates', async () => {
@@ -90,14 +110,33 @@ describe('React 19 adapter', () => {
     for (const h of ['blocking', 'transition', 'mixed', 'synced']) expect(byName[h]!.commits).toBeGreaterThan(0);
   });
 
+  it("knows a useTransition's isPending commit leaves its transition to come, so the call waits for the second commit", async () => {
+    const r = getRecorder();
+    const batches: WireBatch[] = [];
+    r.attach((b) => batches.push(b));
+    r.flush();
+    batches.length = 0;
+    await click('hookTransition');
+    r.flush();
+    r.attach(null);
+    const left: number[] = [];
+    for (const b of batches) for (let i = 0; i < b.count; i++) if (b.records[i * STRIDE] === Kind.Commit) left.push(b.records[i * STRIDE + 3]!);
+    // isPending=true commits while the transition's lane is pending; the transition's own commit leaves nothing.
+    expect(left).toEqual([1, 0]);
+    const [call] = await clickAll(['hookTransition']);
+    expect(call).toMatchObject({ handler: 'hookTransition', mode: 'transition', commits: 2 });
+    // A plain startTransition has one commit, which finishes it.
+    const [plain] = await clickAll(['transition']);
+    expect(plain).toMatchObject({ handler: 'transition', commits: 1 });
+  });
+
   it('records commits through the hook and render times through the Profiler (development build)', async () => {
     const r = getRecorder();
     const batches: WireBatch[] = [];
     r.attach((b) => batches.push(b));
     r.flush();
     batches.length = 0;
-    document.getElementById('blocking')!.click();
-    await settle();
+    await click('blocking');
     r.flush();
     r.attach(null);
     const kinds: number[] = [];

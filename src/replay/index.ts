@@ -29,3 +29,4 @@ export { record, hasDisplay, NO_DISPLAY_HELP, type RecordOptions } from './recor
 export { contextOptions, seedScript, DEFAULT_SEED } from './determinism.ts';
 /** For generated budget tests: the statistic a budget names, defined as `homeostat check` defines it. */
 export { statValue } from '../core/check/interval.ts';
+export { metricValue, METRICS, HANDLER_METRICS, type HandlerMetric } from '../core/metrics.ts';

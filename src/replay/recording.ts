@@ -4,6 +4,7 @@
  * zod schema only; loading and importing live next to it (load.ts, chrome-recorder.ts).
  */
 import { z } from 'zod';
+import { isHttpTarget } from './urls.ts';
 
 export const RECORDING_FORMAT = 'homeostat.recording';
 export const RECORDING_VERSION = 1;
@@ -211,8 +212,9 @@ const stepSchemas = {
   navigate: z
     .object({
       type: z.literal('navigate'),
-      // http(s) or relative: a recording must not smuggle javascript:, file: or data: URLs into a run.
-      url: z.string().refine((u) => !/^[a-z][a-z0-9+.-]*:/i.test(u) || /^https?:\/\//i.test(u), {
+      // http(s) or relative, as the browser will parse it: a recording must not smuggle
+      // javascript:, file: or data: URLs into a run (not even behind spaces or control characters).
+      url: z.string().max(8192).refine(isHttpTarget, {
         message: 'must be an http(s) URL or a path relative to the app URL',
       }),
       ...base,

@@ -40,11 +40,17 @@ interface Row {
 function handlerRows(s: ReplaySummary): { head: string[]; rows: Row[] } {
   const res = s.clock.resolutionMs;
   return {
-    head: ['handler', 'calls/run', 'p50 ms (mean of runs)', 'blocking p50 ms', 'blocking p50 range', 'CV', 'runs for ±20%', 'geomean CV', 'runs for ±20% (geomean)', 'docs baseline p50', 'budget', 'observed', 'status'],
+    head: [
+      'handler', 'calls/run', 'interaction p50 ms', 'time to result p50 ms', 'longest frame p50 ms',
+      'own p50 ms', 'blocking p50 ms', 'blocking p50 range', 'CV', 'runs for ±20%', 'geomean CV', 'runs for ±20% (geomean)', 'docs baseline p50', 'budget', 'observed', 'status',
+    ],
     rows: s.handlers.map((h: HandlerSummary) => ({
       cells: [
         h.handler,
         perRunCalls(h.calls),
+        num(h.interactionP50.mean, res),
+        num(h.resultP50.mean, res),
+        num(h.frameP50.mean, res),
         num(h.durationP50.mean, res),
         num(h.blockingP50.mean, res),
         range(h.blockingP50, res),
@@ -64,11 +70,12 @@ function handlerRows(s: ReplaySummary): { head: string[]; rows: Row[] } {
 function sequenceRows(s: ReplaySummary): { head: string[]; rows: Row[] } {
   const res = s.clock.resolutionMs;
   return {
-    head: ['sequence', 'count/run', 'p50 ms (mean of runs)', 'p50 range', 'CV', 'runs for ±20%', 'order', 'budget', 'observed', 'status'],
+    head: ['sequence', 'count/run', 'interaction p50 ms', 'time to result p50 ms (mean of runs)', 'p50 range', 'CV', 'runs for ±20%', 'order', 'budget', 'observed', 'status'],
     rows: s.sequences.map((q: SequenceSummary) => ({
       cells: [
         q.name,
         perRunCalls(q.counts),
+        num(q.interactionP50.mean, res),
         num(q.durationP50.mean, res),
         range(q.durationP50, res),
         pct(q.durationP50.cv),
@@ -95,6 +102,7 @@ function headline(s: ReplaySummary): string[] {
     ...(s.machine && s.machine.maxLoadAvg > s.machine.cpus
       ? [`Warning: the machine's load average reached ${s.machine.maxLoadAvg.toFixed(1)} on ${s.machine.cpus} CPUs during the runs: other processes competed for the CPU, so timings are noisier than on an idle machine.`]
       : []),
+    'Interaction is the latency of the input that ran the handler (Event Timing, to the next paint); time to result runs from the input to the paint after the last work, transitions included; the longest frame is the longest Long Animation Frame the work occupied. Own p50 and blocking are the handler’s own script time: not what the user felt.',
     'CV is the run-to-run coefficient of variation of the per-run p50 (blocking time, or duration for handlers that never block); "runs for ±20%" is how many runs per build a two-sample comparison needs to detect a 20% change (α 0.05, power 0.8). Geomean CV is the spread of each run\'s geometric mean of every call\'s blocking time: steadier than the p50 when calls differ in size, so the better figure for before/after comparisons.',
   ];
 }
@@ -191,8 +199,8 @@ function html(s: ReplaySummary, options: ReportOptions): string {
     `<h1>${esc(title)}</h1>`,
     ...headline(s).map((l, i) => `<p${i === 0 ? ' class="verdict"' : ''}>${esc(l).replace(/\*\*(.+?)\*\*/g, '<strong class="$1">$1</strong>').replace('class="FAIL"', 'class="fail"').replace('class="PASS"', 'class="pass"')}</p>`),
     '<h2>Handlers</h2>',
-    '<p>Blocking time per handler: mean of the per-run p50, whisker from the lowest to the highest run.</p>',
-    barChart(s.handlers.map((h) => ({ name: h.handler, stats: h.blockingP50 })), 'ms'),
+    '<p>What the user felt per handler: interaction latency (time to result for handlers no input runs), mean of the per-run p50, whisker from the lowest to the highest run.</p>',
+    barChart(s.handlers.map((h) => ({ name: h.handler, stats: h.interactionP50.mean !== null ? h.interactionP50 : h.resultP50 })), 'ms'),
     htmlTable(handlerRows(s), (i) => {
       const h = s.handlers[i]!;
       const useBlocking = (h.blockingP50.mean ?? 0) > 0;

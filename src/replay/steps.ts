@@ -6,12 +6,17 @@
 import type { Page } from 'playwright-core';
 import { describeTarget, firstMatching, locatorFor, resolveTarget } from './locate.ts';
 import type { ActionStep, ExpectStep } from './recording.ts';
+import { resolveHttpUrl } from './urls.ts';
 
-/** Resolves a navigate URL: absolute as is; otherwise relative to the app URL (a leading `/` too). */
+/**
+ * Resolves a navigate URL: absolute as is; otherwise relative to the app URL (a leading `/` too).
+ * Throws for anything that is not http(s) once parsed as the browser parses it, whatever
+ * validated the recording before.
+ */
 export function resolveUrl(url: string, appUrl: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
-  const base = appUrl.endsWith('/') ? appUrl : `${appUrl}/`;
-  return new URL(url.replace(/^\/+/, ''), base).toString();
+  const resolved = resolveHttpUrl(url, appUrl);
+  if (resolved === null) throw new Error(`navigate: refusing ${JSON.stringify(url)}: only http(s) URLs and paths relative to the app URL are opened`);
+  return resolved;
 }
 
 export async function runAction(page: Page, step: ActionStep, ctx: { appUrl: string; timeoutMs: number }): Promise<void> {

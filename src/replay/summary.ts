@@ -14,6 +14,10 @@ export interface HandlerSummary {
   handler: string;
   /** Calls per measured run. */
   calls: number[];
+  /** What the user felt, p50 per run: interaction latency, time to result, the longest frame the work occupied. */
+  interactionP50: SeriesStats;
+  resultP50: SeriesStats;
+  frameP50: SeriesStats;
   /** p50 of the call's own duration and of its blocking time, one per run, with their spread. */
   durationP50: SeriesStats;
   blockingP50: SeriesStats;
@@ -25,7 +29,17 @@ export interface HandlerSummary {
   /** Runs per build a 20 % change in blockingGeoMean needs at its spread. */
   runsFor20GeoMean: number | null;
   /** Pooled over every measured run. */
-  pooled: { count: number; durationP50: number; durationP95: number; blockingP50: number; blockingP95: number; errors: number };
+  pooled: {
+    count: number;
+    interactionP95: number | null;
+    resultP95: number | null;
+    longestFrameP95: number | null;
+    durationP50: number;
+    durationP95: number;
+    blockingP50: number;
+    blockingP95: number;
+    errors: number;
+  };
   budget: Budget | null;
   budgetText: string | null;
   /** The pooled value the budget names (its metric and stat). */
@@ -40,8 +54,11 @@ export interface HandlerSummary {
 export interface SequenceSummary {
   name: string;
   counts: number[];
+  /** Time to result (input to the paint after the last work), p50 per run. */
   durationP50: SeriesStats;
-  pooled: { count: number; p50: number; p95: number };
+  /** Interaction latency of the input that started it, p50 per run. */
+  interactionP50: SeriesStats;
+  pooled: { count: number; p50: number; p95: number; interactionP95: number | null; longestFrameP95: number | null };
   order: string[];
   documentedOrder: string[] | null;
   budget: { stat: Stat; ms: number } | null;
@@ -111,12 +128,18 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
     return {
       handler: h.handler,
       calls: per.map((x) => x?.count ?? 0),
+      interactionP50: seriesStats(per.map((x) => x?.interaction?.p50 ?? null)),
+      resultP50: seriesStats(per.map((x) => x?.result?.p50 ?? null)),
+      frameP50: seriesStats(per.map((x) => x?.longestFrame?.p50 ?? null)),
       durationP50,
       blockingP50,
       blockingGeoMean,
       runsFor20GeoMean: blockingGeoMean.cv === null ? null : runsToDetect(blockingGeoMean.cv),
       pooled: {
         count: h.count,
+        interactionP95: h.interaction?.p95 ?? null,
+        resultP95: h.result?.p95 ?? null,
+        longestFrameP95: h.longestFrame?.p95 ?? null,
         durationP50: h.duration.p50,
         durationP95: h.duration.p95,
         blockingP50: h.blocking.p50,
@@ -140,11 +163,14 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
       handlers.push({
         handler: name,
         calls: measured.map(() => 0),
+        interactionP50: empty,
+        resultP50: empty,
+        frameP50: empty,
         durationP50: empty,
         blockingP50: empty,
         blockingGeoMean: empty,
         runsFor20GeoMean: null,
-        pooled: { count: 0, durationP50: 0, durationP95: 0, blockingP50: 0, blockingP95: 0, errors: 0 },
+        pooled: { count: 0, interactionP95: null, resultP95: null, longestFrameP95: null, durationP50: 0, durationP95: 0, blockingP50: 0, blockingP95: 0, errors: 0 },
         budget: hs.budget,
         budgetText: formatBudget(hs.budget),
         observed: null,
@@ -154,7 +180,13 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
       });
     }
   }
-  handlers.sort((a, b) => b.pooled.blockingP50 * b.pooled.count - a.pooled.blockingP50 * a.pooled.count || a.handler.localeCompare(b.handler));
+  // Worst felt first: the longest interactions, then the slowest results, then the handler's own blocking.
+  const felt = (h: HandlerSummary) => [h.pooled.interactionP95 ?? -1, h.pooled.resultP95 ?? -1, h.pooled.blockingP50 * h.pooled.count] as const;
+  handlers.sort((a, b) => {
+    const x = felt(a);
+    const y = felt(b);
+    return y[0] - x[0] || y[1] - x[1] || y[2] - x[2] || a.handler.localeCompare(b.handler);
+  });
 
   const sequences: SequenceSummary[] = all.sequences.map((s) => {
     const per = snaps.map((x) => x?.sequences.find((y) => y.name === s.name) ?? null);
@@ -166,7 +198,8 @@ export function summariseRuns(runs: readonly RunResult[], spec: SpecFile | null 
       name: s.name,
       counts: per.map((x) => x?.count ?? 0),
       durationP50,
-      pooled: { count: s.count, p50: s.duration.p50, p95: s.duration.p95 },
+      interactionP50: seriesStats(per.map((x) => x?.interaction?.p50 ?? null)),
+      pooled: { count: s.count, p50: s.duration.p50, p95: s.duration.p95, interactionP95: s.interaction?.p95 ?? null, longestFrameP95: s.longestFrame?.p95 ?? null },
       order: s.variants[0]?.handlers ?? [],
       documentedOrder: ss?.handlers ?? null,
       budget,

@@ -51,6 +51,9 @@ export class MemoryStore implements Store {
   async listBaselines(): Promise<Baseline[]> {
     return [...this.baselines.values()].map((b) => structuredClone(b));
   }
+  async clearBaselines(): Promise<void> {
+    this.baselines.clear();
+  }
   async clear(): Promise<void> {
     this.sessions.clear();
     this.chunks.clear();

@@ -1,6 +1,6 @@
 /** Where the telemetry service keeps sessions, capped raw records, aggregates and baselines. */
 import type { AggregatorState } from '../core/aggregate.ts';
-import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, StorageKind, VitalRecord } from '../core/model.ts';
+import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, StorageKind, VitalRecord } from '../core/model.ts';
 import type { Baseline } from '../worker/api.ts';
 
 export interface RecordChunk {
@@ -8,6 +8,9 @@ export interface RecordChunk {
   sequences: SequenceRecord[];
   commits: CommitRecord[];
   vitals: VitalRecord[];
+  /** Long Animation Frames and interaction entries; absent in chunks stored before they were kept. */
+  frames?: FrameRecord[];
+  events?: EventTimingRecord[];
 }
 
 export interface StoredSession {
@@ -36,10 +39,11 @@ export interface Store {
   deleteSession(id: string): Promise<void>;
   putBaseline(baseline: Baseline): Promise<void>;
   listBaselines(): Promise<Baseline[]>;
+  clearBaselines(): Promise<void>;
   clear(): Promise<void>;
   close(): void;
 }
 
 export function emptyChunk(): RecordChunk {
-  return { calls: [], sequences: [], commits: [], vitals: [] };
+  return { calls: [], sequences: [], commits: [], vitals: [], frames: [], events: [] };
 }

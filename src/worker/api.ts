@@ -2,6 +2,15 @@
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { HandlerCall, SessionMeta, StorageKind } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
+import type { CollectOptions, FieldBatch, FieldOptions } from '../core/field/recorder.ts';
+
+export type { FieldBatch, FieldOptions, CollectOptions } from '../core/field/recorder.ts';
+
+/** How the service records, beyond the session itself. */
+export interface StartOptions {
+  /** Keep per-session field aggregates for OTLP export (the page's `export` option). */
+  field?: FieldOptions;
+}
 
 /** Which sessions a query covers: the live one, one by id, or every stored session merged. */
 export type SessionSelector = 'current' | 'all' | { id: string } | { ids: string[] };
@@ -48,7 +57,7 @@ export interface RecentCalls {
 
 export interface TelemetryApi {
   /** Starts (or resumes) recording `meta`'s session. Must be called before `ingest`. */
-  start(meta: SessionMeta): Promise<StartInfo>;
+  start(meta: SessionMeta, options?: StartOptions): Promise<StartInfo>;
   /** Records a batch from the page. Fire-and-forget: the page never waits for it. */
   ingest(batch: WireBatch): Promise<void>;
   /** Updates fields of the live session (React detection, transport, drops). */
@@ -67,4 +76,13 @@ export interface TelemetryApi {
   baselines(): Promise<Baseline[]>;
   /** The live session's most recent calls after the `after`-th one (for live views such as the DevTools panel). */
   recentCalls(after?: number, limit?: number): Promise<RecentCalls>;
+  /**
+   * Starts keeping field aggregates after `start` (the page's `export` option arrived late). The
+   * session's calls so far are replayed into them while they are all still in memory.
+   */
+  fieldStart(options: FieldOptions): Promise<void>;
+  /** The OTLP requests for field data changed since the last acknowledged send (null: nothing, or export off). */
+  fieldCollect(options: CollectOptions): Promise<FieldBatch | null>;
+  /** Settles a collected batch: sent (its data is clean) or not (it is sent again next time). */
+  fieldAck(id: number, ok: boolean): Promise<void>;
 }

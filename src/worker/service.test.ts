@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { makeMeta, makeSessionFile } from '../core/__tests__/fixtures.ts';
 import { Stream } from '../core/__tests__/records.ts';
+import { FieldMerger, pointsOfRequest } from '../core/field/merge.ts';
+import type { OtlpMetricsRequest } from '../core/field/otlp.ts';
 import { parseSessionFile } from '../core/session.ts';
 import type { WireBatch } from '../core/wire.ts';
 import { IdbStore, openHomeostatDB } from '../store/idb.ts';
@@ -35,6 +37,41 @@ async function started(db: string, id = 'live', options: ServiceOptions = {}) {
   const info = await service.start(makeMeta(id));
   return { service, info };
 }
+
+function fieldOf(bodies: string[]) {
+  const m = new FieldMerger('test');
+  for (const b of bodies) m.addAll(pointsOfRequest(JSON.parse(b) as OtlpMetricsRequest));
+  return m.snapshot();
+}
+
+describe('TelemetryService field export', () => {
+  it('keeps OTLP aggregates only when asked, in step with its own aggregates', async () => {
+    const off = await started(freshDb(), 'off');
+    await off.service.ingest(batch(interactions(8).stream, 100 + 8 * 50 + 5000));
+    expect(await off.service.fieldCollect({ now: Date.now() })).toBeNull();
+
+    const service = new TelemetryService(() => IdbStore.open(freshDb()), { persistDelayMs: 10 });
+    await service.start(makeMeta('on'), { field: { spanSampleRate: 0 } });
+    await service.ingest(batch(interactions(40).stream, 100 + 40 * 50 + 5000));
+    const b = (await service.fieldCollect({ now: Date.now() }))!;
+    const h = fieldOf(b.metrics).handlers.get('h')!;
+    const local = (await service.aggregates()).handlers.find((x) => x.handler === 'h')!;
+    expect({ calls: h.calls, errors: h.errors, blocking: h.modes.blocking }).toEqual({ calls: local.count, errors: local.errors, blocking: local.modes.blocking });
+    expect(h.metrics['blocking']!.quantile(0.5)).toBeCloseTo(local.blocking.p50, 0);
+    await service.fieldAck(b.id, true);
+    expect(await service.fieldCollect({ now: Date.now() })).toBeNull();
+  });
+
+  it('started late, catches up with the calls it already attributed', async () => {
+    const { service } = await started(freshDb(), 'late');
+    await service.ingest(batch(interactions(12).stream, 100 + 12 * 50 + 5000));
+    await service.fieldStart({});
+    const b = (await service.fieldCollect({ now: Date.now() }))!;
+    const field = fieldOf(b.metrics);
+    expect(field.handlers.get('h')!.calls).toBe(12);
+    expect(field.sequences.get('click:h')!.runs).toBe(12);
+  });
+});
 
 describe('TelemetryService', () => {
   it('aggregates what the page did: counts, errors, blocking, sequences', async () => {

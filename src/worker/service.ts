@@ -9,8 +9,10 @@ import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecor
 import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../core/session.ts';
 import type { WireBatch } from '../core/wire.ts';
 import { MemoryStore } from '../store/memory.ts';
+import { webLockLiveSessions, type LiveSessions } from '../store/live.ts';
 import { emptyChunk, type RecordChunk, type Store, type StoredSession } from '../store/store.ts';
-import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, TelemetryApi } from './api.ts';
+import { FieldRecorder, type CollectOptions, type FieldBatch, type FieldOptions } from '../core/field/recorder.ts';
+import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, StartOptions, TelemetryApi } from './api.ts';
 
 /** Recent calls kept in memory for live views. */
 const RECENT_CALLS = 2000;
@@ -24,6 +26,8 @@ export interface ServiceOptions {
   persistDelayMs?: number;
   /** Calls per stored chunk. */
   chunkSize?: number;
+  /** How sessions live in other tabs are recognised (default: Web Locks where available). */
+  liveSessions?: LiveSessions | null;
 }
 
 type StoreFactory = () => Promise<Store>;
@@ -39,6 +43,8 @@ export class TelemetryService implements TelemetryApi {
   /** Full chunks waiting for the next write; bounded so a burst never holds more than the cap. */
   private sealed: RecordChunk[] = [];
   private sealedCalls = 0;
+  /** Chunks whose write failed (quota, a closed connection): retried on the next write, kept in exports meanwhile. */
+  private unwritten: RecordChunk[] = [];
   private seqCalls: HandlerCall[] = [];
   private recent: HandlerCall[] = [];
   private callsSeen = 0;
@@ -46,11 +52,14 @@ export class TelemetryService implements TelemetryApi {
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private started: Promise<StartInfo> | null = null;
+  /** Field aggregates for OTLP export; only when the page asked for export. */
+  private field: FieldRecorder | null = null;
   private readonly warnings: string[] = [];
   private readonly maxCalls: number;
   private readonly maxSessions: number;
   private readonly persistDelayMs: number;
   private readonly chunkSize: number;
+  private readonly live: LiveSessions | null;
 
   constructor(
     private readonly openStore: StoreFactory,
@@ -60,14 +69,15 @@ export class TelemetryService implements TelemetryApi {
     this.maxSessions = options.maxSessions ?? 50;
     this.persistDelayMs = options.persistDelayMs ?? 1000;
     this.chunkSize = options.chunkSize ?? 500;
+    this.live = options.liveSessions === undefined ? webLockLiveSessions() : options.liveSessions;
   }
 
-  start(meta: SessionMeta): Promise<StartInfo> {
-    this.started ??= this.doStart(meta);
+  start(meta: SessionMeta, options: StartOptions = {}): Promise<StartInfo> {
+    this.started ??= this.doStart(meta, options);
     return this.started;
   }
 
-  private async doStart(meta: SessionMeta): Promise<StartInfo> {
+  private async doStart(meta: SessionMeta, options: StartOptions): Promise<StartInfo> {
     let storageReason: string | null = null;
     try {
       this.store = await this.openStore();
@@ -76,6 +86,7 @@ export class TelemetryService implements TelemetryApi {
       this.store = new MemoryStore();
     }
     this.meta = { ...meta, storage: this.store.kind, fallbackReason: joinReasons(meta.fallbackReason, storageReason) };
+    this.live?.hold(meta.id);
     this.session = {
       meta: this.meta,
       stored: { calls: 0, sequences: 0, commits: 0 },
@@ -83,12 +94,15 @@ export class TelemetryService implements TelemetryApi {
       errors: 0,
       nextChunk: 0,
     };
+    if (options.field) this.field = new FieldRecorder(this.meta, options.field);
     this.attributor = new Attributor(
       {
         call: (c) => this.onCall(c),
         sequence: (s) => this.onSequence(s),
         commit: (c) => this.onCommit(c),
         vital: (v) => this.onVital(v),
+        frame: (f) => this.chunk.frames!.push(f),
+        event: (e) => this.chunk.events!.push(e),
       },
       (id) => this.strings[id] ?? '?',
       { hookCommits: meta.react.commits === 'hook' },
@@ -103,7 +117,7 @@ export class TelemetryService implements TelemetryApi {
     for (let i = 0; i < batch.strings.length; i++) this.strings[batch.stringBase + i] = batch.strings[i]!;
     this.attributor!.push(batch.records, batch.count);
     this.lastNow = Math.max(this.lastNow, batch.now);
-    this.attributor!.advance(batch.now);
+    this.attributor!.advance(batch.now, batch.paintPending === true);
     if (batch.dropped !== this.meta!.dropped) this.meta!.dropped = batch.dropped;
     this.schedulePersist();
   }
@@ -146,8 +160,10 @@ export class TelemetryService implements TelemetryApi {
   async exportSession(id?: string): Promise<string> {
     await this.ready();
     const sessionId = id ?? this.meta!.id;
-    if (sessionId === this.meta!.id) await this.flush(true);
-    const stored = await this.store.getSession(sessionId);
+    const live = sessionId === this.meta!.id;
+    if (live) await this.flush(true);
+    // The live session as this service knows it, even when the store refused the last writes.
+    const stored = live ? structuredClone({ ...this.session!, meta: this.meta! }) : await this.store.getSession(sessionId);
     if (!stored) throw new Error(`No session with id "${sessionId}"`);
     const file: SessionFile = {
       format: SESSION_FORMAT,
@@ -157,13 +173,46 @@ export class TelemetryService implements TelemetryApi {
       sequences: [],
       commits: [],
       vitals: [],
+      frames: [],
+      events: [],
       truncated: { ...stored.truncated },
     };
-    for (const { chunk } of await this.store.readChunks(sessionId)) {
+    const add = (chunk: RecordChunk) => {
       file.calls.push(...chunk.calls);
       file.sequences.push(...chunk.sequences);
       file.commits.push(...chunk.commits);
       file.vitals.push(...chunk.vitals);
+      file.frames.push(...(chunk.frames ?? []));
+      file.events.push(...(chunk.events ?? []));
+    };
+    let chunks: RecordChunk[] = [];
+    try {
+      chunks = (await this.store.readChunks(sessionId)).map((c) => c.chunk);
+    } catch (e) {
+      if (!live) throw e;
+      this.warn(`could not read the stored records of the live session: ${describe(e)}`);
+    }
+    for (const chunk of chunks) add(chunk);
+    if (live) {
+      // Records the store should hold but does not (another tab cleared them, the browser
+      // evicted them, a read failed) are counted as truncated, never silently missing.
+      const missing = {
+        calls: stored.stored.calls - file.calls.length,
+        sequences: stored.stored.sequences - file.sequences.length,
+        commits: stored.stored.commits - file.commits.length,
+      };
+      if (missing.calls > 0 || missing.sequences > 0 || missing.commits > 0) {
+        const s = this.session!;
+        for (const k of ['calls', 'sequences', 'commits'] as const) {
+          const n = Math.max(0, missing[k]);
+          file.truncated[k] += n;
+          s.truncated[k] += n;
+          s.stored[k] -= n;
+        }
+        this.warn(`${missing.calls} calls, ${missing.sequences} sequences and ${missing.commits} commits of the live session were missing from IndexedDB; counted as truncated`);
+      }
+      // …and those not written yet are still here.
+      for (const chunk of this.unwritten) add(chunk);
     }
     // What we hand out must be readable back: a corrupted store shows up here, named.
     parseSessionFile(file, `stored session ${sessionId}`);
@@ -183,7 +232,7 @@ export class TelemetryService implements TelemetryApi {
       errors: file.calls.filter((c) => c.error !== null).length,
       nextChunk: 0,
     };
-    // Calls are split into chunks; the (far fewer) sequences, commits and vitals ride in the first.
+    // Calls are split into chunks; the (far fewer) sequences, commits, vitals, frames and events ride in the first.
     for (let i = 0; i < Math.max(1, file.calls.length); i += this.chunkSize) {
       const first = i === 0;
       await this.store.putChunk(id, session.nextChunk++, {
@@ -191,6 +240,8 @@ export class TelemetryService implements TelemetryApi {
         sequences: first ? file.sequences : [],
         commits: first ? file.commits : [],
         vitals: first ? file.vitals : [],
+        frames: first ? file.frames : [],
+        events: first ? file.events : [],
       });
     }
     await this.store.putAggregate(id, aggregateSession(file).state());
@@ -201,10 +252,19 @@ export class TelemetryService implements TelemetryApi {
   async clear(): Promise<void> {
     await this.ready();
     await this.writing;
-    await this.store.clear();
+    // Sessions being recorded in other tabs are theirs: clearing here must not delete their records.
+    const others = await this.liveElsewhere();
+    if (others.size === 0) await this.store.clear();
+    else {
+      for (const s of await this.store.listSessions()) if (!others.has(s.meta.id)) await this.store.deleteSession(s.meta.id);
+      await this.store.clearBaselines();
+    }
     this.aggregator = new Aggregator();
     this.recent = [];
     this.chunk = emptyChunk();
+    this.sealed = [];
+    this.sealedCalls = 0;
+    this.unwritten = [];
     this.session = { ...this.session!, stored: { calls: 0, sequences: 0, commits: 0 }, truncated: { calls: 0, sequences: 0, commits: 0 }, errors: 0 };
     await this.store.putSession(this.session);
   }
@@ -227,6 +287,35 @@ export class TelemetryService implements TelemetryApi {
     return { total: this.callsSeen, calls: this.recent.slice(this.recent.length - fresh) };
   }
 
+  async fieldStart(options: FieldOptions): Promise<void> {
+    await this.ready();
+    if (this.field) return;
+    const field = new FieldRecorder(this.meta!, options);
+    // Catch up from memory: every call so far while none has been trimmed; the sequences and
+    // commits of chunks not yet written. Export is normally on from the first record; this
+    // covers an app whose provider renders after the first instrumented call.
+    if (this.callsSeen <= this.recent.length) for (const c of this.recent) field.addCall(c);
+    if (this.session!.stored.sequences === 0 && this.session!.truncated.sequences === 0) {
+      const chunks = [...this.sealed, this.chunk];
+      const calls = chunks.flatMap((ch) => ch.calls);
+      for (const s of chunks.flatMap((ch) => ch.sequences)) field.addSequence(s, calls.filter((c) => s.calls.includes(c.id)));
+      for (const c of chunks.flatMap((ch) => ch.commits)) field.addCommit(c.calls.length > 0);
+    }
+    this.field = field;
+  }
+
+  async fieldCollect(options: CollectOptions): Promise<FieldBatch | null> {
+    await this.ready();
+    if (!this.field) return null;
+    // What the page shipped so far is attributed before it is reported.
+    this.attributor!.advance(this.lastNow);
+    return this.field.collect(options);
+  }
+
+  async fieldAck(id: number, ok: boolean): Promise<void> {
+    this.field?.ack(id, ok);
+  }
+
   /** Warnings met so far (corrupt records skipped, failed writes). */
   problems(): string[] {
     return this.warnings.slice();
@@ -241,6 +330,7 @@ export class TelemetryService implements TelemetryApi {
 
   private onCall(c: HandlerCall): void {
     this.aggregator.addCall(c, this.meta!.timeOrigin);
+    this.field?.addCall(c);
     this.callsSeen++;
     this.recent.push(c);
     // Trim in blocks, not per call: one splice per RECENT_CALLS/2 calls.
@@ -264,21 +354,20 @@ export class TelemetryService implements TelemetryApi {
     while (this.sealed.length > 1 && this.sealedCalls - this.sealed[0]!.calls.length >= this.maxCalls) {
       const old = this.sealed.shift()!;
       this.sealedCalls -= old.calls.length;
-      const t = this.session!.truncated;
-      t.calls += old.calls.length;
-      t.sequences += old.sequences.length;
-      t.commits += old.commits.length;
+      this.dropChunk(old, this.sealed[0]!);
     }
   }
 
   private onSequence(s: SequenceRecord): void {
     this.aggregator.addSequence(s, this.seqCalls, this.meta!.timeOrigin);
+    this.field?.addSequence(s, this.seqCalls);
     this.seqCalls = [];
     this.chunk.sequences.push(s);
   }
 
   private onCommit(c: CommitRecord): void {
     this.aggregator.addCommit(c.calls.length > 0);
+    this.field?.addCommit(c.calls.length > 0);
     this.chunk.commits.push(c);
   }
 
@@ -312,23 +401,64 @@ export class TelemetryService implements TelemetryApi {
   private async write(chunks: RecordChunk[], state: AggregatorState): Promise<void> {
     const s = this.session!;
     s.meta = this.meta!;
-    for (const chunk of chunks) {
-      const empty = chunk.calls.length + chunk.sequences.length + chunk.commits.length + chunk.vitals.length === 0;
-      if (empty) continue;
-      await this.store.putChunk(s.meta.id, s.nextChunk++, chunk);
+    const pending = [...this.unwritten, ...chunks].filter(
+      (c) => c.calls.length + c.sequences.length + c.commits.length + c.vitals.length + (c.frames?.length ?? 0) + (c.events?.length ?? 0) > 0,
+    );
+    this.unwritten = [];
+    for (let i = 0; i < pending.length; i++) {
+      const chunk = pending[i]!;
+      try {
+        await this.store.putChunk(s.meta.id, s.nextChunk, chunk);
+      } catch (e) {
+        // Quota exceeded, or a connection another tab closed: keep this chunk and the ones after
+        // it (in order) for the next write; the cap below bounds what waits.
+        this.unwritten = pending.slice(i);
+        this.warn(`could not write records to ${this.store.kind} (${describe(e)}); keeping ${this.unwritten.length} chunk(s) to retry`);
+        break;
+      }
+      // Only a chunk that was written takes a sequence number and counts as stored.
+      s.nextChunk++;
       s.stored.calls += chunk.calls.length;
       s.stored.sequences += chunk.sequences.length;
       s.stored.commits += chunk.commits.length;
     }
-    if (s.stored.calls > this.maxCalls) await this.truncate(s);
-    await this.store.putAggregate(s.meta.id, state);
-    await this.store.putSession(s);
+    this.capUnwritten();
+    // Stored and waiting records together stay within the cap: the oldest stored ones go first
+    // (deleting also frees quota for the waiting ones).
+    const waiting = this.unwritten.reduce((n, c) => n + c.calls.length, 0);
+    if (s.stored.calls + waiting > this.maxCalls) await this.guard('truncate the session', () => this.truncate(s, Math.max(0, this.maxCalls - waiting)));
+    await this.guard('save the aggregates', () => this.store.putAggregate(s.meta.id, state));
+    await this.guard('save the session', () => this.store.putSession(s));
   }
 
-  /** Drops the oldest chunks of a session until its raw calls fit the cap. */
-  private async truncate(s: StoredSession): Promise<void> {
+  /** Unwritten chunks beyond the raw-call cap are dropped, oldest first, and counted as truncated. */
+  private capUnwritten(): void {
+    let calls = this.unwritten.reduce((n, c) => n + c.calls.length, 0);
+    while (this.unwritten.length > 1 && calls - this.unwritten[0]!.calls.length >= this.maxCalls) {
+      const old = this.unwritten.shift()!;
+      calls -= old.calls.length;
+      this.dropChunk(old, this.unwritten[0]!);
+    }
+  }
+
+  /**
+   * Counts a chunk's records as truncated; its vitals, long frames and interaction entries (a few
+   * per interaction, what the flow's user-felt numbers come from) move on to `next` rather than vanish.
+   */
+  private dropChunk(old: RecordChunk, next: RecordChunk): void {
+    const t = this.session!.truncated;
+    t.calls += old.calls.length;
+    t.sequences += old.sequences.length;
+    t.commits += old.commits.length;
+    if (old.vitals.length > 0) next.vitals.unshift(...old.vitals);
+    if (old.frames?.length) (next.frames ??= []).unshift(...old.frames);
+    if (old.events?.length) (next.events ??= []).unshift(...old.events);
+  }
+
+  /** Drops the oldest chunks of a session until its raw calls fit `cap`. */
+  private async truncate(s: StoredSession, cap = this.maxCalls): Promise<void> {
     for (const { seq, chunk } of await this.store.readChunks(s.meta.id)) {
-      if (s.stored.calls <= this.maxCalls) break;
+      if (s.stored.calls <= cap) break;
       await this.store.deleteChunk(s.meta.id, seq);
       s.stored.calls -= chunk.calls.length;
       s.stored.sequences -= chunk.sequences.length;
@@ -341,9 +471,19 @@ export class TelemetryService implements TelemetryApi {
 
   private async prune(): Promise<void> {
     const sessions = await this.store.listSessions();
-    for (const s of sessions.slice(this.maxSessions)) {
-      if (s.meta.id !== this.meta!.id) await this.store.deleteSession(s.meta.id);
+    const old = sessions.slice(this.maxSessions);
+    if (old.length === 0) return;
+    const others = await this.liveElsewhere();
+    for (const s of old) {
+      if (s.meta.id !== this.meta!.id && !others.has(s.meta.id)) await this.store.deleteSession(s.meta.id);
     }
+  }
+
+  /** Sessions other contexts are recording now (empty when that cannot be known). */
+  private async liveElsewhere(): Promise<Set<string>> {
+    const live = (await this.live?.live()) ?? new Set<string>();
+    live.delete(this.meta!.id);
+    return live;
   }
 
   private async aggregatorFor(selector: SessionSelector): Promise<Aggregator> {

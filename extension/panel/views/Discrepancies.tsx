@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import type { SpecFile } from '../../../src/core/spec.ts';
-import { diagnose } from '../../../src/heal/diagnose.ts';
+import { diagnose } from '../../../src/core/diagnose.ts';
 import { useLive } from '../context.tsx';
 import { ms } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';

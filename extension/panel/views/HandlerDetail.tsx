@@ -1,12 +1,14 @@
 /**
- * One handler: timing over time (downsampled recent calls) with the budget line and baseline
+ * One handler: what the user felt (interaction, time to result, the longest frame) and the
+ * handler's own work, over time (downsampled recent calls) with the budget line and baseline
  * band, the blocking-time histogram, and recent calls with how React ran their updates.
  */
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { METRICS, type HandlerMetric } from '../../../src/core/metrics.ts';
 import type { SpecFile } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
-import { downsample, type Point } from '../downsample.ts';
+import { downsample, type Point, type Series } from '../downsample.ts';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
 import { useThrottled } from '../throttle.ts';
@@ -38,7 +40,13 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
   if (!name) return <p className="empty">Pick a handler in the Handlers table.</p>;
   if (!h) return <p className="empty">No calls of {name} in this session yet.</p>;
   const s = standing(h, spec);
-  const metricKey = s.metric === 'duration' ? 'duration' : 'blocking';
+  const metricKey = SERIES[s.metric] ?? 'blocking';
+  const felt = (label: string, sum: { p50: number; p95: number } | null) => (
+    <>
+      <dt>{label}</dt>
+      <dd>{sum ? `${ms(sum.p50)} / ${ms(sum.p95)}` : '—'}</dd>
+    </>
+  );
   const band = s.baselineMs === null ? null : [s.baselineMs * (1 - s.tolerance), s.baselineMs * (1 + s.tolerance)];
 
   return (
@@ -53,7 +61,10 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
       <dl className="facts">
         <dt>n</dt>
         <dd>{int(h.count)}</dd>
-        <dt>p50 / p95</dt>
+        {felt('interaction p50 / p95', h.interaction)}
+        {felt('time to result p50 / p95', h.result)}
+        {felt('longest frame p50 / p95', h.longestFrame)}
+        <dt>own duration p50 / p95</dt>
         <dd>
           {ms(h.duration.p50)} / {ms(h.duration.p95)}
         </dd>
@@ -66,7 +77,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
         <dt>errors</dt>
         <dd>{int(h.errors)}</dd>
         <dt>budget</dt>
-        <dd>{s.budgetMs === null ? '—' : `${s.stat} ${s.metric} ≤ ${ms(s.budgetMs)}`}</dd>
+        <dd>{s.budgetMs === null ? '—' : `${s.stat} ${METRICS[s.metric].label} ≤ ${ms(s.budgetMs)}`}</dd>
         <dt>baseline</dt>
         <dd>{s.baselineMs === null ? '—' : `${ms(s.baselineMs)} ± ${pct(s.tolerance)}`}</dd>
       </dl>
@@ -86,7 +97,10 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
           <tr>
             <th>#</th>
             <th>at</th>
-            <th>duration</th>
+            <th title={METRICS.interaction.description}>interaction</th>
+            <th title={METRICS.result.description}>result</th>
+            <th title={METRICS.longestFrame.description}>longest frame</th>
+            <th>own duration</th>
             <th>blocking</th>
             <th>React ran it as</th>
             <th>outcome</th>
@@ -100,6 +114,9 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
               <tr key={c.id} data-call={c.id}>
                 <td>{c.id}</td>
                 <td>{(c.start / 1000).toFixed(3)} s</td>
+                <td>{c.interactionMs === null ? '—' : ms(c.interactionMs)}</td>
+                <td>{c.resultMs === null ? '—' : ms(c.resultMs)}</td>
+                <td>{c.longestFrameMs === null ? '—' : ms(c.longestFrameMs)}</td>
                 <td>{ms(c.duration)}</td>
                 <td>{ms(c.blockingMs)}</td>
                 <td className={c.mode === 'transition' ? 'good' : c.mode === 'blocking' ? 'warn' : ''}>{c.mode}</td>
@@ -113,12 +130,16 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 4, left: 0 };
+
+/** Which recent-call series charts a metric (a budget's, else the first felt one). */
+const SERIES: Partial<Record<HandlerMetric, Series>> = { interaction: 'interaction', result: 'result', longestFrame: 'frame', duration: 'duration', blocking: 'blocking' };
+const SERIES_LABEL: Record<Series, string> = { interaction: 'Interaction latency', result: 'Time to result', frame: 'Longest frame', duration: 'Own duration', blocking: 'Blocking' };
 const secs = (t: number) => `${t.toFixed(1)}s`;
 const edge = (v: number) => (v < 10 ? String(Number(v.toPrecision(2))) : v.toFixed(0));
 
 interface TimingChartProps {
   points: Point[];
-  metric: 'duration' | 'blocking';
+  metric: Series;
   budgetMs: number | null;
   bandLow: number | null;
   bandHigh: number | null;
@@ -128,7 +149,7 @@ interface TimingChartProps {
 const TimingChart = memo(function TimingChart({ points, metric, budgetMs, bandLow, bandHigh }: TimingChartProps) {
   return (
     <figure>
-      <figcaption>{metric === 'duration' ? 'Duration' : 'Blocking'} of recent calls over time (ms, slowest per bucket)</figcaption>
+      <figcaption>{SERIES_LABEL[metric]} of recent calls over time (ms, slowest per bucket)</figcaption>
       <LineChart width={CHART_W} height={CHART_H} data={points} margin={MARGIN}>
         <CartesianGrid stroke="#333" strokeDasharray="2 4" />
         <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={secs} stroke="#999" />

@@ -1,30 +1,39 @@
 /** One row per handler: docs (budget, baseline) next to live numbers, sortable and filterable. */
 import { useMemo, useState } from 'react';
 import type { HandlerAggregate } from '../../../src/core/aggregate.ts';
+import { FROZEN_FRAME_MS, METRICS } from '../../../src/core/metrics.ts';
 import type { SpecFile } from '../../../src/core/spec.ts';
 import { formatBudget } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL, type Standing, type Verdict } from '../status.ts';
+import { FieldCell, FieldHeader } from './FieldCell.tsx';
 
 interface Row {
   h: HandlerAggregate;
   s: Standing;
 }
 
-type Key = 'handler' | 'status' | 'p50' | 'p95' | 'n' | 'transition' | 'blocking' | 'blockingTotal' | 'errors';
+type Key = 'handler' | 'status' | 'interaction' | 'result' | 'frame' | 'n' | 'transition' | 'p50' | 'p95' | 'blocking' | 'blockingTotal' | 'errors';
 
+// What the user felt comes first; the handler's own work after it.
 const COLUMNS: Array<{ key: Key; label: string; title: string }> = [
   { key: 'handler', label: 'Handler', title: 'Instrumented handler name' },
   { key: 'status', label: 'Status', title: 'Observed against the docs' },
-  { key: 'p50', label: 'p50', title: 'Median synchronous duration of the call' },
-  { key: 'p95', label: 'p95', title: '95th percentile synchronous duration' },
+  { key: 'interaction', label: 'Interaction p95', title: METRICS.interaction.description },
+  { key: 'result', label: 'Result p95', title: METRICS.result.description },
+  { key: 'frame', label: 'Longest frame p95', title: METRICS.longestFrame.description },
   { key: 'n', label: 'n', title: 'Calls recorded in this session' },
   { key: 'transition', label: 'Transition', title: 'Share of React-updating calls whose updates were transitions' },
-  { key: 'blocking', label: 'Blocking p95', title: 'Longest main-thread span the call caused, 95th percentile' },
+  { key: 'p50', label: 'Own p50', title: 'Median synchronous duration of the call itself (its own work, not what the user felt)' },
+  { key: 'p95', label: 'Own p95', title: '95th percentile synchronous duration of the call itself' },
+  { key: 'blocking', label: 'Blocking p95', title: METRICS.blocking.description },
   { key: 'blockingTotal', label: 'Blocking total', title: 'Sum of blocking time' },
   { key: 'errors', label: 'Errors', title: 'Calls that threw or rejected' },
 ];
+
+/** p95 of a felt metric, or -1 (sorts last) when the handler has no samples of it. */
+const p95 = (s: { p95: number } | null) => s?.p95 ?? -1;
 
 const ORDER: Record<Verdict, number> = { over: 0, drifting: 1, within: 2, undocumented: 3 };
 
@@ -34,6 +43,12 @@ function sortValue(r: Row, key: Key): number | string {
       return r.h.handler;
     case 'status':
       return ORDER[r.s.verdict];
+    case 'interaction':
+      return p95(r.h.interaction);
+    case 'result':
+      return p95(r.h.result);
+    case 'frame':
+      return p95(r.h.longestFrame);
     case 'p50':
       return r.h.duration.p50;
     case 'p95':
@@ -56,7 +71,8 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
   const select = useLive((s) => s.select);
   const [filter, setFilter] = useState('');
   const [only, setOnly] = useState<Verdict | 'all'>('all');
-  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'blockingTotal', desc: true });
+  // Worst felt first: the longest waits for the next paint.
+  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'interaction', desc: true });
 
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
@@ -96,6 +112,7 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
             {COLUMNS.slice(0, 2).map((c) => header(c, sort, setSort))}
             <th title="Documented budget">Budget</th>
             <th title="Documented baseline for the budget's metric">Baseline</th>
+            <FieldHeader />
             {COLUMNS.slice(2).map((c) => header(c, sort, setSort))}
           </tr>
         </thead>
@@ -109,11 +126,17 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
                   <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
                 </td>
                 <td data-col="budget">{budget ? formatBudget(budget) : '—'}</td>
-                <td data-col="baseline">{s.baselineMs === null ? '—' : `${s.stat} ${s.metric} ${ms(s.baselineMs)}`}</td>
-                <td data-col="p50" data-value={h.duration.p50}>{ms(h.duration.p50)}</td>
-                <td data-col="p95" data-value={h.duration.p95}>{ms(h.duration.p95)}</td>
+                <td data-col="baseline">{s.baselineMs === null ? '—' : `${s.stat} ${METRICS[s.metric].label} ${ms(s.baselineMs)}`}</td>
+                <FieldCell doc={spec?.handlers[h.handler]} metric={s.metric} />
+                <td data-col="interaction" data-value={h.interaction?.p95 ?? ''}>{h.interaction ? ms(h.interaction.p95) : '—'}</td>
+                <td data-col="result" data-value={h.result?.p95 ?? ''}>{h.result ? ms(h.result.p95) : '—'}</td>
+                <td data-col="frame" data-value={h.longestFrame?.p95 ?? ''} className={(h.longestFrame?.p95 ?? 0) >= FROZEN_FRAME_MS ? 'bad' : ''}>
+                  {h.longestFrame ? ms(h.longestFrame.p95) : '—'}
+                </td>
                 <td data-col="n" data-value={h.count}>{int(h.count)}</td>
                 <td data-col="transition" data-value={h.transitionShare ?? ''}>{pct(h.transitionShare)}</td>
+                <td data-col="p50" data-value={h.duration.p50}>{ms(h.duration.p50)}</td>
+                <td data-col="p95" data-value={h.duration.p95}>{ms(h.duration.p95)}</td>
                 <td data-col="blocking" data-value={h.blocking.p95}>{ms(h.blocking.p95)}</td>
                 <td data-col="blockingTotal" data-value={h.blockingTotalMs}>{ms(h.blockingTotalMs)}</td>
                 <td data-col="errors" data-value={h.errors} className={h.errors > 0 ? 'bad' : ''}>{int(h.errors)}</td>

@@ -9,7 +9,7 @@ import { ms, renderTable } from '../table.ts';
 export const command: Command = {
   name: 'check',
   summary: 'Hold the docs against telemetry; list discrepancies (exit 1 on errors)',
-  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--baseline <file or dir> ...] [--json] [--seed <n>]
+  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--baseline <file or dir> ...] [--json] [--seed <n>]
 
 Compares the documented spec (homeostat.spec.json, with the budget lines of HANDLER_SPECS.md
 and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:
@@ -19,6 +19,12 @@ and transition share changes. Decisions use confidence intervals on the raw samp
 
   --docs <dir>       docs directory (default docs)
   --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
+  --field <input>    check field data from real users instead: OTLP/JSON files or directories,
+                     clickhouse://user:pass@host:8123/otel or chdb:<dir>; held against the field
+                     baselines (\`homeostat docs --field\`) and the budgets, with intervals widened
+                     by the histograms' resolution
+  --since <date>     only field data from this date on (ISO 8601)
+  --app <name>       only field data of this app (service.name)
   --baseline <path>  the sessions the baselines came from, if kept: drift is then decided by a
                      Mann–Whitney rank test on their raw samples
   --json             print the report as JSON
@@ -32,6 +38,9 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
         docs: { type: 'string' },
         sessions: { type: 'string', multiple: true },
         baseline: { type: 'string', multiple: true },
+        field: { type: 'string', multiple: true },
+        since: { type: 'string' },
+        app: { type: 'string' },
         json: { type: 'boolean' },
         seed: { type: 'string' },
       },
@@ -40,21 +49,31 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
     const docsDir = resolve(io.cwd, values.docs ?? 'docs');
     if (!existsSync(docsDir)) throw new UsageError(`--docs ${docsDir} does not exist`);
-    const sessionArgs = (values.sessions ?? ['.homeostat/sessions']).map((p) => resolve(io.cwd, p));
+    if (values.field && values.sessions) throw new UsageError('--field and --sessions are checked separately: give one');
+    const sessionArgs = (values.field ? [] : (values.sessions ?? ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
     for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
     const baselineArgs = (values.baseline ?? []).map((p) => resolve(io.cwd, p));
     for (const p of baselineArgs) if (!existsSync(p)) throw new UsageError(`--baseline ${p} does not exist`);
-    const [{ readDocs }, { loadSessions }, { checkSpec }] = await Promise.all([
+    const [{ readDocs }, { loadSessions }, { checkSpec, checkObserved, observeField }] = await Promise.all([
       import('../../docs/spec-file.ts'),
       import('../../docs/sessions.ts'),
       import('../../core/check/index.ts'),
     ]);
     const spec = await readDocs(docsDir);
-    const sessions = await loadSessions(sessionArgs);
-    // With no telemetry every handler would read "unseen": almost certainly a wrong path, so say so.
-    if (sessions.length === 0) throw new UsageError(`no session files in ${sessionArgs.join(', ')}`);
-    const baselineSessions = baselineArgs.length > 0 ? await loadSessions(baselineArgs) : undefined;
-    const report = checkSpec(spec, sessions, { seed, ...(baselineSessions ? { baselineSessions } : {}) });
+    let report;
+    if (values.field) {
+      const { readField } = await import('./docs.ts');
+      const field = await readField(values.field, io.cwd, values.app, values.since);
+      if (field.handlers.size === 0) throw new UsageError(`no Homeostat field data in ${values.field.join(', ')}`);
+      io.log(`field: ${field.sessions} sessions from ${field.source} (quantiles within ±${(field.relativeAccuracy * 100).toFixed(2)}%)`);
+      report = checkObserved(spec, observeField(field), { seed });
+    } else {
+      const sessions = await loadSessions(sessionArgs);
+      // With no telemetry every handler would read "unseen": almost certainly a wrong path, so say so.
+      if (sessions.length === 0) throw new UsageError(`no session files in ${sessionArgs.join(', ')}`);
+      const baselineSessions = baselineArgs.length > 0 ? await loadSessions(baselineArgs) : undefined;
+      report = checkSpec(spec, sessions, { seed, ...(baselineSessions ? { baselineSessions } : {}) });
+    }
     const failed = report.discrepancies.some((d) => d.severity === 'error');
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));

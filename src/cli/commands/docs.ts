@@ -3,11 +3,28 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import type { FieldSnapshot } from '../../core/field/merge.ts';
+
+/** `--field` inputs merged; `--since` and `--app` filter them. Shared with `check`. */
+export async function readField(inputs: string[], cwd: string, app: string | undefined, since: string | undefined): Promise<FieldSnapshot> {
+  const { loadField, FieldSourceError } = await import('../../field/load.ts');
+  let from: Date | undefined;
+  if (since !== undefined) {
+    from = new Date(since);
+    if (Number.isNaN(from.getTime())) throw new UsageError(`--since ${since} is not a date`);
+  }
+  try {
+    return await loadField(inputs, cwd, { ...(app ? { app } : {}), ...(from ? { since: from } : {}) });
+  } catch (e) {
+    if (e instanceof FieldSourceError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 export const command: Command = {
   name: 'docs',
   summary: 'Generate living docs (HANDLER_SPECS.md, SEQUENCE_FLOWS.md, ...) from code and telemetry',
-  usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...] [--app <name>] [--tsconfig <file>]
+  usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--app <name>] [--tsconfig <file>]
                [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin]
 
 Analyses the app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) for instrumented handlers,
@@ -18,7 +35,13 @@ homeostat.spec.json in the docs directory. Budget and Tolerance lines and the te
 
   --root <dir>       app source root (default src)
   --docs <dir>       docs directory (default docs)
-  --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
+  --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions;
+                     with --field and no --sessions, none)
+  --field <input>    field data from real users, merged into field baselines beside the local
+                     ones: OTLP/JSON files or directories (the OpenTelemetry Collector's file
+                     exporter), clickhouse://user:pass@host:8123/otel (its ClickHouse exporter)
+                     or chdb:<dir> (an embedded ClickHouse store); repeatable for files
+  --since <date>     only field data from this date on (ISO 8601)
   --app <name>       app name recorded in the spec
   --tsconfig <file>  compiler options for the analysis
   --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
@@ -35,6 +58,8 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
         root: { type: 'string' },
         docs: { type: 'string' },
         sessions: { type: 'string', multiple: true },
+        field: { type: 'string', multiple: true },
+        since: { type: 'string' },
         app: { type: 'string' },
         tsconfig: { type: 'string' },
         include: { type: 'string', multiple: true },
@@ -46,14 +71,16 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
     if (values.plugin && values['no-plugin']) throw new UsageError('--plugin and --no-plugin contradict each other');
     const root = resolve(io.cwd, values.root ?? 'src');
     if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
-    const sessionArgs = (values.sessions ?? ['.homeostat/sessions']).map((p) => resolve(io.cwd, p));
+    const sessionArgs = (values.sessions ?? (values.field ? [] : ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
     for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
     const [{ analyzeProject }, { generateDocs }, { loadSessions }] = await Promise.all([
       import('../../docs/analyze.ts'),
       import('../../docs/generate.ts'),
       import('../../docs/sessions.ts'),
     ]);
-    const sessions = await loadSessions(sessionArgs);
+    const sessions = sessionArgs.length > 0 ? await loadSessions(sessionArgs) : [];
+    const field = values.field ? await readField(values.field, io.cwd, values.app, values.since) : undefined;
+    if (field) io.log(`field: ${field.sessions} sessions, ${field.handlers.size} handlers from ${field.source}`);
     io.log(`analysing ${root}…`);
     const analysis = await analyzeProject(root, {
       ...(values.tsconfig ? { tsconfig: resolve(io.cwd, values.tsconfig) } : {}),
@@ -69,6 +96,7 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
       sessions,
       analysis,
       ...(values.app !== undefined ? { app: values.app } : {}),
+      ...(field ? { field } : {}),
     });
     io.out(`Wrote ${files.length} files (${Object.keys(spec.handlers).length} handlers, ${Object.keys(spec.sequences).length} sequences):\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;

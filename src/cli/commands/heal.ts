@@ -11,9 +11,11 @@ homeostat heal --demo
 
 The whole loop on the app in the current git repository (its HEAD): replay the recorded flows
 on a baseline build, check the docs, diagnose, apply each fix as a codemod in a temporary git
-worktree, build it, replay baseline and patched builds alternately until the difference is
-decided, and for each verified improvement commit code + generated test + regenerated docs on a
-branch homeostat/fix-<handler>. Your working tree is never modified.
+worktree and build them all, then replay the baseline and every patched build in alternated
+rounds until each verdict is decided on what the user feels (the fix's primary metric, e.g.
+interaction latency, with guards on time to result, long frames and errors), and for each
+verified improvement commit code + generated test + regenerated docs on a branch
+homeostat/fix-<handler>. Your working tree is never modified.
 
   --flow <file>        recording to replay (repeatable; our format or Chrome Recorder JSON)
   --build <command>    builds the app (run in each worktree), e.g. "npx vite build"
@@ -22,8 +24,10 @@ branch homeostat/fix-<handler>. Your working tree is never modified.
   --docs <dir>         docs directory (default docs)
   --tests <dir>        where generated tests go (default e2e/homeostat)
   --test-command <c>   the app's own tests; a fix that fails them is rejected
-  --runs <n>           baseline replay runs (default 5)
-  --max-runs <n>       A/B runs per side at most (default 15)
+  --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
+  --max-runs <n>       A/B rounds at most (default 8)
+  --time-cap <s>       seconds the A/B rounds may take in all (default 150)
+  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default 0.1)
   --max-fixes <n>      fixes to try (default 3)
   --rule <id>          only this rule (repeatable)
   --handler <name>     only this handler (repeatable)
@@ -47,6 +51,8 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
         'test-command': { type: 'string' },
         runs: { type: 'string' },
         'max-runs': { type: 'string' },
+        'time-cap': { type: 'string' },
+        tolerance: { type: 'string' },
         'max-fixes': { type: 'string' },
         rule: { type: 'string', multiple: true },
         handler: { type: 'string', multiple: true },
@@ -83,14 +89,20 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
       };
     }
     const maxRuns = int('max-runs', values['max-runs']);
+    const timeCap = int('time-cap', values['time-cap']);
+    const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+    if (tolerance !== undefined && !(tolerance >= 0 && tolerance < 10)) throw new UsageError(`--tolerance needs a number ≥ 0, got "${values.tolerance}"`);
     const throttle = values['cpu-throttle'] === undefined ? undefined : Number(values['cpu-throttle']);
     if (throttle !== undefined && !(throttle >= 1)) throw new UsageError('--cpu-throttle needs a number ≥ 1');
+    // Ctrl-C or a CI timeout must not leave worktrees, builds, servers or Chromium behind.
+    const { installSignalCleanup } = await import('../../heal/cleanup.ts');
+    const uninstall = installSignalCleanup({ log: io.log });
     const result = await heal({
       ...target,
       ...(values.tests ? { testDir: values.tests } : {}),
       ...(values['test-command'] ? { testCommand: values['test-command'] } : {}),
       ...(int('runs', values.runs) ? { baselineRuns: int('runs', values.runs)! } : {}),
-      ...(maxRuns ? { plan: { maxRuns } } : {}),
+      plan: { ...(maxRuns ? { maxRuns } : {}), ...(timeCap ? { timeCapMs: timeCap * 1000 } : {}), ...(tolerance !== undefined ? { tolerance } : {}) },
       ...(int('max-fixes', values['max-fixes']) ? { maxFixes: int('max-fixes', values['max-fixes'])! } : {}),
       ...(values.rule ? { rules: values.rule } : {}),
       ...(values.handler ? { handlers: values.handler } : {}),
@@ -99,7 +111,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
       outDir: out,
       pr: values.pr === true,
       onProgress: io.log,
-    });
+    }).finally(uninstall);
     const { renderHealSummary } = await import('../../heal/summary.ts');
     io.out(renderHealSummary(result, target.repo));
     // The verdicts are the report's job; `homeostat check` is the CI gate. A loop that ran to the

@@ -39,7 +39,7 @@ export function makeSessionFile(n: number, seed: number, id = `synthetic-${seed}
     const search: HandlerCall = {
       id: callId++, handler: 'search', sequence: s, parent: null, start: t + 1, duration: 0.5 + r(), settle: null,
       outcome: 'ok', error: null, mode: 'blocking', updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null,
-      commitMs: 5 + 10 * r(), blockingMs: 8 + 10 * r(), paintMs: 20 + 5 * r(), loaf: null,
+      commitMs: 5 + 10 * r(), blockingMs: 8 + 10 * r(), paintMs: 20 + 5 * r(), loaf: null, interactionMs: 24 + 8 * r(), resultMs: 30, frames: null,
     };
     const failed = r() < 0.1;
     const render: HandlerCall = {
@@ -47,12 +47,12 @@ export function makeSessionFile(n: number, seed: number, id = `synthetic-${seed}
       outcome: failed ? 'threw' : 'ok', error: failed ? { name: 'TypeError', message: 'x is undefined' } : null,
     };
     calls.push(search, render);
-    sequences.push({ id: s, name: 'input:search', trigger: { type: 'input', timeStamp: t }, explicit: false, start: t, end: t + 30, calls: [search.id, render.id], handlers: ['search', 'renderReact'] });
+    sequences.push({ id: s, name: 'input:search', trigger: { type: 'input', timeStamp: t }, explicit: false, start: t, end: t + 30, calls: [search.id, render.id], handlers: ['search', 'renderReact'], interactionMs: 24, resultMs: 30, frames: null });
     t += 100;
   }
   return {
     format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta(id), calls, sequences,
     commits: sequences.map((s) => ({ time: s.start + 20, renderStart: null, commitStart: null, renderMs: null, sync: true, calls: [s.calls[0]!] })),
-    vitals: [], truncated: { calls: 0, sequences: 0, commits: 0 },
+    vitals: [], frames: [], events: [], truncated: { calls: 0, sequences: 0, commits: 0 },
   };
 }

@@ -51,8 +51,8 @@ export class Stream {
   syncEnd(callId: number, time: number): this {
     return this.add(Kind.SyncEnd, callId, time);
   }
-  commit(time: number, rootId = 1): this {
-    return this.add(Kind.Commit, time, rootId);
+  commit(time: number, rootId = 1, transitionsLeft = -1): this {
+    return this.add(Kind.Commit, time, rootId, transitionsLeft);
   }
   profile(time: number, actualDuration: number, startTime: number, commitTime: number): this {
     return this.add(Kind.Profile, time, actualDuration, startTime, commitTime);
@@ -69,8 +69,19 @@ export class Stream {
   seqEnd(token: number, time: number): this {
     return this.add(Kind.SeqEnd, token, time);
   }
-  loaf(start: number, duration: number, blocking: number, forced: number): this {
-    return this.add(Kind.Loaf, start, duration, blocking, forced, duration, this.id('BUTTON.onclick'), this.id('handleClick'));
+  loaf(start: number, duration: number, blocking: number, forced: number, render: { renderStart?: number; styleLayoutStart?: number } = {}): this {
+    return this.add(
+      Kind.Loaf, start, duration, blocking, forced, duration, this.id('BUTTON.onclick'), this.id('handleClick'),
+      render.renderStart ?? -1, render.styleLayoutStart ?? -1,
+    );
+  }
+  /** An Event Timing entry: the event's timestamp, its duration (to the next paint), processing span, interactionId. */
+  eventTiming(type: string, start: number, duration: number, processing: [number, number], interactionId = 0): this {
+    return this.add(Kind.EventTiming, start, duration, processing[0], processing[1], interactionId, this.id(type));
+  }
+  /** What the page observes (Long Animation Frames, Event Timing). */
+  observing(frames: boolean, events: boolean): this {
+    return this.add(Kind.Observing, frames ? 1 : 0, events ? 1 : 0);
   }
 
   records(): { records: Float64Array; count: number } {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mean, quantile } from 'simple-statistics';
 import type { HandlerCall, SequenceRecord, TransitionMode } from '../model.ts';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../session.ts';
-import { emptySpec, type Baseline, type Budget, type SpecFile } from '../spec.ts';
+import { emptySpec, HANDLER_METRICS, type Baseline, type Budget, type HandlerMetric, type SpecFile } from '../spec.ts';
+import { samplesOf } from './samples.ts';
 import { makeMeta } from '../__tests__/fixtures.ts';
 import { checkSpec, mannWhitney, quantileInterval, seededRandom, type Random } from './index.ts';
 
@@ -29,13 +30,13 @@ function call(handler: string, p: CallPatch, sequence = 0): HandlerCall {
     id, handler, sequence, parent: null, start: id, duration: p.blockingMs / 2, settle: null,
     outcome: p.error ? 'threw' : 'ok', error: p.error ? { name: 'Error', message: 'boom' } : null,
     mode: p.mode ?? 'blocking', updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null,
-    commitMs: 1, blockingMs: p.blockingMs, paintMs: p.blockingMs + 2, loaf: null,
+    commitMs: 1, blockingMs: p.blockingMs, paintMs: p.blockingMs + 2, loaf: null, interactionMs: null, resultMs: null, frames: null,
   };
 }
 
 function session(calls: HandlerCall[], sequences: SequenceRecord[] = []): SessionFile {
   return {
-    format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta('s'), calls, sequences, commits: [], vitals: [],
+    format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta('s'), calls, sequences, commits: [], vitals: [], frames: [], events: [],
     truncated: { calls: 0, sequences: 0, commits: 0 },
   };
 }
@@ -258,7 +259,7 @@ describe('checkSpec rules', () => {
       const a = call('a', { blockingMs: 1 }, s);
       const b = call('b', { blockingMs: 1 }, s);
       calls.push(a, b);
-      sequences.push({ id: s, name: 'input:a', trigger: null, explicit: false, start: 0, end: 40, calls: [b.id, a.id], handlers: ['b', 'a'] });
+      sequences.push({ id: s, name: 'input:a', trigger: null, explicit: false, start: 0, end: 40, calls: [b.id, a.id], handlers: ['b', 'a'], interactionMs: null, resultMs: 40, frames: null });
     }
     const spec = specWith({});
     spec.sequences['input:a'] = { handlers: ['a', 'b'], budget: { stat: 'p95', ms: 16 }, baseline: null };
@@ -273,5 +274,48 @@ describe('checkSpec rules', () => {
     const drift = checkSpec(spec, [session(calls, sequences)]).discrepancies.filter((d) => d.subject.type === 'sequence');
     expect(drift.map((d) => [d.kind, d.severity])).toEqual([['drift', 'warning']]);
     expect(drift[0]!.evidence.observed).toBe(40);
+  });
+});
+
+describe('sample sizes count the calls that have the budgeted metric', () => {
+  /** Nullable per-call metrics: where a call stores them. Non-nullable ones (duration, blocking) every call has. */
+  const FIELD: Partial<Record<HandlerMetric, keyof HandlerCall>> = { settle: 'settle', commit: 'commitMs', paint: 'paintMs' };
+
+  for (const [metric, field] of Object.entries(FIELD) as Array<[HandlerMetric, keyof HandlerCall]>) {
+    it(`${metric}: 3 of 100 calls with it, far over budget, is too little to judge (not "ok", not counted as accurate)`, () => {
+      const calls = Array.from({ length: 100 }, (_, i) => ({ ...call('fetchCart', { blockingMs: 1 }), [field]: i < 3 ? 500 : null }) as HandlerCall);
+      const spec = specWith({ fetchCart: { budget: { metric, stat: 'p95', ms: 5 } } });
+      const report = checkSpec(spec, [session(calls)]);
+      expect(report.handlers).toEqual([{ name: 'fetchCart', status: 'insufficient-data', n: 3, metric }]);
+      expect(report.accuracy).toEqual({ documented: 0, matching: 0, ratio: null });
+      expect(report.discrepancies).toEqual([]);
+    });
+
+    it(`${metric}: with enough calls that have it, the budget is judged on those calls only`, () => {
+      const calls = Array.from({ length: 100 }, (_, i) => ({ ...call('fetchCart', { blockingMs: 1 }), [field]: i < 40 ? 500 + i : null }) as HandlerCall);
+      const spec = specWith({ fetchCart: { budget: { metric, stat: 'p95', ms: 5 } } });
+      const report = checkSpec(spec, [session(calls)]);
+      expect(report.handlers).toEqual([{ name: 'fetchCart', status: 'over-budget', n: 100 }]);
+      expect(report.discrepancies[0]!.evidence.n).toBe(40);
+    });
+  }
+
+  it('whatever metric a budget names, its sample size is the number of calls with a finite value of it', () => {
+    for (const metric of HANDLER_METRICS) {
+      const calls = Array.from({ length: 60 }, () => call('h', { blockingMs: 2 }));
+      const spec = specWith({ h: { budget: { metric, stat: 'p50', ms: 1000 } } });
+      const have = samplesOf(calls, metric).length;
+      const report = checkSpec(spec, [session(calls)]);
+      expect(report.handlers[0]!.status, metric).toBe(have >= spec.defaults.minSamples ? 'ok' : 'insufficient-data');
+    }
+  });
+
+  it('an error-rate change is still reported when the budget metric is too sparse to judge', () => {
+    const calls = Array.from({ length: 200 }, (_, i) => ({ ...call('pay', { blockingMs: 1, error: i % 2 === 0 }), settle: i < 3 ? 1 : null }));
+    const base = baselineOf(Array.from({ length: 200 }, () => 1), { errorRate: 0, n: 200 });
+    const spec = specWith({ pay: { budget: { metric: 'settle', stat: 'p95', ms: 5 }, baseline: base } });
+    const report = checkSpec(spec, [session(calls)]);
+    expect(report.discrepancies.map((d) => d.kind)).toEqual(['error-rate']);
+    expect(report.handlers[0]!.status).toBe('drifting');
   });
 });

@@ -17,17 +17,20 @@
  * Sequences: order (the most common observed variant is not the documented one, over at least
  * SEQUENCE_MIN_RUNS runs), over-budget and drift of their duration, by the same rules.
  */
-import type { HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
+import { FELT_METRICS } from '../metrics.ts';
+import type { Baseline, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
-import { statInterval, type StatInterval } from './interval.ts';
+import type { StatInterval } from './interval.ts';
+import { observeSessions, type HandlerObservation, type Observations, type SequenceObservation } from './observed.ts';
 import { twoProportionTest } from './proportion.ts';
 import { mannWhitney } from './rank.ts';
-import { callsByHandler, samplesOf, sequencesByName, type HandlerSamples, type SequenceSamples } from './samples.ts';
+import { callsByHandler, samplesOf, type HandlerSamples } from './samples.ts';
 
 export { quantileInterval, meanInterval, statInterval, statValue, type StatInterval } from './interval.ts';
 export { twoProportionTest, type ProportionTest } from './proportion.ts';
 export { mannWhitney, type RankTest } from './rank.ts';
 export { seededRandom, type Random } from './prng.ts';
+export { observeSessions, observeField, type Observations } from './observed.ts';
 
 export type DiscrepancyKind = 'over-budget' | 'drift' | 'undocumented' | 'unseen' | 'sequence-order' | 'error-rate' | 'transition-share';
 
@@ -59,7 +62,12 @@ export interface CheckReport {
    * `ratio` is null when none could be judged.
    */
   accuracy: { documented: number; matching: number; ratio: number | null };
-  handlers: Array<{ name: string; status: HandlerStatus; n: number }>;
+  /**
+   * Per handler: its status and `n`, the calls it was judged on. For 'insufficient-data' from a
+   * budget or baseline metric that few calls have (settle, paint…), `n` counts the calls with a
+   * finite value of that `metric`.
+   */
+  handlers: Array<{ name: string; status: HandlerStatus; n: number; metric?: string }>;
 }
 
 export interface CheckOptions {
@@ -82,8 +90,18 @@ export const SEQUENCE_MIN_RUNS = 5;
 
 /** Compares `spec` with the telemetry in `sessions`; see the module comment for the rules. */
 export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: CheckOptions = {}): CheckReport {
+  return checkObserved(spec, observeSessions(sessions), options);
+}
+
+/**
+ * The same rules on any observations: session files, or merged field histograms (whose
+ * intervals are widened by the histograms' resolution). Field observations are held against the
+ * field baselines (`HandlerSpec.field`), local ones against the local baselines: a production
+ * device and a CI replay are not the same population.
+ */
+export function checkObserved(spec: SpecFile, obs: Observations, options: CheckOptions = {}): CheckReport {
   const seed = options.seed ?? 1;
-  const observed = callsByHandler(sessions);
+  const observed = obs.handlers;
   const baselineCalls = options.baselineSessions ? callsByHandler(options.baselineSessions) : null;
   const discrepancies: Discrepancy[] = [];
   const handlers: CheckReport['handlers'] = [];
@@ -93,8 +111,8 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
   const names = [...new Set([...Object.keys(spec.handlers), ...observed.keys()])].sort();
   for (const name of names) {
     const doc = spec.handlers[name];
-    const obs = observed.get(name);
-    const n = obs?.calls.length ?? 0;
+    const o = observed.get(name);
+    const n = o?.n ?? 0;
     if (!doc) {
       discrepancies.push({
         kind: 'undocumented',
@@ -106,7 +124,7 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
       handlers.push({ name, status: 'undocumented', n });
       continue;
     }
-    if (!obs || n === 0) {
+    if (!o || n === 0) {
       discrepancies.push({
         kind: 'unseen',
         subject: { type: 'handler', name },
@@ -122,27 +140,53 @@ export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: Chec
       handlers.push({ name, status: 'insufficient-data', n });
       continue;
     }
-    const found = checkHandler(name, doc, obs, spec.defaults, seed + hash(name), baselineCalls?.get(name));
+    const baseline = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
+    const found = checkHandler(name, doc, baseline, o, spec.defaults, seed + hash(name), baselineCalls?.get(name));
     discrepancies.push(...found);
+    // The budget (or baseline) is judged on the calls that have its metric, not on all calls:
+    // 3 async settles among 100 calls are 3 samples, too few to call the handler "ok".
+    const metric = judgedMetric(doc, baseline);
+    const samples = metric === null ? n : o.values(metric).n;
+    if (found.length === 0 && samples < spec.defaults.minSamples) {
+      handlers.push({ name, status: 'insufficient-data', n: samples, ...(metric ? { metric } : {}) });
+      continue;
+    }
     judged++;
     if (found.length === 0) matching++;
     const status: HandlerStatus = found.some((d) => d.kind === 'over-budget') ? 'over-budget' : found.length > 0 ? 'drifting' : 'ok';
     handlers.push({ name, status, n });
   }
 
-  const sequences = sequencesByName(sessions);
+  const sequences = obs.sequences;
   const seqNames = [...new Set([...Object.keys(spec.sequences), ...sequences.keys()])].sort();
   for (const name of seqNames) {
-    discrepancies.push(...checkSequence(name, spec.sequences[name], sequences.get(name), spec.defaults, seed + hash(name)));
+    const doc = spec.sequences[name];
+    const baseline = doc ? (obs.kind === 'field' ? (doc.field ?? null) : doc.baseline) : null;
+    discrepancies.push(...checkSequence(name, doc, baseline, sequences.get(name), spec.defaults, seed + hash(name)));
   }
 
   return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
 }
 
+/**
+ * The metric a handler's documentation makes claims about: its budget's, else (for the drift
+ * rule) what its baseline has of what the user felt, else blocking; null when it documents neither.
+ */
+function judgedMetric(doc: HandlerSpec, baseline: Baseline | null): HandlerMetric | null {
+  if (doc.budget) return doc.budget.metric;
+  return baseline ? driftMetric(doc, baseline) : null;
+}
+
+/** The metric drift is judged on: the budget's, else the first user-felt metric the baseline recorded, else blocking. */
+function driftMetric(doc: HandlerSpec, baseline: Baseline): HandlerMetric {
+  return doc.budget?.metric ?? FELT_METRICS.find((m) => baseline.metrics[m] !== undefined) ?? 'blocking';
+}
+
 function checkHandler(
   name: string,
   doc: HandlerSpec,
-  obs: HandlerSamples,
+  baseline: Baseline | null,
+  obs: HandlerObservation,
   defaults: SpecFile['defaults'],
   seed: number,
   baselineRaw: HandlerSamples | undefined,
@@ -154,9 +198,9 @@ function checkHandler(
 
   if (doc.budget) {
     const { metric, stat, ms } = doc.budget;
-    const samples = samplesOf(obs.calls, metric);
-    if (samples.length >= minSamples) {
-      const ci = statInterval(samples, stat, confidence, seed);
+    const values = obs.values(metric);
+    if (values.n >= minSamples) {
+      const ci = values.interval(stat, confidence, seed);
       if (ci.low > ms) {
         out.push({
           kind: 'over-budget',
@@ -169,18 +213,17 @@ function checkHandler(
     }
   }
 
-  const baseline = doc.baseline;
   if (baseline) {
-    const metric = doc.budget?.metric ?? 'blocking';
+    const metric = driftMetric(doc, baseline);
     const base = baseline.metrics[metric];
     const tolerance = doc.tolerance ?? defaults.tolerance;
-    const samples = samplesOf(obs.calls, metric);
+    const values = obs.values(metric);
     const rawBase = baselineRaw ? samplesOf(baselineRaw.calls, metric) : [];
-    if (rawBase.length >= minSamples && samples.length >= minSamples) {
-      const found = rankDrift(name, metric, samples, rawBase, tolerance, confidence);
+    if (values.raw && rawBase.length >= minSamples && values.raw.length >= minSamples) {
+      const found = rankDrift(name, metric, values.raw as number[], rawBase, tolerance, confidence);
       if (found) out.push(found);
-    } else if (base && samples.length >= minSamples) {
-      const ci = statInterval(samples, 'p50', confidence, seed + 1);
+    } else if (base && values.n >= minSamples) {
+      const ci = values.interval('p50', confidence, seed + 1);
       const slower = ci.low > base.p50 * (1 + tolerance) && ci.low - base.p50 > DRIFT_FLOOR_MS;
       const faster = ci.high < base.p50 * (1 - tolerance) && base.p50 - ci.high > DRIFT_FLOOR_MS;
       if (slower || faster) {
@@ -197,15 +240,15 @@ function checkHandler(
       }
     }
 
-    const errors = twoProportionTest(baseline.errorRate, Math.max(1, baseline.n), obs.errors, obs.calls.length);
+    const errors = twoProportionTest(baseline.errorRate, Math.max(1, baseline.n), obs.errors, obs.n);
     if (baseline.n > 0 && errors.pValue < alpha && Math.abs(errors.observed - errors.baseline) >= ERROR_RATE_FLOOR) {
       const rose = errors.observed > errors.baseline;
       out.push({
         kind: 'error-rate',
         subject,
         severity: rose ? 'error' : 'info',
-        message: `${name}: error rate ${pctOf(errors.observed)} (${obs.errors}/${obs.calls.length}) ${rose ? 'rose' : 'fell'} from ${pctOf(errors.baseline)} (p=${errors.pValue.toPrecision(2)})`,
-        evidence: { metric: 'errorRate', documented: errors.baseline, observed: errors.observed, n: obs.calls.length, pValue: errors.pValue, confidence },
+        message: `${name}: error rate ${pctOf(errors.observed)} (${obs.errors}/${obs.n}) ${rose ? 'rose' : 'fell'} from ${pctOf(errors.baseline)} (p=${errors.pValue.toPrecision(2)})`,
+        evidence: { metric: 'errorRate', documented: errors.baseline, observed: errors.observed, n: obs.n, pValue: errors.pValue, confidence },
       });
     }
 
@@ -258,12 +301,13 @@ function median(xs: readonly number[]): number {
 function checkSequence(
   name: string,
   doc: SequenceSpec | undefined,
-  obs: SequenceSamples | undefined,
+  baseline: SequenceSpec['baseline'],
+  obs: SequenceObservation | undefined,
   defaults: SpecFile['defaults'],
   seed: number,
 ): Discrepancy[] {
   const subject = { type: 'sequence' as const, name };
-  const runs = obs?.durations.length ?? 0;
+  const runs = obs?.runs ?? 0;
   // Sequences are named after the trigger and first handler, so new ones appear whenever the
   // app grows: worth a note, not a failure.
   if (!doc) return [{ kind: 'undocumented', subject, severity: 'info', message: `sequence ${name} ran ${runs} times but is not documented`, evidence: { n: runs } }];
@@ -283,10 +327,10 @@ function checkSequence(
       });
     }
   }
-  if (doc.baseline && runs >= defaults.minSamples) {
+  if (baseline && obs.durations.n >= defaults.minSamples) {
     // Same rule as handlers: the median's interval entirely outside baseline·(1 ± tolerance).
-    const base = doc.baseline.duration.p50;
-    const ci = statInterval(obs.durations, 'p50', defaults.confidence, seed + 1);
+    const base = baseline.duration.p50;
+    const ci = obs.durations.interval('p50', defaults.confidence, seed + 1);
     const slower = ci.low > base * (1 + defaults.tolerance) && ci.low - base > DRIFT_FLOOR_MS;
     const faster = ci.high < base * (1 - defaults.tolerance) && base - ci.high > DRIFT_FLOOR_MS;
     if (slower || faster) {
@@ -294,13 +338,13 @@ function checkSequence(
         kind: 'drift',
         subject,
         severity: slower ? 'warning' : 'info',
-        message: `sequence ${name}: median duration ${fmt(ci.estimate)} ms (${pctOf(defaults.confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) is ${slower ? 'slower' : 'faster'} than its baseline ${fmt(base)} ms (n=${doc.baseline.n}) beyond the ±${pctOf(defaults.tolerance)} tolerance`,
-        evidence: { ...evidence('duration', 'p50', base, ci), tolerance: defaults.tolerance, baselineN: doc.baseline.n, change: ci.estimate / base - 1 },
+        message: `sequence ${name}: median duration ${fmt(ci.estimate)} ms (${pctOf(defaults.confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) is ${slower ? 'slower' : 'faster'} than its baseline ${fmt(base)} ms (n=${baseline.n}) beyond the ±${pctOf(defaults.tolerance)} tolerance`,
+        evidence: { ...evidence('duration', 'p50', base, ci), tolerance: defaults.tolerance, baselineN: baseline.n, change: ci.estimate / base - 1 },
       });
     }
   }
-  if (doc.budget && runs >= defaults.minSamples) {
-    const ci: StatInterval = statInterval(obs.durations, doc.budget.stat, defaults.confidence, seed);
+  if (doc.budget && obs.durations.n >= defaults.minSamples) {
+    const ci: StatInterval = obs.durations.interval(doc.budget.stat, defaults.confidence, seed);
     if (ci.low > doc.budget.ms) {
       out.push({
         kind: 'over-budget',

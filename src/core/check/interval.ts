@@ -36,22 +36,17 @@ function binomialCdf(n: number, q: number): number[] {
 /** Above this many samples the binomial is replaced by its normal approximation (exact tables get slow). */
 const EXACT_LIMIT = 50_000;
 
-/** Order-statistic confidence interval for the q-quantile of `sorted` (ascending). */
-export function quantileInterval(sorted: readonly number[], q: number, confidence: number): StatInterval {
-  const n = sorted.length;
-  if (n === 0) throw new RangeError('quantileInterval needs at least one sample');
+/**
+ * The 1-based ranks (l, u) of the order statistics that bound the q-quantile of n samples at
+ * `confidence`: l = 0 when no sample bounds it from below, u = n + 1 when none does from above.
+ */
+export function quantileRanks(n: number, q: number, confidence: number): { l: number; u: number } {
   const alpha = (1 - confidence) / 2;
   if (n > EXACT_LIMIT) {
     const half = normalQuantile(1 - alpha) * Math.sqrt(n * q * (1 - q));
     const l = Math.floor(n * q - half);
     const u = Math.ceil(n * q + half) + 1;
-    return {
-      estimate: quantileSorted(sorted as number[], q),
-      low: l < 1 ? 0 : sorted[l - 1]!,
-      high: u > n ? Infinity : sorted[u - 1]!,
-      n,
-      confidence,
-    };
+    return { l: Math.max(0, l), u: Math.min(n + 1, u) };
   }
   const cdf = binomialCdf(n, q);
   // Lower: the largest l with P(Bin ≤ l−1) ≤ α/2, so P(x(l) ≤ ξq) ≥ 1 − α/2.
@@ -60,9 +55,17 @@ export function quantileInterval(sorted: readonly number[], q: number, confidenc
   // Upper: the smallest u with P(Bin ≤ u−1) ≥ 1 − α/2, so P(x(u) ≥ ξq) ≥ 1 − α/2.
   let u = 1;
   while (u <= n && (cdf[u - 1] ?? 1) < 1 - alpha) u++;
+  return { l, u };
+}
+
+/** Order-statistic confidence interval for the q-quantile of `sorted` (ascending). */
+export function quantileInterval(sorted: readonly number[], q: number, confidence: number): StatInterval {
+  const n = sorted.length;
+  if (n === 0) throw new RangeError('quantileInterval needs at least one sample');
+  const { l, u } = quantileRanks(n, q, confidence);
   return {
     estimate: quantileSorted(sorted as number[], q),
-    low: l === 0 ? 0 : sorted[l - 1]!,
+    low: l < 1 ? 0 : sorted[l - 1]!,
     high: u > n ? Infinity : sorted[u - 1]!,
     n,
     confidence,

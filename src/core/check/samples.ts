@@ -4,23 +4,10 @@
  */
 import type { HandlerCall } from '../model.ts';
 import type { SessionFile } from '../session.ts';
+import { metricValue } from '../metrics.ts';
 import type { HandlerMetric } from '../spec.ts';
 
-/** The value of `metric` for one call, or null when the call has none (e.g. no settle for sync calls). */
-export function metricValue(call: HandlerCall, metric: HandlerMetric): number | null {
-  switch (metric) {
-    case 'duration':
-      return call.duration;
-    case 'settle':
-      return call.settle;
-    case 'blocking':
-      return call.blockingMs;
-    case 'commit':
-      return call.commitMs;
-    case 'paint':
-      return call.paintMs;
-  }
-}
+export { metricValue } from '../metrics.ts';
 
 export interface HandlerSamples {
   calls: HandlerCall[];
@@ -70,7 +57,9 @@ export function sequencesByName(sessions: readonly SessionFile[]): Map<string, S
     for (const s of file.sequences) {
       let acc = out.get(s.name);
       if (!acc) out.set(s.name, (acc = { durations: [], variants: new Map() }));
-      acc.durations.push(Math.max(0, s.end - s.start));
+      // Only finite durations are samples: the count of a budget's samples is what it was judged on.
+      const d = s.end - s.start;
+      if (Number.isFinite(d)) acc.durations.push(Math.max(0, d));
       const key = s.handlers.join('\u0000');
       const v = acc.variants.get(key);
       if (v) v.count++;

@@ -6,7 +6,7 @@
  * - `computeFacets` recomputes an expensive value on every render (no useMemo);
  * - `parseQuery` throws on an invalid `/regex/` query.
  */
-import { startTransition, useState, useTransition, type ChangeEvent } from 'react';
+import { startTransition, useMemo, useState, useTransition, type ChangeEvent } from 'react';
 import { instrument, useHandler } from 'homeostat/react';
 import { computeFacets, filterProducts, parseQuery, sortProducts, type Filters, type Matcher, type SortKey } from './catalogue.ts';
 import { CATEGORIES, makeCatalogue, type Product } from './data.ts';
@@ -23,7 +23,8 @@ const parse = instrument('parseQuery', parseQuery);
 export function App() {
   const [query, setQuery] = useState('');
   const [queryError, setQueryError] = useState<string | null>(null);
-  const [results, setResults] = useState<Product[]>(ALL);
+  // The results and the query they were found for travel together: the list highlights what it shows.
+  const [results, setResults] = useState<{ items: Product[]; query: string }>({ items: ALL, query: '' });
   const [filters, setFilters] = useState<Filters>({ category: 'all', inStockOnly: false, maxPrice: 1000 });
   const [sort, setSort] = useState<SortKey>('relevance');
   const [sorting, startSortTransition] = useTransition();
@@ -34,8 +35,8 @@ export function App() {
   const facets = facetsOf(ALL);
 
   /** Pushes a new result list into the view. */
-  const renderReact = useHandler('renderReact', (items: Product[]) => {
-    setResults(items);
+  const renderReact = useHandler('renderReact', (items: Product[], forQuery: string) => {
+    setResults({ items, query: forQuery });
   });
 
   /** The search box: keeps the input responsive and asks for new results. */
@@ -50,7 +51,7 @@ export function App() {
       return;
     }
     setQueryError(null);
-    renderReact(filterProducts(ALL, match, { category: 'all', inStockOnly: false, maxPrice: Infinity }));
+    renderReact(filterProducts(ALL, match, { category: 'all', inStockOnly: false, maxPrice: Infinity }), value);
   });
 
   /** Category, stock and price filters: applied as a transition. */
@@ -93,15 +94,20 @@ export function App() {
     }
   });
 
-  const visible = sortProducts(
-    results.filter(
-      (p) =>
-        (filters.category === 'all' || p.category === filters.category) &&
-        (!filters.inStockOnly || p.stock > 0) &&
-        p.price <= filters.maxPrice,
-    ),
-    sort,
+  const visible = useMemo(
+    () =>
+      sortProducts(
+        results.items.filter(
+          (p) =>
+            (filters.category === 'all' || p.category === filters.category) &&
+            (!filters.inStockOnly || p.stock > 0) &&
+            p.price <= filters.maxPrice,
+        ),
+        sort,
+      ),
+    [results, filters, sort],
   );
+  const shown = useMemo(() => visible.slice(0, MAX_ROWS), [visible]);
 
   return (
     <div className="app">
@@ -170,7 +176,7 @@ export function App() {
           <p className="median">Median price ${facets.medianPrice.toFixed(2)}</p>
         </aside>
         <main className={sorting ? 'stale' : undefined}>
-          <ResultsList items={visible.slice(0, MAX_ROWS)} query={query} onAdd={addToCart} />
+          <ResultsList items={shown} query={results.query} onAdd={addToCart} />
           {visible.length > MAX_ROWS && <p className="more">…and {visible.length - MAX_ROWS} more</p>}
         </main>
         <CartPanel cart={cart} products={ALL} order={order} onRemove={removeFromCart} onCheckout={checkout} />

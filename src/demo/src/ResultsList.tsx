@@ -1,4 +1,5 @@
 // homeostat-ignore-file: the add buttons delegate to `addToCart`, which App names by hand.
+import { memo } from 'react';
 import { highlightParts } from './catalogue.ts';
 import type { Product } from './data.ts';
 
@@ -27,7 +28,8 @@ function ProductRow({ product, query, onAdd }: { product: Product; query: string
   );
 }
 
-export function ResultsList({ items, query, onAdd }: { items: Product[]; query: string; onAdd: (id: number) => void }) {
+/** Memoised: typing re-renders the page, and the list only when its results change. */
+export const ResultsList = memo(function ResultsList({ items, query, onAdd }: { items: Product[]; query: string; onAdd: (id: number) => void }) {
   if (items.length === 0) return <p className="empty">No products match.</p>;
   return (
     <ul className="results" aria-label="Results">
@@ -36,4 +38,4 @@ export function ResultsList({ items, query, onAdd }: { items: Product[]; query: 
       ))}
     </ul>
   );
-}
+});

@@ -5,7 +5,8 @@ import { deferValue } from './defer-value.ts';
 import { memoizeComponent } from './memo-component.ts';
 import { memoizeValue } from './memo-value.ts';
 import { unifiedDiff } from './result.ts';
-import { wrapUpdatesInTransition } from './transition.ts';
+import { wrapUpdatesInPendingTransition } from './pending-transition.ts';
+import { urgentSetters, wrapUpdatesInTransition } from './transition.ts';
 
 const APP = `import { useState } from 'react';
 import { instrument, useHandler } from 'homeostat/react';
@@ -50,10 +51,25 @@ describe('wrapUpdatesInTransition', () => {
   });
 
   it('only wraps the setters it is told to', () => {
-    const r = wrapUpdatesInTransition(APP, 'src/App.tsx', { handler: 'onInput', setters: ['setQuery'] });
-    expect(r.after).toContain('    startTransition(() => setQuery(e.target.value));\n    renderReact(items.filter');
+    const two = APP.replace('    setQuery(e.target.value);\n', '    setQuery(e.target.value);\n    setResults([]);\n');
+    const r = wrapUpdatesInTransition(two, 'src/App.tsx', { handler: 'onInput', setters: ['setResults'] });
+    expect(r.after).toContain('    setQuery(e.target.value);\n    startTransition(() => setResults([]));\n');
     // A setter the handler does not call: nothing to do, and nothing changed.
     expect(() => wrapUpdatesInTransition(APP, 'src/App.tsx', { handler: 'onInput', setters: ['setResults'] })).toThrow(/makes no state update/);
+  });
+
+  it('never moves an input’s own value into a transition: the keystroke would lag', () => {
+    expect([...urgentSetters(null)]).toEqual([]);
+    expect(() => wrapUpdatesInTransition(APP, 'src/App.tsx', { handler: 'onInput', setters: ['setQuery'] })).toThrow(
+      /^src\/App\.tsx:\d+: handler "onInput" only updates setQuery, the value of an input it renders: that update must stay urgent/,
+    );
+    // Asked for every setter, it wraps the others and leaves setQuery urgent.
+    const two = APP.replace('    setQuery(e.target.value);\n', '    setQuery(e.target.value);\n    setResults([]);\n');
+    const r = wrapUpdatesInTransition(two, 'src/App.tsx', { handler: 'onInput' });
+    expect(r.after).toContain('    setQuery(e.target.value);\n    startTransition(() => setResults([]));');
+    // A checkbox's `checked` is its value too.
+    const box = `import { useState } from 'react';\nimport { useHandler } from 'homeostat/react';\nfunction F() {\n  const [on, setOn] = useState(false);\n  const toggle = useHandler('toggle', () => setOn((x) => !x));\n  return <input type="checkbox" checked={on} onChange={toggle} />;\n}\n`;
+    expect(() => wrapUpdatesInTransition(box, 'F.tsx', { handler: 'toggle' })).toThrow(/must stay urgent/);
   });
 
   it('does not wrap twice', () => {
@@ -65,7 +81,7 @@ describe('wrapUpdatesInTransition', () => {
     const source = readFileSync('src/demo/src/App.tsx', 'utf8');
     const r = wrapUpdatesInTransition(source, 'src/demo/src/App.tsx', { handler: 'renderReact' });
     const diff = unifiedDiff(r);
-    expect(diff).toContain('-    setResults(items);\n+    startTransition(() => setResults(items));');
+    expect(diff).toContain('-    setResults({ items, query: forQuery });\n+    startTransition(() => setResults({ items, query: forQuery }));');
     // startTransition was already imported from react: no import change.
     expect(diff.match(/^[-+][^-+]/gm)).toHaveLength(2);
     expect(diff.startsWith('diff --git a/src/demo/src/App.tsx b/src/demo/src/App.tsx\n--- a/src/demo/src/App.tsx\n+++ b/src/demo/src/App.tsx\n@@')).toBe(true);
@@ -75,6 +91,49 @@ describe('wrapUpdatesInTransition', () => {
     expect(() => wrapUpdatesInTransition('const x = (;\n', 'broken.tsx', { handler: 'h' })).toThrow(CodemodError);
     expect(() => wrapUpdatesInTransition('const x = (;\n', 'broken.tsx', { handler: 'h' })).toThrow(/^broken\.tsx:1: cannot parse/);
     expect(() => wrapUpdatesInTransition(APP, 'src/App.tsx', { handler: 'nope' })).toThrow(/no instrumented handler named "nope"/);
+  });
+});
+
+const LOTS = `import { useReducer } from 'react';
+import { useHandler } from 'homeostat/react';
+import { buildRows, reducer } from './rows';
+
+export function Table() {
+  const [rows, dispatch] = useReducer(reducer, []);
+  const runLots = useHandler('runLots', () => {
+    dispatch({ type: 'run', rows: buildRows(10000) });
+  });
+  return (
+    <div className="table">
+      <button onClick={runLots}>Create 10,000 rows</button>
+      <table><tbody>{rows.map((r) => <tr key={r.id}><td>{r.label}</td></tr>)}</tbody></table>
+    </div>
+  );
+}
+`;
+
+describe('wrapUpdatesInPendingTransition', () => {
+  it('adds useTransition, runs the updates in it, and shows isPending on the component’s root element', () => {
+    const r = wrapUpdatesInPendingTransition(LOTS, 'src/Table.tsx', { handler: 'runLots', component: 'Table' });
+    expect(r.after).toContain("import { useReducer, useTransition } from 'react';");
+    expect(r.after).toContain('export function Table() {\n  const [runLotsPending, startRunLotsTransition] = useTransition();\n  const [rows, dispatch]');
+    expect(r.after).toContain("    startRunLotsTransition(() => dispatch({ type: 'run', rows: buildRows(10000) }));");
+    expect(r.after).toMatch(/<div\s+className="table"\s+aria-busy=\{runLotsPending\}\s+style=\{runLotsPending \? \{\s*opacity: 0\.6\s*\} : undefined\}>/);
+    expect(r.edits).toEqual([
+      'const [runLotsPending, startRunLotsTransition] = useTransition() in the component',
+      'line 8: dispatch(…) now runs in startRunLotsTransition',
+      '<div> (line 11) shows runLotsPending while the transition renders (aria-busy, dimmed)',
+    ]);
+  });
+
+  it('keeps an element’s own style and busy state, never shadows a name, and refuses a handler outside a component', () => {
+    const styled = LOTS.replace('<div className="table">', '<div className="table" style={{ padding: 4 }} aria-busy={false}>').replace("import { useReducer } from 'react';", "import { useReducer } from 'react';\nconst runLotsPending = 1;");
+    const r = wrapUpdatesInPendingTransition(styled, 'src/Table.tsx', { handler: 'runLots' });
+    expect(r.after).toContain('const [runLotsPending2, startRunLotsTransition] = useTransition();');
+    expect(r.after).toContain('<div className="table" style={{ padding: 4 }} aria-busy={false}>');
+    expect(r.edits.at(-1)).toMatch(/no DOM element is returned at the top of the component|show runLotsPending2 where it fits/);
+    const moduleLevel = `import { instrument } from 'homeostat';\nlet rows = [];\nexport const run = instrument('run', function () { rows = []; });\n`;
+    expect(() => wrapUpdatesInPendingTransition(moduleLevel, 'm.ts', { handler: 'run' })).toThrow(/not defined in a function component/);
   });
 });
 

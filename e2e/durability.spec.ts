@@ -1,0 +1,79 @@
+/**
+ * What reaches IndexedDB in a real browser: the last interactions before the user leaves, and a
+ * live session while another tab clears the store.
+ */
+import type { Page } from '@playwright/test';
+import type { SessionFile } from '../src/core/session.ts';
+import { DEMO_DIR } from './support/builds.ts';
+import { expect, exportSession, status, test } from './support/test.ts';
+
+/** Calls of `handler` stored in IndexedDB for session `id`, read straight from the database. */
+function storedCalls(page: Page, id: string, handler: string): Promise<number> {
+  return page.evaluate(
+    ([sid, name]) =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open('homeostat');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('chunks')) return resolve(0);
+          const get = db.transaction('chunks').objectStore('chunks').getAll(IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+          get.onsuccess = () => {
+            const rows = get.result as Array<{ chunk: { calls: Array<{ handler: string }> } }>;
+            db.close();
+            resolve(rows.reduce((n, r) => n + r.chunk.calls.filter((c) => c.handler === name).length, 0));
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    [id, handler] as const,
+  );
+}
+
+test('the last clicks before the user navigates away reach IndexedDB', async ({ page, serve }) => {
+  const server = await serve(DEMO_DIR);
+  await page.goto(server.url);
+  await expect.poll(async () => (await status(page)).transport.kind).toBe('worker');
+  const id = (await status(page)).session.id;
+  const add = page.getByRole('button', { name: /^Add / });
+  for (let i = 0; i < 5; i++) await add.nth(i).click();
+  // Leave at once: no flush, no wait for the service's write delay.
+  await page.goto(`${server.url}?after=1`);
+  await expect.poll(() => storedCalls(page, id, 'addToCart'), { timeout: 15_000 }).toBe(5);
+});
+
+test('the last clicks before the user closes the tab reach IndexedDB', async ({ context, serve }) => {
+  const server = await serve(DEMO_DIR);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expect.poll(async () => (await status(page)).transport.kind).toBe('worker');
+  const id = (await status(page)).session.id;
+  const add = page.getByRole('button', { name: /^Add / });
+  for (let i = 0; i < 4; i++) await add.nth(i).click();
+  await page.close();
+  const other = await context.newPage();
+  await other.goto(`${server.url}?reader=1`);
+  await expect.poll(() => storedCalls(other, id, 'addToCart'), { timeout: 15_000 }).toBe(4);
+});
+
+test('clearing in one tab keeps the records of a session live in another', async ({ context, serve }) => {
+  const server = await serve(DEMO_DIR);
+  const a = await context.newPage();
+  await a.goto(server.url);
+  await expect.poll(async () => (await status(a)).transport.kind).toBe('worker');
+  const add = a.getByRole('button', { name: /^Add / });
+  for (let i = 0; i < 3; i++) await add.nth(i).click();
+  await a.evaluate(() => (globalThis as unknown as { __HOMEOSTAT__: { flush(): Promise<void> } }).__HOMEOSTAT__.flush());
+  const idA = (await status(a)).session.id;
+  await expect.poll(() => storedCalls(a, idA, 'addToCart')).toBe(3);
+
+  const b = await context.newPage();
+  await b.goto(server.url);
+  await expect.poll(async () => (await status(b)).transport.kind).toBe('worker');
+  await b.evaluate(() => (globalThis as unknown as { __HOMEOSTAT__: { clear(): Promise<void> } }).__HOMEOSTAT__.clear());
+
+  expect(await storedCalls(b, idA, 'addToCart')).toBe(3);
+  const file = JSON.parse(await exportSession(a)) as SessionFile;
+  expect(file.calls.filter((c) => c.handler === 'addToCart')).toHaveLength(3);
+  expect(file.truncated.calls).toBe(0);
+});

@@ -1,0 +1,540 @@
+/**
+ * Diagnosis: rules that read telemetry (aggregates), the docs (budgets) and static analysis
+ * (where a handler lives, which state updates it makes, whether they are in a transition) and
+ * name a root cause with its evidence. A rule only fires on evidence; every number in a
+ * diagnosis comes from the aggregates it was given.
+ *
+ * Each diagnosis says which user-felt metric its fix should improve (the one heal verifies it
+ * on), and predicts what happens to the others: a transition moves the render out of the
+ * interaction but does not make the result come sooner, and cannot slice a commit or the style
+ * and layout that follows it. Where that leaves a frozen frame, the diagnosis says so with the
+ * numbers, and that the real fix is less work per frame.
+ *
+ * Pure: no Node or DOM APIs, so the DevTools panel runs the same rules on live data.
+ */
+import type { AggregateSnapshot, HandlerAggregate, Summary } from './aggregate.ts';
+import { FRAME_MS, FROZEN_FRAME_MS as DEFAULT_FROZEN_MS, LONG_FRAME_MS, METRICS, type HandlerMetric } from './metrics.ts';
+import { describeRunMetric, type RunMetric } from './run-metrics.ts';
+import type { Budget, SpecFile, Stat } from './spec.ts';
+
+export const RULES = [
+  'blocking-update',
+  'repeated-computation',
+  'equal-props-rerender',
+  'heavy-input-handler',
+  'long-frame',
+  'forced-layout',
+  'recurring-error',
+] as const;
+export type RuleId = (typeof RULES)[number];
+
+/** What static analysis says about a handler (structurally compatible with src/docs' HandlerSource). */
+export interface HandlerFacts {
+  name: string;
+  file: string;
+  line: number;
+  kind: string;
+  component: string | null;
+  updates: ReadonlyArray<{ setter: string; transition: boolean }>;
+}
+
+/** A code change a codemod can make; `file` is relative to the app's source root. */
+export type FixPlan =
+  | { codemod: 'transition'; file: string; handler: string; setters: string[] }
+  /** `useTransition` in the handler's component, its updates in that transition, and `isPending` shown on the component's root element. */
+  | { codemod: 'pending-transition'; file: string; handler: string; component: string; setters: string[] }
+  | { codemod: 'memo-value'; file: string; callee: string }
+  | { codemod: 'memo-component'; file: string; component: string }
+  | { codemod: 'defer-value'; file: string; component: string; state: string };
+
+/** A predicted effect of the fix on one metric. */
+export interface Prediction {
+  metric: RunMetric;
+  current: number;
+  predicted: number;
+  /** Why, in a few words ("the render leaves the interaction"). */
+  because: string;
+}
+
+export interface Diagnosis {
+  /** `rule:handler`, stable across runs (history and the panel key on it). */
+  id: string;
+  rule: RuleId;
+  handler: string;
+  title: string;
+  rootCause: string;
+  /** Numbers the diagnosis rests on, with units in the key (`interactionP95Ms`). */
+  evidence: Record<string, number | string | null>;
+  impact: {
+    /** The metric the fix is verified on: user-felt, unless the rule only claims less work. */
+    metric: RunMetric;
+    currentMs: number;
+    predictedMs: number;
+    /** predicted / current − 1. */
+    predictedChange: number;
+    /** What the rule expects of the other user-felt metrics (heal records them against what was measured). */
+    predictions: Prediction[];
+  };
+  severity: 'high' | 'medium' | 'low';
+  /** 0..1: how sure the rule is of the cause (sample size, how clear the signal). */
+  confidence: number;
+  /** The change to try, or null when the rule can only advise. */
+  fix: FixPlan | null;
+  advice: string;
+}
+
+export interface DiagnoseInput {
+  spec: SpecFile | null;
+  aggregates: AggregateSnapshot;
+  analysis: readonly HandlerFacts[];
+}
+
+/** Static facts about which child components' props read which component state (from src/docs or a codemod parse). */
+export interface ChildProps {
+  component: string;
+  children: Array<{ component: string; file: string; reads: string[] }>;
+}
+
+/** Triggers that mean "the user is typing". */
+const INPUT_TRIGGERS = new Set(['input', 'beforeinput', 'keydown', 'keyup', 'keypress', 'compositionend']);
+/** Web Vitals' line for a good interaction (INP ≤ 200 ms); above 500 ms it is poor. */
+const GOOD_INTERACTION_MS = 200;
+const POOR_INTERACTION_MS = 500;
+
+const round = (x: number, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
+const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${round(x, x >= 10 ? 0 : 1)} ms`);
+const handlerMetric = (handler: string, metric: HandlerMetric, stat: Stat | 'sum' | 'max'): RunMetric => ({ kind: 'handler', handler, metric, stat });
+
+/**
+ * The statistic a fix is verified on, one number per replay run: the median call. A run holds a
+ * dozen calls of a handler, where p95 is the worst one or two and swings from run to run; the
+ * median moves with a fix and decides in a few runs. Budgets keep their own statistic (the
+ * generated test holds it) and the evidence quotes it.
+ */
+export const VERIFY_STAT: Stat = 'p50';
+
+function budgetOf(spec: SpecFile | null, handler: string): Budget | null {
+  return spec?.handlers[handler]?.budget ?? null;
+}
+
+/** More samples → more confidence, saturating at the spec's minimum sample size ×2. */
+function sampleConfidence(n: number, spec: SpecFile | null): number {
+  const min = spec?.defaults.minSamples ?? 20;
+  return Math.min(1, n / (2 * min));
+}
+
+/** A summary with enough samples to talk about, else null. */
+function usable(s: Summary | null | undefined, min = 3): Summary | null {
+  return s && s.count >= min ? s : null;
+}
+
+/**
+ * Calls per handler that were the first step of an input-triggered sequence: the handler the
+ * browser ran for the keystroke, as opposed to the ones it called. Read from the sequence
+ * aggregates, so the live panel (which has no raw sequences) decides the same way.
+ */
+function directInputShare(snapshot: AggregateSnapshot): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of snapshot.sequences) {
+    const total = Object.values(s.triggers).reduce((a, b) => a + b, 0);
+    if (total === 0) continue;
+    const typing = Object.entries(s.triggers).reduce((a, [t, c]) => a + (INPUT_TRIGGERS.has(t) ? c : 0), 0) / total;
+    if (typing === 0) continue;
+    for (const v of s.variants) {
+      const first = v.handlers[0];
+      if (first) out.set(first, (out.get(first) ?? 0) + v.count * typing);
+    }
+  }
+  return out;
+}
+
+/**
+ * The user-felt metric a fix of `h` is judged on: the interaction when inputs run the handler,
+ * otherwise the longest frame its work occupies (an update outside an event freezes a frame, it
+ * does not delay an input).
+ */
+function feltPrimary(h: HandlerAggregate): { metric: 'interaction' | 'longestFrame' | 'result'; summary: Summary } | null {
+  const interaction = usable(h.interaction);
+  if (interaction && interaction.count >= h.count / 2) return { metric: 'interaction', summary: interaction };
+  const frame = usable(h.longestFrame);
+  if (frame) return { metric: 'longestFrame', summary: frame };
+  const result = usable(h.result);
+  return result ? { metric: 'result', summary: result } : null;
+}
+
+/** The handler's documented budget, when it is over: the observed value and the limit. */
+function overBudget(h: HandlerAggregate, budget: Budget | null): { observed: number; budget: Budget } | null {
+  if (!budget) return null;
+  const s = h[budget.metric];
+  if (!s || s.count === 0) return null;
+  const observed = s[budget.stat];
+  return observed > budget.ms ? { observed, budget } : null;
+}
+
+/** Rule 1: a handler's React updates render as blocking work, and the user feels it. */
+function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined, direct: boolean): Diagnosis | null {
+  const updated = h.modes.blocking + h.modes.mixed + h.modes.transition;
+  if (updated === 0) return null;
+  const blockingShare = (h.modes.blocking + h.modes.mixed) / updated;
+  if (blockingShare < 0.5) return null;
+  // Typing into a controlled input must stay synchronous: that is rule 4's case, never a transition.
+  if (direct) return null;
+  const felt = feltPrimary(h);
+  if (!felt) return null;
+  const budget = budgetOf(input.spec, h.handler);
+  const over = overBudget(h, budget);
+  const line = felt.metric === 'interaction' ? (budget?.metric === 'interaction' ? budget.ms : GOOD_INTERACTION_MS) : felt.metric === 'longestFrame' ? LONG_FRAME_MS : GOOD_INTERACTION_MS;
+  const stat: Stat = budget?.metric === felt.metric ? budget.stat : 'p95';
+  const current = felt.summary[stat];
+  if (!(current > line) && !over) return null;
+  // Without static facts (the live panel) the cause is still evidenced, but there is no codemod target.
+  const setters = facts ? facts.updates.filter((u) => !u.transition).map((u) => u.setter) : [];
+  if (facts && setters.length === 0) return null;
+  const updates = setters.length ? setters.map((s) => `${s}()`).join(', ') : 'its state updates';
+
+  // What a transition can and cannot move: the synchronous render + commit leaves the
+  // interaction; the same work still renders before the result shows; React slices the render,
+  // not the commit and the style and layout that follow it.
+  const v = VERIFY_STAT;
+  const syncWork = Math.max(0, h.blocking[v] - h.duration[v]);
+  const interaction = usable(h.interaction);
+  const result = usable(h.result);
+  const frame = usable(h.longestFrame);
+  const styleLayout = usable(h.styleLayout, 1);
+  // What stays in one frame even if React's whole synchronous render left it: the style and layout
+  // the browser reported, or, when a script forced them early (a test driver, a layout read), the
+  // rest of the frame beyond React's work.
+  const unsliceable = frame ? Math.max(styleLayout?.[v] ?? 0, frame[v] - syncWork) : (styleLayout?.[v] ?? 0);
+  const predictions: Prediction[] = [];
+  if (interaction) {
+    predictions.push({
+      metric: handlerMetric(h.handler, 'interaction', v),
+      current: interaction[v],
+      // The render, its commit and their style and layout all leave the interaction: the input
+      // paints after the handler's own work, in the next frame.
+      predicted: Math.min(interaction[v], h.duration[v] + FRAME_MS),
+      because: `the render (${ms(syncWork)} of script) and the style and layout after it leave the interaction; the input paints after the handler's own work`,
+    });
+  }
+  if (result) predictions.push({ metric: handlerMetric(h.handler, 'result', v), current: result[v], predicted: result[v], because: 'the same render still happens before the result shows' });
+  let stillFrozen: number | null = null;
+  if (frame) {
+    const predictedFrame = Math.min(frame[v], Math.max(LONG_FRAME_MS, unsliceable));
+    predictions.push({
+      metric: handlerMetric(h.handler, 'longestFrame', v),
+      current: frame[v],
+      predicted: predictedFrame,
+      because: `React can slice its ${ms(syncWork)} render, not the commit nor the style and layout of what it commits`,
+    });
+    if (predictedFrame >= DEFAULT_FROZEN_MS) stillFrozen = predictedFrame;
+  }
+  const primary = predictions.find((p) => p.metric.kind === 'handler' && p.metric.metric === felt.metric) ?? {
+    metric: handlerMetric(h.handler, felt.metric, v),
+    current: felt.summary[v],
+    predicted: felt.metric === 'longestFrame' ? Math.max(LONG_FRAME_MS, unsliceable) : felt.summary[v],
+    because: '',
+  };
+  const frozenNote =
+    stillFrozen !== null
+      ? ` A transition alone will not unfreeze the page: even with React's ${ms(syncWork)} render moved out, the frame keeps about ${ms(stillFrozen)} of commit, style and layout${styleLayout ? ` (${ms(styleLayout[v])} of style and layout reported)` : ''}, so the real fix is less work per frame: virtualise the long list (render only the rows in view) or split the update.`
+      : '';
+  const component = facts?.component ?? null;
+  // A frozen frame that stays: show the user that something is happening while it renders.
+  const fix: FixPlan | null = !facts
+    ? null
+    : stillFrozen !== null && component
+      ? { codemod: 'pending-transition', file: facts.file, handler: h.handler, component, setters }
+      : { codemod: 'transition', file: facts.file, handler: h.handler, setters };
+  const feltLabel = METRICS[felt.metric].label;
+  return {
+    id: `blocking-update:${h.handler}`,
+    rule: 'blocking-update',
+    handler: h.handler,
+    title: `${h.handler} renders its updates as blocking work`,
+    rootCause:
+      `${h.handler} makes ${updates} outside a transition, so React renders the result synchronously: ` +
+      `${Math.round(blockingShare * 100)}% of its ${updated} updating calls were blocking, and the user waited ${ms(current)} at ${stat} ${feltLabel}` +
+      (over ? ` against a budget of ${over.budget.stat} ${METRICS[over.budget.metric].label} ≤ ${over.budget.ms} ms` : ` (over ${felt.metric === 'interaction' ? `the ${GOOD_INTERACTION_MS} ms of a good interaction` : `the ${line} ms line`})`) +
+      (frame ? `; its work occupied frames of up to ${ms(frame.p95)} at p95.` : '.') +
+      frozenNote,
+    evidence: {
+      calls: h.count,
+      updatingCalls: updated,
+      blockingShare: round(blockingShare, 3),
+      [`${felt.metric}${stat.toUpperCase()}Ms`]: round(current),
+      interactionP95Ms: interaction ? round(interaction.p95) : null,
+      resultP95Ms: result ? round(result.p95) : null,
+      longestFrameP95Ms: frame ? round(frame.p95) : null,
+      styleLayoutP95Ms: styleLayout ? round(styleLayout.p95) : null,
+      [`blocking${stat.toUpperCase()}Ms`]: round(h.blocking[stat]),
+      budget: budget ? `${budget.stat} ${METRICS[budget.metric].label} ≤ ${budget.ms} ms` : null,
+      transitionShare: h.transitionShare,
+      source: facts ? `${facts.file}:${facts.line}` : null,
+    },
+    impact: {
+      metric: primary.metric,
+      currentMs: round(primary.current),
+      predictedMs: round(primary.predicted),
+      predictedChange: round(primary.predicted / primary.current - 1, 3),
+      predictions,
+    },
+    severity: current > POOR_INTERACTION_MS || (frame && frame.p95 >= DEFAULT_FROZEN_MS) ? 'high' : 'medium',
+    confidence: round(sampleConfidence(h.count, input.spec) * blockingShare * (facts ? 1 : 0.7), 3),
+    fix,
+    advice:
+      fix?.codemod === 'pending-transition'
+        ? `Render ${setters.join(', ')} in a transition with useTransition and show isPending while it renders; then render fewer elements per frame (virtualise the list, e.g. @tanstack/react-virtual or react-window) to remove the ${ms(stillFrozen!)} frame.`
+        : `Wrap ${setters.length ? setters.join(', ') : 'the state updates'} in startTransition (or useTransition inside the component) so React renders them without holding up the interaction.` +
+          (stillFrozen !== null ? ` Then render fewer elements per frame: the ${ms(stillFrozen)} frame stays otherwise.` : ''),
+  };
+}
+
+/** Rule 2: a pure computation runs on (nearly) every render of its component with the same inputs. */
+function repeatedComputation(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined): Diagnosis | null {
+  if (!facts || facts.kind !== 'instrument' || facts.updates.length > 0) return null;
+  const updated = h.modes.blocking + h.modes.mixed + h.modes.transition;
+  if (updated > 0) return null;
+  const commits = input.aggregates.totals.commits;
+  if (commits === 0 || h.count < 5) return null;
+  const perCommit = h.count / commits;
+  const total = h.duration.mean * h.count;
+  if (perCommit < 0.5 || h.duration.p50 < 0.5) return null;
+  return {
+    id: `repeated-computation:${h.handler}`,
+    rule: 'repeated-computation',
+    handler: h.handler,
+    title: `${h.handler} is recomputed on every render`,
+    rootCause:
+      `${h.handler} ran ${h.count} times for ${commits} React commits (${round(perCommit, 2)} per commit), ` +
+      `${ms(h.duration.p50)} each at p50, ${ms(total)} in all, and makes no state updates: a pure value recomputed per render. ` +
+      `Each render that runs it waits ${ms(h.duration.p50)} longer; that alone is below what a user notices, so the fix is verified on the work removed, with every user-felt metric guarded.`,
+    evidence: { calls: h.count, commits, perCommit: round(perCommit, 3), durationP50Ms: round(h.duration.p50), totalMs: round(total, 1), source: `${facts.file}:${facts.line}` },
+    impact: {
+      metric: handlerMetric(h.handler, 'duration', 'sum'),
+      currentMs: round(total, 1),
+      // Memoised, it runs when its inputs change: at mount, for module-level inputs.
+      predictedMs: round(h.duration.p50, 2),
+      predictedChange: round(h.duration.p50 / total - 1, 3),
+      predictions: [],
+    },
+    severity: total > 100 ? 'high' : total > 20 ? 'medium' : 'low',
+    confidence: round(sampleConfidence(h.count, input.spec) * Math.min(1, perCommit), 3),
+    fix: { codemod: 'memo-value', file: facts.file, callee: h.handler },
+    advice: `Memoise the value with useMemo over the inputs it reads, so it is computed only when they change.`,
+  };
+}
+
+/** Rule 4: a handler that runs directly on typing holds up the keystroke's paint. */
+function heavyInputHandler(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined, inputShare: number): Diagnosis | null {
+  if (!facts || facts.component === null || inputShare < 0.5) return null;
+  const interaction = usable(h.interaction);
+  if (!interaction) return null;
+  const current = interaction.p95;
+  if (!(current > GOOD_INTERACTION_MS)) return null;
+  const state = facts.updates.find((u) => !u.transition)?.setter;
+  if (!state) return null;
+  const stateName = state.replace(/^set/, '').replace(/^./, (c) => c.toLowerCase());
+  const v = VERIFY_STAT;
+  const result = usable(h.result);
+  // The deferred render happens after the keystroke's paint: the input paints after the handler's own work.
+  const predicted = Math.min(interaction[v], h.duration[v] + FRAME_MS);
+  return {
+    id: `heavy-input-handler:${h.handler}`,
+    rule: 'heavy-input-handler',
+    handler: h.handler,
+    title: `Typing into ${h.handler} waits ${ms(current)} for the next paint`,
+    rootCause:
+      `${h.handler} runs on ${Math.round(inputShare * 100)}% input events and the keystroke's paint waited ${ms(current)} at p95 ` +
+      `(${round(current / FRAME_MS, 1)} frames): everything rendered from "${stateName}" re-renders synchronously while the user types.`,
+    evidence: {
+      calls: h.count,
+      inputShare: round(inputShare, 3),
+      interactionP95Ms: round(current),
+      resultP95Ms: result ? round(result.p95) : null,
+      blockingP95Ms: round(h.blocking.p95),
+      durationP95Ms: round(h.duration.p95),
+      source: `${facts.file}:${facts.line}`,
+    },
+    impact: {
+      metric: handlerMetric(h.handler, 'interaction', v),
+      currentMs: round(interaction[v]),
+      predictedMs: round(predicted),
+      predictedChange: round(predicted / interaction[v] - 1, 3),
+      predictions: [
+        { metric: handlerMetric(h.handler, 'interaction', v), current: interaction[v], predicted, because: 'the input paints before the deferred render' },
+        ...(result ? [{ metric: handlerMetric(h.handler, 'result', v), current: result[v], predicted: result[v], because: 'the deferred render still has to happen' }] : []),
+      ],
+    },
+    severity: current > POOR_INTERACTION_MS ? 'high' : 'medium',
+    confidence: round(0.6 * sampleConfidence(h.count, input.spec), 3),
+    fix: { codemod: 'defer-value', file: facts.file, component: facts.component, state: stateName },
+    advice: `Keep the input controlled by "${stateName}" but render the expensive part from useDeferredValue(${stateName}).`,
+  };
+}
+
+/** Rule 3: a handler's commits are expensive although its update feeds no prop of the heavy child. */
+function equalPropsRerender(h: HandlerAggregate, input: DiagnoseInput, facts: HandlerFacts | undefined, childProps: ChildProps | undefined): Diagnosis | null {
+  // React's own render time where the build reports it (profiling builds), else the commit time after the call.
+  const cost = h.render && h.render.count >= 5 ? h.render : h.commit;
+  if (!facts || !childProps || !cost || cost.count < 5) return null;
+  const updatedState = facts.updates.map((u) => u.setter.replace(/^set/, '').replace(/^./, (c) => c.toLowerCase()));
+  if (updatedState.length === 0) return null;
+  const unaffected = childProps.children.filter((c) => !updatedState.some((s) => c.reads.includes(s)));
+  if (unaffected.length === 0 || cost.p50 < 8) return null;
+  const child = unaffected[0]!;
+  const felt = feltPrimary(h);
+  if (!felt) return null;
+  const current = felt.summary.p50;
+  const predicted = Math.max(felt.metric === 'longestFrame' ? LONG_FRAME_MS : FRAME_MS, current - cost.p50);
+  return {
+    id: `equal-props-rerender:${h.handler}`,
+    rule: 'equal-props-rerender',
+    handler: h.handler,
+    title: `${h.handler} re-renders ${child.component} although none of its props read what changed`,
+    rootCause:
+      `${h.handler} updates ${updatedState.join(', ')}; ${child.component}'s props read only ${child.reads.join(', ') || 'constants'}, ` +
+      `yet its commits take ${ms(cost.p50)} at p50: the child re-renders because its parent did, and the user waits ${ms(current)} at p50 ${METRICS[felt.metric].label}.`,
+    evidence: {
+      calls: h.count,
+      [h.render && h.render.count >= 5 ? 'renderP50Ms' : 'commitP50Ms']: round(cost.p50),
+      [`${felt.metric}P50Ms`]: round(current),
+      child: child.component,
+      childReads: child.reads.join(', '),
+      source: `${facts.file}:${facts.line}`,
+    },
+    impact: {
+      metric: handlerMetric(h.handler, felt.metric, VERIFY_STAT),
+      currentMs: round(current),
+      predictedMs: round(predicted),
+      predictedChange: round(predicted / current - 1, 3),
+      predictions: [{ metric: handlerMetric(h.handler, felt.metric, VERIFY_STAT), current, predicted, because: `${child.component} no longer re-renders` }],
+    },
+    severity: 'medium',
+    // Props that are recomputed per render (new arrays, inline callbacks) defeat memo: the replay decides.
+    confidence: round(0.4 * sampleConfidence(h.count, input.spec), 3),
+    fix: { codemod: 'memo-component', file: child.file, component: child.component },
+    advice: `Wrap ${child.component} in React.memo, and keep the props it receives referentially stable.`,
+  };
+}
+
+/**
+ * Rule 5: the handler's updates already render in a transition, yet its work still occupies a
+ * frozen frame: React can slice rendering, not a commit of that size or its style and layout.
+ */
+function longFrame(h: HandlerAggregate, facts: HandlerFacts | undefined): Diagnosis | null {
+  const updated = h.modes.blocking + h.modes.mixed + h.modes.transition;
+  if (updated === 0 || h.modes.transition / updated < 0.5) return null;
+  const frame = usable(h.longestFrame);
+  if (!frame || frame.p95 < DEFAULT_FROZEN_MS) return null;
+  const styleLayout = usable(h.styleLayout, 1);
+  return {
+    id: `long-frame:${h.handler}`,
+    rule: 'long-frame',
+    handler: h.handler,
+    title: `${h.handler} renders in a transition, yet freezes the page for ${ms(frame.p95)}`,
+    rootCause:
+      `${Math.round((h.modes.transition / updated) * 100)}% of ${h.handler}'s updates already run in a transition, but the frames its work occupied lasted ${ms(frame.p95)} at p95` +
+      (styleLayout ? `, ${ms(styleLayout.p95)} of it style and layout` : '') +
+      `: React can interrupt rendering, not a commit of that size. Less work per frame is the fix: render fewer elements (virtualise the list) or split the update.`,
+    evidence: { calls: h.count, longestFrameP95Ms: round(frame.p95), styleLayoutP95Ms: styleLayout ? round(styleLayout.p95) : null, transitionShare: h.transitionShare, source: facts ? `${facts.file}:${facts.line}` : null },
+    impact: {
+      metric: handlerMetric(h.handler, 'longestFrame', VERIFY_STAT),
+      currentMs: round(frame.p95),
+      predictedMs: LONG_FRAME_MS,
+      predictedChange: round(LONG_FRAME_MS / frame.p95 - 1, 3),
+      predictions: [],
+    },
+    severity: frame.p95 >= POOR_INTERACTION_MS ? 'high' : 'medium',
+    confidence: round(Math.min(1, frame.count / 10), 3),
+    fix: null,
+    advice: 'Render only what is in view (virtualise: @tanstack/react-virtual or react-window), paginate, or split the update into smaller commits.',
+  };
+}
+
+/** Rule 6: Long Animation Frames attribute forced style/layout to the handler's script. */
+function forcedLayout(h: HandlerAggregate, facts: HandlerFacts | undefined): Diagnosis | null {
+  if (h.longFrames === 0 || h.forcedStyleLayoutMs < 5) return null;
+  const perFrame = h.forcedStyleLayoutMs / h.longFrames;
+  const frame = usable(h.frameBlocking) ?? h.blocking;
+  const metric = usable(h.frameBlocking) ? 'frameBlocking' : 'blocking';
+  return {
+    id: `forced-layout:${h.handler}`,
+    rule: 'forced-layout',
+    handler: h.handler,
+    title: `${h.handler} forces style and layout`,
+    rootCause: `In ${h.longFrames} long animation frames, scripts run by ${h.handler} forced ${ms(h.forcedStyleLayoutMs)} of synchronous style/layout (${ms(perFrame)} per frame): it reads layout after writing to the DOM.`,
+    evidence: { longFrames: h.longFrames, forcedStyleLayoutMs: round(h.forcedStyleLayoutMs, 1), perFrameMs: round(perFrame, 1), source: facts ? `${facts.file}:${facts.line}` : null },
+    impact: {
+      metric: handlerMetric(h.handler, metric, VERIFY_STAT),
+      currentMs: round(frame.p50),
+      predictedMs: round(Math.max(0, frame.p50 - perFrame)),
+      predictedChange: round(-perFrame / Math.max(frame.p50, 1e-9), 3),
+      predictions: [],
+    },
+    severity: perFrame > FRAME_MS ? 'high' : 'low',
+    confidence: round(Math.min(1, h.longFrames / 10), 3),
+    fix: null,
+    advice: 'Batch DOM reads before writes (or read in requestAnimationFrame / ResizeObserver callbacks); avoid offsetWidth/getBoundingClientRect right after style changes.',
+  };
+}
+
+/** Rule 7: the same normalised error keeps recurring in a handler. */
+function recurringErrors(h: HandlerAggregate, facts: HandlerFacts | undefined): Diagnosis[] {
+  // The live panel gets error names only (messages never cross the bridge).
+  const pattern = (p: { name: string; message: string }) => (p.message ? `${p.name}: ${p.message}` : p.name);
+  return h.errorPatterns
+    .filter((p) => p.count >= 2)
+    .map((p) => ({
+      id: `recurring-error:${h.handler}:${pattern(p)}`,
+      rule: 'recurring-error' as const,
+      handler: h.handler,
+      title: `${h.handler} throws "${pattern(p)}" repeatedly`,
+      rootCause: `${p.count} of ${h.count} calls of ${h.handler} failed with the same normalised error; it recurs rather than being a one-off.`,
+      evidence: { errors: p.count, calls: h.count, errorRate: round(h.errorRate, 3), pattern: pattern(p), source: facts ? `${facts.file}:${facts.line}` : null },
+      impact: { metric: { kind: 'flow', metric: 'errors' } as RunMetric, currentMs: p.count, predictedMs: 0, predictedChange: -1, predictions: [] },
+      severity: h.errorRate > 0.05 ? ('high' as const) : ('medium' as const),
+      confidence: round(Math.min(1, p.count / 5), 3),
+      fix: null,
+      advice: `Handle the input that makes ${h.handler} throw; a regression test reproducing the pattern is generated and the pattern documented in ERRORS.md.`,
+    }));
+}
+
+/** "renderReact p95 interaction: 840 → 60 ms" — predictions as they read in reports. */
+export function describePrediction(p: Prediction): string {
+  return `${describeRunMetric(p.metric)}: ${ms(p.current)} → ${ms(p.predicted)} (${p.because})`;
+}
+
+/**
+ * Runs every rule over the evidence. Handlers without static facts only get the rules that
+ * need none (forced layout, long frames, errors). Results are ordered by severity, then predicted impact.
+ */
+export function diagnose(input: DiagnoseInput, options: { childProps?: readonly ChildProps[] } = {}): Diagnosis[] {
+  const facts = new Map(input.analysis.map((f) => [f.name, f]));
+  const inputShare = directInputShare(input.aggregates);
+  const out: Diagnosis[] = [];
+  for (const h of input.aggregates.handlers) {
+    const f = facts.get(h.handler);
+    const share = h.count > 0 ? Math.min(1, (inputShare.get(h.handler) ?? 0) / h.count) : 0;
+    const isDirectInput = share >= 0.5;
+    const found = [
+      blockingUpdate(h, input, f, isDirectInput),
+      repeatedComputation(h, input, f),
+      isDirectInput ? heavyInputHandler(h, input, f, share) : null,
+      equalPropsRerender(h, input, f, options.childProps?.find((c) => c.component === f?.component)),
+      longFrame(h, f),
+      forcedLayout(h, f),
+      ...recurringErrors(h, f),
+    ];
+    for (const d of found) if (d) out.push(d);
+  }
+  // One memo suggestion per child: the handler whose commits cost most carries it.
+  const byChild = new Map<string, Diagnosis>();
+  for (const d of out.filter((x) => x.rule === 'equal-props-rerender')) {
+    const key = String(d.evidence['child']);
+    const prev = byChild.get(key);
+    if (!prev || d.impact.currentMs > prev.impact.currentMs) byChild.set(key, d);
+  }
+  const kept = out.filter((x) => x.rule !== 'equal-props-rerender' || byChild.get(String(x.evidence['child'])) === x);
+  const sev = { high: 0, medium: 1, low: 2 } as const;
+  return kept.sort((a, b) => sev[a.severity] - sev[b.severity] || a.impact.predictedChange - b.impact.predictedChange || a.id.localeCompare(b.id));
+}
