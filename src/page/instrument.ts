@@ -24,7 +24,6 @@ const WRAPPER = Symbol.for('homeostat.wrapper');
 /** On a function the build plugin instrumented in place: its handler id. */
 const AUTO = Symbol.for('homeostat.auto');
 const promiseThen = Promise.prototype.then;
-const NO_ARGS: readonly unknown[] = [];
 
 const recorder = new Recorder();
 
