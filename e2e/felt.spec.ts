@@ -178,7 +178,7 @@ test('heal does not call a transition that leaves the frozen frame improved, say
   expect(a.verification!.why).toMatch(/still a \d(\.\d)? s frame/);
   const report = await readFile(join(dir, 'out', 'report.md'), 'utf8');
   expect(report).toContain(a.verification!.why);
-  expect(report).toMatch(/primary runLots p50 interaction: [\d.]+ s → \d+ ms/);
+  expect(report).toMatch(/primary runLots p95 interaction: [\d.]+ s → \d+ ms/);
   const history = JSON.parse(await readFile(join(dir, 'history.json'), 'utf8'));
   expect(history.outcomes[0]).toMatchObject({ rule: 'blocking-update', verdict: 'partial' });
   expect(history.outcomes[0].metrics.find((m: { role: string }) => m.role === 'primary').predicted).toBeLessThan(0.2);

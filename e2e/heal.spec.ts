@@ -97,11 +97,11 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(a.verdict, lines.join('\n')).toBe('improved');
   const results = a.verification!.judgement!.results;
   const primary = results.find((r) => r.spec.role === 'primary')!;
-  expect(primary.spec.label).toBe('renderReact p50 interaction');
+  expect(primary.spec.label).toBe('renderReact p95 interaction');
   expect(primary.comparison!.ratio.high).toBeLessThan(0.9);
   // Every guard held: time to result, long frames, errors.
   const guards = results.filter((r) => r.spec.role === 'guard' && r.state !== 'no-data');
-  expect(guards.map((g) => g.spec.label)).toEqual(expect.arrayContaining(['renderReact p50 time to result', 'total long-frame blocking in the flow', 'longest frame in the flow', 'errors in the flow']));
+  expect(guards.map((g) => g.spec.label)).toEqual(expect.arrayContaining(['renderReact p95 time to result', 'total long-frame blocking in the flow', 'longest frame in the flow', 'errors in the flow']));
   for (const g of guards) expect(g.state, g.spec.label).toBe('ok');
   expect(a.branch).toBe('homeostat/fix-renderReact');
 
@@ -114,10 +114,10 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 interaction ≤ 100 ms/);
   const message = await git(demo.repo, ['log', '-1', '--format=%B', a.branch!]);
   expect(message).toContain('Verified by A/B replay');
-  expect(message).toMatch(/- primary renderReact p50 interaction: \d+ ms → \d+ ms, 0\.\d+× \(CI/);
-  expect(message).toMatch(/- guard \(≤ 1\.10×\) renderReact p50 time to result: .* holds/);
+  expect(message).toMatch(/- primary renderReact p95 interaction: \d+ ms → \d+ ms, 0\.\d+× \(CI/);
+  expect(message).toMatch(/- guard \(≤ 1\.10×\) renderReact p95 time to result: .* holds/);
   expect(message).toMatch(/- guard \(≤ 1\.00×\) errors in the flow: 0 → 0/);
-  expect(message).toMatch(/Predicted:\n- renderReact p50 interaction: /);
+  expect(message).toMatch(/Predicted:\n- renderReact p95 interaction: /);
   expect(await statusPorcelain(demo.repo)).toBe('');
   expect((await git(demo.repo, ['rev-parse', 'HEAD'])).trim()).toBe(head);
   expect((await git(demo.repo, ['worktree', 'list'])).trim().split('\n')).toHaveLength(1);

@@ -326,6 +326,26 @@ describe('Attributor', () => {
       expect(run(unknown, { until: 9000 }).calls[0]!.commits).toBe(1);
     });
 
+    it('typing fast into a transition: older keystrokes are superseded, only the newest has a time to result', () => {
+      const s = new Stream().observing(true, true);
+      // Three keystrokes 40 ms apart; each starts a transition that the next one interrupts.
+      [0, 1, 2].forEach((k) => {
+        const t = 100 + 40 * k;
+        s.event(k, 'input', t).call('renderReact', k + 1, t + 1, t + 2, { transition: 1, event: k }).paint(t + 18);
+      });
+      // React commits only the last keystroke's results.
+      s.commit(400).paint(420);
+      const { calls, sequences } = run(s, { until: 9000 });
+      expect(calls.map((c) => [c.id, c.resultMs])).toEqual([
+        [1, null],
+        [2, null],
+        [3, 240],
+      ]);
+      expect(sequences.map((q) => q.resultMs)).toEqual([null, null, 240]);
+      // Every one of them is still a transition that committed.
+      expect(calls.every((c) => c.mode === 'transition' && c.commits === 1)).toBe(true);
+    });
+
     it('an input event without an interaction id takes the latency of the keydown interaction it belongs to', () => {
       const s = new Stream()
         .observing(true, true)

@@ -104,6 +104,8 @@ interface CallState {
   eventSerial: number;
   /** The first paint after the call's last work once nothing it started was pending. */
   resultPaint: number | null;
+  /** Its transition was superseded by a newer one of the same handler before React committed it. */
+  superseded: boolean;
 }
 
 interface SeqState {
@@ -357,6 +359,7 @@ export class Attributor {
       deferredBlockMs: null,
       eventSerial: a[o + 10]!,
       resultPaint: null,
+      superseded: false,
     };
     call.seq.calls.push(call);
     call.seq.firstStart = Math.min(call.seq.firstStart, start);
@@ -499,7 +502,18 @@ export class Attributor {
       // A commit that leaves transition work pending (useTransition's isPending, an urgent update
       // in between) belongs to the waiting calls, but their transition is still to come.
       if (!transitionsLeft) {
-        for (const c of this.transitionPending) c.awaitingTransition = false;
+        // Transitions of one handler that one commit finishes: React rendered only the newest
+        // (typing fast, each keystroke's transition interrupts the last). The older ones were
+        // superseded: the user never sees their result, so it has no time to result of its own.
+        const newest = new Map<string, CallState>();
+        for (const c of this.transitionPending) {
+          const n = newest.get(c.handler);
+          if (!n || c.start > n.start) newest.set(c.handler, c);
+        }
+        for (const c of this.transitionPending) {
+          c.awaitingTransition = false;
+          if (newest.get(c.handler) !== c) c.superseded = true;
+        }
         this.transitionPending = [];
       }
     }
@@ -762,10 +776,17 @@ export class Attributor {
     const closedAt = seq.closedAt !== null && seq.closedByPaint ? this.paintedAt(seq.lastActivity, seq.closedAt) : seq.closedAt;
     const end = Math.max(closedAt ?? seq.lastActivity, start);
     const interaction = this.interactionLatency(seq);
+    // A sequence's result is the latest of its calls' results; superseded calls have none.
+    let seqResult: number | null = seq.closedByPaint ? end - start : null;
+    if (seq.calls.some((c) => c.superseded)) {
+      let latest = -1;
+      for (const c of seq.calls) if (!c.superseded && c.resultPaint !== null) latest = Math.max(latest, this.paintedAt(lastWork(c), c.resultPaint) - start);
+      seqResult = latest >= 0 ? latest : null;
+    }
     for (const c of seq.calls) {
       this.calls.delete(c.id);
       if (c.resultPaint !== null) c.resultPaint = this.paintedAt(lastWork(c), c.resultPaint);
-      const resultMs = c.resultPaint === null ? null : Math.max(0, c.resultPaint - start);
+      const resultMs = c.resultPaint === null || c.superseded ? null : Math.max(0, c.resultPaint - start);
       this.sink.call(
         finish(c, seq.id, {
           interactionMs: seq.eventSerial >= 0 && c.eventSerial === seq.eventSerial ? interaction : null,
@@ -784,7 +805,7 @@ export class Attributor {
       calls: seq.calls.map((c) => c.id),
       handlers: seq.calls.map((c) => c.handler),
       interactionMs: interaction,
-      resultMs: seq.closedByPaint ? end - start : null,
+      resultMs: seqResult,
       frames: this.framesIn(start, end),
     });
   }

@@ -10,7 +10,7 @@ describe('diagnose', () => {
   it('a blocking render the user waits for → startTransition, verified on interaction latency, with what it will not change', () => {
     const d = find(diagnose(demoInput(blocking)), 'blocking-update:renderReact')!;
     expect(d.fix).toEqual({ codemod: 'transition', file: 'App.tsx', handler: 'renderReact', setters: ['setResults'] });
-    expect(d.impact.metric).toEqual({ kind: 'handler', handler: 'renderReact', metric: 'interaction', stat: 'p50' });
+    expect(d.impact.metric).toEqual({ kind: 'handler', handler: 'renderReact', metric: 'interaction', stat: 'p95' });
     expect(d.impact.currentMs).toBeGreaterThan(300);
     // The synchronous render leaves the interaction...
     expect(d.impact.predictedMs).toBeLessThan(40);
@@ -18,7 +18,7 @@ describe('diagnose', () => {
     // ...but the result does not come sooner, and the frame keeps its style and layout.
     expect(byMetric['result']!.predicted).toBe(byMetric['result']!.current);
     expect(byMetric['longestFrame']!.predicted).toBeLessThan(byMetric['longestFrame']!.current);
-    expect(describePrediction(byMetric['result']!)).toMatch(/^renderReact p50 time to result: \d+ ms → \d+ ms \(the same render still happens/);
+    expect(describePrediction(byMetric['result']!)).toMatch(/^renderReact p95 time to result: \d+ ms → \d+ ms \(the same render still happens/);
     expect(d.rootCause).toMatch(/the user waited \d+ ms at p95 interaction against a budget of p95 interaction ≤ 100 ms/);
     expect(d.severity).toBe('high');
   });
@@ -59,7 +59,7 @@ describe('diagnose', () => {
     expect(find(ds, 'blocking-update:handleSearchInput')).toBeUndefined();
     const d = find(ds, 'heavy-input-handler:handleSearchInput')!;
     expect(d.fix).toEqual({ codemod: 'defer-value', file: 'App.tsx', component: 'App', state: 'query' });
-    expect(d.impact.metric).toMatchObject({ metric: 'interaction', stat: 'p50' });
+    expect(d.impact.metric).toMatchObject({ metric: 'interaction', stat: 'p95' });
   });
 
   it('finds the per-render computation (verified on the work it removes), the forced layout and the recurring error', () => {

@@ -99,7 +99,8 @@ export async function commitOnBranch(dir: string, branch: string, message: strin
   // Commit as the user when git knows who that is; otherwise as Homeostat.
   const named = await git(dir, ['config', 'user.name']).catch(() => '');
   const identity = named ? [] : ['-c', 'user.name=Homeostat', '-c', 'user.email=homeostat@localhost'];
-  await git(dir, [...identity, 'commit', '--quiet', '--no-verify', '-m', message]);
+  // A NUL cannot travel in an argument (messages quote handler names, which may hold one): shown as ␀.
+  await git(dir, [...identity, 'commit', '--quiet', '--no-verify', '-m', message.replace(/\u0000/g, '\u2400')]);
   return git(dir, ['rev-parse', 'HEAD']);
 }
 

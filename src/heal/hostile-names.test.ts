@@ -121,7 +121,8 @@ describe('hostile handler names, end to end', () => {
         expect(await openPullRequest(repo, branch, `homeostat: ${names[0]}`, body, { env })).toBe('https://example.invalid/pull/1');
         const lastCall = JSON.parse((await readFile(ghLog, 'utf8')).trim().split('\n').pop()!) as string[];
         expect(lastCall.slice(0, 4)).toEqual(['pr', 'create', '--head', branch]);
-        expect(lastCall[7]).toBe(body);
+        // The body arrives as one argument, newlines and metacharacters intact; a NUL (which no argument can carry) as ␀.
+        expect(lastCall[7]).toBe(body.replace(/\u0000/g, '\u2400'));
         expect(existsSync(canary)).toBe(false);
       }),
       { numRuns: 12 },

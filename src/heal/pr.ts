@@ -43,7 +43,8 @@ export async function openPullRequest(dir: string, branch: string, title: string
   const probe = await runFile('gh', ['--version'], dir, env);
   if (probe.code !== 0) return null;
   await git(dir, ['push', '--quiet', '-u', options.remote ?? 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
-  const r = await runFile('gh', ['pr', 'create', '--head', branch, '--title', oneLine(title), '--body', body], dir, env);
+  // A NUL cannot travel in an argument: shown as ␀ (newlines stay newlines).
+  const r = await runFile('gh', ['pr', 'create', '--head', branch, '--title', oneLine(title), '--body', body.replace(/\u0000/g, '\u2400')], dir, env);
   if (r.code !== 0) return null;
   return r.stdout.trim().split('\n').pop() || null;
 }

@@ -115,6 +115,8 @@ export class Recorder {
 
   /** Where batches go. Until a sink is attached, records accumulate (bounded by the ring). */
   attach(sink: BatchSink | null): void {
+    // A new consumer knows none of the strings interned so far: its first batch carries them all.
+    if (sink !== this.sink) this.sentStrings = 0;
     this.sink = sink;
     if (sink && this.head > this.tail) this.scheduleFlush();
   }
