@@ -5,7 +5,7 @@
  * change. Their handlers, commits and transition modes reach the session (built and in the
  * dev server), the DevTools panel, and `homeostat docs`.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -95,15 +95,22 @@ test('HMR keeps working: an edit is hot-updated with the state kept, and the han
     await expect(button).toHaveText('count is 2');
     await page.evaluate(() => ((globalThis as unknown as { __beforeEdit: boolean }).__beforeEdit = true));
     const app = join(root, 'src', 'App.jsx');
-    // Saved as editors do, atomically: a watcher that saw a half-written file would reload the page.
-    writeFileSync(`${app}.tmp`, readFileSync(app, 'utf8').replace('count is {count}', 'clicks: {count}'));
-    renameSync(`${app}.tmp`, app);
-    const edited = page.getByRole('button', { name: /clicks:/ });
+    // One write over the same number of bytes, never a truncated or missing file: a watcher that
+    // saw one (a truncate-then-write, or a rename seen as unlink + add on a busy machine) would
+    // rightly reload the page.
+    const edit = Buffer.from(readFileSync(app, 'utf8').replace('count is {count}', 'clicks = {count}'));
+    const fd = openSync(app, 'r+');
+    try {
+      writeSync(fd, edit, 0, edit.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const edited = page.getByRole('button', { name: /clicks =/ });
     // Fast Refresh: same page (no reload), same state.
-    await expect(edited, `page console after the edit:\n${console.join('\n')}`).toHaveText('clicks: 2', { timeout: 15_000 });
+    await expect(edited, `page console after the edit:\n${console.join('\n')}`).toHaveText('clicks = 2', { timeout: 15_000 });
     expect(await page.evaluate(() => (globalThis as unknown as { __beforeEdit?: boolean }).__beforeEdit)).toBe(true);
     await edited.click();
-    await expect(edited).toHaveText('clicks: 3');
+    await expect(edited).toHaveText('clicks = 3');
     expect(handler(await aggregates(page), 'App.onClick').count).toBe(3);
     expect(pageErrors).toEqual([]);
   } finally {
