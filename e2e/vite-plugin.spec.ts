@@ -5,7 +5,7 @@
  * change. Their handlers, commits and transition modes reach the session (built and in the
  * dev server), the DevTools panel, and `homeostat docs`.
  */
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -45,6 +45,16 @@ test('a create-vite .jsx app with the plugin line records its handler, commits a
 });
 
 /**
+ * A dev server as `npm run dev` starts it. The e2e setup ran `vite build`, which leaves
+ * NODE_ENV=production in the environment the test workers inherit, and React's plugin turns Fast
+ * Refresh off under it: set it back for the dev server.
+ */
+function devServer(root: string, config: string) {
+  process.env['NODE_ENV'] = 'development';
+  return createServer({ root, configFile: join(root, config), mode: 'development', logLevel: 'info', server: { port: 0, strictPort: false } });
+}
+
+/**
  * A cold dev server may reload the first page once it has optimized the dependencies it
  * discovered: let that happen before the state a test builds up.
  */
@@ -57,7 +67,7 @@ async function openDevPage(page: Page, url: string): Promise<void> {
 
 test('the dev server serves the instrumented app and its worker', async ({ page, pageErrors }) => {
   const root = viteAppSrc('vite-jsx');
-  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), logLevel: 'warn', server: { port: 0, strictPort: false } });
+  const server = await devServer(root, 'vite.config.js');
   try {
     await server.listen();
     const url = server.resolvedUrls?.local[0];
@@ -82,13 +92,18 @@ test('HMR keeps working: an edit is hot-updated with the state kept, and the han
   const root = mkdtempSync(join(process.cwd(), '.tmp', 'vite-hmr-'));
   // Without the fixture's dependency cache: this server optimizes its own.
   cpSync(viteAppSrc('vite-jsx'), root, { recursive: true, filter: (src) => !/node_modules[\\/]\.vite/.test(src) });
-  const server = await createServer({ root, configFile: join(root, 'vite.config.js'), logLevel: 'info', server: { port: 0, strictPort: false } });
+  const server = await devServer(root, 'vite.config.js');
   // What Vite said in the page (HMR updates, reloads and why): the failure message shows it.
   const console: string[] = [];
   page.on('console', (m) => console.push(m.text()));
   try {
     await server.listen();
-    await openDevPage(page, server.resolvedUrls!.local[0]!);
+    // A cold server bundles its dependencies on the first request and reloads pages that loaded
+    // modules before it was done: let it finish before making the state that must survive.
+    const url = server.resolvedUrls!.local[0]!;
+    await fetch(url);
+    await expect.poll(() => existsSync(join(root, 'node_modules', '.vite', 'deps', '_metadata.json')), { timeout: 30_000 }).toBe(true);
+    await openDevPage(page, url);
     console.length = 0;
     const button = page.getByRole('button', { name: /count is/ });
     for (let i = 0; i < 2; i++) await button.click();
