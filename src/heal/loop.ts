@@ -32,7 +32,7 @@ import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
 import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
-import { verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
+import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
 
 export interface HealOptions {
   /** The app's git repository (its HEAD is what gets healed). */
@@ -272,7 +272,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
         measured: measuredFlows,
         baselineUrl: baseServer.url,
         candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
-        plan: { ...options.plan, deadline: now() + cap },
+        plan: { ...options.plan, tolerance: options.plan?.tolerance ?? spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
         screenshotDir,
         ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
         onProgress: log,

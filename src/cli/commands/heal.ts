@@ -27,7 +27,7 @@ homeostat/fix-<handler>. Your working tree is never modified.
   --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
-  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default 0.1)
+  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default: the docs' tolerance, else 0.2)
   --max-fixes <n>      fixes to try (default 3)
   --rule <id>          only this rule (repeatable)
   --handler <name>     only this handler (repeatable)
