@@ -89,7 +89,10 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   const over = result.check.discrepancies.find((d) => d.kind === 'over-budget' && d.subject.name === 'renderReact');
   expect(over, 'check flags renderReact over its interaction budget').toBeTruthy();
   const d = result.diagnoses.find((x) => x.id === 'blocking-update:renderReact');
-  expect(d?.fix).toMatchObject({ codemod: 'transition', setters: ['setResults'] });
+  // A plain transition, or useTransition with an isPending indicator when the measured frame would
+  // stay near 200 ms even without React's render (the 600-row list is close to that line).
+  expect(d?.fix).toMatchObject({ setters: ['setResults'] });
+  expect(['transition', 'pending-transition']).toContain(d!.fix!.codemod);
   expect(d!.impact.metric).toMatchObject({ metric: 'interaction' });
   expect(Number(d!.evidence['blockingShare'])).toBeGreaterThan(0.5);
 
@@ -101,7 +104,9 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(primary.comparison!.ratio.high).toBeLessThan(0.9);
   // Every guard held: time to result, long frames, errors.
   const guards = results.filter((r) => r.spec.role === 'guard' && r.state !== 'no-data');
-  expect(guards.map((g) => g.spec.label)).toEqual(expect.arrayContaining(['renderReact p95 time to result', 'total long-frame blocking in the flow', 'longest frame in the flow', 'errors in the flow']));
+  expect(guards.map((g) => g.spec.label)).toEqual(
+    expect.arrayContaining(['renderReact p95 time to result', 'total long-frame blocking in the flow', 'longest frame in the flow', 'p95 interaction in the flow', 'errors in the flow']),
+  );
   for (const g of guards) expect(g.state, g.spec.label).toBe('ok');
   expect(a.branch).toBe('homeostat/fix-renderReact');
 
@@ -109,13 +114,13 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   const files = (await git(demo.repo, ['diff', '--name-only', head, a.branch!])).trim().split('\n');
   expect(files).toEqual(expect.arrayContaining(['src/App.tsx', 'e2e/homeostat/renderReact.budget.spec.ts', 'docs/HANDLER_SPECS.md', 'docs/homeostat.spec.json']));
   const app = await git(demo.repo, ['show', `${a.branch}:src/App.tsx`]);
-  expect(app).toContain('startTransition(() => setResults({ items, query: forQuery }))');
+  expect(app).toMatch(/start(RenderReact)?Transition\(\(\) => setResults\(\{ items, query: forQuery \}\)\)/);
   const docs = await git(demo.repo, ['show', `${a.branch}:docs/HANDLER_SPECS.md`]);
   expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 interaction ≤ 100 ms/);
   const message = await git(demo.repo, ['log', '-1', '--format=%B', a.branch!]);
   expect(message).toContain('Verified by A/B replay');
   expect(message).toMatch(/- primary renderReact p95 interaction: \d+ ms → \d+ ms, 0\.\d+× \(CI/);
-  expect(message).toMatch(/- guard \(≤ 1\.10×\) renderReact p95 time to result: .* holds/);
+  expect(message).toMatch(/- guard \(≤ 1\.20×\) renderReact p95 time to result: .* holds/);
   expect(message).toMatch(/- guard \(≤ 1\.00×\) errors in the flow: 0 → 0/);
   expect(message).toMatch(/Predicted:\n- renderReact p95 interaction: /);
   expect(await statusPorcelain(demo.repo)).toBe('');

@@ -234,8 +234,9 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
   }
   if (frozen?.comparison) {
     const after = frozen.comparison.geoB;
+    const before = frozen.comparison.geoA;
     if (after >= frozenMs && frozen.state !== 'improved') parts.push(`still a ${formatValue(after)} frame`);
-    else if (frozen.state === 'improved') parts.push(`longest frame ${formatValue(frozen.comparison.geoA)} → ${formatValue(after)}`);
+    else if (frozen.state === 'improved' || before >= frozenMs) parts.push(`longest frame ${formatValue(before)} → ${formatValue(after)}`);
   }
   return parts.join(', ');
 }

@@ -32,7 +32,7 @@ import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
 import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
-import { verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
+import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
 
 export interface HealOptions {
   /** The app's git repository (its HEAD is what gets healed). */
@@ -52,6 +52,11 @@ export interface HealOptions {
   baselineRuns?: number;
   /** A/B sampling: runs per side, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
   plan?: VerificationPlan & { timeCapMs?: number };
+  /**
+   * Wall time for the whole loop (ms): the A/B rounds stop in time to deliver within it (undecided
+   * fixes stay unresolved). Without it, only `plan.timeCapMs` bounds the rounds.
+   */
+  timeBudgetMs?: number;
   /** Fixes tried at most (default 3). */
   maxFixes?: number;
   /** Only these rules / handlers (default all). */
@@ -110,6 +115,8 @@ export interface HealResult {
 }
 
 const ISSUE_KINDS = new Set(['over-budget', 'drift', 'error-rate', 'transition-share']);
+/** What delivering (docs regenerated, tests written, branches committed) and the report take, kept out of the A/B rounds' time. */
+const DELIVER_RESERVE_MS = 15_000;
 
 function abs(repo: string, p: string): string {
   return isAbsolute(p) ? p : join(repo, p);
@@ -261,7 +268,9 @@ export async function heal(options: HealOptions): Promise<HealResult> {
     const verifications = new Map<string, Verification>();
     if (ready.length > 0) {
       const perRound = measuredFlows.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
-      const cap = options.plan?.timeCapMs ?? 150_000;
+      // Delivering and the report take a few seconds: keep them inside the budget too.
+      const budgetLeft = options.timeBudgetMs === undefined ? Infinity : started + options.timeBudgetMs - DELIVER_RESERVE_MS - now();
+      const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
       log(
         `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measuredFlows.map((f) => f.title).join(', ')}; ` +
           `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
@@ -272,7 +281,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
         measured: measuredFlows,
         baselineUrl: baseServer.url,
         candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
-        plan: { ...options.plan, deadline: now() + cap },
+        plan: { ...options.plan, tolerance: options.plan?.tolerance ?? spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
         screenshotDir,
         ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
         onProgress: log,

@@ -25,12 +25,15 @@ import {
 } from '../core/verdict.ts';
 import { replayRun, type Recording, type RunResult } from '../replay/index.ts';
 
+/** How much worse a guard may get by default: the docs' default drift tolerance. */
+export const DEFAULT_GUARD_TOLERANCE = 0.2;
+
 export type FixVerdict = 'improved' | 'partial' | 'no-effect' | 'regressed' | 'unresolved' | 'broke-behaviour';
 
 export interface VerificationPlan extends SamplingPlan {
   /** Smallest relative change of the primary metric that counts (default 0.1). */
   threshold?: number;
-  /** How much worse a guard may get (default 0.1). */
+  /** How much worse a guard may get (default 0.2, the docs' default drift tolerance). */
   tolerance?: number;
   /** Overall confidence; split over the planned looks (default 0.95). */
   confidence?: number;
@@ -78,7 +81,7 @@ export interface VerifyOptions {
 
 /** What a fix is judged on: its primary metric, the guards and the handler's own longest frame. */
 export function metricSpecsFor(d: Diagnosis, plan: VerificationPlan = {}): Array<MetricSpec & { metric: RunMetric }> {
-  const tolerance = plan.tolerance ?? 0.1;
+  const tolerance = plan.tolerance ?? DEFAULT_GUARD_TOLERANCE;
   const spec = (metric: RunMetric, role: MetricSpec['role'], extra: Partial<MetricSpec> = {}): MetricSpec & { metric: RunMetric } => ({
     key: runMetricKey(metric),
     label: describeRunMetric(metric),
@@ -91,6 +94,10 @@ export function metricSpecsFor(d: Diagnosis, plan: VerificationPlan = {}): Array
   });
   const primary = d.impact.metric;
   const out = [spec(primary, 'primary')];
+  // Fixes judged on what the user feels keep the handler running per interaction: its own
+  // result and interaction are guarded. A fix that removes the handler's work (a memoised value)
+  // may remove its calls too: the flow's interactions are guarded instead.
+  const feltPrimary = primary.kind === 'handler' && METRICS[primary.metric].felt;
   const keys = new Set([out[0]!.key]);
   const add = (s: MetricSpec & { metric: RunMetric }) => {
     if (keys.has(s.key)) return;
@@ -99,14 +106,14 @@ export function metricSpecsFor(d: Diagnosis, plan: VerificationPlan = {}): Array
   };
   const handler = primary.kind === 'handler' ? primary.handler : d.handler;
   const stat = primary.kind === 'handler' && primary.stat !== 'sum' && primary.stat !== 'max' ? primary.stat : VERIFY_STAT;
-  add(spec({ kind: 'handler', handler, metric: 'result', stat }, 'guard'));
+  if (feltPrimary) add(spec({ kind: 'handler', handler, metric: 'result', stat }, 'guard'));
   add(spec({ kind: 'flow', metric: 'frameBlocking' }, 'guard'));
   add(spec({ kind: 'flow', metric: 'longestFrame' }, 'guard'));
+  add(spec({ kind: 'flow', metric: 'interaction' }, 'guard'));
   add(spec({ kind: 'flow', metric: 'errors' }, 'guard'));
-  // A fix judged on its own work must not make any interaction slower either.
-  add(spec({ kind: 'handler', handler, metric: 'interaction', stat }, 'guard'));
+  if (feltPrimary) add(spec({ kind: 'handler', handler, metric: 'interaction', stat }, 'guard'));
   // Fixes that claim a felt change: the user still sees a frozen frame or does not.
-  if (primary.kind === 'handler' && METRICS[primary.metric].felt) add(spec({ kind: 'handler', handler, metric: 'longestFrame', stat }, 'context', { frozen: true }));
+  if (feltPrimary) add(spec({ kind: 'handler', handler, metric: 'longestFrame', stat }, 'context', { frozen: true }));
   return out;
 }
 
@@ -183,7 +190,7 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
     return { verdict, why, reasons: st.reasons.slice(), judgement, runs: { A: A.slice(), B: st.B.slice() }, rounds, stoppedBy, screenshots: st.screenshots, sessions: st.sessions };
   }
 
-  const judgeOptions = { confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? 0.1, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS };
+  const judgeOptions = { confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS };
   const started = now();
   const baselineShots: string[] = [];
   try {

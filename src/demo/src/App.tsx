@@ -15,7 +15,7 @@ import { ResultsList } from './ResultsList.tsx';
 
 const ALL = makeCatalogue();
 /** Rows rendered at most; the rest are counted. */
-const MAX_ROWS = 1500;
+const MAX_ROWS = 600;
 
 const facetsOf = instrument('computeFacets', computeFacets);
 const parse = instrument('parseQuery', parseQuery);
