@@ -27,6 +27,9 @@ export interface Standing {
   tolerance: number;
 }
 
+/** Metrics a baseline may document, in the order the panel prefers them: what the user felt first. */
+const DOCUMENTED_ORDER: readonly HandlerMetric[] = [...FELT_METRICS, 'blocking', 'duration', 'settle', 'commit', 'paint'];
+
 /** The first user-felt metric the handler has samples of (interaction, frames, time to result), else its blocking. */
 export function feltMetric(h: HandlerAggregate): HandlerMetric {
   return FELT_METRICS.find((m) => (metricSummary(h, m)?.count ?? 0) > 0) ?? 'blocking';
@@ -35,7 +38,9 @@ export function feltMetric(h: HandlerAggregate): HandlerMetric {
 export function standing(h: HandlerAggregate, spec: SpecFile | null): Standing {
   const doc = spec?.handlers[h.handler];
   const budget = doc?.budget ?? null;
-  const metric = budget?.metric ?? feltMetric(h);
+  // Without a budget: what the baseline documents (user-felt first), else what the user felt now.
+  const baselineMetrics = doc?.baseline?.metrics;
+  const metric = budget?.metric ?? (baselineMetrics ? DOCUMENTED_ORDER.find((m) => baselineMetrics[m] !== undefined) : undefined) ?? feltMetric(h);
   const stat = budget?.stat ?? 'p95';
   const tolerance = doc?.tolerance ?? spec?.defaults.tolerance ?? 0.2;
   const summary = metricSummary(h, metric);

@@ -68,6 +68,14 @@ describe('HandlersTable', () => {
     expect(rows()[0]).toBe('search');
   });
 
+  it('a baseline recorded before the user-felt metrics still documents the handler: it is judged on what it has', () => {
+    const spec = sampleSpec();
+    spec.handlers['filter'] = { ...spec.handlers['filter']!, budget: null, baseline: { metrics: { blocking: { mean: 1, p50: 1, p75: 1, p95: 1, p99: 1 } }, n: 50, date: '2026-01-01', build: null, sessions: [], errorRate: 0, transitionShare: 1 } };
+    setup(<HandlersTable spec={spec} />);
+    expect(cell('filter', 'status').textContent).not.toBe('undocumented');
+    expect(cell('filter', 'baseline').textContent).toBe('p95 blocking 1.00 ms');
+  });
+
   it('badges each handler against its docs', () => {
     setup(<HandlersTable spec={sampleSpec()} />);
     const status = (h: string) => cell(h, 'status').textContent;
