@@ -1,7 +1,8 @@
 /**
  * The page agent: the page end of the DevTools bridge. It answers the extension's content
  * script over `window.postMessage`, posting the worker's aggregates and the calls recorded
- * since the previous tick, a few times a second, only while a panel is subscribed.
+ * since the previous tick, a few times a second, only while a panel is subscribed. The page
+ * loads it (`hook.ts`) only when the extension first speaks to it.
  *
  * It accepts messages only from this very window (`event.source === window`, same origin,
  * our channel tag, schema-valid). Any script of the page could post the same messages, but
@@ -10,20 +11,11 @@
 import type { AggregateSnapshot, ErrorPattern } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
-import type { HomeostatClient } from '../page/client.ts';
-import {
-  CHANNEL,
-  LIMITS,
-  envelopeSchema,
-  extensionMessageSchema,
-  messageSize,
-  type BridgeRequest,
-  type BridgeResult,
-  type CallLite,
-  type PageMessage,
-  type SessionInfo,
-  type Tick,
-} from './protocol.ts';
+import type { BridgeClient } from './client.ts';
+import { sessionInfo } from './client.ts';
+import { CHANNEL, LIMITS, messageSize } from './limits.ts';
+import type { BridgeResult, CallLite, PageMessage, Tick } from './protocol.ts';
+import { envelopeSchema, extensionMessageSchema, type BridgeRequest } from './requests.ts';
 
 export interface AgentOptions {
   spec: SpecFile | null;
@@ -105,7 +97,7 @@ export function fitTick(tick: Tick, limit: number = LIMITS.message): Tick {
 }
 
 /** Starts the agent on `window`; returns a function that stops it. */
-export function startAgent(client: HomeostatClient, options: AgentOptions): () => void {
+export function startAgent(client: BridgeClient, options: AgentOptions, first: readonly MessageEvent[] = []): () => void {
   const tickMs = options.tickMs ?? 250;
   const leaseMs = options.leaseMs ?? 12_000;
   let leaseUntil = 0;
@@ -119,20 +111,7 @@ export function startAgent(client: HomeostatClient, options: AgentOptions): () =
     window.postMessage({ channel: CHANNEL, from: 'page', msg }, origin === 'null' ? '*' : origin);
   };
 
-  const session = (): SessionInfo => {
-    const s = client.status().session;
-    return {
-      id: s.id,
-      app: s.app,
-      build: s.build,
-      url: s.url.slice(0, 2048),
-      timeOrigin: s.timeOrigin,
-      react: s.react.version,
-      transport: s.transport,
-      storage: s.storage,
-      crossOriginIsolated: s.crossOriginIsolated,
-    };
-  };
+  const session = () => sessionInfo(client.status().session);
 
   const tick = async (): Promise<void> => {
     const snapshot = await client.aggregates();
@@ -218,6 +197,8 @@ export function startAgent(client: HomeostatClient, options: AgentOptions): () =
   window.addEventListener('message', onMessage);
   // Announce ourselves: a content script already listening learns the page has a wrapper.
   post({ type: 'ready', session: session() });
+  // What the extension said while this module loaded.
+  for (const event of first) onMessage(event);
   return () => {
     window.removeEventListener('message', onMessage);
     leaseUntil = 0;

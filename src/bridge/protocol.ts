@@ -9,28 +9,11 @@
  */
 import { z } from 'zod';
 import { specFileSchema } from '../core/spec.ts';
+import { CHANNEL, LIMITS, REQUEST_OPS, messageSize } from './limits.ts';
+import { extensionMessageSchema, requestSchema, type ExtensionMessage } from './requests.ts';
 
-/** Tag on every window message, so unrelated `postMessage` traffic is ignored, not counted. */
-export const CHANNEL = 'homeostat-bridge/1';
-
-/** Limits: what one message may carry. */
-export const LIMITS = {
-  name: 200,
-  handlers: 2000,
-  sequences: 1000,
-  variants: 50,
-  steps: 200,
-  calls: 1000,
-  buckets: 400,
-  errorPatterns: 50,
-  /** An exported or imported session file, in characters. */
-  sessionJson: 64 * 1024 * 1024,
-  /**
-   * One whole message, in characters of its JSON form, not counting a session file's `json`
-   * string: the per-array limits above alone would let one tick carry tens of MB.
-   */
-  message: 4 * 1024 * 1024,
-} as const;
+export { CHANNEL, LIMITS, REQUEST_OPS, messageSize } from './limits.ts';
+export { envelopeSchema, extensionMessageSchema, requestSchema, type BridgeRequest, type Envelope, type ExtensionMessage } from './requests.ts';
 
 const num = z.number().finite();
 const count = z.number().int().nonnegative();
@@ -149,16 +132,9 @@ export const tickSchema = z.object({
 });
 export type Tick = z.infer<typeof tickSchema>;
 
-export const REQUEST_OPS = ['snapshot', 'spec', 'export', 'clear', 'pause', 'resume'] as const;
 export type RequestOp = (typeof REQUEST_OPS)[number] | 'import';
 
 const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-
-export const requestSchema = z.discriminatedUnion('op', [
-  z.object({ type: z.literal('request'), id: requestId, op: z.enum(REQUEST_OPS) }),
-  z.object({ type: z.literal('request'), id: requestId, op: z.literal('import'), json: z.string().max(LIMITS.sessionJson) }),
-]);
-export type BridgeRequest = z.infer<typeof requestSchema>;
 
 export const resultSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('done') }),
@@ -182,22 +158,6 @@ export const readySchema = z.object({ type: z.literal('ready'), session: session
 /** What the page may send: data only. */
 export const pageMessageSchema = z.discriminatedUnion('type', [readySchema, tickSchema, responseSchema]);
 export type PageMessage = z.infer<typeof pageMessageSchema>;
-
-/** What the extension sends the page. */
-export const extensionMessageSchema = z.union([
-  z.object({ type: z.literal('subscribe') }),
-  z.object({ type: z.literal('unsubscribe') }),
-  requestSchema,
-]);
-export type ExtensionMessage = z.infer<typeof extensionMessageSchema>;
-
-/** The `window.postMessage` envelope, both directions. */
-export const envelopeSchema = z.object({
-  channel: z.literal(CHANNEL),
-  from: z.enum(['page', 'extension']),
-  msg: z.unknown(),
-});
-export type Envelope<T> = { channel: typeof CHANNEL; from: 'page' | 'extension'; msg: T };
 
 /** True for window messages that claim to be ours (the only ones we count when malformed). */
 export function claimsChannel(data: unknown): boolean {
@@ -247,45 +207,12 @@ export const workerToPanelSchema = z.discriminatedUnion('kind', [
 ]);
 export type WorkerToPanel = z.infer<typeof workerToPanelSchema>;
 
-/**
- * The size of `value` as JSON, in characters, in two parts: strings under a `json` key (session
- * files, up to LIMITS.sessionJson) and everything else. Stops counting, returning Infinity for
- * the part, as soon as a part passes its limit, so measuring a huge or cyclic message is cheap.
- */
-export function messageSize(value: unknown, limits: { data: number; json: number } = { data: LIMITS.message, json: LIMITS.sessionJson }): { data: number; json: number } {
-  let data = 0;
-  let json = 0;
-  const stack: Array<{ v: unknown; key: string | null }> = [{ v: value, key: null }];
-  while (stack.length > 0) {
-    const { v, key } = stack.pop()!;
-    if (typeof v === 'string') {
-      if (key === 'json') json += v.length + 2;
-      else data += v.length + 2;
-    } else if (typeof v === 'number') data += 8;
-    else if (typeof v === 'boolean' || v === null || v === undefined) data += 5;
-    else if (Array.isArray(v)) {
-      data += 2 + v.length;
-      for (let i = v.length - 1; i >= 0 && data <= limits.data; i--) stack.push({ v: v[i], key: null });
-    } else if (typeof v === 'object') {
-      data += 2;
-      for (const k of Object.keys(v as object)) {
-        data += k.length + 4;
-        if (data > limits.data) break;
-        stack.push({ v: (v as Record<string, unknown>)[k], key: k });
-      }
-    } else data += 8;
-    if (data > limits.data) return { data: Infinity, json };
-    if (json > limits.json) return { data, json: Infinity };
-  }
-  return { data, json };
-}
-
 /** Parses `data` with `schema`; returns null (never throws) and the first issue when it fails. Oversized messages fail before parsing. */
-export function parse<T>(schema: z.ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+export function parse<T>(schema: z.core.$ZodType<T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
   const size = messageSize(data);
   if (size.data === Infinity) return { ok: false, reason: `message: larger than ${LIMITS.message} characters` };
   if (size.json === Infinity) return { ok: false, reason: `message: session JSON larger than ${LIMITS.sessionJson} characters` };
-  const r = schema.safeParse(data);
+  const r = z.safeParse(schema, data);
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0];
   const path = issue ? issue.path.map(String).join('.') : '';

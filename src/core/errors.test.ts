@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeThrown, errorKey, normaliseMessage } from './errors.ts';
+import type { ErrorInfo } from './model.ts';
+import { errorKey, normaliseError, normaliseMessage } from './errors.ts';
+import { rawThrown } from './thrown.ts';
+
+/** What the page records for a thrown value: read raw where it passes, normalised before it leaves. */
+const describeThrown = (thrown: unknown): ErrorInfo => normaliseError(rawThrown(thrown));
 import { parseErrorString } from './attribution.ts';
 import { hostileName } from './__tests__/hostile.ts';
 

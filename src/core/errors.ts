@@ -52,16 +52,18 @@ export function normaliseMessage(message: string): string {
     .slice(0, MAX_MESSAGE);
 }
 
-/** Describes anything thrown, without keeping a reference to it or its stack. */
-export function describeThrown(thrown: unknown): ErrorInfo {
-  if (thrown instanceof Error) {
-    return { name: safeName(thrown), message: normaliseMessage(String(thrown.message ?? '')) };
-  }
-  if (thrown !== null && typeof thrown === 'object') {
-    const message = (thrown as { message?: unknown }).message;
-    return { name: 'NonErrorObject', message: typeof message === 'string' ? normaliseMessage(message) : '' };
-  }
-  return { name: `Thrown${capitalise(typeof thrown)}`, message: '' };
+/**
+ * Normalises what `rawThrown` read: the message as `normaliseMessage` does, and the name kept
+ * only when it is an identifier (a name is code, not data) that normalisation leaves alone (a
+ * token set as the name is not). Kinds of non-errors (`NonErrorObject`, `ThrownString`…) pass.
+ */
+export function normaliseError(raw: ErrorInfo): ErrorInfo {
+  return { name: safeName(raw.name), message: raw.message === '' ? '' : normaliseMessage(raw.message) };
+}
+
+/** The interned key of what `rawThrown` read: normalised, in the form `parseErrorString` reads back. */
+export function errorKeyOf(raw: ErrorInfo): string {
+  return errorKey(normaliseError(raw));
 }
 
 /** The interned form the page ships and `parseErrorString` reads back. */
@@ -69,16 +71,6 @@ export function errorKey(info: ErrorInfo): string {
   return info.message === '' ? info.name : `${info.name}: ${info.message}`;
 }
 
-function safeName(e: Error): string {
-  try {
-    const name = e.name || e.constructor?.name || 'Error';
-    // A name is code, not data: an identifier, and nothing normalisation would redact (a token set as the name).
-    return /^[\w$.]{1,64}$/.test(name) && normaliseMessage(name) === name ? name : 'Error';
-  } catch {
-    return 'Error';
-  }
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+function safeName(name: string): string {
+  return /^[\w$.]{1,64}$/.test(name) && normaliseMessage(name) === name ? name : 'Error';
 }

@@ -21,6 +21,8 @@ import { testDir } from '../test-support/tmp.ts';
 import { TelemetryService } from '../worker/service.ts';
 import { commitOnBranch, freeBranchName, git } from './git.ts';
 import { fixBranchBase, openPullRequest, runFile } from './pr.ts';
+import { batcherOf } from '../page/batcher.ts';
+import { errorKeyOf } from '../core/errors.ts';
 
 const CALLS = 25;
 
@@ -30,7 +32,9 @@ async function record(names: string[], run: number) {
   await service.start(makeMeta(`hostile-${run}`));
   const pending: Array<Promise<void>> = [];
   const r = getRecorder();
-  r.attach((b) => pending.push(service.ingest(b)));
+  // As the client's runtime does on load: errors are normalised before anything ships.
+  r.normaliseErrorsWith(errorKeyOf);
+  batcherOf(r).attach((b) => pending.push(service.ingest(b)));
   try {
     for (const name of names) {
       const f = instrument(name, (x: number) => x * 2, { rewrap: true });
@@ -42,11 +46,11 @@ async function record(names: string[], run: number) {
         expect(() => fails()).toThrow(TypeError);
       }
     }
-    r.flush();
+    batcherOf(r).flush();
     await Promise.all(pending);
     return parseSessionFile(await service.exportSession(), 'exported session');
   } finally {
-    r.attach(null);
+    batcherOf(r).attach(null);
   }
 }
 

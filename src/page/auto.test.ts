@@ -9,14 +9,15 @@ import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { mark, names, run, wrap } from './auto.ts';
 import { getRecorder, instrument } from './instrument.ts';
 import { handlerSources } from './sources.ts';
+import { batcherOf } from './batcher.ts';
 
 /** Names of the handlers of the Call records written since the last drain, in call order. */
 function drainCalls(): string[] {
   const batches: WireBatch[] = [];
   const r = getRecorder();
-  r.attach((b) => batches.push(b));
-  r.flush();
-  r.attach(null);
+  batcherOf(r).attach((b) => batches.push(b));
+  batcherOf(r).flush();
+  batcherOf(r).attach(null);
   const strings = r.allStrings();
   const out: Array<{ id: number; name: string }> = [];
   for (const b of batches) {

@@ -6,15 +6,13 @@
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
-import { Kind } from '../core/wire.ts';
 import type { Baseline, RecentCalls, SessionSelector, SessionSummary } from '../worker/api.ts';
-import { measureClockResolution, perf } from './clock.ts';
+import { perf } from './clock.ts';
 import { getRecorder, onFirstInstrument } from './instrument.ts';
-import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
-import { INTERACTION } from './recorder.ts';
-import { Transport, type TransportStatus, type WorkerFactory } from './transport.ts';
+import type { Runtime, RuntimeMethods } from './runtime.ts';
+import type { TransportStatus, WorkerFactory } from './transport.ts';
 import { handlerSources, type SourceLocation } from './sources.ts';
-import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
+import type { ExportOptions, ExportStatus } from './export.ts';
 
 export type { ExportOptions, ExportStatus } from './export.ts';
 
@@ -91,37 +89,17 @@ export interface HomeostatClient {
 
 let client: HomeostatClient | null = null;
 
-/** How long a final flush waits for the paint after the last work. */
-const FINAL_PAINT_WAIT_MS = 3000;
-
 /** The global name under which the page's client is reachable by tools. */
 export const GLOBAL_HANDLE = '__HOMEOSTAT__';
 
 function newId(): string {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
-  return `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  // randomUUID exists only in secure contexts (not on plain http).
+  return globalThis.crypto?.randomUUID?.() ?? `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 function pageUrl(): string {
   const loc = globalThis.location;
   return loc ? `${loc.origin}${loc.pathname}` : 'about:blank';
-}
-
-function defaultWorker(): Worker {
-  return new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'homeostat' });
-}
-
-function workerFactory(option: HomeostatOptions['worker']): WorkerFactory | null {
-  if (option === false) return null;
-  if (typeof Worker !== 'function') return () => {
-    throw new Error('Web Workers are not available here');
-  };
-  if (typeof option === 'function') return option;
-  if (typeof option === 'string' || option instanceof URL) {
-    return () => new Worker(option, { type: 'module', name: 'homeostat' });
-  }
-  return defaultWorker;
 }
 
 function createClient(options: HomeostatOptions): HomeostatClient {
@@ -136,7 +114,8 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     url: pageUrl(),
     userAgent: globalThis.navigator?.userAgent ?? 'unknown',
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
-    clockResolutionMs: measureClockResolution(),
+    // Measured when the runtime loads (it spins on the clock for a few steps): off the start-up path.
+    clockResolutionMs: 0,
     react: { version: null, lanes: false, commits: 'none' },
     app: options.app ?? null,
     build: options.build ?? null,
@@ -146,186 +125,55 @@ function createClient(options: HomeostatOptions): HomeostatClient {
     dropped: 0,
     source: 'page',
   };
-  const exportAtStart = exportPlan(options.export);
-  const transport = new Transport(
-    session,
-    workerFactory(options.worker),
-    () => recorder.allStrings(),
-    exportAtStart?.field ? { field: exportAtStart.field } : {},
+
+  // Everything that needs the worker loads now, off the start-up path; records wait in the ring.
+  let runtime: Runtime | null = null;
+  let failed: string | null = null;
+  const loading = import('./runtime.ts').then(
+    (m) => (runtime = m.startRuntime(session, options, recorder, facade, () => currentSpec)),
+    (e: unknown) => {
+      failed = `runtime could not load (${String(e)})`;
+      throw e;
+    },
   );
-  transport.onStatus((s) => {
-    session.transport = s.kind === 'memory' ? 'memory' : 'worker';
-    session.fallbackReason = s.reason;
-    if (s.kind === 'memory') session.storage = 'memory';
-  });
-  recorder.attach((b) => transport.send(b));
-
-  if (options.longFrames !== false) safely(() => observeLongFrames(recorder));
-  if (options.inp !== false) safely(() => observeInp(recorder));
-  safely(() => observeEventTiming(recorder, INTERACTION));
-  // Tells attribution which evidence is absent because nothing happened, and which because the browser cannot see it.
-  safely(() => recorder.write(Kind.Observing, options.longFrames !== false && longFramesSupported() ? 1 : 0, eventTimingSupported() ? 1 : 0));
-  if (typeof addEventListener === 'function') {
-    // The last chance to ship: the page may be discarded without another event.
-    addEventListener('pagehide', () => {
-      recorder.flush();
-      void transport.service().then((s) => s.flush(true)).catch(() => undefined);
-    });
-    addEventListener('visibilitychange', () => {
-      if (globalThis.document?.visibilityState !== 'hidden') return;
-      // Hidden is the last moment a page reliably gets (web-vitals reports here too): ship and
-      // persist now rather than after the service's write delay.
-      recorder.flush();
-      void transport.service().then((s) => s.flush(false)).catch(() => undefined);
-    });
-  }
-
-  const api = async () => transport.service();
-  const shipped = async () => {
-    recorder.flush();
-    await transport.settled();
-  };
-  let exporter: Promise<Exporter | null> = Promise.resolve(null);
-  let exportStatus: ExportStatus | undefined;
-  const beginExport = (plan: ExportPlan, late: boolean) => {
-    if (exportStatus) return;
-    if (!plan.field) {
-      exportStatus = sampledOut();
-      return;
-    }
-    const field = plan.field;
-    exportStatus = { ...sampledOut(), state: 'on' };
-    exporter = (late ? api().then((s) => s.fieldStart(field)) : Promise.resolve())
-      .then(() => import('./export.ts'))
-      .then(
-        (m) => {
-          const e = m.startExport(api, plan.options, () => recorder.flush());
-          exportStatus = e.status;
-          return e;
-        },
-        () => null,
-      )
-      // An exporter that cannot start is no export, never an app error.
-      .catch(() => null);
-  };
-  if (exportAtStart) beginExport(exportAtStart, false);
-  startExportLate = (o) => {
-    const plan = exportPlan(o);
-    if (plan) beginExport(plan, true);
-  };
-
-  return {
+  loading.catch(() => undefined);
+  startExportLate = (o) => void loading.then((r) => r.startExport(o), () => undefined);
+  const facade = {
     session,
-    status: () => {
-      const t = transport.status();
-      const dropped = recorder.dropped + t.droppedRecords;
-      return {
-        session: { ...session, dropped },
-        transport: t,
+    status: () =>
+      runtime?.status() ?? {
+        session: { ...session, dropped: recorder.dropped },
+        transport: { kind: 'connecting', reason: failed, droppedBatches: 0, droppedRecords: 0 },
         buffered: recorder.buffered,
-        dropped,
-        ...(exportStatus ? { export: { ...exportStatus, points: { ...exportStatus.points }, spans: { ...exportStatus.spans }, pending: { ...exportStatus.pending } } } : {}),
-      };
-    },
-    async exportNow() {
-      const e = await exporter;
-      if (!e) return exportStatus ?? null;
-      await shipped();
-      await e.flush();
-      return { ...e.status };
-    },
-    async flush(opts = {}) {
-      // Closing for good: let the paint after the last work land first (a big commit can still be in layout).
-      if (opts.final === true) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
-      await shipped();
-      await (await api()).flush(opts.final === true);
-    },
-    async aggregates(selector) {
-      await shipped();
-      const s = await api();
-      await s.flush(false);
-      return s.aggregates(selector);
-    },
-    async sessions() {
-      await shipped();
-      return (await api()).sessions();
-    },
-    async exportSession(id) {
-      if (id === undefined || id === session.id) await recorder.whenPainted(FINAL_PAINT_WAIT_MS);
-      await shipped();
-      return (await api()).exportSession(id);
-    },
-    async importSession(json) {
-      return (await api()).importSession(json);
-    },
-    async clear() {
-      await shipped();
-      await (await api()).clear();
-    },
-    async saveBaseline(name, selector) {
-      await shipped();
-      return (await api()).saveBaseline(name, selector);
-    },
-    async baselines() {
-      return (await api()).baselines();
-    },
-    async recentCalls(after, limit) {
-      return (await api()).recentCalls(after, limit);
-    },
-    setEnabled(on) {
+        dropped: recorder.dropped,
+      },
+    setEnabled(on: boolean) {
       recorder.on = on;
     },
     enabled: () => recorder.on,
-    describe(patch) {
+    describe(patch: Partial<SessionMeta>) {
       Object.assign(session, patch);
-      void api().then((s) => s.updateMeta(patch)).catch(() => undefined);
+      runtime?.describe(patch);
     },
     sources: handlerSources,
-  };
+  } as HomeostatClient;
+  // The methods that need the service wait for the runtime.
+  for (const k of LATER) {
+    (facade as unknown as Record<string, unknown>)[k] = (...args: never[]) => loading.then((r) => (r[k] as (...a: never[]) => unknown)(...args));
+  }
+  return facade;
 }
 
-interface ExportPlan {
-  options: ExportOptions;
-  /** What the worker records for it; absent when this session is sampled out. */
-  field?: { sampleRate: number; spanSampleRate: number };
-}
-
-/** Sampled once per page load, before anything is loaded for it: a sampled-out session costs nothing. */
-function exportPlan(o: ExportOptions | undefined): ExportPlan | null {
-  if (!o || typeof o.endpoint !== 'string') return null;
-  const sampleRate = o.sampleRate ?? 1;
-  if (!(Math.random() < sampleRate)) return { options: o };
-  return { options: o, field: { sampleRate, spanSampleRate: o.spanSampleRate ?? 0 } };
-}
+const LATER = ['flush', 'aggregates', 'sessions', 'exportSession', 'importSession', 'clear', 'saveBaseline', 'baselines', 'recentCalls', 'exportNow'] as const satisfies ReadonlyArray<keyof RuntimeMethods>;
+// Every method of the runtime is forwarded: the compiler refuses a list that misses one.
+const forwardsAll: Exclude<keyof RuntimeMethods, (typeof LATER)[number]> extends never ? true : never = true;
+void forwardsAll;
 
 /** Set by the client: starts the export when `init({ export })` comes after the client started. */
 let startExportLate: ((o: ExportOptions) => void) | null = null;
 
-function sampledOut(): ExportStatus {
-  return { state: 'sampled-out', sent: 0, failed: 0, sentAtUnload: 0, bytes: 0, points: { sent: 0, failed: 0 }, spans: { sent: 0, failed: 0 }, pending: { points: 0, spans: 0 }, preparedAt: null, lastError: null };
-}
-
-/** Loads the DevTools bridge's page agent off the start-up path; a failure only means no panel. */
-function startBridge(c: HomeostatClient): void {
-  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
-  const options = {
-    get spec(): SpecFile | null {
-      return currentSpec;
-    },
-  };
-  import('../bridge/agent.ts').then((m) => m.startAgent(c, options), () => undefined);
-}
-
 /** The docs the app passed to `init`/`HomeostatProvider`, whenever it passed them. */
 let currentSpec: SpecFile | null = null;
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // An observer the browser refuses is evidence we go without, never an app error.
-  }
-}
 
 /**
  * Starts Homeostat for this page (idempotent: later calls return the same client; of their
@@ -336,21 +184,16 @@ export function init(options: HomeostatOptions = {}): HomeostatClient {
   if (client === null) {
     client = createClient(options);
     // Tools that drive the page (the replay runner, the DevTools bridge) find the client here.
-    Object.defineProperty(globalThis, GLOBAL_HANDLE, { value: client, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, GLOBAL_HANDLE, { value: client, configurable: true }); // not enumerable, not writable
     if (options.spec) currentSpec = options.spec;
-    if (options.bridge !== false) startBridge(client);
   } else {
     // Started already (instrumenting at module level starts it before a provider renders): the
     // app's docs still reach the panel, and its export still starts.
     if (options.spec) currentSpec = options.spec;
     if (options.export) startExportLate?.(options.export);
     // ...and gets to name itself.
-    if (options.app !== undefined || options.build !== undefined) {
-      client.describe({
-        ...(options.app !== undefined ? { app: options.app } : {}),
-        ...(options.build !== undefined ? { build: options.build } : {}),
-      });
-    }
+    const { app, build } = options;
+    if (app !== undefined || build !== undefined) client.describe(app === undefined ? { build } : build === undefined ? { app } : { app, build });
   }
   return client;
 }

@@ -1,15 +1,17 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { errorKeyOf } from '../core/errors.ts';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder, instrument, instrumentedName, sequence, unwrap } from './instrument.ts';
+import { batcherOf, writeRecord } from './batcher.ts';
 
 /** Everything the recorder wrote, decoded to { kind, fields }. */
 function drain(): { kind: number; f: number[] }[] {
   const batches: WireBatch[] = [];
   const r = getRecorder();
-  r.attach((b) => batches.push(b));
-  r.flush();
-  r.attach(null);
+  batcherOf(r).attach((b) => batches.push(b));
+  batcherOf(r).flush();
+  batcherOf(r).attach(null);
   const out: { kind: number; f: number[] }[] = [];
   for (const b of batches) {
     for (let i = 0; i < b.count; i++) {
@@ -23,6 +25,9 @@ function drain(): { kind: number; f: number[] }[] {
 function strings(): readonly string[] {
   return getRecorder().allStrings();
 }
+
+// As the client's runtime does when it loads (before anything is shipped).
+beforeAll(() => getRecorder().normaliseErrorsWith(errorKeyOf));
 
 beforeEach(() => {
   getRecorder().on = true;
@@ -249,8 +254,8 @@ describe('recorder heartbeats', () => {
     try {
       const r = new Recorder({ flushIntervalMs: 50 });
       const batches: WireBatch[] = [];
-      r.attach((b) => batches.push(b));
-      r.write(Kind.Paint, 1);
+      batcherOf(r).attach((b) => batches.push(b));
+      writeRecord(r, Kind.Paint, 1);
       vi.advanceTimersByTime(60);
       expect(batches.map((b) => b.count)).toEqual([1]);
       vi.advanceTimersByTime(800);
@@ -260,7 +265,7 @@ describe('recorder heartbeats', () => {
       vi.advanceTimersByTime(10_000);
       expect(batches).toHaveLength(3);
       // New records restart the cycle; a heartbeat never ships while records wait.
-      r.write(Kind.Paint, 2);
+      writeRecord(r, Kind.Paint, 2);
       vi.advanceTimersByTime(60);
       vi.advanceTimersByTime(800);
       expect(batches.map((b) => b.count)).toEqual([1, 0, 0, 1, 0]);

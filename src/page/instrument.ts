@@ -3,10 +3,16 @@
  * that the app cannot tell: arguments, `this`, `new`, return values (including the very same
  * promise object), thrown values and rejections all pass through untouched.
  */
-import { errorKey, describeThrown } from '../core/errors.ts';
-import { CallFlag, Kind } from '../core/wire.ts';
+import { rawThrown } from '../core/thrown.ts';
+import type { CallFlag } from '../core/wire.ts';
 import { perf } from './clock.ts';
-import { Recorder } from './recorder.ts';
+import { KIND_CALL, Recorder } from './recorder.ts';
+
+// Call flags, checked against core/wire.ts by the compiler (local: see recorder.ts).
+const ASYNC: typeof CallFlag.Async = 1;
+const THREW: typeof CallFlag.Threw = 2;
+const UPDATES_KNOWN: typeof CallFlag.UpdatesKnown = 4;
+const SYNC_PROBE: typeof CallFlag.SyncProbe = 16;
 import { foldPending, signals } from './signals.ts';
 
 /** Any function, without committing to its parameter or return types. */
@@ -57,7 +63,7 @@ export function handlerId(name: string): number {
 
 function errorId(r: Recorder, thrown: unknown): number {
   try {
-    return r.intern(errorKey(describeThrown(thrown)));
+    return r.internError(rawThrown(thrown));
   } catch {
     return r.intern('Error');
   }
@@ -89,12 +95,12 @@ function writeCall(
   const db = signals.blocking - b0;
   const dt = signals.transition - t0;
   if (signals.known) {
-    flags |= CallFlag.UpdatesKnown;
-    if (db > 0) flags |= CallFlag.SyncProbe;
-  } else if (signals.commits) flags |= CallFlag.SyncProbe;
+    flags |= UPDATES_KNOWN;
+    if (db > 0) flags |= SYNC_PROBE;
+  } else if (signals.commits) flags |= SYNC_PROBE;
   const o = r.slot();
   const ring = r.ring;
-  ring[o] = Kind.Call;
+  ring[o] = KIND_CALL;
   ring[o + 1] = handlerId;
   ring[o + 2] = id;
   ring[o + 3] = start;
@@ -105,7 +111,7 @@ function writeCall(
   ring[o + 8] = err;
   ring[o + 9] = parent;
   ring[o + 10] = serial;
-  if ((flags & CallFlag.SyncProbe) !== 0) r.probeSyncEnd(id);
+  if ((flags & SYNC_PROBE) !== 0) r.probeSyncEnd(id);
 }
 
 type Target = (...args: unknown[]) => unknown;
@@ -164,7 +170,7 @@ function leave(r: Recorder, o: number, hid: number, result: unknown): unknown {
   try {
     let flags = 0;
     if (isNativePromise(result)) {
-      flags = CallFlag.Async;
+      flags = ASYNC;
       promiseThen.call(
         result,
         () => r.settle(id, false, -1),
@@ -187,7 +193,7 @@ function leaveThrown(r: Recorder, o: number, hid: number, thrown: unknown): void
   r.current = parent;
   r.explicitInner = -1;
   try {
-    writeCall(r, hid, frames[o]!, frames[o + 5]!, end, CallFlag.Threw, frames[o + 3]!, frames[o + 4]!, errorId(r, thrown), parent, frames[o + 2]!);
+    writeCall(r, hid, frames[o]!, frames[o + 5]!, end, THREW, frames[o + 3]!, frames[o + 4]!, errorId(r, thrown), parent, frames[o + 2]!);
   } catch {
     // Unrecorded; the app gets its own error, never ours.
   }
@@ -336,6 +342,19 @@ function makeWrapper(hid: number, target: Target, inner: number, arity: number):
 export function instrument<T, A extends unknown[], R>(name: string, fn: (this: T, ...args: A) => R, options?: InstrumentOptions): (this: T, ...args: A) => R;
 export function instrument<F extends AnyFunction>(name: string, fn: F, options?: InstrumentOptions): F;
 export function instrument(name: string, fn: AnyFunction, options?: InstrumentOptions): AnyFunction {
+  return wrapNamed(name, fn, options !== undefined && options.rewrap === true, true);
+}
+
+/**
+ * `instrument` for handlers made on every render (`useHandler`): the same recording, caching and
+ * pass-through, minus copying `fn`'s `name`, `length` and `prototype`, whose reads cost more than
+ * the rest of the wrapper on a fresh closure (the wrapper's `length` is 0, its `name` empty).
+ */
+export function instrumentHandler(name: string, fn: AnyFunction): AnyFunction {
+  return wrapNamed(name, fn, false, false);
+}
+
+function wrapNamed(name: string, fn: AnyFunction, rewrap: boolean, lookAlike: boolean): AnyFunction {
   if (typeof fn !== 'function') return fn;
   const marked = fn as AnyFunction & Marked;
   let label: string;
@@ -343,7 +362,7 @@ export function instrument(name: string, fn: AnyFunction, options?: InstrumentOp
   let inner: number | undefined;
   try {
     label = nameOf(name);
-    if (options === undefined || !options.rewrap) {
+    if (!rewrap) {
       if (marked[NAME] !== undefined) return fn;
       const cached = marked[WRAPPER];
       if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
@@ -354,21 +373,24 @@ export function instrument(name: string, fn: AnyFunction, options?: InstrumentOp
     // Whatever went wrong is ours: the app keeps its own function.
     return fn;
   }
-  const target = fn as unknown as Target;
   let arity = 0;
-  try {
-    arity = fn.length;
-  } catch {
-    // An exotic function: a wrapper of length 0.
+  if (lookAlike) {
+    try {
+      arity = fn.length;
+    } catch {
+      // An exotic function: a wrapper of length 0.
+    }
   }
-  const wrapped = makeWrapper(hid, target, inner === undefined ? -1 : inner, arity) as Target & Marked;
-  try {
-    // Anonymous functions (inline arrows, the usual per-row handler) skip this costly step.
-    const fnName = fn.name;
-    if (fnName !== '') Object.defineProperty(wrapped, 'name', { value: fnName, configurable: true });
-    if (fn.prototype !== undefined) wrapped.prototype = fn.prototype;
-  } catch {
-    // A frozen or exotic function: the wrapper still works, it just looks less like the original.
+  const wrapped = makeWrapper(hid, fn as unknown as Target, inner === undefined ? -1 : inner, arity) as Target & Marked;
+  if (lookAlike) {
+    try {
+      // Anonymous functions (inline arrows, the usual per-row handler) skip this costly step.
+      const fnName = fn.name;
+      if (fnName !== '') Object.defineProperty(wrapped, 'name', { value: fnName, configurable: true });
+      if (fn.prototype !== undefined) wrapped.prototype = fn.prototype;
+    } catch {
+      // A frozen or exotic function: the wrapper still works, it just looks less like the original.
+    }
   }
   wrapped[ORIGINAL] = fn;
   wrapped[NAME] = label;
@@ -376,38 +398,6 @@ export function instrument(name: string, fn: AnyFunction, options?: InstrumentOp
     marked[WRAPPER] = wrapped;
   } catch {
     // Not extensible: the next wrap makes a new wrapper, as before.
-  }
-  return wrapped as unknown as AnyFunction;
-}
-
-/**
- * `instrument` for handlers made on every render (`useHandler`): the same recording, caching and
- * pass-through, minus copying `fn`'s `name`, `length` and `prototype`, whose reads cost more than
- * the rest of the wrapper on a fresh closure (the wrapper's `length` is 0, its `name` empty).
- */
-export function instrumentHandler(name: string, fn: AnyFunction): AnyFunction {
-  if (typeof fn !== 'function') return fn;
-  const marked = fn as AnyFunction & Marked;
-  let label: string;
-  let hid: number;
-  let inner: number | undefined;
-  try {
-    label = nameOf(name);
-    if (marked[NAME] !== undefined) return fn;
-    const cached = marked[WRAPPER];
-    if (cached !== undefined && cached[NAME] === label) return cached as unknown as AnyFunction;
-    hid = handlerId(label);
-    inner = marked[AUTO];
-  } catch {
-    return fn;
-  }
-  const wrapped = makeWrapper(hid, fn as unknown as Target, inner === undefined ? -1 : inner, 0) as Target & Marked;
-  wrapped[ORIGINAL] = fn;
-  wrapped[NAME] = label;
-  try {
-    marked[WRAPPER] = wrapped;
-  } catch {
-    // Not extensible: the next render makes a new wrapper, as before.
   }
   return wrapped as unknown as AnyFunction;
 }

@@ -6,7 +6,7 @@
 import { onINP, type INPMetricWithAttribution } from 'web-vitals/attribution';
 import { normaliseMessage } from '../core/errors.ts';
 import { Kind } from '../core/wire.ts';
-import { perf } from './clock.ts';
+import { writeRecord, type Batcher } from './batcher.ts';
 import type { Recorder } from './recorder.ts';
 
 type Stop = () => void;
@@ -27,19 +27,19 @@ export function eventTimingSupported(): boolean {
 }
 
 /** Observes Long Animation Frames, or long tasks where those are not supported. */
-export function observeLongFrames(r: Recorder): Stop {
+export function observeLongFrames(r: Recorder, batcher: Batcher): Stop {
   if (longFramesSupported()) {
     const write = (entries: PerformanceEntryList) => {
       for (const entry of entries) writeLoaf(r, entry as PerformanceLongAnimationFrameTiming);
     };
     const po = new PerformanceObserver((list) => write(list.getEntries()));
     po.observe({ type: 'long-animation-frame', buffered: true });
-    r.beforeFlush(() => write(po.takeRecords()));
+    batcher.beforeFlush(() => write(po.takeRecords()));
     return () => po.disconnect();
   }
   if (supported('longtask')) {
     const po = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) r.write(Kind.LongTask, e.startTime, e.duration);
+      for (const e of list.getEntries()) writeRecord(r, Kind.LongTask, e.startTime, e.duration);
     });
     po.observe({ type: 'longtask', buffered: true });
     return () => po.disconnect();
@@ -54,7 +54,7 @@ function writeLoaf(r: Recorder, e: PerformanceLongAnimationFrameTiming): void {
     forced += s.forcedStyleAndLayoutDuration ?? 0;
     if (longest === null || s.duration > longest.duration) longest = s;
   }
-  r.write(
+  writeRecord(r, 
     Kind.Loaf,
     e.startTime,
     e.duration,
@@ -73,18 +73,18 @@ function writeLoaf(r: Recorder, e: PerformanceLongAnimationFrameTiming): void {
  * threshold), so each sequence gets the latency the user felt for the input that started it.
  * Only entries that belong to an interaction, or whose type can start a sequence, are written.
  */
-export function observeEventTiming(r: Recorder, interactionTypes: ReadonlySet<string>): Stop {
+export function observeEventTiming(r: Recorder, batcher: Batcher, interactionTypes: ReadonlySet<string>): Stop {
   if (!eventTimingSupported()) return () => {};
   const write = (e: PerformanceEventTiming) => {
     if (e.interactionId === 0 && !interactionTypes.has(e.name)) return;
-    r.write(Kind.EventTiming, e.startTime, e.duration, e.processingStart, e.processingEnd, e.interactionId, r.intern(e.name));
+    writeRecord(r, Kind.EventTiming, e.startTime, e.duration, e.processingStart, e.processingEnd, e.interactionId, r.intern(e.name));
   };
   const po = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) write(entry as PerformanceEventTiming);
   });
   // durationThreshold is part of PerformanceObserverInit in the spec; TS's lib lacks it on older versions.
   po.observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
-  r.beforeFlush(() => {
+  batcher.beforeFlush(() => {
     for (const entry of po.takeRecords()) write(entry as PerformanceEventTiming);
   });
   return () => po.disconnect();
@@ -95,9 +95,9 @@ export function observeInp(r: Recorder): void {
   onINP(
     (m: INPMetricWithAttribution) => {
       const a = m.attribution;
-      r.write(
+      writeRecord(r, 
         Kind.Inp,
-        perf.now(),
+        performance.now(),
         m.value,
         r.intern(m.rating),
         a.interactionTarget ? r.intern(a.interactionTarget.slice(0, 300)) : -1,

@@ -4,8 +4,23 @@
  * Everything here runs on the app's main thread, so it only stores numbers; interpretation
  * happens in the worker (`core/attribution.ts`).
  */
-import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
+import type { ErrorInfo } from '../core/model.ts';
+import type { Kind, STRIDE as Stride, WireBatch } from '../core/wire.ts';
 import { perf } from './clock.ts';
+
+// The wire's numbers, checked against core/wire.ts by the compiler. Local, so the page's entry
+// shares no module with the lazily loaded code (which would split it into more files).
+const STRIDE: typeof Stride = 12;
+const CALL: typeof Kind.Call = 1;
+const SETTLE: typeof Kind.Settle = 2;
+const COMMIT: typeof Kind.Commit = 3;
+const PAINT: typeof Kind.Paint = 4;
+const EVENT: typeof Kind.Event = 5;
+const SEQ_BEGIN: typeof Kind.SeqBegin = 6;
+const SEQ_END: typeof Kind.SeqEnd = 7;
+const PROFILE: typeof Kind.Profile = 10;
+const SYNC_END: typeof Kind.SyncEnd = 11;
+export { CALL as KIND_CALL };
 
 export interface RecorderOptions {
   /** Records kept in memory before the oldest are dropped (rounded up to a power of two). */
@@ -16,13 +31,8 @@ export interface RecorderOptions {
   maxStrings?: number;
 }
 
-export type BatchSink = (batch: WireBatch) => void;
-
 /** What strings beyond the table's limit are recorded as (handler, error or sequence name). */
 export const OVERFLOW = '…';
-
-/** After the last batch: past the 500 ms attribution grace (+ emission batching), then past the 2 s idle close. */
-const HEARTBEAT_DELAYS_MS = [800, 1800];
 
 const W: (Window & typeof globalThis) | undefined = typeof window === 'undefined' ? undefined : window;
 
@@ -40,12 +50,17 @@ export const INTERACTION: ReadonlySet<string> = new Set([
 
 export class Recorder {
   ring: Float64Array;
-  private mask: number;
-  private capacity: number;
-  private flushIntervalMs: number;
+  /** @internal Ring geometry and positions, read by the batcher that ships them (`batcher.ts`). */
+  mask: number;
+  /** @internal */
+  capacity: number;
+  /** How often buffered records are shipped, in ms (the batcher reads it). */
+  flushIntervalMs: number;
   private readonly maxStrings: number;
-  private head = 0;
-  private tail = 0;
+  /** @internal Records written so far, and shipped so far (their difference is what waits). */
+  head = 0;
+  /** @internal */
+  tail = 0;
   /** Records overwritten before they could be shipped. */
   dropped = 0;
 
@@ -53,7 +68,10 @@ export class Recorder {
   foldedStrings = 0;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
-  private sentStrings = 0;
+  /** Turns a raw error into its interned key; loaded with the runtime (its rules are most of the page's weight). */
+  private normaliseError: ((raw: ErrorInfo) => string) | null = null;
+  /** Errors met before that: their ids, with an empty string in the table until normalised (never shipped raw). */
+  private readonly rawErrors = new Map<string, [id: number, raw: ErrorInfo]>();
 
   /** Set to false to make every wrapper a plain pass-through. */
   on = true;
@@ -68,15 +86,21 @@ export class Recorder {
   private eventSeq = 0;
   private seqTokens = 0;
 
-  private paintPending = false;
-  private paintWaiters: Array<() => void> = [];
+  /** The DOM event types that are user interactions (`INTERACTION`). */
+  readonly interactions = INTERACTION;
+  /** A paint probe is waiting for its frame. */
+  paintPending = false;
+  /** Called once the paint probe in flight lands (`whenPainted`). */
+  paintWaiters: Array<() => void> = [];
   private readonly canPaint: boolean;
   private readonly paintChannel: MessageChannel | null;
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
-  private sink: BatchSink | null = null;
-  /** Called before each batch is cut (observers hand over entries whose callback has not run yet). */
-  private readonly drains: Array<() => void> = [];
+  /**
+   * What ships the records (`batcher.ts`, loaded with the client's runtime: until then records
+   * wait in the ring). Told once when records start waiting, again after it has shipped them.
+   */
+  batcher: { wake(): void } | null = null;
+  /** @internal The batcher has been told about waiting records. */
+  woken = false;
 
   constructor(options: RecorderOptions = {}) {
     const cap = Math.max(64, options.capacity ?? 8192);
@@ -96,7 +120,7 @@ export class Recorder {
         // The event is long dispatched by now; don't keep it (and its target) alive.
         this.lastEvent = undefined;
         const o = this.slot();
-        this.ring[o] = Kind.Paint;
+        this.ring[o] = PAINT;
         this.ring[o + 1] = perf.now();
       };
     }
@@ -111,14 +135,6 @@ export class Recorder {
       this.ring = new Float64Array(this.capacity * STRIDE);
       this.head = this.tail = 0;
     }
-  }
-
-  /** Where batches go. Until a sink is attached, records accumulate (bounded by the ring). */
-  attach(sink: BatchSink | null): void {
-    // A new consumer knows none of the strings interned so far: its first batch carries them all.
-    if (sink !== this.sink) this.sentStrings = 0;
-    this.sink = sink;
-    if (sink && this.head > this.tail) this.scheduleFlush();
   }
 
   /**
@@ -146,6 +162,37 @@ export class Recorder {
     return id;
   }
 
+  /**
+   * Interns an error as its normalised key. Before the normaliser has loaded, the error gets its
+   * id now and its text when `normaliseErrorsWith` runs: until then the table holds an empty
+   * string for it, so nothing raw can leave the page.
+   */
+  internError(raw: ErrorInfo): number {
+    if (this.normaliseError !== null) return this.intern(this.normaliseError(raw));
+    const key = `${raw.name}\u0000${raw.message}`;
+    const held = this.rawErrors.get(key);
+    if (held !== undefined) return held[0];
+    if (this.strings.length >= this.maxStrings) {
+      this.foldedStrings++;
+      return this.add(OVERFLOW);
+    }
+    const id = this.strings.length;
+    this.strings.push('');
+    this.rawErrors.set(key, [id, raw]);
+    return id;
+  }
+
+  /** Installs the error normaliser, and gives the errors recorded before it their normalised text. */
+  normaliseErrorsWith(normalise: (raw: ErrorInfo) => string): void {
+    this.normaliseError = normalise;
+    for (const [id, raw] of this.rawErrors.values()) {
+      const key = normalise(raw);
+      this.strings[id] = key;
+      if (!this.stringIds.has(key)) this.stringIds.set(key, id);
+    }
+    this.rawErrors.clear();
+  }
+
   /** All strings interned so far, for a consumer that joins late (the in-memory fallback). */
   allStrings(): readonly string[] {
     return this.strings;
@@ -159,7 +206,10 @@ export class Recorder {
       this.dropped++;
     }
     this.head = h + 1;
-    if (this.flushTimer === null) this.scheduleFlush();
+    if (!this.woken && this.batcher !== null) {
+      this.woken = true;
+      this.batcher.wake();
+    }
     return (h & this.mask) * STRIDE;
   }
 
@@ -168,13 +218,13 @@ export class Recorder {
     const ev = W === undefined ? undefined : W.event;
     if (ev === this.lastEvent) return;
     this.lastEvent = ev;
-    if (ev === undefined || !INTERACTION.has(ev.type)) {
+    if (ev === undefined || !this.interactions.has(ev.type)) {
       this.serial = -1;
       return;
     }
     this.serial = this.eventSeq++;
     const o = this.slot();
-    this.ring[o] = Kind.Event;
+    this.ring[o] = EVENT;
     this.ring[o + 1] = this.serial;
     this.ring[o + 2] = this.intern(ev.type);
     this.ring[o + 3] = ev.timeStamp;
@@ -187,21 +237,6 @@ export class Recorder {
     W!.requestAnimationFrame(this.afterFrame);
   }
 
-  /**
-   * Resolves once the paint probe in flight (if any) has landed, or after `timeoutMs`: a final
-   * flush then includes the paint after the last work, instead of racing it.
-   */
-  whenPainted(timeoutMs: number): Promise<void> {
-    if (!this.paintPending) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.paintWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
   private readonly afterFrame = (): void => {
     // rAF runs before the frame paints; a message posted from it runs after.
     this.paintChannel!.port2.postMessage(null);
@@ -211,7 +246,7 @@ export class Recorder {
   probeSyncEnd(callId: number): void {
     queueMicrotask(() => {
       const o = this.slot();
-      this.ring[o] = Kind.SyncEnd;
+      this.ring[o] = SYNC_END;
       this.ring[o + 1] = callId;
       this.ring[o + 2] = perf.now();
     });
@@ -219,7 +254,7 @@ export class Recorder {
 
   settle(callId: number, rejected: boolean, errorId: number): void {
     const o = this.slot();
-    this.ring[o] = Kind.Settle;
+    this.ring[o] = SETTLE;
     this.ring[o + 1] = callId;
     this.ring[o + 2] = perf.now();
     this.ring[o + 3] = rejected ? 1 : 0;
@@ -230,7 +265,7 @@ export class Recorder {
   beginSequence(name: string): number {
     const token = ++this.seqTokens;
     const o = this.slot();
-    this.ring[o] = Kind.SeqBegin;
+    this.ring[o] = SEQ_BEGIN;
     this.ring[o + 1] = token;
     this.ring[o + 2] = this.intern(name);
     this.ring[o + 3] = perf.now();
@@ -239,7 +274,7 @@ export class Recorder {
 
   endSequence(token: number): void {
     const o = this.slot();
-    this.ring[o] = Kind.SeqEnd;
+    this.ring[o] = SEQ_END;
     this.ring[o + 1] = token;
     this.ring[o + 2] = perf.now();
     this.requestPaint();
@@ -248,7 +283,7 @@ export class Recorder {
   /** A React root committed (DevTools hook); `transitionsLeft`: 1 / 0, or -1 when not known. */
   commit(rootId: number, transitionsLeft = -1): void {
     const o = this.slot();
-    this.ring[o] = Kind.Commit;
+    this.ring[o] = COMMIT;
     this.ring[o + 1] = perf.now();
     this.ring[o + 2] = rootId;
     this.ring[o + 3] = transitionsLeft;
@@ -258,96 +293,11 @@ export class Recorder {
   /** A React Profiler reported a commit. */
   profile(actualDuration: number, startTime: number, commitTime: number): void {
     const o = this.slot();
-    this.ring[o] = Kind.Profile;
+    this.ring[o] = PROFILE;
     this.ring[o + 1] = perf.now();
     this.ring[o + 2] = actualDuration;
     this.ring[o + 3] = startTime;
     this.ring[o + 4] = commitTime;
-  }
-
-  /** Writes a record of `kind` with the given fields (observers: LoAF, long tasks, INP). */
-  write(kind: Kind, ...fields: number[]): void {
-    const o = this.slot();
-    this.ring[o] = kind;
-    for (let i = 1; i < STRIDE; i++) this.ring[o + i] = i <= fields.length ? fields[i - 1]! : -1;
-  }
-
-  private scheduleFlush(delay = this.flushIntervalMs): void {
-    if (this.flushTimer !== null || this.sink === null) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = null;
-      this.flush();
-    }, delay);
-  }
-
-  /**
-   * Registers a function run before each batch is cut. PerformanceObserver callbacks can run long
-   * after their entries are queued (the page busy with the next interaction); `takeRecords()`
-   * here puts a long frame's entry in the same batch as the paint that ended it.
-   */
-  beforeFlush(drain: () => void): void {
-    this.drains.push(drain);
-  }
-
-  /** Ships everything recorded so far to the sink. Cheap: one copy of the filled part of the ring. */
-  flush(): void {
-    for (const drain of this.drains) {
-      try {
-        drain();
-      } catch {
-        // An observer that cannot hand over entries loses them, never the app.
-      }
-    }
-    if (this.flushTimer !== null) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
-    const sink = this.sink;
-    if (sink === null) return;
-    const count = this.head - this.tail;
-    const strings = this.strings.slice(this.sentStrings);
-    if (count === 0 && strings.length === 0) return;
-    const records = new Float64Array(count * STRIDE);
-    const from = this.tail & this.mask;
-    const firstPart = Math.min(count, this.capacity - from);
-    records.set(this.ring.subarray(from * STRIDE, (from + firstPart) * STRIDE), 0);
-    if (firstPart < count) records.set(this.ring.subarray(0, (count - firstPart) * STRIDE), firstPart * STRIDE);
-    const batch: WireBatch = {
-      records,
-      count,
-      stringBase: this.sentStrings,
-      strings,
-      dropped: this.dropped,
-      now: perf.now(),
-      paintPending: this.paintPending,
-    };
-    this.tail = this.head;
-    this.sentStrings = this.strings.length;
-    sink(batch);
-    this.scheduleHeartbeats();
-  }
-
-  /**
-   * The worker only moves its clock when batches arrive, so after the last interaction on an
-   * idle page nothing would close its sequence. Two empty batches (past the attribution grace
-   * period, and past the idle-close time) let it finish the work, then the page goes quiet.
-   */
-  private scheduleHeartbeats(): void {
-    if (this.heartbeatTimer !== null) clearTimeout(this.heartbeatTimer);
-    const beat = (delays: number[]) => {
-      const [next, ...rest] = delays;
-      if (next === undefined) {
-        this.heartbeatTimer = null;
-        return;
-      }
-      this.heartbeatTimer = setTimeout(() => {
-        if (this.sink !== null && this.head === this.tail) {
-          this.sink({ records: new Float64Array(0), count: 0, stringBase: this.sentStrings, strings: [], dropped: this.dropped, now: perf.now(), paintPending: this.paintPending });
-        }
-        beat(rest);
-      }, next);
-    };
-    beat(HEARTBEAT_DELAYS_MS);
   }
 
   /** Records waiting to be shipped. */

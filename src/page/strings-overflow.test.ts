@@ -5,13 +5,14 @@ import { hostileName } from '../core/__tests__/hostile.ts';
 import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder, instrument, MAX_NAME, nameOf, sequence } from './instrument.ts';
 import { OVERFLOW, Recorder } from './recorder.ts';
+import { batcherOf } from './batcher.ts';
 
 function calls(): Array<{ handler: string; error: string | null }> {
   const r = getRecorder();
   const batches: WireBatch[] = [];
-  r.attach((b) => batches.push(b));
-  r.flush();
-  r.attach(null);
+  batcherOf(r).attach((b) => batches.push(b));
+  batcherOf(r).flush();
+  batcherOf(r).attach(null);
   const strings = r.allStrings();
   const out: Array<{ handler: string; error: string | null }> = [];
   for (const b of batches) {

@@ -9,6 +9,7 @@ import { Attributor } from '../core/attribution.ts';
 import type { HandlerCall } from '../core/model.ts';
 import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder } from '../page/instrument.ts';
+import { batcherOf } from '../page/batcher.ts';
 
 function Buttons() {
   const [a, setA] = useState(0);
@@ -62,12 +63,12 @@ async function click(id: string): Promise<void> {
 async function clickAll(ids: string[]): Promise<HandlerCall[]> {
   const batches: WireBatch[] = [];
   const r = getRecorder();
-  r.attach((b) => batches.push(b));
-  r.flush();
+  batcherOf(r).attach((b) => batches.push(b));
+  batcherOf(r).flush();
   batches.length = 0;
   for (const id of ids) await click(id);
-  r.flush();
-  r.attach(null);
+  batcherOf(r).flush();
+  batcherOf(r).attach(null);
   const calls: HandlerCall[] = [];
   const strings = r.allStrings();
   const a = new Attributor(
@@ -113,12 +114,12 @@ describe('React 19 adapter', () => {
   it("knows a useTransition's isPending commit leaves its transition to come, so the call waits for the second commit", async () => {
     const r = getRecorder();
     const batches: WireBatch[] = [];
-    r.attach((b) => batches.push(b));
-    r.flush();
+    batcherOf(r).attach((b) => batches.push(b));
+    batcherOf(r).flush();
     batches.length = 0;
     await click('hookTransition');
-    r.flush();
-    r.attach(null);
+    batcherOf(r).flush();
+    batcherOf(r).attach(null);
     const left: number[] = [];
     for (const b of batches) for (let i = 0; i < b.count; i++) if (b.records[i * STRIDE] === Kind.Commit) left.push(b.records[i * STRIDE + 3]!);
     // isPending=true commits while the transition's lane is pending; the transition's own commit leaves nothing.
@@ -133,12 +134,12 @@ describe('React 19 adapter', () => {
   it('records commits through the hook and render times through the Profiler (development build)', async () => {
     const r = getRecorder();
     const batches: WireBatch[] = [];
-    r.attach((b) => batches.push(b));
-    r.flush();
+    batcherOf(r).attach((b) => batches.push(b));
+    batcherOf(r).flush();
     batches.length = 0;
     await click('blocking');
-    r.flush();
-    r.attach(null);
+    batcherOf(r).flush();
+    batcherOf(r).attach(null);
     const kinds: number[] = [];
     for (const b of batches) for (let i = 0; i < b.count; i++) kinds.push(b.records[i * STRIDE]!);
     expect(kinds).toContain(Kind.Commit);
