@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath } from './src/cli/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from './src/node/browser.ts';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -8,9 +8,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { buildExtension, buildStress, launchWithExtension, STRESS_DIR } from '../e2e/support/extension.ts';
 import { measureStress, type Measurement } from '../e2e/support/panel-measure.ts';
-import { fromRoot } from '../src/cli/paths.ts';
-import { serveDirectory } from '../src/cli/serve.ts';
-import { renderTable } from '../src/cli/table.ts';
+import { fromRoot } from '../src/node/paths.ts';
+import { serveDirectory } from '../src/node/serve.ts';
+import { renderTable } from '../src/node/table.ts';
 
 const SECONDS = 8;
 

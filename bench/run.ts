@@ -10,10 +10,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import homeostat from '../src/vite/index.ts';
-import { launchChromium } from '../src/cli/browser.ts';
-import { fromRoot } from '../src/cli/paths.ts';
-import { serveDirectory } from '../src/cli/serve.ts';
-import { renderTable } from '../src/cli/table.ts';
+import { launchChromium } from '../src/node/browser.ts';
+import { fromRoot } from '../src/node/paths.ts';
+import { serveDirectory } from '../src/node/serve.ts';
+import { renderTable } from '../src/node/table.ts';
 import type { PageResults } from './page/main.ts';
 
 const OUT = fromRoot('.homeostat', 'bench');

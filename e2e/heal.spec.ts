@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, chromiumPath } from '../src/cli/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../src/node/browser.ts';
 import { buildAndServe, runCommand } from '../src/heal/app.ts';
 import { prepareDemoRepo, type DemoRepo } from '../src/heal/demo-app.ts';
 import { addWorktree, git, statusPorcelain, type Worktree } from '../src/heal/git.ts';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
 import WebSocket from 'ws';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/cli/browser.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../../src/node/browser.ts';
 import { DEMO_DIR } from './builds.ts';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));

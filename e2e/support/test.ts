@@ -3,7 +3,7 @@
  * typed access to the page's Homeostat client.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { serveDirectory, type ServeOptions, type RunningServer } from '../../src/cli/serve.ts';
+import { serveDirectory, type ServeOptions, type RunningServer } from '../../src/node/serve.ts';
 import type { AggregateSnapshot, ClientStatus, HandlerAggregate, SessionSummary } from '../../src/page/index.ts';
 
 export { expect };

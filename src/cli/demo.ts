@@ -9,19 +9,14 @@ import type { Page } from 'playwright-core';
 import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
 import { parseSessionFile } from '../core/session.ts';
-import { launchChromium } from './browser.ts';
-import { serveDirectory } from './serve.ts';
-import { ms, pct, renderTable } from './table.ts';
+import { launchChromium } from '../node/browser.ts';
+import { serveDirectory } from '../node/serve.ts';
+import { ms, pct, renderTable } from '../node/table.ts';
 
-import { fromRoot } from './paths.ts';
 
-export const DEMO_DIST = fromRoot('dist', 'demo');
+import { DEMO_DIST, buildDemo } from '../node/demo.ts';
 
-/** Builds the demo with the root vite.config.ts. */
-export async function buildDemo(options: { quiet?: boolean } = {}): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: fromRoot('vite.config.ts'), logLevel: options.quiet ? 'silent' : 'warn' });
-}
+export { DEMO_DIST, buildDemo };
 
 /** The flow the demo job drives: search, filter, sort, add to cart, check out, a bad pattern. */
 export async function demoFlow(page: Page, log: (s: string) => void = () => {}): Promise<void> {

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDirectory, type RunningServer } from '../cli/serve.ts';
-import { registerCleanup } from './cleanup.ts';
+import { serveDirectory, type RunningServer } from '../node/serve.ts';
+import { registerCleanup } from '../node/cleanup.ts';
 
 export interface AppBuild {
   /** Shell command run in the tree (e.g. `npx vite build --outDir dist`). */

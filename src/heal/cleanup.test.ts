@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromRoot } from '../cli/paths.ts';
+import { fromRoot } from '../node/paths.ts';
 import { testDir } from '../test-support/tmp.ts';
-import { installSignalCleanup, pendingCleanups, registerCleanup, runCleanups } from './cleanup.ts';
+import { installSignalCleanup, pendingCleanups, registerCleanup, runCleanups } from '../node/cleanup.ts';
 import { addWorktree, git, headCommit } from './git.ts';
 
 /** Polls `cond` until it holds (no fixed sleep: as long as it takes, up to `timeoutMs`). */

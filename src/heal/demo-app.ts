@@ -5,7 +5,7 @@
  */
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromRoot } from '../cli/paths.ts';
+import { fromRoot } from '../node/paths.ts';
 import type { AppBuild } from './app.ts';
 import { git } from './git.ts';
 

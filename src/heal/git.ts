@@ -8,7 +8,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { registerCleanup } from './cleanup.ts';
+import { registerCleanup } from '../node/cleanup.ts';
 import { slug } from './names.ts';
 
 const run = promisify(execFile);

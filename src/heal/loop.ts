@@ -20,7 +20,7 @@ import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
 import { analyzeProject } from '../docs/analyze.ts';
 import { readDocs } from '../docs/generate.ts';
-import { launchChromium } from '../cli/browser.ts';
+import { launchChromium } from '../node/browser.ts';
 import { loadRecording, type Recording } from '../replay/index.ts';
 import { buildAndServe, type AppBuild } from './app.ts';
 import { describeFix } from './apply.ts';

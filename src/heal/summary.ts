@@ -1,5 +1,5 @@
 /** The terminal summary of a heal run: outcomes per fix, the seed's metrics, where things went. */
-import { renderTable } from '../cli/table.ts';
+import { renderTable } from '../node/table.ts';
 import { formatRatio } from '../core/verdict.ts';
 import { describeFix } from './apply.ts';
 import type { HealResult } from './loop.ts';

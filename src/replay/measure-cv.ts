@@ -7,11 +7,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { launchChromium } from '../cli/browser.ts';
-import { DEMO_DIST } from '../cli/demo.ts';
-import { fromRoot } from '../cli/paths.ts';
-import { serveDirectory } from '../cli/serve.ts';
-import { renderTable } from '../cli/table.ts';
+import { launchChromium } from '../node/browser.ts';
+import { DEMO_DIST } from '../node/demo.ts';
+import { fromRoot } from '../node/paths.ts';
+import { serveDirectory } from '../node/serve.ts';
+import { renderTable } from '../node/table.ts';
 import { loadRecording } from './load.ts';
 import { replay } from './replay.ts';
 import { runsToDetect, type SeriesStats } from './stats.ts';

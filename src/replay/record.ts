@@ -5,7 +5,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../cli/browser.ts';
+import { launchChromium } from '../node/browser.ts';
 import { CAPTURE_BINDING, captureScript, capturedToRecording, type CapturedStep } from './capture.ts';
 import { contextOptions } from './determinism.ts';
 import { DEFAULT_VIEWPORT, type Recording, type Viewport } from './recording.ts';

@@ -6,7 +6,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../cli/browser.ts';
+import { launchChromium } from '../node/browser.ts';
 import type { Recording } from './recording.ts';
 import { replayRun, type RunOptions, type RunResult } from './run.ts';
 

@@ -4,7 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { AggregatorState } from '../core/aggregate.ts';
-import type { Baseline } from '../worker/api.ts';
+import type { Baseline } from './store.ts';
 import type { RecordChunk, Store, StoredSession } from './store.ts';
 
 export const DB_NAME = 'homeostat';

@@ -1,5 +1,5 @@
 import type { AggregatorState } from '../core/aggregate.ts';
-import type { Baseline } from '../worker/api.ts';
+import type { Baseline } from './store.ts';
 import type { RecordChunk, Store, StoredSession } from './store.ts';
 
 /** The store used when IndexedDB is unavailable: same behaviour, gone with the page. */

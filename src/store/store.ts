@@ -1,7 +1,6 @@
 /** Where the telemetry service keeps sessions, capped raw records, aggregates and baselines. */
-import type { AggregatorState } from '../core/aggregate.ts';
+import type { AggregateSnapshot, AggregatorState } from '../core/aggregate.ts';
 import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, StorageKind, VitalRecord } from '../core/model.ts';
-import type { Baseline } from '../worker/api.ts';
 
 export interface RecordChunk {
   calls: HandlerCall[];
@@ -46,4 +45,13 @@ export interface Store {
 
 export function emptyChunk(): RecordChunk {
   return { calls: [], sequences: [], commits: [], vitals: [], frames: [], events: [] };
+}
+
+/** A named snapshot of aggregates to compare later sessions against. */
+export interface Baseline {
+  name: string;
+  /** Epoch ms. */
+  createdAt: number;
+  sessions: string[];
+  snapshot: AggregateSnapshot;
 }

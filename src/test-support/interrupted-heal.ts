@@ -4,12 +4,12 @@
  * and launches Chromium, exactly as the loop does, then prints what it holds and waits for a
  * signal. Usage: tsx interrupted-heal.ts <repo> [--no-browser]
  */
-import { launchChromium } from '../cli/browser.ts';
+import { launchChromium } from '../node/browser.ts';
 import { runCommand } from '../heal/app.ts';
-import { installSignalCleanup } from '../heal/cleanup.ts';
+import { installSignalCleanup } from '../node/cleanup.ts';
 import { addWorktree, headCommit } from '../heal/git.ts';
-import { serveDirectory } from '../cli/serve.ts';
-import { registerCleanup } from '../heal/cleanup.ts';
+import { serveDirectory } from '../node/serve.ts';
+import { registerCleanup } from '../node/cleanup.ts';
 
 const [repo, flag] = process.argv.slice(2);
 installSignalCleanup({ log: (l) => process.stderr.write(`${l}\n`) });

@@ -3,6 +3,9 @@ import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { HandlerCall, SessionMeta, StorageKind } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
 import type { CollectOptions, FieldBatch, FieldOptions } from '../core/field/recorder.ts';
+import type { Baseline } from '../store/store.ts';
+
+export type { Baseline } from '../store/store.ts';
 
 export type { FieldBatch, FieldOptions, CollectOptions } from '../core/field/recorder.ts';
 
@@ -39,13 +42,6 @@ export interface SessionSummary {
   live: boolean;
 }
 
-export interface Baseline {
-  name: string;
-  /** Epoch ms. */
-  createdAt: number;
-  sessions: string[];
-  snapshot: AggregateSnapshot;
-}
 
 /** Calls recorded since a point in the stream (see `TelemetryApi.recentCalls`). */
 export interface RecentCalls {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { ms, renderTable } from '../table.ts';
+import { ms, renderTable } from '../../node/table.ts';
 
 export const command: Command = {
   name: 'check',

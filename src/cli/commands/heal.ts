@@ -99,7 +99,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     const throttle = values['cpu-throttle'] === undefined ? undefined : Number(values['cpu-throttle']);
     if (throttle !== undefined && !(throttle >= 1)) throw new UsageError('--cpu-throttle needs a number ≥ 1');
     // Ctrl-C or a CI timeout must not leave worktrees, builds, servers or Chromium behind.
-    const { installSignalCleanup } = await import('../../heal/cleanup.ts');
+    const { installSignalCleanup } = await import('../../node/cleanup.ts');
     const uninstall = installSignalCleanup({ log: io.log });
     const result = await heal({
       ...target,

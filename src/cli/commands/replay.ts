@@ -107,7 +107,7 @@ export const command: Command = {
         io.log(`the demo is not built (${DEMO_DIST}); run \`npm run build:demo\` or \`homeostat demo\` first`);
         return 2;
       }
-      const { serveDirectory } = await import('../serve.ts');
+      const { serveDirectory } = await import('../../node/serve.ts');
       server = await serveDirectory(DEMO_DIST);
     }
     const url = server?.url ?? values.url!;

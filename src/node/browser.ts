@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
-import { registerCleanup, signalCleanupInstalled } from '../heal/cleanup.ts';
+import { registerCleanup, signalCleanupInstalled } from './cleanup.ts';
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
