@@ -32,7 +32,8 @@ import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
 import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
-import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type FixVerdict, type Verification, type VerificationPlan } from './verify.ts';
+import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type Verification, type VerificationPlan } from './verify.ts';
+import type { Attempt, HealMetrics, HealResult } from './result.ts';
 
 export interface HealOptions {
   /** The app's git repository (its HEAD is what gets healed). */
@@ -74,45 +75,7 @@ export interface HealOptions {
   now?: () => number;
 }
 
-export type AttemptVerdict = FixVerdict | 'not-applicable' | 'build-failed';
-
-export interface Attempt {
-  diagnosis: Diagnosis;
-  verdict: AttemptVerdict;
-  reasons: string[];
-  diff: string | null;
-  edits: string[];
-  verification: Verification | null;
-  branch: string | null;
-  commit: string | null;
-  tests: GeneratedFile[];
-  docs: string[];
-  pr: string | null;
-}
-
-export interface HealMetrics {
-  /** % of documented handlers whose observed behaviour matches their docs (baseline). */
-  documentationAccuracy: number | null;
-  /** Discrepancies (over budget, drift, error rate, transition share) with at least one diagnosis explaining them. */
-  issueDetectionRate: number | null;
-  /** Of the fixes tried (codemod applied and built), the share verified as improved. */
-  fixSuccessRate: number | null;
-  /** Of the fixable suggestions, the share delivered as a branch without human help. */
-  autoAppliedRate: number | null;
-}
-
-export interface HealResult {
-  head: string;
-  baseline: { runs: number; snapshot: AggregateSnapshot; sessions: SessionFile[] };
-  check: CheckReport;
-  spec: SpecFile | null;
-  diagnoses: Diagnosis[];
-  attempts: Attempt[];
-  metrics: HealMetrics;
-  /** Wall time of each phase (ms). */
-  timings: Record<string, number>;
-  reportFiles: string[];
-}
+export type { Attempt, AttemptVerdict, HealMetrics, HealResult } from './result.ts';
 
 const ISSUE_KINDS = new Set(['over-budget', 'drift', 'error-rate', 'transition-share']);
 /** What delivering (docs regenerated, tests written, branches committed) and the report take, kept out of the A/B rounds' time. */

@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFix } from './apply.ts';
 import { evidenceLines, predictionLines } from './evidence.ts';
-import type { Attempt, HealMetrics, HealResult } from './loop.ts';
+import type { Attempt, HealMetrics, HealResult } from './result.ts';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ms = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));

@@ -2,7 +2,7 @@
 import { renderTable } from '../node/table.ts';
 import { formatRatio } from '../core/verdict.ts';
 import { describeFix } from './apply.ts';
-import type { HealResult } from './loop.ts';
+import type { HealResult } from './result.ts';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 
