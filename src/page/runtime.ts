@@ -10,7 +10,7 @@ import { hookBridge } from '../bridge/hook.ts';
 import { errorKeyOf } from '../core/errors.ts';
 import { Kind } from '../core/wire.ts';
 import type { TelemetryApi } from '../worker/api.ts';
-import type { ClientStatus, HomeostatClient, HomeostatOptions } from './client.ts';
+import type { ClientStatus, HomeostatClient, HomeostatOptions } from './api.ts';
 import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
 import { batcherOf, whenPainted, writeRecord } from './batcher.ts';
 import { measureClockResolution } from './clock-step.ts';
