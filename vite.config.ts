@@ -1,7 +1,7 @@
 /**
  * Serves and builds the bundled demo (src/demo) against Homeostat's sources, cross-origin
  * isolated so `performance.now()` has 5 µs resolution instead of 100 µs. The demo names its
- * main handlers by hand and lets the build plugin (`homeostat/vite`) name the rest.
+ * main handlers by hand and lets the build plugin (`@homeostat/tools/vite`) name the rest.
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';

@@ -1,4 +1,38 @@
 #!/usr/bin/env node
-// Published entry point: the compiled CLI (npm run build). In this repository, `npm start` and
-// `npx tsx src/cli/main.ts` run the sources directly.
-import '../dist/node/cli/main.js';
+// `homeostat` on the command line. The page package stays small: the tools (docs, check, replay,
+// record, heal and their Playwright, ts-morph and Babel) are in @homeostat/tools, a development
+// dependency. This finds them from the current project (or next to this package) and runs them.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const args = process.argv.slice(2);
+
+function toolsEntry() {
+  for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
+    try {
+      return createRequire(from).resolve('@homeostat/tools/package.json');
+    } catch {
+      // Not installed there.
+    }
+  }
+  return null;
+}
+
+const pkg = toolsEntry();
+if (pkg === null) {
+  if (args[0] === '--version' || args[0] === '-v' || args[0] === 'version') {
+    process.stdout.write(`homeostat ${own.version} (tools not installed)\n`);
+    process.exit(0);
+  }
+  process.stderr.write(
+    `homeostat ${args[0] ?? ''}: the command line is in @homeostat/tools, kept out of what pages install.\n` +
+      `  npm install --save-dev @homeostat/tools@${own.version}\n` +
+      `or, without installing it: npx @homeostat/tools@${own.version} ${args.join(' ')}\n`,
+  );
+  process.exit(2);
+}
+const tools = JSON.parse(readFileSync(pkg, 'utf8'));
+await import(pathToFileURL(join(pkg, '..', tools.exports['./cli'])).href);

@@ -159,13 +159,13 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
 });
 
 /**
- * Runs the branch's generated tests with Playwright as a user would, `homeostat/replay` mapped to
+ * Runs the branch's generated tests with Playwright as a user would, `@homeostat/tools/replay` mapped to
  * this checkout's sources (tsconfig paths) instead of an installed package.
  */
 async function runGeneratedTests(tree: string, url: string) {
   await writeFile(
     join(tree, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { 'homeostat/replay': [join(ROOT, 'src', 'replay', 'index.ts')] } } }),
+    JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@homeostat/tools/replay': [join(ROOT, 'src', 'replay', 'index.ts')] } } }),
   );
   await writeFile(
     join(tree, 'playwright.config.ts'),

@@ -1,10 +1,10 @@
-// Builds the Node side of the package (CLI, homeostat/replay, homeostat/vite, homeostat/babel)
-// into dist/node with declarations, pointing the declarations' relative imports at .js.
+// Builds the tools package (tools/: the CLI, @homeostat/tools/replay, /vite and /babel)
+// into tools/dist with declarations, pointing the declarations' relative imports at .js.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const out = 'dist/node';
+const out = 'tools/dist';
 rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.node.json'], { stdio: 'inherit' });
 

@@ -14,3 +14,6 @@ for (const file of walk(out).filter((f) => f.endsWith('.d.ts'))) {
   const fixed = text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+?)\.tsx?\2/g, '$1$2$3.js$2');
   if (fixed !== text) writeFileSync(file, fixed);
 }
+
+// `homeostat/worker` is the telemetry worker's script (served, never imported for values).
+writeFileSync(join(out, 'worker.d.ts'), '// The telemetry worker: a script to serve or start (`new Worker(url)`), with no exports.\nexport {};\n');

@@ -1,4 +1,4 @@
-/** The same row as `PlainRow`, written plainly: the bench build instruments it with `homeostat/vite`. */
+/** The same row as `PlainRow`, written plainly: the bench build instruments it with `@homeostat/tools/vite`. */
 import type { RowProps } from './rows.tsx';
 
 export function AutoRow({ row, select }: RowProps) {

@@ -1,7 +1,7 @@
 /**
  * The per-row mount benchmark: a table of rows with one click handler each, mounted and
  * unmounted with React (production build), plain or with the handler instrumented. The auto
- * variant lives in rows-auto.tsx, which the bench build runs through `homeostat/vite`.
+ * variant lives in rows-auto.tsx, which the bench build runs through `@homeostat/tools/vite`.
  */
 import { useHandler } from '../../src/react/index.tsx';
 

@@ -60,7 +60,7 @@ export type ViteApp = 'vite-jsx' | 'vite-tsx';
 export const viteAppSrc = (app: ViteApp) => root(`e2e/fixtures/${app}`);
 export const viteAppDir = (app: ViteApp) => root(`dist/fixtures/${app}`);
 
-/** Builds dist/node: the CLI, homeostat/replay, and the build plugin the fixture apps load. */
+/** Builds tools/dist (@homeostat/tools): the CLI, the replay library, and the build plugin the fixture apps load. */
 export function buildNode(): void {
   execFileSync(process.execPath, [root('scripts/build-node.mjs')], { cwd: root('.'), stdio: 'inherit' });
 }
@@ -68,7 +68,7 @@ export function buildNode(): void {
 /**
  * Installs the built package into a fixture app's node_modules the way npm would (its "files",
  * not a link: Vite then treats it as a dependency, pre-bundles it and serves its worker), once
- * `buildConsumer` built dist/lib and dist/types and `buildNode` dist/node.
+ * `buildConsumer` built dist/lib and dist/types and `buildNode` tools/dist.
  */
 export function installPackage(app: ViteApp): void {
   const target = join(viteAppSrc(app), 'node_modules', 'homeostat');

@@ -3,7 +3,7 @@
  * The `homeostat` command line. It only finds the command and hands it the arguments; each
  * command lives in src/cli/commands/<name>.ts and calls the modules that do the work.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO, Command } from './command.ts';
@@ -32,9 +32,21 @@ async function usage(): Promise<string> {
     const c = await load(name);
     if (c) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
   }
-  lines.push('', "Run 'homeostat <command> --help' for a command's options.", '', 'Environment:');
+  lines.push('', "Run 'homeostat <command> --help' for a command's options, 'homeostat --version' for the version.", '', 'Environment:');
   lines.push('  HOMEOSTAT_CHROMIUM   Chromium executable (default /usr/bin/chromium, else Playwright\'s)', '');
   return lines.join('\n');
+}
+
+/** The package this command line runs from: `@homeostat/tools` when installed, the repository's own package in development. */
+function version(): string {
+  for (let dir = here; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@homeostat/tools' || pkg.name === 'homeostat') return `${pkg.name} ${pkg.version ?? '?'}`;
+    }
+    if (dirname(dir) === dir) return 'homeostat (version unknown)';
+  }
 }
 
 const io: CliIO = {
@@ -45,6 +57,10 @@ const io: CliIO = {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(version());
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.out(await usage());
     return name === undefined ? 2 : 0;

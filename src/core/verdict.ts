@@ -17,7 +17,7 @@
  * Sampling is sequential (more runs until every needed decision is made) with a Bonferroni
  * split of the error rate over the planned looks, so stopping early does not inflate it.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { tQuantile } from './check/normal.ts';
 import { FROZEN_FRAME_MS } from './metrics.ts';
 
 export interface RatioInterval {

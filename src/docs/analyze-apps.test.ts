@@ -1,7 +1,7 @@
 /**
  * The analysis on real app shapes: the e2e fixtures (a create-vite .jsx app, and a .tsx app
  * with useReducer, dispatch through props and context, and a custom hook), both using
- * homeostat/vite and nothing else.
+ * @homeostat/tools/vite and nothing else.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -90,7 +90,7 @@ describe('include / exclude and plugin detection', () => {
       expect(await names({ plugin: true })).toEqual(['Form.onChange', 'Old.onChange']);
       expect(await names({ plugin: true, exclude: ['legacy/**'] })).toEqual(['Form.onChange']);
       expect(await names({ plugin: true, include: ['legacy/*.jsx'] })).toEqual(['Old.onChange']);
-      await writeFile(join(cwd, 'vite.config.js'), `import homeostat from 'homeostat/vite';\nexport default { plugins: [homeostat()] };\n`);
+      await writeFile(join(cwd, 'vite.config.js'), `import homeostat from '@homeostat/tools/vite';\nexport default { plugins: [homeostat()] };\n`);
       expect(await names({})).toEqual(['Form.onChange', 'Old.onChange']);
       const io = { out: () => {}, log: () => {}, cwd };
       await mkdir(join(cwd, 'sessions'));

@@ -1,7 +1,7 @@
 /**
  * Static analysis of an app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) with the compiler
  * (through ts-morph): every instrumented handler — the literal names passed to `instrument`,
- * `useHandler` and `sequence`, and what the build plugin (`homeostat/vite`, `homeostat/babel`)
+ * `useHandler` and `sequence`, and what the build plugin (`@homeostat/tools/vite`, `@homeostat/tools/babel`)
  * instruments, named exactly as the plugin names it — with its location, signature, JSDoc, and
  * the React state updates it makes: where each is made, the state it changes (through props,
  * context, custom hooks and reducers, see `updates.ts`), and whether it runs inside
@@ -56,7 +56,7 @@ export interface AnalyzeOptions {
   /** Globs relative to `root` to leave out, besides node_modules, tests and declarations. */
   exclude?: string[];
   /**
-   * Also document what the build plugin (`homeostat/vite`, `homeostat/babel`) instruments.
+   * Also document what the build plugin (`@homeostat/tools/vite`, `@homeostat/tools/babel`) instruments.
    * Default: when a Vite, Babel or Next config in `root` or up to three folders above it uses the plugin.
    */
   plugin?: boolean;
@@ -128,12 +128,12 @@ function configDirs(root: string): string[] {
   return [root, resolve(root, '..'), resolve(root, '../..'), resolve(root, '../../..')];
 }
 
-/** True when a Vite/Babel/Next config near `root` uses `homeostat/vite` or `homeostat/babel`. */
+/** True when a Vite/Babel/Next config near `root` uses the build plugin (`@homeostat/tools/vite` or `/babel`; `@homeostat/tools/vite` before the tools had a package of their own). */
 export function usesPlugin(root: string): boolean {
   for (const dir of configDirs(root)) {
     for (const name of CONFIGS) {
       try {
-        if (/homeostat\/(vite|babel)\b/.test(readFileSync(resolve(dir, name), 'utf8'))) return true;
+        if (/homeostat\/(?:tools\/)?(vite|babel)\b/.test(readFileSync(resolve(dir, name), 'utf8'))) return true;
       } catch {
         // No such config here.
       }

@@ -18,7 +18,7 @@ export interface DemoRepo {
 }
 
 const viteConfig = (page: string, react: string) => `// The demo, standalone: Homeostat from this checkout's sources, served cross-origin isolated.
-// Its build plugin (homeostat/vite) names the handlers the demo does not name by hand.
+// Its build plugin (@homeostat/tools/vite) names the handlers the demo does not name by hand.
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import homeostat from ${JSON.stringify(fromRoot('src', 'vite', 'index.ts'))};

@@ -59,7 +59,7 @@ ${input.note ? ` * ${inComment(input.note)}\n` : ''} * Root cause: ${inComment(d
  */
 import { expect, test } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
-import { loadRecording, metricValue, replayRun, statValue } from 'homeostat/replay';
+import { loadRecording, metricValue, replayRun, statValue } from '@homeostat/tools/replay';
 
 const APP_URL = process.env.HOMEOSTAT_APP_URL ?? 'http://localhost:4173/';
 const FLOWS = ${json(flows)};
@@ -94,7 +94,7 @@ export function errorRegressionTest(d: Diagnosis, flows: string[], testDir: stri
  */
 import { expect, test } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
-import { loadRecording, replayRun } from 'homeostat/replay';
+import { loadRecording, replayRun } from '@homeostat/tools/replay';
 
 const APP_URL = process.env.HOMEOSTAT_APP_URL ?? 'http://localhost:4173/';
 

@@ -1,6 +1,6 @@
 /**
- * `homeostat/auto`: what code instrumented by the build plugin (`homeostat/vite`,
- * `homeostat/babel`) calls. Not meant for hand-written code: use `instrument`/`useHandler`.
+ * `homeostat/auto`: what code instrumented by the build plugin (`@homeostat/tools/vite`,
+ * `@homeostat/tools/babel`) calls. Not meant for hand-written code: use `instrument`/`useHandler`.
  *
  * Each instrumented module registers its handler names once (`names`); an instrumented
  * function's body then runs through `run`, so the function itself is the app's own object and

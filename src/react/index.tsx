@@ -63,7 +63,7 @@ export function HomeostatProvider({ client, profiler = true, children, ...option
 }
 
 /**
- * Starts Homeostat without a provider: what `homeostat/vite` and `homeostat/babel` insert into
+ * Starts Homeostat without a provider: what `@homeostat/tools/vite` and `@homeostat/tools/babel` insert into
  * the module that imports react-dom (importing this module first is what lets it observe
  * React). Idempotent, like `init`; does nothing outside a browser.
  */

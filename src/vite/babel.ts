@@ -1,6 +1,6 @@
 /**
- * `homeostat/babel`: the zero-code instrumentation, as a Babel plugin (webpack's babel-loader,
- * Next.js with a Babel config); `homeostat/vite` runs the same plugin. It names and times, with
+ * `@homeostat/tools/babel`: the zero-code instrumentation, as a Babel plugin (webpack's babel-loader,
+ * Next.js with a Babel config); `@homeostat/tools/vite` runs the same plugin. It names and times, with
  * no change to what the app does:
  * - inline functions passed to JSX event props (`onClick={() => …}`) → `Component.onClick`;
  * - named functions that update React state (`setX(…)`, `dispatch(…)`, `this.setState(…)`) or
@@ -264,7 +264,7 @@ export interface BabelPlugin {
 }
 
 /**
- * The Babel plugin: `plugins: [['homeostat/babel', { root: __dirname }]]` in a Babel config
+ * The Babel plugin: `plugins: [['@homeostat/tools/babel', { root: __dirname }]]` in a Babel config
  * (options as in `HomeostatBabelOptions`).
  */
 export default function homeostatBabel(api: BabelApi, options: HomeostatBabelOptions = {}): BabelPlugin {

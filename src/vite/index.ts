@@ -1,13 +1,13 @@
 /**
- * `homeostat/vite`: one line in `vite.config.ts` instruments a React app with no code changes.
+ * `@homeostat/tools/vite`: one line in `vite.config.ts` instruments a React app with no code changes.
  *
  * ```ts
- * import homeostat from 'homeostat/vite';
+ * import homeostat from '@homeostat/tools/vite';
  * export default defineConfig({ plugins: [homeostat(), react()] });
  * ```
  *
  * Event handlers and state-updating functions get names and source locations (see
- * `homeostat/babel`, which this runs); the module that imports react-dom gets the React
+ * `@homeostat/tools/babel`, which this runs); the module that imports react-dom gets the React
  * adapter imported first and the client started, with the telemetry worker bundled by Vite
  * (`?worker&url`), so it is served in dev and emitted in builds. Built on unplugin, so the
  * same plugin exists for other bundlers: `unplugin` below.

@@ -1,5 +1,5 @@
 /**
- * homeostat/vite in real Vite builds: client builds are instrumented, SSR builds and excluded
+ * @homeostat/tools/vite in real Vite builds: client builds are instrumented, SSR builds and excluded
  * files are left alone, `production: false` turns it off for builds.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -43,7 +43,7 @@ async function bundle(options: HomeostatPluginOptions, ssr = false): Promise<str
   return outputs.flatMap((o) => o.output).map((c) => ('code' in c ? c.code : '')).join('\n');
 }
 
-describe('homeostat/vite', () => {
+describe('@homeostat/tools/vite', () => {
   it('instruments client builds, honouring exclude', async () => {
     const code = await bundle({ exclude: ['**/legacy/**'] });
     expect(code).toContain('"App.onClick"');

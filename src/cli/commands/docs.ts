@@ -28,7 +28,7 @@ export const command: Command = {
                [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin]
 
 Analyses the app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) for instrumented handlers,
-including what homeostat/vite or homeostat/babel instruments, merges the session files, and
+including what @homeostat/tools/vite or @homeostat/tools/babel instruments, merges the session files, and
 (re)writes HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md and
 homeostat.spec.json in the docs directory. Budget and Tolerance lines and the text between
 <!-- homeostat:human --> markers are kept; the markdown budget lines win over the JSON.
@@ -47,7 +47,7 @@ homeostat.spec.json in the docs directory. Budget and Tolerance lines and the te
   --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
   --exclude <glob>   files to leave out, repeatable (node_modules, tests and .d.ts always are)
   --plugin           document what the build plugin instruments (default: when a vite/babel/next
-                     config next to --root or up to three folders above uses homeostat/vite or /babel)
+                     config next to --root or up to three folders above uses @homeostat/tools/vite or /babel)
   --no-plugin        only handlers named in the code (instrument, useHandler, sequence)
 
 Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,

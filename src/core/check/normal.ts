@@ -1,22 +1,28 @@
 /**
- * The inverse of the standard normal CDF. Hand-written (Acklam's rational approximation,
- * |error| < 1.2e-9) because simple-statistics' `probit` is off in the third digit
- * (1.9572 for p = 0.975 instead of 1.95996), which shows in sample-size and interval maths.
+ * The distributions the statistics need, from jStat (one small, dependency-free package):
+ * the standard normal's CDF and quantile, and Student's t quantile.
  */
+import jstat from 'jstat';
+
+interface Distribution {
+  cdf(x: number, ...params: number[]): number;
+  inv(p: number, ...params: number[]): number;
+}
+// jStat ships no type declarations: these are the two distributions used, as documented.
+const { normal, studentt } = (jstat as unknown as { jStat: { normal: Distribution; studentt: Distribution } }).jStat;
+
+/** The inverse of the standard normal CDF. */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`p must be in (0, 1), got ${p}`);
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return normal.inv(p, 0, 1);
 }
 
+/** P(Z ≤ z) for a standard normal Z. */
+export function normalCdf(z: number): number {
+  return normal.cdf(z, 0, 1);
+}
+
+/** The `p` quantile of Student's t distribution with `df` degrees of freedom (df may be fractional: Welch). */
+export function tQuantile(p: number, df: number): number {
+  return studentt.inv(p, df);
+}

@@ -2,7 +2,7 @@
  * Two-proportion z-test: did a rate (errors per call, transitions per updating call) change
  * between the baseline and the new telemetry? Pooled standard error, two-sided p-value.
  */
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { normalCdf } from './normal.ts';
 
 export interface ProportionTest {
   baseline: number;
@@ -19,5 +19,5 @@ export function twoProportionTest(p1: number, n1: number, x2: number, n2: number
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   if (!(se > 0)) return { baseline: p1, observed: p2, pValue: p1 === p2 ? 1 : 0 };
   const z = Math.abs(p2 - p1) / se;
-  return { baseline: p1, observed: p2, pValue: Math.min(1, 2 * (1 - normalCdf(z, 0, 1))) };
+  return { baseline: p1, observed: p2, pValue: Math.min(1, 2 * (1 - normalCdf(z))) };
 }

@@ -4,7 +4,7 @@
  * approximation with continuity correction; ties get average ranks and no variance correction,
  * which only makes the test a little conservative.
  */
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { normalCdf } from './normal.ts';
 import { wilcoxonRankSum } from 'simple-statistics';
 
 export interface RankTest {
@@ -27,5 +27,5 @@ export function mannWhitney(x: readonly number[], y: readonly number[]): RankTes
   const sd = Math.sqrt((n1 * n2 * (n1 + n2 + 1)) / 12);
   const zGreater = (u - mean - 0.5) / sd;
   const zLess = (u - mean + 0.5) / sd;
-  return { u, z: (u - mean) / sd, pGreater: 1 - normalCdf(zGreater, 0, 1), pLess: normalCdf(zLess, 0, 1) };
+  return { u, z: (u - mean) / sd, pGreater: 1 - normalCdf(zGreater), pLess: normalCdf(zLess) };
 }

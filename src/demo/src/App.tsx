@@ -69,7 +69,7 @@ export function App() {
     setCart((c) => new Map(c).set(id, (c.get(id) ?? 0) + 1));
   });
 
-  function removeFromCart(id: number) { // not named by hand: homeostat/vite records it as App.removeFromCart
+  function removeFromCart(id: number) { // not named by hand: @homeostat/tools/vite records it as App.removeFromCart
     setCart((c) => {
       const next = new Map(c);
       next.delete(id);
