@@ -8,6 +8,9 @@
  * the other way, extension → page, and the page answers them.
  */
 import { z } from 'zod';
+import type { AggregateSnapshot, ErrorPattern, HandlerAggregate } from '../core/aggregate.ts';
+import { TRANSITION_MODES, type HandlerCall, type SessionMeta } from '../core/model.ts';
+import type { Same } from '../core/same.ts';
 import { specFileSchema } from '../core/spec.ts';
 import { CHANNEL, LIMITS, REQUEST_OPS, messageSize } from './limits.ts';
 import { extensionMessageSchema, requestSchema, type ExtensionMessage } from './requests.ts';
@@ -82,7 +85,7 @@ export const snapshotSchema = z.object({
   totals: z.object({ calls: count, sequences: count, errors: count, commits: count, unattributedCommits: count }),
 });
 
-const transitionMode = z.enum(['unknown', 'none', 'blocking', 'transition', 'mixed']);
+const transitionMode = z.enum(TRANSITION_MODES);
 
 /**
  * One recent call, reduced to numbers and names: no arguments, no error message (only the
@@ -218,3 +221,19 @@ export function parse<T>(schema: z.core.$ZodType<T>, data: unknown): { ok: true;
   const path = issue ? issue.path.map(String).join('.') : '';
   return { ok: false, reason: `${path || 'message'}: ${issue?.message ?? 'invalid'}`.slice(0, 500) };
 }
+
+// What the bridge carries is the model, reduced: if the aggregates, the calls or the session
+// change without these schemas (or the other way round), these stop compiling.
+type Bridged = Omit<AggregateSnapshot, 'handlers'> & {
+  handlers: Array<Omit<HandlerAggregate, 'errorPatterns'> & { errorPatterns: Array<Omit<ErrorPattern, 'message'> & { message: '' }> }>;
+};
+const schemasAreTheModel: [
+  Same<z.output<typeof snapshotSchema>, Bridged>,
+  Same<CallLite['mode'], HandlerCall['mode']>,
+  Same<CallLite['outcome'], HandlerCall['outcome']>,
+  Same<Pick<CallLite, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>, Pick<HandlerCall, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>>,
+  Same<Pick<CallLite, 'interactionMs' | 'resultMs'>, Pick<HandlerCall, 'interactionMs' | 'resultMs'>>,
+  Same<Pick<SessionInfo, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>, Pick<SessionMeta, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>>,
+  Same<SessionInfo['react'], SessionMeta['react']['version']>,
+] = [true, true, true, true, true, true, true];
+void schemasAreTheModel;

@@ -16,7 +16,7 @@ export type TransitionMode =
   /** Both kinds. */
   | 'mixed';
 
-export const TRANSITION_MODES: readonly TransitionMode[] = ['unknown', 'none', 'blocking', 'transition', 'mixed'];
+export const TRANSITION_MODES = ['unknown', 'none', 'blocking', 'transition', 'mixed'] as const satisfies readonly TransitionMode[];
 
 /** An error as recorded: its constructor name and a normalised message that carries no user data. */
 export interface ErrorInfo {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from './model.ts';
+import type { Same } from './same.ts';
 import { TRANSITION_MODES } from './model.ts';
 
 export const SESSION_FORMAT = 'homeostat.session';
@@ -99,7 +100,7 @@ const call = z
     settle: duration.nullable(),
     outcome: z.enum(['ok', 'threw', 'rejected', 'pending']),
     error: errorInfo.nullable(),
-    mode: z.enum(TRANSITION_MODES as [string, ...string[]]),
+    mode: z.enum(TRANSITION_MODES),
     updates: z.object({ blocking: z.number().int().nonnegative(), transition: z.number().int().nonnegative() }).strict(),
     commits: z.number().int().nonnegative(),
     renderMs: duration.nullable(),
@@ -181,7 +182,7 @@ export const sessionFileSchema = z
   .object({
     format: z.literal(SESSION_FORMAT),
     // Version 1 files are upgraded as they are read.
-    version: z.union([z.literal(1), z.literal(SESSION_VERSION)]).transform(() => SESSION_VERSION),
+    version: z.union([z.literal(1), z.literal(SESSION_VERSION)]).transform((): typeof SESSION_VERSION => SESSION_VERSION),
     session: sessionMetaSchema,
     calls: z.array(call),
     sequences: z.array(sequence),
@@ -253,5 +254,20 @@ export function parseSessionFile(input: unknown, source = 'session'): SessionFil
   }
   const result = sessionFileSchema.safeParse(value);
   if (!result.success) throw new SessionFormatError(source, issueLines(result.error));
-  return result.data as SessionFile;
+  return result.data;
 }
+
+// The schema and the model (model.ts, SessionFile above) describe the same data: if either
+// changes alone, these stop compiling.
+type Parsed = z.output<typeof sessionFileSchema>;
+const schemaIsTheModel: [
+  Same<Parsed, SessionFile>,
+  Same<z.output<typeof sessionMetaSchema>, SessionMeta>,
+  Same<Parsed['calls'][number], HandlerCall>,
+  Same<Parsed['sequences'][number], SequenceRecord>,
+  Same<Parsed['commits'][number], CommitRecord>,
+  Same<Parsed['vitals'][number], VitalRecord>,
+  Same<Parsed['frames'][number], FrameRecord>,
+  Same<Parsed['events'][number], EventTimingRecord>,
+] = [true, true, true, true, true, true, true, true];
+void schemaIsTheModel;
