@@ -5,7 +5,7 @@
  * - heal does not call a startTransition-only fix improved when the page still freezes as long,
  *   and says why; rendering fewer rows (a windowed list) is judged improved.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +14,12 @@ import type { Page } from 'playwright-core';
 import type { HandlerCall } from '../src/core/model.ts';
 import { buildAndServe } from '../src/heal/app.ts';
 import { prepareAppRepo } from '../src/heal/demo-app.ts';
-import { addWorktree, git, type Worktree } from '../src/heal/git.ts';
+import { git, type Worktree } from '../src/heal/git.ts';
 import { heal } from '../src/heal/loop.ts';
 import { verifyFixes } from '../src/heal/verify.ts';
 import { collectSession } from '../src/replay/collect.ts';
 import { loadRecording } from '../src/replay/index.ts';
+import { servedVariant } from './support/variants.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/lots', import.meta.url));
 
@@ -46,16 +47,7 @@ const TRANSITION = (s: string) =>
 const WINDOWED = (s: string) => s.replace("import { AllRows } from './Rows.tsx';", "import { WindowedRows } from './Rows.tsx';").replace('<AllRows ', '<WindowedRows ');
 
 /** A worktree of the app with `App.tsx` edited by `edit`, built and served. */
-async function variant(label: string, edit: (source: string) => string) {
-  const tree = await addWorktree(app.repo, 'HEAD', label);
-  trees.push(tree);
-  const file = join(tree.dir, 'src', 'App.tsx');
-  const before = await readFile(file, 'utf8');
-  const after = edit(before);
-  expect(after, 'the test edit changed the file').not.toBe(before);
-  await writeFile(file, after);
-  return buildAndServe(tree.dir, app.build);
-}
+const variant = (label: string, edit: (source: string) => string) => servedVariant(app, trees, label, edit);
 
 /** The browser's own evidence, collected by the test in the page, independently of Homeostat. */
 const INDEPENDENT = `(() => {

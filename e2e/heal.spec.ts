@@ -18,6 +18,7 @@ import { heal } from '../src/heal/loop.ts';
 import { verifyFixes } from '../src/heal/verify.ts';
 import { diagnose } from '../src/core/diagnose.ts';
 import { loadRecording, parseRecording } from '../src/replay/index.ts';
+import { servedVariant } from './support/variants.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,17 +58,8 @@ test.afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A worktree of the demo with `App.tsx` edited by `edit`, built and served. */
-async function variant(label: string, edit: (source: string) => string) {
-  const tree = await addWorktree(demo.repo, 'HEAD', label);
-  trees.push(tree);
-  const file = join(tree.dir, 'src', 'App.tsx');
-  const before = await readFile(file, 'utf8');
-  const after = edit(before);
-  expect(after, 'the test edit changed the file').not.toBe(before);
-  await writeFile(file, after);
-  return buildAndServe(tree.dir, demo.build);
-}
+/** A worktree of the app with `App.tsx` edited by `edit`, built and served. */
+const variant = (label: string, edit: (source: string) => string) => servedVariant(demo, trees, label, edit);
 
 test('heal finds renderReact over budget, fixes it, proves it by replay and writes a branch', async ({ browser }) => {
   test.setTimeout(600_000);

@@ -175,6 +175,8 @@ describe('Discrepancies', () => {
     expect(s.textContent).toMatch(/search renders its updates as blocking work/);
     expect(s.textContent).toMatch(/the user waited \d+ ms at p95 interaction against a budget of p95 blocking ≤ 5 ms/);
     expect(s.textContent).toMatch(/startTransition/);
+    // What the fix should do to what the user feels, and what it will not.
+    expect(s.querySelector('[aria-label="Predicted effect"]')!.textContent).toMatch(/search p95 interaction: \d+ ms → \d+(\.\d)? ms/);
     // `filter` already runs as a transition: nothing to suggest.
     expect(document.querySelector('[data-suggestion="blocking-update:filter"]')).toBeNull();
   });

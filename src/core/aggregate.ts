@@ -4,7 +4,7 @@
  * persist them and Node tools can rebuild them from exported sessions.
  */
 import { Distribution, type DistributionState, type Histogram, type Summary } from './distribution.ts';
-import { HANDLER_METRICS, metricValue, type HandlerMetric } from './metrics.ts';
+import { HANDLER_METRICS, METRICS, type HandlerMetric } from './metrics.ts';
 import { TRANSITION_MODES, type HandlerCall, type SequenceRecord, type TransitionMode } from './model.ts';
 import type { SessionFile } from './session.ts';
 
@@ -113,6 +113,8 @@ interface HandlerAcc {
   errors: number;
   asyncCount: number;
   metrics: Record<HandlerMetric, Distribution>;
+  /** The same distributions in HANDLER_METRICS order (the hot path indexes them). */
+  dists: Distribution[];
   render: Distribution;
   styleLayout: Distribution;
   modes: Record<TransitionMode, number>;
@@ -225,12 +227,17 @@ function distributions<K extends string>(keys: readonly K[]): Record<K, Distribu
   return out;
 }
 
+/** Each metric's accessor, in HANDLER_METRICS order. */
+const ACCESSORS = HANDLER_METRICS.map((m) => METRICS[m].of);
+
 function newHandler(): HandlerAcc {
+  const metrics = distributions(HANDLER_METRICS);
   return {
     count: 0,
     errors: 0,
     asyncCount: 0,
-    metrics: distributions(HANDLER_METRICS),
+    metrics,
+    dists: HANDLER_METRICS.map((m) => metrics[m]),
     render: new Distribution(),
     styleLayout: new Distribution(),
     modes: emptyModes(),
@@ -261,9 +268,12 @@ export class Aggregator {
     let h = this.handlers.get(call.handler);
     if (!h) this.handlers.set(call.handler, (h = newHandler()));
     h.count++;
-    for (const m of HANDLER_METRICS) {
-      const v = metricValue(call, m);
-      if (v !== null) h.metrics[m].add(v);
+    // Hot path (once per call in the worker): accessors and distributions by index, no lookups.
+    const dists = h.dists;
+    for (let i = 0; i < ACCESSORS.length; i++) {
+      const v = ACCESSORS[i]!(call);
+      // Distribution.add ignores non-finite and negative values.
+      if (v !== null && v !== undefined) dists[i]!.add(v);
     }
     if (call.settle !== null) h.asyncCount++;
     if (call.renderMs !== null) h.render.add(call.renderMs);

@@ -632,6 +632,7 @@ export class Attributor {
    * other queued tasks after a long frame. Returns `paint` otherwise.
    */
   private paintedAt(time: number, paint: number): number {
+    if (this.frameBuf.length === 0) return paint;
     for (const f of this.frameBuf) {
       const end = f.start + f.durationMs;
       if (f.renderStart !== null && f.start <= time && time <= end && end < paint) return end;
@@ -787,13 +788,8 @@ export class Attributor {
       this.calls.delete(c.id);
       if (c.resultPaint !== null) c.resultPaint = this.paintedAt(lastWork(c), c.resultPaint);
       const resultMs = c.resultPaint === null || c.superseded ? null : Math.max(0, c.resultPaint - start);
-      this.sink.call(
-        finish(c, seq.id, {
-          interactionMs: seq.eventSerial >= 0 && c.eventSerial === seq.eventSerial ? interaction : null,
-          resultMs,
-          frames: this.framesIn(c.start, c.resultPaint ?? Math.max(c.end, lastWork(c))),
-        }),
-      );
+      const inDispatch = seq.eventSerial >= 0 && c.eventSerial === seq.eventSerial;
+      this.sink.call(finish(c, seq.id, inDispatch ? interaction : null, resultMs, this.framesIn(c.start, c.resultPaint ?? Math.max(c.end, lastWork(c)))));
     }
     this.sink.sequence({
       id: seq.id,
@@ -831,7 +827,7 @@ function modeOf(c: CallState): TransitionMode {
   return 'none';
 }
 
-function finish(c: CallState, sequence: number, felt: Pick<HandlerCall, 'interactionMs' | 'resultMs' | 'frames'>): HandlerCall {
+function finish(c: CallState, sequence: number, interactionMs: number | null, resultMs: number | null, frames: FrameEvidence | null): HandlerCall {
   return {
     id: c.id,
     handler: c.handler,
@@ -850,6 +846,8 @@ function finish(c: CallState, sequence: number, felt: Pick<HandlerCall, 'interac
     blockingMs: Math.max(Math.max(c.end, c.lastSyncCommit ?? c.end) - c.start, c.deferredBlockMs ?? 0),
     paintMs: c.paint === null ? null : c.paint - c.start,
     loaf: c.loaf,
-    ...felt,
+    interactionMs,
+    resultMs,
+    frames,
   };
 }

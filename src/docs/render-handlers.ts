@@ -1,11 +1,11 @@
 /** HANDLER_SPECS.md: per handler, what the code says (source, signature, updates) and what telemetry showed. */
 import type { HandlerAggregate } from '../core/aggregate.ts';
 import type { StateUpdate } from './updates.ts';
-import { METRICS } from '../core/metrics.ts';
+import { LONG_FRAME_MS, METRICS } from '../core/metrics.ts';
 import { formatBudget, HANDLER_METRICS, STATS, type HandlerSpec } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
 import { join } from 'node:path';
-import { anchor, code, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
+import { anchor, code, fmtFrame, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -49,7 +49,7 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
           String(a?.count ?? 0),
           fmtMs(a?.interaction?.p95),
           fmtMs(a?.result?.p95),
-          fmtMs(a?.longestFrame?.p95),
+          fmtFrame(a?.longestFrame?.p95),
           h.budget ? formatBudget(h.budget) : '–',
           fmtPct(a?.transitionShare),
           fmtPct(a?.errorRate),
@@ -162,7 +162,8 @@ function feltText(a: HandlerAggregate): string {
   };
   add('interaction', a.interaction);
   add('time to result', a.result);
-  add('longest frame', a.longestFrame);
+  if (a.longestFrame && a.longestFrame.count > 0 && a.longestFrame.p95 === 0) parts.push(`no frame over ${LONG_FRAME_MS} ms`);
+  else add('longest frame', a.longestFrame);
   return parts.length === 0 ? 'no browser evidence in these sessions (recorded before it was kept, or not observable)' : `${parts.join(', ')} (p50 / p95)`;
 }
 

@@ -2,7 +2,7 @@
 import type { HandlerAggregate } from '../core/aggregate.ts';
 import { formatBudget } from '../core/spec.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { code, fmtMs, fmtPct, mdName, table } from './format.ts';
+import { code, fmtFrame, fmtMs, fmtPct, mdName, table } from './format.ts';
 import type { Regions } from './regions.ts';
 
 /**
@@ -40,7 +40,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
         fmtPct(total > 0 ? frozenMs(h) / total : null),
         fmtMs(h.interaction?.p95),
         fmtMs(h.result?.p95),
-        fmtMs(h.longestFrame?.p95),
+        fmtFrame(h.longestFrame?.p95),
         fmtPct(h.transitionShare),
         fmtMs(h.blockingTotalMs),
       ]),
@@ -62,7 +62,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
             b?.build ?? '–',
             fmtMs(b?.metrics.interaction?.p95),
             fmtMs(b?.metrics.result?.p95),
-            fmtMs(b?.metrics.longestFrame?.p95),
+            fmtFrame(b?.metrics.longestFrame?.p95),
             fmtMs(b?.metrics.duration?.p95),
             fmtMs(b?.metrics.blocking?.p95),
             h.budget ? formatBudget(h.budget) : '–',
@@ -78,7 +78,7 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
       ctx.snapshot.sequences
         .slice()
         .sort((a, b) => b.duration.p95 - a.duration.p95 || a.name.localeCompare(b.name))
-        .map((s) => [code(mdName(s.name)), String(s.count), fmtMs(s.interaction?.p95), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtMs(s.longestFrame?.p95), fmtMs(s.duration.max)]),
+        .map((s) => [code(mdName(s.name)), String(s.count), fmtMs(s.interaction?.p95), fmtMs(s.duration.p50), fmtMs(s.duration.p95), fmtFrame(s.longestFrame?.p95), fmtMs(s.duration.max)]),
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   ];

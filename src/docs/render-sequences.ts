@@ -1,8 +1,8 @@
 /** SEQUENCE_FLOWS.md: per sequence, the ordered handlers as a Mermaid flowchart, step timing, frequency, variants. */
 import type { SequenceAggregate, SequenceVariant } from '../core/aggregate.ts';
-import { FROZEN_FRAME_MS } from '../core/metrics.ts';
+import { FROZEN_FRAME_MS, LONG_FRAME_MS } from '../core/metrics.ts';
 import { GENERATED_NOTE, telemetryLine, type RenderContext } from './context.ts';
-import { anchor, code, fmtMs, fmtPct, mdName, table } from './format.ts';
+import { anchor, code, fmtFrame, fmtMs, fmtPct, mdName, table } from './format.ts';
 import { formatSequenceBudgetLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 
@@ -31,7 +31,7 @@ export function renderSequenceFlows(ctx: RenderContext, regions: Regions): strin
           fmtMs(s?.interaction?.p95),
           fmtMs(s?.duration.p50),
           fmtMs(s?.duration.p95),
-          fmtMs(s?.longestFrame?.p95),
+          fmtFrame(s?.longestFrame?.p95),
           String(s?.variants.length ?? 0),
           b ? `${b.stat} ≤ ${b.ms} ms` : '–',
         ];
@@ -54,7 +54,13 @@ function section(ctx: RenderContext, regions: Regions, name: string, s: Sequence
     out.push(`- **Runs:** ${s.count} (triggers: ${triggers})`);
     if (s.interaction) out.push(`- **Interaction:** p50 ${fmtMs(s.interaction.p50)} ms, p95 ${fmtMs(s.interaction.p95)} ms (the input to its next paint)`);
     out.push(`- **Time to result:** p50 ${fmtMs(s.duration.p50)} ms, p95 ${fmtMs(s.duration.p95)} ms, max ${fmtMs(s.duration.max)} ms`);
-    if (s.longestFrame) out.push(`- **Longest frame:** p50 ${fmtMs(s.longestFrame.p50)} ms, p95 ${fmtMs(s.longestFrame.p95)} ms${s.longestFrame.p95 >= FROZEN_FRAME_MS ? ' (a visible freeze)' : ''}`);
+    if (s.longestFrame) {
+      out.push(
+        s.longestFrame.p95 === 0
+          ? `- **Longest frame:** no frame over ${LONG_FRAME_MS} ms`
+          : `- **Longest frame:** p50 ${fmtFrame(s.longestFrame.p50)} ms, p95 ${fmtMs(s.longestFrame.p95)} ms${s.longestFrame.p95 >= FROZEN_FRAME_MS ? ' (a visible freeze)' : ''}`,
+      );
+    }
   } else out.push('- **Runs:** none in this telemetry');
   if (doc.field) {
     const f = doc.field;

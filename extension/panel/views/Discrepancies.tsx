@@ -6,7 +6,8 @@
  */
 import { useMemo } from 'react';
 import type { SpecFile } from '../../../src/core/spec.ts';
-import { diagnose } from '../../../src/core/diagnose.ts';
+import { describePrediction, diagnose } from '../../../src/core/diagnose.ts';
+import { describeRunMetric } from '../../../src/core/run-metrics.ts';
 import { useLive } from '../context.tsx';
 import { ms } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
@@ -58,6 +59,13 @@ function Suggestions({ spec }: { spec: SpecFile | null }) {
               <div>
                 <em>Suggested:</em> {d.advice}
               </div>
+              {d.impact.predictions.length > 0 && (
+                <ul className="predictions" aria-label="Predicted effect">
+                  {d.impact.predictions.map((p) => (
+                    <li key={describeRunMetric(p.metric)}>{describePrediction(p)}</li>
+                  ))}
+                </ul>
+              )}
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@
 import * as recast from 'recast';
 import { b, CodemodError, ensureNamedImport, findHandler, lineOf, localImportName, n, parseSource, printSource, type AstNode, type NodePath } from './ast.ts';
 import type { CodemodResult } from './result.ts';
-import { transitionableSetters, wrapSetterCalls } from './transition.ts';
+import { inlineHandlerFunction, transitionableSetters, wrapSetterCalls } from './transition.ts';
 
 export interface PendingTransitionTarget {
   handler: string;
@@ -66,10 +66,7 @@ function hasAttribute(el: recast.types.namedTypes.JSXOpeningElement, name: strin
 export function wrapUpdatesInPendingTransition(source: string, file: string, target: PendingTransitionTarget): CodemodResult {
   const ast = parseSource(source, file);
   const site = findHandler(ast, target.handler, file);
-  const fnNode = site.fn.node as AstNode;
-  if (fnNode.type !== 'ArrowFunctionExpression' && fnNode.type !== 'FunctionExpression') {
-    throw new CodemodError(file, lineOf(fnNode), `handler "${target.handler}" wraps a function defined elsewhere; run the codemod on its definition`);
-  }
+  const fnNode = inlineHandlerFunction(site, file, target.handler);
   const component = site.component;
   const componentBody = component ? (component.node as unknown as { body: recast.types.namedTypes.Node }).body : null;
   if (!component || !n.BlockStatement.check(componentBody)) {

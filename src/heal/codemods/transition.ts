@@ -118,13 +118,19 @@ export function transitionableSetters(site: { component: NodePath | null; fn: No
   return new Set(kept);
 }
 
+/** The function a handler wraps, when it is written inline at the wrapper (the only place a codemod may edit it). */
+export function inlineHandlerFunction(site: { fn: NodePath }, file: string, handler: string): AstNode {
+  const fnNode = site.fn.node as AstNode;
+  if (fnNode.type !== 'ArrowFunctionExpression' && fnNode.type !== 'FunctionExpression') {
+    throw new CodemodError(file, lineOf(fnNode), `handler "${handler}" wraps a function defined elsewhere; run the codemod on its definition`);
+  }
+  return fnNode;
+}
+
 export function wrapUpdatesInTransition(source: string, file: string, target: TransitionTarget): CodemodResult {
   const ast = parseSource(source, file);
   const site = findHandler(ast, target.handler, file);
-  const fnNode = site.fn.node as AstNode;
-  if (fnNode.type !== 'ArrowFunctionExpression' && fnNode.type !== 'FunctionExpression') {
-    throw new CodemodError(file, lineOf(fnNode), `handler "${target.handler}" wraps a function defined elsewhere; run the codemod on its definition`);
-  }
+  const fnNode = inlineHandlerFunction(site, file, target.handler);
   const wanted = transitionableSetters(site, target.setters, file, target.handler);
   const transitionName = localImportName(ast, 'react', 'startTransition') ?? 'startTransition';
   const edits = wrapSetterCalls(fnNode, wanted, transitionName, new Set([transitionName, 'startTransition']));
