@@ -1,13 +1,12 @@
-/** How the panel prints numbers: "—" for nothing, ms with precision that suits the size. */
+import { formatMs, formatPct } from '../../src/core/format.ts';
+
+/** How the panel prints numbers: "—" for nothing, the one rule for precision every surface shares. */
 export function ms(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (v >= 100) return `${v.toFixed(0)} ms`;
-  if (v >= 10) return `${v.toFixed(1)} ms`;
-  return `${v.toFixed(2)} ms`;
+  return formatMs(v, { unit: true, empty: '—' });
 }
 
 export function pct(v: number | null | undefined): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '—' : `${Math.round(v * 100)}%`;
+  return formatPct(v, { empty: '—' });
 }
 
 export function int(v: number): string {

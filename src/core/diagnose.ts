@@ -12,6 +12,7 @@
  *
  * Pure: no Node or DOM APIs, so the DevTools panel runs the same rules on live data.
  */
+import { formatMs } from './format.ts';
 import type { AggregateSnapshot, HandlerAggregate, Summary } from './aggregate.ts';
 import { FRAME_MS, FROZEN_FRAME_MS as DEFAULT_FROZEN_MS, LONG_FRAME_MS, METRICS, type HandlerMetric } from './metrics.ts';
 import { describeRunMetric, type RunMetric } from './run-metrics.ts';
@@ -102,7 +103,7 @@ const GOOD_INTERACTION_MS = 200;
 const POOR_INTERACTION_MS = 500;
 
 const round = (x: number, digits = 2) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);
-const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${round(x, x >= 10 ? 0 : 1)} ms`);
+const ms = (x: number) => formatMs(x, { seconds: true });
 const handlerMetric = (handler: string, metric: HandlerMetric, stat: Stat | 'sum' | 'max'): RunMetric => ({ kind: 'handler', handler, metric, stat });
 
 /**

@@ -17,6 +17,7 @@
  * Sampling is sequential (more runs until every needed decision is made) with a Bonferroni
  * split of the error rate over the planned looks, so stopping early does not inflate it.
  */
+import { formatFactor, formatQuantity } from './format.ts';
 import { tQuantile } from './check/normal.ts';
 import { FROZEN_FRAME_MS } from './metrics.ts';
 
@@ -165,14 +166,10 @@ const samplesOf = (runs: readonly RunValues[], key: string) => runs.map((r) => r
 
 /** "0.18× (CI 0.12–0.27×)". */
 export function formatRatio(r: RatioInterval): string {
-  const f = (x: number) => (x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
-  return `${f(r.estimate)}× (CI ${f(r.low)}–${f(r.high)}×)`;
+  return `${formatFactor(r.estimate)}× (CI ${formatFactor(r.low)}–${formatFactor(r.high)}×)`;
 }
 
-function formatValue(x: number, unit: 'ms' | 'count' = 'ms'): string {
-  if (unit === 'count') return `${Number(x.toFixed(1))}`;
-  return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${x >= 10 ? x.toFixed(0) : x.toFixed(1)} ms`;
-}
+const formatValue = formatQuantity;
 
 /**
  * Judges a fix from the runs taken so far. `final` means no more runs will come (a cap was hit):

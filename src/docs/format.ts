@@ -1,11 +1,11 @@
 /** Number, date and markdown helpers shared by the docs renderers: fixed precision, so output is diff-friendly. */
 import { posix } from 'node:path';
+import { formatMs, formatPct } from '../core/format.ts';
 import { LONG_FRAME_MS } from '../core/metrics.ts';
 
 /** Milliseconds with precision that shrinks as values grow: 1.23, 12.3, 123. */
 export function fmtMs(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return v === Infinity ? '∞' : '–';
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return formatMs(v);
 }
 
 /** A longest-frame value: 0 means no frame reached the Long Animation Frame threshold. */
@@ -13,11 +13,7 @@ export function fmtFrame(v: number | null | undefined): string {
   return v === 0 ? `< ${LONG_FRAME_MS}` : fmtMs(v);
 }
 
-export function fmtPct(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const p = v * 100;
-  return `${p === 0 || p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
-}
+export const fmtPct = (v: number | null | undefined): string => formatPct(v);
 
 /** Rounds for storage in the spec: 3 decimals (a microsecond), enough for any browser clock. */
 export function round3(v: number): number {

@@ -4,12 +4,12 @@
  * predicted. Commit messages, the report, the terminal summary and generated tests share it.
  */
 import { describePrediction, type Diagnosis } from '../core/diagnose.ts';
+import { formatFactor, formatQuantity } from '../core/format.ts';
 import { runMetricKey } from '../core/run-metrics.ts';
 import { formatRatio, type MetricResult } from '../core/verdict.ts';
 import type { Verification } from './verify.ts';
 
-const value = (x: number, unit: 'ms' | 'count' = 'ms') =>
-  unit === 'count' ? `${Number(x.toFixed(1))}` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x >= 10 ? x.toFixed(0) : x.toFixed(1)} ms`;
+const value = formatQuantity;
 
 const STATE_TEXT: Record<MetricResult['state'], string> = {
   improved: 'improved',
@@ -29,7 +29,7 @@ export function predictedRatio(d: Diagnosis, key: string): number | null {
 
 /** "primary renderReact p95 interaction: 908 ms → 164 ms, 0.18× (CI 0.12–0.27×), improved; predicted 0.20×". */
 export function metricLine(r: MetricResult, d: Diagnosis): string {
-  const role = r.spec.role === 'guard' ? `guard (≤ ${(1 + (r.spec.tolerance ?? 0)).toFixed(2)}×)` : r.spec.role;
+  const role = r.spec.role === 'guard' ? `guard (≤ ${formatFactor(1 + (r.spec.tolerance ?? 0))}×)` : r.spec.role;
   const c = r.comparison;
   const predicted = predictedRatio(d, r.spec.key);
   const head = `${role} ${r.spec.label}`;

@@ -3,14 +3,15 @@
  * decided, as markdown (for PRs and terminals) and self-contained HTML (inline SVG, no
  * external requests).
  */
+import { formatMs, formatPct } from '../core/format.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFix } from './apply.ts';
 import { evidenceLines, predictionLines } from './evidence.ts';
 import type { Attempt, HealMetrics, HealResult } from './result.ts';
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-const ms = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
+const pct = (x: number | null | undefined) => formatPct(x, { empty: 'n/a' });
+const ms = (x: number | null | undefined) => formatMs(x);
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function metricsRows(m: HealMetrics): Array<[string, string, string]> {

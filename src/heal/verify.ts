@@ -9,6 +9,7 @@
  * Behaviour comes first: a candidate whose replays fail an expectation, or in which the handler
  * no longer runs, is rejected whatever its timings say.
  */
+import { formatMs } from '../core/format.ts';
 import type { Browser } from 'playwright-core';
 import { VERIFY_STAT, type Diagnosis } from '../core/diagnose.ts';
 import { FROZEN_FRAME_MS, METRICS } from '../core/metrics.ts';
@@ -262,6 +263,4 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
   return out;
 }
 
-function fmt(v: number | null | undefined): string {
-  return v === null || v === undefined ? '–' : v >= 100 ? `${v.toFixed(0)}` : v.toFixed(1);
-}
+const fmt = (v: number | null | undefined): string => formatMs(v);

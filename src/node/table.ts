@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal: right-aligned numbers, no dependencies. */
+import { formatMs, formatPct } from '../core/format.ts';
 export interface Column<T> {
   title: string;
   value: (row: T) => string;
@@ -15,11 +16,9 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 
 /** Milliseconds with a precision the clock can support. */
 export function ms(value: number | null | undefined, resolutionMs = 0.005): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  const digits = resolutionMs >= 0.1 ? 1 : value >= 100 ? 1 : 2;
-  return value.toFixed(digits);
+  return formatMs(value, { resolutionMs });
 }
 
 export function pct(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '–' : `${Math.round(value * 100)}%`;
+  return formatPct(value);
 }

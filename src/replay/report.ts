@@ -2,6 +2,7 @@
  * The replay report, as markdown (CI logs, pull requests) or a self-contained HTML page with
  * inline SVG charts (no external requests, so it opens offline and from CI artefacts).
  */
+import { formatMs, formatPct } from '../core/format.ts';
 import { relative } from 'node:path';
 import type { HandlerSummary, ReplaySummary, SequenceSummary } from './summary.ts';
 import type { SeriesStats } from './stats.ts';
@@ -11,16 +12,9 @@ export interface ReportOptions {
   baseDir?: string;
 }
 
-function num(v: number | null | undefined, resolutionMs: number | null): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  // Never finer than the clock could tell apart.
-  const digits = (resolutionMs ?? 0.1) >= 0.1 ? 1 : v >= 100 ? 1 : 2;
-  return v.toFixed(digits);
-}
-
-function pct(v: number | null): string {
-  return v === null ? '–' : `${(v * 100).toFixed(1)}%`;
-}
+// Never finer than the clock could tell apart (an unknown clock is taken as the coarse 100 µs).
+const num = (v: number | null | undefined, resolutionMs: number | null): string => formatMs(v, { resolutionMs: resolutionMs ?? 0.1 });
+const pct = (v: number | null): string => formatPct(v);
 
 const STATUS: Record<string, string> = { pass: 'pass', fail: 'FAIL', 'no-budget': '–', 'no-data': 'no data' };
 

@@ -17,6 +17,7 @@
  * Sequences: order (the most common observed variant is not the documented one, over at least
  * SEQUENCE_MIN_RUNS runs), over-budget and drift of their duration, by the same rules.
  */
+import { formatMs } from '../format.ts';
 import { FELT_METRICS } from '../metrics.ts';
 import type { Baseline, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
@@ -369,9 +370,7 @@ function hash(s: string): number {
   return h;
 }
 
-function fmt(v: number): string {
-  return Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)) : '∞';
-}
+const fmt = (v: number): string => formatMs(v);
 
 function fmtInterval(ci: StatInterval): string {
   return `${fmt(ci.low)}–${fmt(ci.high)}`;
