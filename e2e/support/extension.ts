@@ -114,7 +114,9 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+// DevTools can take a long time to show an extension's panel on a busy machine: wait for the
+// condition as long as the test allows rather than fail on a slow but healthy run.
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown = null;
   for (;;) {

@@ -117,9 +117,12 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
     addEventListener('visibilitychange', () => {
       if (globalThis.document?.visibilityState !== 'hidden') return;
       // Hidden is the last moment a page reliably gets (web-vitals reports here too): ship and
-      // persist now rather than after the service's write delay.
+      // persist now rather than after the service's write delay. A hidden page paints no more
+      // frames, so calls still waiting for their paint or Long Animation Frame are attributed with
+      // what is known (as an export does mid-session) rather than held back from the write: a
+      // tab closed next may leave the worker no time for another.
       batcher.flush();
-      void api().then((s) => s.flush(false)).catch(() => undefined);
+      void api().then((s) => s.flush(true)).catch(() => undefined);
     });
   }
 
