@@ -29,7 +29,7 @@ import { childPropsFor } from './child-props.ts';
 import { deliverFix } from './deliver.ts';
 import { predictedRatio } from './evidence.ts';
 import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
-import { appendHistory, rankByHistory, readHistory, type Outcome } from './history.ts';
+import { appendHistory, rankByHistory, readHistory, type History, type Outcome } from './history.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
 import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
 import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type Verification, type VerificationPlan } from './verify.ts';
@@ -130,6 +130,23 @@ export function outcomeOf(a: Attempt, date = new Date().toISOString()): Outcome 
 
 const emptyAttempt = (d: Diagnosis): Attempt => ({ diagnosis: d, verdict: 'not-applicable', reasons: [], diff: null, edits: [], verification: null, branch: null, commit: null, tests: [], docs: [], pr: null });
 
+/** What every phase of one heal run shares: its options, where it is, and what to clean up. */
+interface Run {
+  options: HealOptions;
+  repo: string;
+  head: string;
+  flows: Recording[];
+  flowsInRepo: string[];
+  testDir: string;
+  screenshotDir: string;
+  browser: Browser;
+  started: number;
+  now: () => number;
+  log: (line: string) => void;
+  worktrees: Worktree[];
+  servers: Array<{ close(): Promise<void> }>;
+}
+
 export async function heal(options: HealOptions): Promise<HealResult> {
   const now = options.now ?? Date.now;
   const started = now();
@@ -137,7 +154,6 @@ export async function heal(options: HealOptions): Promise<HealResult> {
     const s = Math.round((now() - started) / 1000);
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
   };
-  const log = (line: string) => options.onProgress?.(`[${clock()}] ${line}`);
   const timings: Record<string, number> = {};
   let phaseStart = now();
   const phase = (name: string) => {
@@ -146,175 +162,214 @@ export async function heal(options: HealOptions): Promise<HealResult> {
   };
 
   const repo = await repoRoot(options.repo);
-  const head = await headCommit(repo);
   const flowPaths = options.flows.map((f) => abs(repo, f));
   const flows: Recording[] = [];
   for (const f of flowPaths) flows.push(await loadRecording(f));
-  const flowsInRepo = flowPaths.map((f) => relative(repo, f).replace(/\\/g, '/'));
-  const testDir = options.testDir ?? 'e2e/homeostat';
   const history = await readHistory(options.historyPath);
   await mkdir(options.outDir, { recursive: true });
-  const screenshotDir = join(options.outDir, 'screenshots');
 
   const ownBrowser = options.browser ? null : await launchChromium();
-  const browser = options.browser ?? ownBrowser!;
-  const worktrees: Worktree[] = [];
-  const servers: Array<{ close(): Promise<void> }> = [];
+  const run: Run = {
+    options,
+    repo,
+    head: await headCommit(repo),
+    flows,
+    flowsInRepo: flowPaths.map((f) => relative(repo, f).replace(/\\/g, '/')),
+    testDir: options.testDir ?? 'e2e/homeostat',
+    screenshotDir: join(options.outDir, 'screenshots'),
+    browser: options.browser ?? ownBrowser!,
+    started,
+    now,
+    log: (line) => options.onProgress?.(`[${clock()}] ${line}`),
+    worktrees: [],
+    servers: [],
+  };
   try {
-    // 1. Build the baseline and analyse its sources side by side: nothing is measured yet.
-    log(`baseline: worktree of ${head.slice(0, 12)}, building with \`${options.build.command}\` while analysing ${options.srcDir}`);
-    const base = await addWorktree(repo, head, 'base');
-    worktrees.push(base);
-    const srcRoot = join(base.dir, options.srcDir);
-    const [baseServer, analysis] = await Promise.all([buildAndServe(base.dir, options.build), analyzeProject(srcRoot)]);
-    servers.push(baseServer);
-    const childProps = await childPropsFor(srcRoot, analysis.handlers);
-    const docsDir = join(base.dir, options.docsDir);
-    // Docs are optional: without them every handler is undocumented and only budget-free rules fire.
-    const spec: SpecFile | null = existsSync(join(docsDir, 'homeostat.spec.json')) ? await readDocs(docsDir) : null;
+    const base = await buildBaseline(run);
     phase('build');
-
-    // 2. Measure the baseline.
     const baseline = await measureBaseline({
-      browser,
-      url: baseServer.url,
+      browser: run.browser,
+      url: base.url,
       flows,
-      names: flowsInRepo,
+      names: run.flowsInRepo,
       runs: options.baselineRuns ?? 2,
-      screenshotDir,
+      screenshotDir: run.screenshotDir,
       ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
-      onProgress: log,
+      onProgress: run.log,
     });
     phase('baseline');
-
-    // 3. Check the docs and diagnose.
-    if (!spec) log(`no docs in ${options.docsDir}: every handler counts as undocumented`);
-    const check: CheckReport = spec ? checkSpec(spec, baseline.sessions) : { discrepancies: [], accuracy: { documented: 0, matching: 0, ratio: null }, handlers: [] };
-    log(`check: ${check.discrepancies.length} discrepancies; documentation accuracy ${check.accuracy.ratio === null ? 'n/a' : `${Math.round(check.accuracy.ratio * 100)}%`}`);
-    for (const d of check.discrepancies) log(`  ${d.severity} ${d.kind} ${d.subject.name}: ${d.message}`);
-    const diagnoses = rankByHistory(
-      diagnose({ spec, aggregates: baseline.snapshot, analysis: analysis.handlers }, { childProps }).filter(
-        (d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler)),
-      ),
-      history,
-    );
-    log(`diagnosis: ${diagnoses.length} finding${diagnoses.length === 1 ? '' : 's'}`);
-    for (const d of diagnoses) log(`  [${d.severity}, confidence ${d.confidence}] ${d.title}${d.fix ? ` → ${describeFix(d.fix)}` : ' (advice)'}`);
-
-    // 4. Patch and build every candidate (at most one per handler), side by side.
-    const attempts: Attempt[] = [];
-    const prepared: PreparedFix[] = [];
-    const handlersTried = new Set<string>();
-    for (const d of diagnoses) {
-      if (!d.fix) {
-        if (d.rule === 'recurring-error') attempts.push({ ...emptyAttempt(d), reasons: ['advice: no code change; regression test generated'], tests: [errorRegressionTest(d, flowsInRepo, testDir)] });
-        continue;
-      }
-      if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(d.handler)) continue;
-      const p = await patchCandidate(repo, head, options.srcDir, d, log);
-      if (p.tree) worktrees.push(p.tree);
-      // A codemod that cannot apply leaves the handler free for the next rule's fix.
-      if (!p.failed) handlersTried.add(d.handler);
-      prepared.push(p);
-    }
-    const toBuild = prepared.filter((p) => !p.failed).length;
-    if (toBuild > 0) log(`building ${toBuild} candidate${toBuild === 1 ? '' : 's'} side by side`);
-    await buildCandidates(prepared, options.build, options.testCommand, 2, log);
-    for (const p of prepared) if (p.server) servers.push(p.server);
+    const { check, diagnoses } = checkAndDiagnose(run, base, baseline.snapshot, baseline.sessions, history);
+    const { advice, prepared } = await prepareFixes(run, diagnoses);
     phase('candidates');
-
-    // 5. Verify every candidate against the same alternated baseline runs.
-    const ready = prepared.filter((p) => !p.failed && p.server);
-    const handlerOf = (d: Diagnosis) => (d.impact.metric.kind === 'handler' ? d.impact.metric.handler : d.handler);
-    const best = new Set(ready.map((p) => bestFlowFor(handlerOf(p.diagnosis), baseline)).filter((k): k is number => k !== null));
-    const measuredFlows = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
-    const verifications = new Map<string, Verification>();
-    if (ready.length > 0) {
-      const perRound = measuredFlows.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
-      // Delivering and the report take a few seconds: keep them inside the budget too.
-      const budgetLeft = options.timeBudgetMs === undefined ? Infinity : started + options.timeBudgetMs - DELIVER_RESERVE_MS - now();
-      const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
-      log(
-        `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measuredFlows.map((f) => f.title).join(', ')}; ` +
-          `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
-      );
-      const results = await verifyFixes({
-        browser,
-        flows,
-        measured: measuredFlows,
-        baselineUrl: baseServer.url,
-        candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
-        plan: { ...options.plan, tolerance: options.plan?.tolerance ?? spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
-        screenshotDir,
-        ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
-        onProgress: log,
-        now,
-      });
-      for (const [id, v] of results) verifications.set(id, v);
-    }
+    const verifications = await verifyCandidates(run, prepared, baseline, base);
     phase('verify');
-
-    // 6. Deliver what improved: tests, docs and a branch each (no measurement runs any more).
-    for (const p of prepared) {
-      const a: Attempt = { ...emptyAttempt(p.diagnosis), diff: p.diff, edits: p.edits };
-      if (p.failed) {
-        a.verdict = p.failed.verdict;
-        a.reasons.push(p.failed.reason);
-      } else {
-        const v = verifications.get(p.diagnosis.id)!;
-        a.verification = v;
-        a.verdict = v.verdict;
-        a.reasons.push(...v.reasons);
-        log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
-      }
-      attempts.push(a);
-    }
-    await Promise.all(
-      attempts
-        .filter((a) => a.verdict === 'improved' && a.verification)
-        .map(async (a) => {
-          const p = prepared.find((x) => x.diagnosis === a.diagnosis)!;
-          const delivered = await deliverFix({
-            repo,
-            head,
-            tree: p.tree!.dir,
-            srcDir: options.srcDir,
-            docsDir: options.docsDir,
-            testDir,
-            flowsInRepo,
-            spec,
-            diagnosis: a.diagnosis,
-            verification: a.verification!,
-            edits: a.edits,
-            ...(options.pr ? { pr: true } : {}),
-          });
-          Object.assign(a, { branch: delivered.branch, commit: delivered.commit, tests: delivered.tests, docs: delivered.docs, pr: delivered.pr });
-          log(`branch ${delivered.branch} (${delivered.commit.slice(0, 12)}): code + ${delivered.tests.map((t) => t.path).join(', ') || 'no test'} + ${delivered.docs.length} docs files`);
-          if (options.pr) log(delivered.pr ? `  pull request: ${delivered.pr}` : '  --pr: gh is not installed or the push failed; the branch stays local');
-        }),
-    );
+    const attempts = [...advice, ...judge(run, prepared, verifications)];
+    await deliverImproved(run, attempts, prepared, base.spec);
     phase('deliver');
 
     await appendHistory(options.historyPath, attempts.map((a) => outcomeOf(a)));
-    const metrics = healMetrics(check, diagnoses, attempts);
     const result: HealResult = {
-      head,
+      head: run.head,
       baseline: { runs: baseline.runs, snapshot: baseline.snapshot, sessions: baseline.sessions },
       check,
-      spec,
+      spec: base.spec,
       diagnoses,
       attempts,
-      metrics,
+      metrics: healMetrics(check, diagnoses, attempts),
       timings,
       reportFiles: [],
     };
     const { writeHealReport } = await import('./report.ts');
     result.reportFiles = await writeHealReport(result, options.outDir);
-    log(`done in ${clock()}`);
+    run.log(`done in ${clock()}`);
     return result;
   } finally {
-    for (const s of servers) await s.close().catch(() => undefined);
-    for (const w of worktrees) await w.remove();
+    for (const s of run.servers) await s.close().catch(() => undefined);
+    for (const w of run.worktrees) await w.remove();
     if (ownBrowser) await ownBrowser.close();
   }
+}
+
+interface Base {
+  url: string;
+  analysis: Awaited<ReturnType<typeof analyzeProject>>;
+  childProps: Awaited<ReturnType<typeof childPropsFor>>;
+  /** Null without docs: every handler is undocumented and only budget-free rules fire. */
+  spec: SpecFile | null;
+}
+
+/** Builds HEAD in a worktree and analyses its sources side by side: nothing is measured yet. */
+async function buildBaseline(run: Run): Promise<Base> {
+  const { options } = run;
+  run.log(`baseline: worktree of ${run.head.slice(0, 12)}, building with \`${options.build.command}\` while analysing ${options.srcDir}`);
+  const tree = await addWorktree(run.repo, run.head, 'base');
+  run.worktrees.push(tree);
+  const srcRoot = join(tree.dir, options.srcDir);
+  const [server, analysis] = await Promise.all([buildAndServe(tree.dir, options.build), analyzeProject(srcRoot)]);
+  run.servers.push(server);
+  const childProps = await childPropsFor(srcRoot, analysis.handlers);
+  const docsDir = join(tree.dir, options.docsDir);
+  const spec = existsSync(join(docsDir, 'homeostat.spec.json')) ? await readDocs(docsDir) : null;
+  return { url: server.url, analysis, childProps, spec };
+}
+
+/** Holds the docs against the baseline's sessions and ranks what the rules find (history first). */
+function checkAndDiagnose(run: Run, base: Base, aggregates: AggregateSnapshot, sessions: SessionFile[], history: History): { check: CheckReport; diagnoses: Diagnosis[] } {
+  const { options, log } = run;
+  const { spec } = base;
+  if (!spec) log(`no docs in ${options.docsDir}: every handler counts as undocumented`);
+  const check: CheckReport = spec ? checkSpec(spec, sessions) : { discrepancies: [], accuracy: { documented: 0, matching: 0, ratio: null }, handlers: [] };
+  log(`check: ${check.discrepancies.length} discrepancies; documentation accuracy ${check.accuracy.ratio === null ? 'n/a' : `${Math.round(check.accuracy.ratio * 100)}%`}`);
+  for (const d of check.discrepancies) log(`  ${d.severity} ${d.kind} ${d.subject.name}: ${d.message}`);
+  const diagnoses = rankByHistory(
+    diagnose({ spec, aggregates, analysis: base.analysis.handlers }, { childProps: base.childProps }).filter(
+      (d) => (!options.rules || options.rules.includes(d.rule)) && (!options.handlers || options.handlers.includes(d.handler)),
+    ),
+    history,
+  );
+  log(`diagnosis: ${diagnoses.length} finding${diagnoses.length === 1 ? '' : 's'}`);
+  for (const d of diagnoses) log(`  [${d.severity}, confidence ${d.confidence}] ${d.title}${d.fix ? ` → ${describeFix(d.fix)}` : ' (advice)'}`);
+  return { check, diagnoses };
+}
+
+/** Patches every candidate (at most one per handler) in its own worktree and builds them side by side; advice gets its regression test. */
+async function prepareFixes(run: Run, diagnoses: readonly Diagnosis[]): Promise<{ advice: Attempt[]; prepared: PreparedFix[] }> {
+  const { options, log } = run;
+  const advice: Attempt[] = [];
+  const prepared: PreparedFix[] = [];
+  const handlersTried = new Set<string>();
+  for (const d of diagnoses) {
+    if (!d.fix) {
+      if (d.rule === 'recurring-error') advice.push({ ...emptyAttempt(d), reasons: ['advice: no code change; regression test generated'], tests: [errorRegressionTest(d, run.flowsInRepo, run.testDir)] });
+      continue;
+    }
+    if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(d.handler)) continue;
+    const p = await patchCandidate(run.repo, run.head, options.srcDir, d, log);
+    if (p.tree) run.worktrees.push(p.tree);
+    // A codemod that cannot apply leaves the handler free for the next rule's fix.
+    if (!p.failed) handlersTried.add(d.handler);
+    prepared.push(p);
+  }
+  const toBuild = prepared.filter((p) => !p.failed).length;
+  if (toBuild > 0) log(`building ${toBuild} candidate${toBuild === 1 ? '' : 's'} side by side`);
+  await buildCandidates(prepared, options.build, options.testCommand, 2, log);
+  for (const p of prepared) if (p.server) run.servers.push(p.server);
+  return { advice, prepared };
+}
+
+/** Verifies every built candidate against the same alternated baseline runs, on each handler's best flow, within the time left. */
+async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], baseline: Awaited<ReturnType<typeof measureBaseline>>, base: Base): Promise<Map<string, Verification>> {
+  const { options, flows, now, log } = run;
+  const ready = prepared.filter((p) => !p.failed && p.server);
+  if (ready.length === 0) return new Map();
+  const handlerOf = (d: Diagnosis) => (d.impact.metric.kind === 'handler' ? d.impact.metric.handler : d.handler);
+  const best = new Set(ready.map((p) => bestFlowFor(handlerOf(p.diagnosis), baseline)).filter((k): k is number => k !== null));
+  const measured = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
+  const perRound = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
+  // Delivering and the report take a few seconds: keep them inside the budget too.
+  const budgetLeft = options.timeBudgetMs === undefined ? Infinity : run.started + options.timeBudgetMs - DELIVER_RESERVE_MS - now();
+  const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
+  log(
+    `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measured.map((f) => f.title).join(', ')}; ` +
+      `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
+  );
+  return verifyFixes({
+    browser: run.browser,
+    flows,
+    measured,
+    baselineUrl: base.url,
+    candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
+    plan: { ...options.plan, tolerance: options.plan?.tolerance ?? base.spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
+    screenshotDir: run.screenshotDir,
+    ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
+    onProgress: log,
+    now,
+  });
+}
+
+/** One attempt per prepared fix, with its verdict and why. */
+function judge(run: Run, prepared: readonly PreparedFix[], verifications: ReadonlyMap<string, Verification>): Attempt[] {
+  return prepared.map((p) => {
+    const a: Attempt = { ...emptyAttempt(p.diagnosis), diff: p.diff, edits: p.edits };
+    if (p.failed) {
+      a.verdict = p.failed.verdict;
+      a.reasons.push(p.failed.reason);
+      return a;
+    }
+    const v = verifications.get(p.diagnosis.id)!;
+    a.verification = v;
+    a.verdict = v.verdict;
+    a.reasons.push(...v.reasons);
+    run.log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
+    return a;
+  });
+}
+
+/** Delivers what improved: a generated test, regenerated docs and a branch each (no measurement runs any more). */
+async function deliverImproved(run: Run, attempts: Attempt[], prepared: readonly PreparedFix[], spec: SpecFile | null): Promise<void> {
+  const { options, log } = run;
+  await Promise.all(
+    attempts
+      .filter((a) => a.verdict === 'improved' && a.verification)
+      .map(async (a) => {
+        const p = prepared.find((x) => x.diagnosis === a.diagnosis)!;
+        const delivered = await deliverFix({
+          repo: run.repo,
+          head: run.head,
+          tree: p.tree!.dir,
+          srcDir: options.srcDir,
+          docsDir: options.docsDir,
+          testDir: run.testDir,
+          flowsInRepo: run.flowsInRepo,
+          spec,
+          diagnosis: a.diagnosis,
+          verification: a.verification!,
+          edits: a.edits,
+          ...(options.pr ? { pr: true } : {}),
+        });
+        Object.assign(a, { branch: delivered.branch, commit: delivered.commit, tests: delivered.tests, docs: delivered.docs, pr: delivered.pr });
+        log(`branch ${delivered.branch} (${delivered.commit.slice(0, 12)}): code + ${delivered.tests.map((t) => t.path).join(', ') || 'no test'} + ${delivered.docs.length} docs files`);
+        if (options.pr) log(delivered.pr ? `  pull request: ${delivered.pr}` : '  --pr: gh is not installed or the push failed; the branch stays local');
+      }),
+  );
 }
