@@ -111,6 +111,15 @@ describe('judgeFix', () => {
     expect(j.why).toMatch(/result later/);
   });
 
+  it('a result later within the guard tolerance is still improved, and said to be later', () => {
+    const before = runs(15, 6, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    const after = runs(16, 6, { interaction: 30, result: 460, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    const specs = SPECS.map((x) => (x.key === 'result' ? { ...x, tolerance: 0.2 } : x));
+    const j = judgeFix(specs, before, after);
+    expect(j.verdict).toBe('improved');
+    expect(j.why).toMatch(/result later: 1\.1\d× \(CI 1\.\d+–1\.\d+×\), within the ≤ 1\.20× guard/);
+  });
+
   it('a new error per run is a regression', () => {
     const before = runs(7, 3, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
     const after = runs(8, 3, { interaction: 30, result: 300, flowBlocking: 100, flowLongest: 100, errors: 1, frame: 60 });

@@ -190,7 +190,7 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   if (!primary) throw new RangeError('judgeFix() needs a primary metric');
   const guards = results.filter((r) => r.spec.role === 'guard' && r.state !== 'no-data');
   const frozen = results.find((r) => r.spec.frozen && r.comparison !== null);
-  const why = explain(primary, results, frozen, frozenMs, threshold);
+  const why = explain(primary, results, frozen, frozenMs, threshold, options.tolerance ?? 0.1);
 
   const regressedGuard = guards.find((g) => g.state === 'regressed');
   if (regressedGuard || primary.state === 'regressed') return { verdict: 'regressed', settled: true, results, why };
@@ -208,7 +208,7 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   return { verdict: 'improved', settled: true, results, why };
 }
 
-function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number, threshold: number): string {
+function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number, threshold: number, tolerance: number): string {
   const parts: string[] = [];
   const say = (r: MetricResult, better: string, worse: string, same: string) => {
     const c = r.comparison;
@@ -217,6 +217,8 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
     if (r.state === 'regressed') return `${worse} ${text}`;
     if (r.state === 'improved' || (r.spec.role === 'guard' && c.ratio.high < 1 - threshold)) return `${better} ${text}`;
     if (r.state === 'no-effect') return `${same} (${text})`;
+    // A guard that holds only thanks to its tolerance: say it got worse, and by how much it may.
+    if (r.spec.role === 'guard' && r.state === 'ok' && c.ratio.low > 1) return `${worse} ${text}, within the ≤ ${formatFactor(1 + (r.spec.tolerance ?? tolerance))}× guard`;
     // A guard that holds, or waits, with its estimate not below the threshold: the plain reading is "no better".
     if (r.spec.role === 'guard' && c.ratio.estimate >= 1 - threshold) return `${same} (${text}${r.state === 'unresolved' ? ', undecided' : ''})`;
     return `${r.spec.label} undecided ${text}`;

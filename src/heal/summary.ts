@@ -1,10 +1,11 @@
 /** The terminal summary of a heal run: outcomes per fix, the seed's metrics, where things went. */
 import { renderTable } from '../node/table.ts';
+import { formatPct, formatQuantity } from '../core/format.ts';
 import { formatRatio } from '../core/verdict.ts';
 import { describeFix } from './apply.ts';
 import type { HealResult } from './result.ts';
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+const pct = (x: number | null) => formatPct(x, { empty: 'n/a' });
 
 export function renderHealSummary(r: HealResult, repo: string): string {
   const rows = r.attempts.map((a) => {
@@ -14,7 +15,7 @@ export function renderHealSummary(r: HealResult, repo: string): string {
     return {
       fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `regression test for ${a.diagnosis.handler}'s recurring error`,
       verdict: a.verdict,
-      effect: c && p ? `${p.spec.label}: ${c.meanA.toFixed(1)} → ${c.meanB.toFixed(1)} (${formatRatio(c.ratio)})` : '–',
+      effect: c && p ? `${p.spec.label}: ${formatQuantity(c.meanA, p.spec.unit)} → ${formatQuantity(c.meanB, p.spec.unit)} (${formatRatio(c.ratio)})` : '–',
       runs: v ? `${v.rounds}+${v.rounds}` : '–',
       branch: a.branch ?? '–',
     };
