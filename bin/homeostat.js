@@ -10,12 +10,21 @@ import { pathToFileURL } from 'node:url';
 const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const args = process.argv.slice(2);
 
+/** The tools' command-line entry, resolved through their package.json "exports" (the app's copy first). */
 function toolsEntry() {
   for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
+    const require = createRequire(from);
     try {
-      return createRequire(from).resolve('@homeostat/tools/package.json');
+      require.resolve('@homeostat/tools/package.json');
     } catch {
-      // Not installed there.
+      continue; // Not installed there.
+    }
+    try {
+      return require.resolve('@homeostat/tools/cli');
+    } catch {
+      // Installed without its build: a checkout of this repository before `npm run build:node`.
+      process.stderr.write(`homeostat: @homeostat/tools is installed (${require.resolve('@homeostat/tools/package.json')}) but not built: run \`npm run build:node\`, or \`npx tsx src/cli/main.ts\` in this repository.\n`);
+      process.exit(2);
     }
   }
   return null;
@@ -34,5 +43,4 @@ if (pkg === null) {
   );
   process.exit(2);
 }
-const tools = JSON.parse(readFileSync(pkg, 'utf8'));
-await import(pathToFileURL(join(pkg, '..', tools.exports['./cli'])).href);
+await import(pathToFileURL(pkg).href);
