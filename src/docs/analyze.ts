@@ -128,7 +128,7 @@ function configDirs(root: string): string[] {
   return [root, resolve(root, '..'), resolve(root, '../..'), resolve(root, '../../..')];
 }
 
-/** True when a Vite/Babel/Next config near `root` uses the build plugin (`@homeostat/tools/vite` or `/babel`; `@homeostat/tools/vite` before the tools had a package of their own). */
+/** True when a Vite/Babel/Next config near `root` uses the build plugin (`@homeostat/tools/vite` or `/babel`; `homeostat/vite` before the tools had a package of their own). */
 export function usesPlugin(root: string): boolean {
   for (const dir of configDirs(root)) {
     for (const name of CONFIGS) {
