@@ -170,7 +170,7 @@ test('heal does not call a transition that leaves the frozen frame improved, say
   expect(a.verification!.why).toMatch(/still a \d(\.\d)? s frame/);
   const report = await readFile(join(dir, 'out', 'report.md'), 'utf8');
   expect(report).toContain(a.verification!.why);
-  expect(report).toMatch(/primary runLots p95 interaction: [\d.]+ s → \d+ ms/);
+  expect(report).toMatch(/primary runLots p95 interaction: [\d.]+ s → [\d.]+ m?s/);
   const history = JSON.parse(await readFile(join(dir, 'history.json'), 'utf8'));
   expect(history.outcomes[0]).toMatchObject({ rule: 'blocking-update', verdict: 'partial' });
   expect(history.outcomes[0].metrics.find((m: { role: string }) => m.role === 'primary').predicted).toBeLessThan(0.2);
@@ -200,7 +200,7 @@ test('heal does not call a transition that leaves the frozen frame improved, say
     expect(p.verdict, `${p.why}\n${lines.join('\n')}`).toBe('partial');
     expect(w.verdict, `${w.why}\n${lines.join('\n')}`).toBe('improved');
     expect(w.why).toMatch(/result sooner/);
-    expect(w.why).toMatch(/longest frame [\d.]+ s → \d+ ms/);
+    expect(w.why).toMatch(/longest frame [\d.]+ s → [\d.]+ m?s/);
   } finally {
     await base.close();
     await plain.close();

@@ -111,7 +111,7 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 interaction ≤ 100 ms/);
   const message = await git(demo.repo, ['log', '-1', '--format=%B', a.branch!]);
   expect(message).toContain('Verified by A/B replay');
-  expect(message).toMatch(/- primary renderReact p95 interaction: \d+ ms → \d+ ms, 0\.\d+× \(CI/);
+  expect(message).toMatch(/- primary renderReact p95 interaction: [\d.]+ m?s → [\d.]+ m?s, 0\.\d+× \(CI/);
   expect(message).toMatch(/- guard \(≤ 1\.20×\) renderReact p95 time to result: .* holds/);
   expect(message).toMatch(/- guard \(≤ 1\.00×\) errors in the flow: 0 → 0/);
   expect(message).toMatch(/Predicted:\n- renderReact p95 interaction: /);
