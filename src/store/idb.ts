@@ -154,8 +154,23 @@ export class IdbStore implements Store {
     }
   }
 
+  /**
+   * One write in its own transaction, committed as soon as the request is sent rather than when
+   * its success event has come back: the commit reaches the database one round trip earlier,
+   * which is what a worker gets killed in when its page closes.
+   */
+  private put<S extends 'sessions' | 'chunks' | 'aggregates' | 'baselines'>(store: S, value: HomeostatDB[S]['value']): Promise<void> {
+    return this.run(async (db) => {
+      const tx = db.transaction(store, 'readwrite');
+      const request = tx.store.put(value);
+      tx.commit();
+      await request;
+      await tx.done;
+    });
+  }
+
   async putSession(session: StoredSession): Promise<void> {
-    await this.run((db) => db.put('sessions', session));
+    await this.put('sessions', session);
   }
 
   async getSession(id: string): Promise<StoredSession | undefined> {
@@ -168,7 +183,7 @@ export class IdbStore implements Store {
   }
 
   async putChunk(sessionId: string, seq: number, chunk: RecordChunk): Promise<void> {
-    await this.run((db) => db.put('chunks', { sessionId, seq, chunk }));
+    await this.put('chunks', { sessionId, seq, chunk });
   }
 
   async readChunks(sessionId: string): Promise<Array<{ seq: number; chunk: RecordChunk }>> {
@@ -181,7 +196,7 @@ export class IdbStore implements Store {
   }
 
   async putAggregate(sessionId: string, state: AggregatorState): Promise<void> {
-    await this.run((db) => db.put('aggregates', { sessionId, state }));
+    await this.put('aggregates', { sessionId, state });
   }
 
   async getAggregate(sessionId: string): Promise<AggregatorState | undefined> {
@@ -201,7 +216,7 @@ export class IdbStore implements Store {
   }
 
   async putBaseline(baseline: Baseline): Promise<void> {
-    await this.run((db) => db.put('baselines', baseline));
+    await this.put('baselines', baseline);
   }
 
   async listBaselines(): Promise<Baseline[]> {
