@@ -120,6 +120,16 @@ describe('judgeFix', () => {
     expect(j.why).toMatch(/result later: 1\.1\d× \(CI 1\.\d+–1\.\d+×\), within the ≤ 1\.20× guard/);
   });
 
+  it('a guard whose estimate is better but whose interval is wide says so, and does not block the verdict', () => {
+    const before = runs(17, 3, { interaction: 300, result: 2000, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    const after = runs(18, 3, { interaction: 30, result: 30, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    // One run whose result came seconds late (a loaded machine): the interval spans 1.
+    after[0]!['result'] = 4000;
+    const j = judgeFix(SPECS, before, after);
+    expect(j.verdict).toBe('improved');
+    expect(j.why).toMatch(/result sooner by the estimate, not certain: 0\.\d+× \(CI [\d.]+–[\d.]+×\)/);
+  });
+
   it('a new error per run is a regression', () => {
     const before = runs(7, 3, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
     const after = runs(8, 3, { interaction: 30, result: 300, flowBlocking: 100, flowLongest: 100, errors: 1, frame: 60 });

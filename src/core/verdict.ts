@@ -221,6 +221,8 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
     if (r.spec.role === 'guard' && r.state === 'ok' && c.ratio.low > 1) return `${worse} ${text}, within the ≤ ${formatFactor(1 + (r.spec.tolerance ?? tolerance))}× guard`;
     // A guard that holds, or waits, with its estimate not below the threshold: the plain reading is "no better".
     if (r.spec.role === 'guard' && c.ratio.estimate >= 1 - threshold) return `${same} (${text}${r.state === 'unresolved' ? ', undecided' : ''})`;
+    // A guard that holds with a better estimate but an interval too wide to say so (a noisy run).
+    if (r.spec.role === 'guard' && r.state === 'ok') return `${better.replace(/:$/, '')} by the estimate, not certain: ${text}`;
     return `${r.spec.label} undecided ${text}`;
   };
   parts.push(say(primary, `${primary.spec.label} faster:`, `${primary.spec.label} slower:`, `${primary.spec.label} unchanged`));
