@@ -4,13 +4,13 @@
 // es2022, React left out), then measured brotli-compressed; installs are counted the same way
 // scripts/check-package.mjs counts them. Needs the npm registry (or a cache holding react-scan)
 // and `npm run size` first. Prints a markdown table: `node scripts/compare-size.mjs`.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'vite';
+import { installFresh, listPackages, pack } from './fresh-app.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sizes = JSON.parse(readFileSync(join(root, 'dist/size/sizes.json'), 'utf8'));
@@ -26,19 +26,14 @@ const rows = [];
 let ownInstall = 0;
 try {
   {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], { cwd: root, encoding: 'utf8' }));
     const app = join(tmp, 'own');
-    mkdirSync(app, { recursive: true });
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
-    execFileSync('npm', ['install', join(tmp, packed[0].filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: 'inherit' });
-    ownInstall = countPackages(join(app, 'node_modules')).length;
+    installFresh(app, [pack(root, tmp).tarball]);
+    ownInstall = listPackages(join(app, 'node_modules')).length;
   }
   for (const [name, tool] of Object.entries(TOOLS)) {
     const app = join(tmp, name);
-    mkdirSync(app, { recursive: true });
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', `${name}@${tool.version}`, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: 'inherit' });
-    const installed = countPackages(join(app, 'node_modules')).filter((p) => !/^(react|react-dom|scheduler|@types\/react)@/.test(p));
+    installFresh(app, [`${name}@${tool.version}`], { type: 'module' });
+    const installed = listPackages(join(app, 'node_modules')).filter((p) => !/^(react|react-dom|scheduler|@types\/react)@/.test(p));
     const version = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')).version;
     writeFileSync(join(app, 'entry.js'), tool.entry);
     const out = join(app, 'dist');
@@ -72,19 +67,3 @@ rows.unshift([
 console.log('| What the page imports | brotli, loaded with the entry | what loads later | packages installed (React excluded) |');
 console.log('|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-
-function countPackages(dir) {
-  const out = [];
-  if (!existsSync(dir)) return out;
-  for (const entry of readdirSync(dir)) {
-    if (entry.startsWith('.')) continue;
-    const dirs = entry.startsWith('@') ? readdirSync(join(dir, entry)).map((s) => join(dir, entry, s)) : [join(dir, entry)];
-    for (const d of dirs) {
-      const file = join(d, 'package.json');
-      if (!existsSync(file)) continue;
-      const pkg = JSON.parse(readFileSync(file, 'utf8'));
-      out.push(`${pkg.name}@${pkg.version}`, ...countPackages(join(d, 'node_modules')));
-    }
-  }
-  return out;
-}

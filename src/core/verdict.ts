@@ -169,7 +169,6 @@ export function formatRatio(r: RatioInterval): string {
   return `${formatFactor(r.estimate)}× (CI ${formatFactor(r.low)}–${formatFactor(r.high)}×)`;
 }
 
-const formatValue = formatQuantity;
 
 /**
  * Judges a fix from the runs taken so far. `final` means no more runs will come (a cap was hit):
@@ -230,14 +229,14 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
     if (r.spec.role !== 'guard' || r.state === 'no-data') continue;
     if (/result/.test(r.spec.key)) parts.push(say(r, 'result sooner:', 'result later:', 'result no sooner'));
     else if (r.spec.unit === 'count') {
-      if (r.state === 'regressed') parts.push(`more errors: ${formatValue(r.comparison!.meanA, 'count')} → ${formatValue(r.comparison!.meanB, 'count')} per run`);
+      if (r.state === 'regressed') parts.push(`more errors: ${formatQuantity(r.comparison!.meanA, 'count')} → ${formatQuantity(r.comparison!.meanB, 'count')} per run`);
     } else if (r.state !== 'ok' || (r.comparison && r.comparison.ratio.high < 1 - threshold)) parts.push(say(r, `${r.spec.label} down:`, `${r.spec.label} up:`, `${r.spec.label} unchanged`));
   }
   if (frozen?.comparison) {
     const after = frozen.comparison.geoB;
     const before = frozen.comparison.geoA;
-    if (after >= frozenMs && frozen.state !== 'improved') parts.push(`still a ${formatValue(after)} frame`);
-    else if (frozen.state === 'improved' || before >= frozenMs) parts.push(`longest frame ${formatValue(before)} → ${formatValue(after)}`);
+    if (after >= frozenMs && frozen.state !== 'improved') parts.push(`still a ${formatQuantity(after)} frame`);
+    else if (frozen.state === 'improved' || before >= frozenMs) parts.push(`longest frame ${formatQuantity(before)} → ${formatQuantity(after)}`);
   }
   return parts.join(', ');
 }

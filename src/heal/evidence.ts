@@ -9,8 +9,6 @@ import { runMetricKey } from '../core/run-metrics.ts';
 import { formatRatio, type MetricResult } from '../core/verdict.ts';
 import type { Verification } from './verify.ts';
 
-const value = formatQuantity;
-
 const STATE_TEXT: Record<MetricResult['state'], string> = {
   improved: 'improved',
   regressed: 'regressed',
@@ -35,7 +33,7 @@ export function metricLine(r: MetricResult, d: Diagnosis): string {
   const head = `${role} ${r.spec.label}`;
   if (!c) return `${head}: no samples on one side`;
   return (
-    `${head}: ${value(c.meanA, r.spec.unit)} → ${value(c.meanB, r.spec.unit)}, ${formatRatio(c.ratio)}, ${STATE_TEXT[r.state]}` +
+    `${head}: ${formatQuantity(c.meanA, r.spec.unit)} → ${formatQuantity(c.meanB, r.spec.unit)}, ${formatRatio(c.ratio)}, ${STATE_TEXT[r.state]}` +
     (predicted !== null ? `; predicted ${formatRatio({ estimate: predicted, low: predicted, high: predicted }).replace(/ \(CI .*\)$/, '')}` : '')
   );
 }

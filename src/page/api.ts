@@ -1,8 +1,7 @@
 /** The client's public types: what `init` takes and what the page's client answers. */
-import type { AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionMeta } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
-import type { Baseline, RecentCalls, SessionSelector, SessionSummary } from '../worker/api.ts';
+import type { TelemetryApi } from '../worker/api.ts';
 import type { ExportOptions, ExportStatus } from './export.ts';
 import type { SourceLocation } from './sources.ts';
 import type { TransportStatus, WorkerFactory } from './transport.ts';
@@ -51,21 +50,16 @@ export interface ClientStatus {
   export?: ExportStatus;
 }
 
-/** What the app (and tests, the demo runner, the DevTools bridge) can ask the page. */
-export interface HomeostatClient {
+/**
+ * What the app (and tests, the demo runner, the DevTools bridge) can ask the page: the telemetry
+ * service's queries as the service answers them, plus what only the page knows.
+ */
+export interface HomeostatClient
+  extends Pick<TelemetryApi, 'aggregates' | 'sessions' | 'exportSession' | 'importSession' | 'clear' | 'saveBaseline' | 'baselines' | 'recentCalls'> {
   readonly session: SessionMeta;
   status(): ClientStatus;
   /** Ships buffered records and waits until the service has them. `final` closes open sequences. */
   flush(options?: { final?: boolean }): Promise<void>;
-  aggregates(selector?: SessionSelector): Promise<AggregateSnapshot>;
-  sessions(): Promise<SessionSummary[]>;
-  exportSession(id?: string): Promise<string>;
-  importSession(json: string): Promise<SessionSummary>;
-  clear(): Promise<void>;
-  saveBaseline(name: string, selector?: SessionSelector): Promise<Baseline>;
-  baselines(): Promise<Baseline[]>;
-  /** The live session's most recent calls after the `after`-th one (live views: the DevTools panel). */
-  recentCalls(after?: number, limit?: number): Promise<RecentCalls>;
   /** Pauses (false) or resumes (true) recording; paused wrappers are plain pass-throughs. */
   setEnabled(on: boolean): void;
   /** False while recording is paused. */

@@ -109,20 +109,18 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
 
   const api = async (): Promise<TelemetryApi> => transport.service();
   if (typeof addEventListener === 'function') {
-    // The last chance to ship: the page may be discarded without another event.
-    addEventListener('pagehide', () => {
+    // Hidden is the last moment a page reliably gets (web-vitals reports here too), pagehide the
+    // last chance to ship: ship and persist now rather than after the service's write delay. A
+    // hidden page paints no more frames, so calls still waiting for their paint or Long Animation
+    // Frame are attributed with what is known (as an export does mid-session) rather than held
+    // back from the write: a tab closed next may leave the worker no time for another.
+    const persistNow = () => {
       batcher.flush();
       void api().then((s) => s.flush(true)).catch(() => undefined);
-    });
+    };
+    addEventListener('pagehide', persistNow);
     addEventListener('visibilitychange', () => {
-      if (globalThis.document?.visibilityState !== 'hidden') return;
-      // Hidden is the last moment a page reliably gets (web-vitals reports here too): ship and
-      // persist now rather than after the service's write delay. A hidden page paints no more
-      // frames, so calls still waiting for their paint or Long Animation Frame are attributed with
-      // what is known (as an export does mid-session) rather than held back from the write: a
-      // tab closed next may leave the worker no time for another.
-      batcher.flush();
-      void api().then((s) => s.flush(true)).catch(() => undefined);
+      if (globalThis.document?.visibilityState === 'hidden') persistNow();
     });
   }
 
