@@ -179,6 +179,10 @@ export async function startReceiver(): Promise<Receiver> {
       failing = n;
       failStatus = status;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // End kept-alive connections too: the browser may hold one open after its last send.
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
