@@ -34,19 +34,73 @@ export interface HandlerFacts {
   name: string;
   file: string;
   line: number;
+  /** 1-based column of the handler's function (or of the value the build plugin wraps), as the plugin and the docs record it. */
+  column?: number;
   kind: string;
   component: string | null;
   updates: ReadonlyArray<{ setter: string; transition: boolean }>;
+  /** Where the handler's function is defined when not where it is named (`instrument('x', x)`, a wrapped value). */
+  definition?: { file: string; line: number } | null;
 }
 
-/** A code change a codemod can make; `file` is relative to the app's source root. */
+/** A position in a source file: 1-based line and column (0 when only the line is known). */
+export interface SourceAt {
+  line: number;
+  column: number;
+}
+
+/**
+ * A code change a codemod can make; `file` is relative to the app's source root. Handler plans
+ * carry `at`, where the analysis saw the handler's function: plugin-named handlers (no
+ * `useHandler('name', …)` in the code) are found by it, whatever their name.
+ */
 export type FixPlan =
-  | { codemod: 'transition'; file: string; handler: string; setters: string[] }
-  /** `useTransition` in the handler's component, its updates in that transition, and `isPending` shown on the component's root element. */
-  | { codemod: 'pending-transition'; file: string; handler: string; component: string; setters: string[] }
+  | { codemod: 'transition'; file: string; handler: string; setters: string[]; at?: SourceAt | null }
+  /**
+   * `useTransition` in the handler's component, its updates in that transition, and `isPending`
+   * shown on the component's root element. `component` names it for the report; the codemod
+   * finds it from the handler (null: the analysis could not name it, e.g. `memo(() => …)`).
+   */
+  | { codemod: 'pending-transition'; file: string; handler: string; component: string | null; setters: string[]; at?: SourceAt | null }
   | { codemod: 'memo-value'; file: string; callee: string }
   | { codemod: 'memo-component'; file: string; component: string }
-  | { codemod: 'defer-value'; file: string; component: string; state: string };
+  /** `component` null: the component of the handler named by `handler`/`at`. */
+  | { codemod: 'defer-value'; file: string; component: string | null; state: string; handler?: string; at?: SourceAt | null }
+  | ProgressiveListPlan;
+
+/**
+ * Less work per frame for a long list a handler's update renders: the first screenful commits
+ * with the update, the rest follows in transition-sized chunks (every row is in the DOM at the
+ * end). `file`/`component`/`list` locate the JSX `.map` that renders the rows, which may be in
+ * another file than the handler (a `Rows` component); src/heal's `progressiveListPlan` finds it
+ * from the analysis.
+ */
+export interface ProgressiveListPlan {
+  codemod: 'progressive-list';
+  /** The file whose JSX renders the list (relative to the source root). */
+  file: string;
+  /** The handler whose update fills the list (for the report). */
+  handler: string;
+  /** The component that renders the list (null: an anonymous one, found by `list`). */
+  component: string | null;
+  /** The `items.map(…)` call that renders the rows: where it starts (1-based line and column). */
+  list: SourceAt;
+  /** The mapped array as written (`rows`, `state.rows`): the codemod checks the call there still maps it. */
+  items: string;
+  /** Rows in the first, urgent commit (default: a screenful, 60). */
+  first?: number;
+  /** Rows per later chunk (default: adaptive, starting at 200 and sized to about 40 ms of work each). */
+  chunk?: number;
+}
+
+/** Where a plan finds a handler: the analysis' position of its function (in the file it is defined in). */
+export function handlerLocation(facts: HandlerFacts): { file: string; at?: SourceAt } {
+  if (facts.kind === 'auto' && facts.definition && facts.definition.file !== facts.file) {
+    // A value the plugin wraps where it is passed, defined in another module: the codemod edits the definition.
+    return { file: facts.definition.file, at: { line: facts.definition.line, column: 0 } };
+  }
+  return typeof facts.column === 'number' ? { file: facts.file, at: { line: facts.line, column: facts.column } } : { file: facts.file };
+}
 
 /** A predicted effect of the fix on one metric. */
 export interface Prediction {
@@ -240,11 +294,12 @@ function blockingUpdate(h: HandlerAggregate, input: DiagnoseInput, facts: Handle
       : '';
   const component = facts?.component ?? null;
   // A frozen frame that stays: show the user that something is happening while it renders.
+  // The codemod finds the component from the handler, so an unnamed one (`memo(() => …)`) still gets useTransition.
   const fix: FixPlan | null = !facts
     ? null
-    : stillFrozen !== null && component
-      ? { codemod: 'pending-transition', file: facts.file, handler: h.handler, component, setters }
-      : { codemod: 'transition', file: facts.file, handler: h.handler, setters };
+    : stillFrozen !== null
+      ? { codemod: 'pending-transition', ...handlerLocation(facts), handler: h.handler, component, setters }
+      : { codemod: 'transition', ...handlerLocation(facts), handler: h.handler, setters };
   const feltLabel = METRICS[felt.metric].label;
   return {
     id: `blocking-update:${h.handler}`,
@@ -367,7 +422,7 @@ function heavyInputHandler(h: HandlerAggregate, input: DiagnoseInput, facts: Han
     },
     severity: current > POOR_INTERACTION_MS ? 'high' : 'medium',
     confidence: round(0.6 * sampleConfidence(h.count, input.spec), 3),
-    fix: { codemod: 'defer-value', file: facts.file, component: facts.component, state: stateName },
+    fix: { codemod: 'defer-value', file: facts.file, component: facts.component, state: stateName, ...(typeof facts.column === 'number' ? { handler: h.handler, at: { line: facts.line, column: facts.column } } : {}) },
     advice: `Keep the input controlled by "${stateName}" but render the expensive part from useDeferredValue(${stateName}).`,
   };
 }

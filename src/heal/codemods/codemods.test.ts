@@ -6,7 +6,7 @@ import { memoizeComponent } from './memo-component.ts';
 import { memoizeValue } from './memo-value.ts';
 import { unifiedDiff } from './result.ts';
 import { wrapUpdatesInPendingTransition } from './pending-transition.ts';
-import { urgentSetters, wrapUpdatesInTransition } from './transition.ts';
+import { urgentState, wrapUpdatesInTransition } from './transition.ts';
 
 const APP = `import { useState } from 'react';
 import { instrument, useHandler } from 'homeostat/react';
@@ -59,7 +59,7 @@ describe('wrapUpdatesInTransition', () => {
   });
 
   it('never moves an input’s own value into a transition: the keystroke would lag', () => {
-    expect([...urgentSetters(null)]).toEqual([]);
+    expect([...urgentState(null).setters]).toEqual([]);
     expect(() => wrapUpdatesInTransition(APP, 'src/App.tsx', { handler: 'onInput', setters: ['setQuery'] })).toThrow(
       /^src\/App\.tsx:\d+: handler "onInput" only updates setQuery, the value of an input it renders: that update must stay urgent/,
     );
@@ -120,7 +120,7 @@ describe('wrapUpdatesInPendingTransition', () => {
     expect(r.after).toContain("    startRunLotsTransition(() => dispatch({ type: 'run', rows: buildRows(10000) }));");
     expect(r.after).toMatch(/<div\s+className="table"\s+aria-busy=\{runLotsPending\}\s+style=\{runLotsPending \? \{\s*opacity: 0\.6\s*\} : undefined\}>/);
     expect(r.edits).toEqual([
-      'const [runLotsPending, startRunLotsTransition] = useTransition() in the component',
+      'const [runLotsPending, startRunLotsTransition] = useTransition() in Table',
       'line 8: dispatch(…) now runs in startRunLotsTransition',
       '<div> (line 11) shows runLotsPending while the transition renders (aria-busy, dimmed)',
     ]);
@@ -131,7 +131,7 @@ describe('wrapUpdatesInPendingTransition', () => {
     const r = wrapUpdatesInPendingTransition(styled, 'src/Table.tsx', { handler: 'runLots' });
     expect(r.after).toContain('const [runLotsPending2, startRunLotsTransition] = useTransition();');
     expect(r.after).toContain('<div className="table" style={{ padding: 4 }} aria-busy={false}>');
-    expect(r.edits.at(-1)).toMatch(/no DOM element is returned at the top of the component|show runLotsPending2 where it fits/);
+    expect(r.edits.at(-1)).toMatch(/no DOM element is returned at the top of Table|show runLotsPending2 where it fits/);
     const moduleLevel = `import { instrument } from 'homeostat';\nlet rows = [];\nexport const run = instrument('run', function () { rows = []; });\n`;
     expect(() => wrapUpdatesInPendingTransition(moduleLevel, 'm.ts', { handler: 'run' })).toThrow(/not defined in a function component/);
   });
@@ -162,7 +162,7 @@ describe('memoizeComponent', () => {
     const src = `import type { Props } from './types';\n\n/** The cart. */\nexport function CartPanel({ cart }: Props) {\n  return <aside>{cart.size}</aside>;\n}\n`;
     const r = memoizeComponent(src, 'Cart.tsx', { component: 'CartPanel' });
     expect(r.after).toBe(
-      `import type { Props } from './types';\n\nimport { memo } from 'react';\n\n/** The cart. */\nexport const CartPanel = memo(function CartPanel({ cart }: Props) {\n  return <aside>{cart.size}</aside>;\n});\n`,
+      `import type { Props } from './types';\nimport { memo } from 'react';\n\n/** The cart. */\nexport const CartPanel = memo(function CartPanel({ cart }: Props) {\n  return <aside>{cart.size}</aside>;\n});\n`,
     );
   });
 

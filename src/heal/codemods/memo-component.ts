@@ -1,44 +1,113 @@
-/** Wraps a function component in `React.memo`, so it skips re-rendering when its props are equal. */
-import * as recast from 'recast';
-import { b, CodemodError, ensureNamedImport, lineOf, localImportName, n, parseSource, printSource } from './ast.ts';
+/**
+ * Wraps a function component in `React.memo`, so it skips re-rendering when its props are equal:
+ *
+ *   function Row(p) {…}            → const Row = memo(function Row(p) {…});
+ *   export default function Row()  → const Row = memo(function Row() {…}); export default Row;
+ *   export default function ()     → export default memo(function () {…});
+ *   const Row = (p) => …           → const Row = memo((p) => …);
+ *   const Row = forwardRef(…)      → const Row = memo(forwardRef(…));
+ *   export default forwardRef(…)   → export default memo(forwardRef(…));
+ *
+ * A generic TypeScript component keeps its type parameters for callers: memo's type erases
+ * them, so the memoised value is typed as the function (`as typeof RowImpl`). A class component
+ * is refused with the class equivalent (PureComponent, shouldComponentUpdate).
+ */
+import { CodemodError, lineOf, moveComments, parseModule, reactApi, resultOf, t, touch, type Module, type NodePath } from './ast.ts';
+import { findComponent, type ComponentSite } from './components.ts';
 import type { CodemodResult } from './result.ts';
 
-export function memoizeComponent(source: string, file: string, target: { component: string }): CodemodResult {
-  const ast = parseSource(source, file);
-  const memoName = localImportName(ast, 'react', 'memo') ?? 'memo';
-  const body = ast.program.body;
-  let edit: string | null = null;
-  for (let i = 0; i < body.length && edit === null; i++) {
-    const stmt = body[i]!;
-    const exported = n.ExportNamedDeclaration.check(stmt);
-    const isDefault = n.ExportDefaultDeclaration.check(stmt);
-    const decl = exported || isDefault ? (stmt as recast.types.namedTypes.ExportNamedDeclaration).declaration : stmt;
-    if (n.FunctionDeclaration.check(decl) && decl.id?.name === target.component) {
-      if (decl.async || decl.generator) throw new CodemodError(file, lineOf(decl), `"${target.component}" is not a plain function component`);
-      const fn = b.functionExpression(decl.id, decl.params, decl.body);
-      fn.typeParameters = decl.typeParameters ?? null;
-      fn.returnType = decl.returnType ?? null;
-      const constDecl = b.variableDeclaration('const', [b.variableDeclarator(b.identifier(target.component), b.callExpression(b.identifier(memoName), [fn as never]))]);
-      if (!exported && !isDefault) {
-        // The doc comment belongs to the statement we replace; exports keep theirs.
-        (constDecl as { comments?: unknown }).comments = (stmt as { comments?: unknown }).comments;
-      }
-      if (isDefault) body.splice(i, 1, constDecl, b.exportDefaultDeclaration(b.identifier(target.component)));
-      else body[i] = exported ? Object.assign(stmt, { declaration: constDecl }) : constDecl;
-      edit = `line ${lineOf(decl) ?? '?'}: ${target.component} wrapped in memo()`;
-    } else if (n.VariableDeclaration.check(decl)) {
-      for (const d of decl.declarations) {
-        if (n.VariableDeclarator.check(d) && n.Identifier.check(d.id) && d.id.name === target.component && d.init) {
-          if (n.CallExpression.check(d.init) && n.Identifier.check(d.init.callee) && d.init.callee.name === memoName) {
-            throw new CodemodError(file, lineOf(d), `"${target.component}" is already memoised`);
-          }
-          d.init = b.callExpression(b.identifier(memoName), [d.init as never]);
-          edit = `line ${lineOf(d) ?? '?'}: ${target.component} wrapped in memo()`;
-        }
-      }
-    }
-  }
-  if (edit === null) throw new CodemodError(file, null, `no top-level component named "${target.component}"`);
-  if (memoName === 'memo') ensureNamedImport(ast, 'react', 'memo');
-  return { file, before: source, after: printSource(ast, source), edits: [edit] };
+/** A function declaration turned into a `memo(function …)` expression argument. */
+function asExpression(decl: t.FunctionDeclaration): t.FunctionExpression {
+  const fn = t.functionExpression(decl.id ?? null, decl.params, decl.body, decl.generator, decl.async);
+  fn.typeParameters = decl.typeParameters ?? null;
+  fn.returnType = decl.returnType ?? null;
+  return fn;
 }
+
+/** True when code at the module's top level uses the binding before its declaration (a `const` would be in its temporal dead zone there). */
+function usedBeforeDeclared(site: ComponentSite, name: string): boolean {
+  const binding = site.outer.scope.getBinding(name);
+  const start = site.statement?.node.start ?? 0;
+  return !!binding?.referencePaths.some((ref) => (ref.node.start ?? 0) < start && !ref.getFunctionParent());
+}
+
+function memoCall(mod: Module, value: t.Expression): t.CallExpression {
+  return t.callExpression(reactApi(mod, 'memo'), [value]);
+}
+
+export function memoizeComponent(source: string, file: string, target: { component: string }): CodemodResult {
+  const mod = parseModule(source, file);
+  const site = findComponent(mod, target.component);
+  const name = target.component;
+  const line = lineOf(site.outer.node);
+  if (site.kind === 'class') {
+    throw new CodemodError(file, line, `${site.name} is a class component: React.memo is for function components; extend PureComponent instead of Component, or implement shouldComponentUpdate, to skip renders with equal props`);
+  }
+  if (site.kind === 'hook') throw new CodemodError(file, line, `${site.name} is a hook, not a component: nothing to memoise`);
+  if (site.wrappers[0] === 'memo') throw new CodemodError(file, line, `"${name}" is already memoised`);
+  const fn = site.fn!.node;
+  if (fn.async || fn.generator) throw new CodemodError(file, line, `"${name}" is not a plain function component`);
+  if (!site.statement) throw new CodemodError(file, line, `"${name}" is not declared at the top level of the module: wrap it in memo where it is created`);
+  const statement = site.statement;
+  const generic = !!(fn as t.FunctionDeclaration).typeParameters && /\.[cm]?tsx?$/.test(file);
+
+  if (site.outer.isFunctionDeclaration()) {
+    const decl = site.outer.node;
+    const exported = site.exported;
+    const own = decl.id?.name ?? null;
+    if (own && usedBeforeDeclared(site, own)) {
+      throw new CodemodError(file, line, `${own} is used at the top of the module before its declaration; as a memo(…) constant it would not exist yet there`);
+    }
+    touch(mod, statement.node);
+    if (!own) {
+      // `export default function () {}`: the default export itself becomes the memoised value.
+      const replacement = t.exportDefaultDeclaration(memoCall(mod, asExpression(decl)));
+      moveComments(statement.node, replacement);
+      statement.replaceWith(replacement);
+      return resultOf(mod, [`line ${line ?? '?'}: the default export wrapped in memo()`]);
+    }
+    const statements: t.Statement[] = [];
+    if (generic) {
+      // memo's type drops type parameters: keep the function, type the memoised value as it.
+      const impl = `${own}Impl`;
+      if (mod.program.scope.hasBinding(impl)) throw new CodemodError(file, line, `cannot name the unmemoised ${own}: ${impl} is taken`);
+      statements.push(t.functionDeclaration(t.identifier(impl), decl.params, decl.body, decl.generator, decl.async));
+      Object.assign(statements[0]!, { typeParameters: decl.typeParameters, returnType: decl.returnType });
+      const value = t.tsAsExpression(memoCall(mod, t.identifier(impl)), t.tsTypeQuery(t.identifier(impl)));
+      const constDecl = t.variableDeclaration('const', [t.variableDeclarator(t.identifier(own), value)]);
+      statements.push(exported === 'named' ? t.exportNamedDeclaration(constDecl) : constDecl);
+    } else {
+      const constDecl = t.variableDeclaration('const', [t.variableDeclarator(t.identifier(own), memoCall(mod, asExpression(decl)))]);
+      statements.push(exported === 'named' ? t.exportNamedDeclaration(constDecl) : constDecl);
+    }
+    if (exported === 'default') statements.push(t.exportDefaultDeclaration(t.identifier(own)));
+    // The doc comment belongs to the statement we replace.
+    moveComments(statement.node, statements[0]!, statements[statements.length - 1]!);
+    statement.replaceWithMultiple(statements);
+    return resultOf(mod, [`line ${line ?? '?'}: ${own} wrapped in memo()`]);
+  }
+
+  // An expression: the declarator's init or the default export's value.
+  const outer = site.outer as NodePath<t.Expression>;
+  touch(mod, outer.node);
+  if (generic && site.wrappers.length === 0) {
+    const holder = outer.parentPath;
+    if (!holder?.isVariableDeclarator() || !t.isIdentifier(holder.node.id)) throw new CodemodError(file, line, `cannot memoise the generic ${name} in place: declare it as a named function first`);
+    const impl = `${name}Impl`;
+    if (mod.program.scope.hasBinding(impl)) throw new CodemodError(file, line, `cannot name the unmemoised ${name}: ${impl} is taken`);
+    // const List = <T,>(…) => …  →  const ListImpl = <T,>(…) => …; const List = memo(ListImpl) as typeof ListImpl;
+    touch(mod, statement.node);
+    const original = outer.node;
+    const implDecl = t.variableDeclaration('const', [t.variableDeclarator(t.identifier(impl), original)]);
+    const memoDecl = t.variableDeclaration('const', [t.variableDeclarator(t.identifier(name), t.tsAsExpression(memoCall(mod, t.identifier(impl)), t.tsTypeQuery(t.identifier(impl))))]);
+    const exported = statement.isExportNamedDeclaration();
+    const replacement = [implDecl, exported ? t.exportNamedDeclaration(memoDecl) : memoDecl];
+    moveComments(statement.node, replacement[0]!, replacement[1]!);
+    statement.replaceWithMultiple(replacement);
+    return resultOf(mod, [`line ${line ?? '?'}: ${name} wrapped in memo()`]);
+  }
+  outer.replaceWith(memoCall(mod, outer.node));
+  outer.skip();
+  return resultOf(mod, [`line ${line ?? '?'}: ${name} wrapped in memo()`]);
+}
+

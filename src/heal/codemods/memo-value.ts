@@ -1,10 +1,12 @@
 /**
- * Memoises a value a component recomputes on every render: `const v = f(a)` in the component body
- * → `const v = useMemo(() => f(a), [deps])`, where the deps are the component-scope bindings the
- * call reads (module-level values and imports never change, so they are not deps).
+ * Memoises a value a component recomputes on every render: `const v = f(a)` in the render
+ * function → `const v = useMemo(() => f(a), [deps])`, where the deps are the bindings the call
+ * reads that belong to the component (its props, state and locals: Babel's scope says which);
+ * module-level values and imports never change between renders, so they are not deps. Works in
+ * every function component shape; a class component has no hooks, and the codemod says so.
  */
-import * as recast from 'recast';
-import { b, CodemodError, enclosingFunction, ensureNamedImport, lineOf, localImportName, n, parseSource, printSource, type NodePath } from './ast.ts';
+import { CodemodError, lineOf, parseModule, reactApi, resultOf, t, touch, type Module } from './ast.ts';
+import { classComponentError, componentAt, componentReads, isComponentName, isHookName } from './components.ts';
 import type { CodemodResult } from './result.ts';
 
 export interface MemoValueTarget {
@@ -13,15 +15,15 @@ export interface MemoValueTarget {
 }
 
 /** Module-level `const f = instrument('name', g)` bindings: handler name → local name. */
-function instrumentedBindings(ast: recast.types.namedTypes.File): Map<string, string> {
+function instrumentedBindings(mod: Module): Map<string, string> {
   const map = new Map<string, string>();
-  for (const s of ast.program.body) {
-    const decl = n.ExportNamedDeclaration.check(s) ? s.declaration : s;
-    if (!n.VariableDeclaration.check(decl)) continue;
+  for (const s of mod.ast.program.body) {
+    const decl = t.isExportNamedDeclaration(s) ? s.declaration : s;
+    if (!t.isVariableDeclaration(decl)) continue;
     for (const d of decl.declarations) {
-      if (n.VariableDeclarator.check(d) && n.Identifier.check(d.id) && n.CallExpression.check(d.init)) {
+      if (t.isIdentifier(d.id) && t.isCallExpression(d.init)) {
         const [name] = d.init.arguments;
-        if (n.StringLiteral.check(name)) map.set(name.value, d.id.name);
+        if (t.isStringLiteral(name)) map.set(name.value, d.id.name);
       }
     }
   }
@@ -29,62 +31,35 @@ function instrumentedBindings(ast: recast.types.namedTypes.File): Map<string, st
 }
 
 export function memoizeValue(source: string, file: string, target: MemoValueTarget): CodemodResult {
-  const ast = parseSource(source, file);
-  const callee = instrumentedBindings(ast).get(target.callee) ?? target.callee;
-  const useMemoName = localImportName(ast, 'react', 'useMemo') ?? 'useMemo';
+  const mod = parseModule(source, file);
+  const callee = instrumentedBindings(mod).get(target.callee) ?? target.callee;
   const edits: string[] = [];
-  recast.visit(ast, {
-    visitVariableDeclarator(path) {
-      const init = path.node.init;
-      if (!n.CallExpression.check(init) || !n.Identifier.check(init.callee) || init.callee.name !== callee) {
-        this.traverse(path);
-        return undefined;
+  let classError: CodemodError | null = null;
+  mod.program.traverse({
+    VariableDeclarator(path) {
+      const init = path.get('init');
+      if (!init.isCallExpression() || !t.isIdentifier(init.node.callee, { name: callee })) return;
+      const component = componentAt(mod, path);
+      if (component?.kind === 'class') {
+        classError ??= classComponentError(mod, component, 'useMemo (a hook)', `memoise ${callee}(…) on the instance (recompute in componentDidUpdate when its inputs change), or make ${component.name} a PureComponent`);
+        return;
       }
-      const component = enclosingFunction(path);
-      // Only a statement directly in a component body: hooks may not run conditionally.
-      // declarator → declaration → block → function.
-      const block = path.parent?.parent;
-      if (!component || !block || !n.BlockStatement.check(block.node) || block.parent?.node !== component.node) return false;
-      const deps = dependencies(path.get('init'), component);
-      path.get('init').replace(
-        b.callExpression(b.identifier(useMemoName), [
-          b.arrowFunctionExpression([], init),
-          b.arrayExpression(deps.map((d) => b.identifier(d))),
-        ]),
-      );
-      edits.push(`line ${lineOf(init) ?? '?'}: ${callee}(…) memoised with useMemo, deps [${deps.join(', ')}]`);
-      return false;
+      const fn = component?.fn;
+      // Only a statement directly in a render function's body: hooks may not run conditionally.
+      const statement = path.parentPath;
+      if (!fn || !(component.kind === 'function' || component.kind === 'hook') || statement.parentPath?.parentPath !== fn || !statement.parentPath.isBlockStatement()) return;
+      if (!(isComponentName(component.name) || isHookName(component.name) || component.exported === 'default')) return;
+      const deps = componentReads(init, fn).sort();
+      touch(mod, init.node);
+      const original = init.node;
+      init.replaceWith(t.callExpression(reactApi(mod, 'useMemo'), [t.arrowFunctionExpression([], original), t.arrayExpression(deps.map((d) => t.identifier(d)))]));
+      init.skip();
+      edits.push(`line ${lineOf(original) ?? '?'}: ${callee}(…) memoised with useMemo, deps [${deps.join(', ')}]`);
     },
   });
   if (edits.length === 0) {
+    if (classError) throw classError;
     throw new CodemodError(file, null, `no value computed by "${target.callee}" at the top of a component body`);
   }
-  if (useMemoName === 'useMemo') ensureNamedImport(ast, 'react', 'useMemo');
-  return { file, before: source, after: printSource(ast, source), edits };
-}
-
-/** Identifiers read by `expr` that are bound inside `component` (its params and locals). */
-function dependencies(expr: NodePath, component: NodePath): string[] {
-  const deps = new Set<string>();
-  const componentScope = component.scope;
-  recast.visit(expr.node as recast.types.namedTypes.Node, {
-    visitIdentifier(path) {
-      if (n.JSXIdentifier.check(path.node)) return false;
-      const parent = path.parent?.node;
-      // Property names (a.b, { b: 1 }) are not reads of a binding.
-      if ((n.MemberExpression.check(parent) && parent.property === path.node && !parent.computed) || (n.ObjectProperty.check(parent) && parent.key === path.node)) {
-        return false;
-      }
-      const name = path.node.name;
-      const scope = expr.scope?.lookup(name);
-      for (let s = scope; s; s = s.parent) {
-        if (s === componentScope) {
-          deps.add(name);
-          break;
-        }
-      }
-      return false;
-    },
-  });
-  return [...deps].sort();
+  return resultOf(mod, edits);
 }
