@@ -256,3 +256,21 @@ export function moveComments(from: t.Node, first: t.Node, last: t.Node = first):
     n.trailingComments = null;
   }
 }
+
+/**
+ * An expression written as code (`x ? { opacity: 0.6 } : undefined`): parsed by recast, so it
+ * prints as written wherever it is inserted (recast reprints new nodes in its own layout, an
+ * object literal always over several lines).
+ */
+export function expressionFrom(mod: Module, code: string): t.Expression {
+  const snippet = recast.parse(`(${code});\n`, {
+    parser: { parse: (c: string) => babelParse(c, { sourceType: 'module', tokens: true, plugins: syntaxPlugins(mod.file) }) },
+  }) as t.File;
+  const stmt = snippet.program.body[0];
+  if (!t.isExpressionStatement(stmt)) throw new Error(`not an expression: ${code}`);
+  const expr = stmt.expression;
+  // The parentheses around it were only for parsing.
+  if (t.isParenthesizedExpression(expr)) return expr.expression;
+  if (expr.extra) delete expr.extra['parenthesized'];
+  return expr;
+}

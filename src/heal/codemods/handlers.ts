@@ -67,9 +67,14 @@ export function resolveFunction(mod: Module, value: NodePath, handler: string): 
     }
     if (p.isCallExpression()) {
       const name = calleeName(p.node.callee);
-      const first = p.get('arguments')[0];
-      if (name && PASS_THROUGH.test(name) && first) {
-        p = first as NodePath;
+      const args = p.get('arguments');
+      if (name && PASS_THROUGH.test(name) && args[0]) {
+        p = args[0] as NodePath;
+        continue;
+      }
+      // `useHandler('name', fn)` / `instrument('name', fn)`: the function it wraps.
+      if (name && wrapperNames(mod).has(name) && args[1]) {
+        p = args[1] as NodePath;
         continue;
       }
       return null;

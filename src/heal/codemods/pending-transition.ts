@@ -10,7 +10,7 @@
  * expression body, which gets a block). A class component cannot call hooks: the codemod says
  * so and points to the plain transition codemod.
  */
-import { capital, CodemodError, freshName, lineOf, parseModule, reactApi, resultOf, t, touch, touchLine, type Module, type NodePath } from './ast.ts';
+import { capital, CodemodError, expressionFrom, freshName, lineOf, parseModule, reactApi, resultOf, t, touch, touchLine, type Module, type NodePath } from './ast.ts';
 import { blockBody, classComponentError } from './components.ts';
 import { findHandler, type SourcePosition } from './handlers.ts';
 import type { CodemodResult } from './result.ts';
@@ -72,7 +72,7 @@ function showPending(mod: Module, fn: NodePath<t.Function>, pending: string): st
       open.attributes.push(
         t.jsxAttribute(
           t.jsxIdentifier('style'),
-          t.jsxExpressionContainer(t.conditionalExpression(t.identifier(pending), t.objectExpression([t.objectProperty(t.identifier('opacity'), t.numericLiteral(0.6))]), t.identifier('undefined'))),
+          t.jsxExpressionContainer(expressionFrom(mod, `${pending} ? { opacity: 0.6 } : undefined`)),
         ),
       );
     }

@@ -12,6 +12,7 @@
  * shadowing parameter of the same name is not one), or a call the analysis named.
  */
 import { calleeText, CodemodError, lineOf, parseModule, reactApi, reactNames, resultOf, t, touch, type Module, type NodePath } from './ast.ts';
+import { isSetterName } from '../../vite/names.ts';
 import type { ComponentSite } from './components.ts';
 import { findHandler, type HandlerSite, type SourcePosition } from './handlers.ts';
 import type { CodemodResult } from './result.ts';
@@ -100,6 +101,22 @@ function setsUrgentKey(call: t.CallExpression, stateKeys: Set<string>): boolean 
   return arg.properties.some((p) => t.isObjectProperty(p) && t.isIdentifier(p.key) && !p.computed && stateKeys.has(p.key.name));
 }
 
+/**
+ * A setter the component received rather than declared (`dispatch` or `setX` from its props or
+ * a destructured hook result, `props.onChange`-style members named like setters): the way a row
+ * component updates its parent's state. Named like one, by the build plugin's own rule.
+ */
+function receivedSetter(call: NodePath<t.CallExpression>, text: string): boolean {
+  const callee = call.node.callee;
+  if (t.isMemberExpression(callee)) return t.isIdentifier(callee.property) && !t.isThisExpression(callee.object) && isSetterName(callee.property.name);
+  if (!t.isIdentifier(callee) || !isSetterName(text)) return false;
+  const binding = call.scope.getBinding(text);
+  if (!binding) return false;
+  if (binding.kind === 'param') return true;
+  const decl = binding.path;
+  return decl.isVariableDeclarator() && (t.isObjectPattern(decl.node.id) || t.isArrayPattern(decl.node.id));
+}
+
 /** Decides, per call in the handler, whether it is a state update the codemod should wrap. */
 export interface SetterFilter {
   wanted(call: NodePath<t.CallExpression>): string | null;
@@ -145,7 +162,8 @@ export function transitionableSetters(mod: Module, site: HandlerSite, requested:
         return null;
       }
       if (asked) return asked.has(text) ? text : null;
-      return t.isIdentifier(call.node.callee) && stateHookBinding(call, text)?.role === 'setter' ? text : null;
+      if (t.isIdentifier(call.node.callee) && stateHookBinding(call, text)?.role === 'setter') return text;
+      return receivedSetter(call, text) ? text : null;
     },
   };
 }
