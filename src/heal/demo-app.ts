@@ -38,6 +38,35 @@ export default defineConfig({
 });
 `;
 
+const tsconfig = () =>
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+        types: ['vite/client'],
+        jsx: 'react-jsx',
+        strict: true,
+        isolatedModules: true,
+        verbatimModuleSyntax: true,
+        skipLibCheck: true,
+        allowImportingTsExtensions: true,
+        resolveJsonModule: true,
+        noEmit: true,
+        paths: {
+          homeostat: [fromRoot('src', 'page', 'index.ts')],
+          'homeostat/react': [fromRoot('src', 'react', 'index.tsx')],
+          'homeostat/auto': [fromRoot('src', 'page', 'auto.ts')],
+        },
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  ) + '\n';
+
 /**
  * Copies an app's folders into `dir/app`, adds a vite config that builds it against this
  * checkout's sources, links node_modules in and commits it as a git repository of its own.
@@ -48,6 +77,8 @@ export async function prepareAppRepo(dir: string, copies: Record<string, string>
   await mkdir(repo, { recursive: true });
   for (const [to, from] of Object.entries(copies)) await cp(from, join(repo, to), { recursive: true });
   await writeFile(join(repo, 'vite.config.ts'), viteConfig(fromRoot('src', 'page', 'index.ts'), fromRoot('src', 'react', 'index.tsx')));
+  // A TypeScript app's own typecheck (heal runs `tsc --noEmit -p tsconfig.json` on every patched tree), against this checkout's sources.
+  await writeFile(join(repo, 'tsconfig.json'), tsconfig());
   await writeFile(join(repo, '.gitignore'), 'node_modules\ndist\n');
   await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'homeostat-app', private: true, type: 'module' }, null, 2) + '\n');
   await symlink(fromRoot('node_modules'), join(repo, 'node_modules'), 'dir');

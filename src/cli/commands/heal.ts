@@ -23,7 +23,10 @@ homeostat/fix-<handler>. Your working tree is never modified.
   --src <dir>          source root for analysis and codemods (default src)
   --docs <dir>         docs directory (default docs)
   --tests <dir>        where generated tests go (default e2e/homeostat)
-  --test-command <c>   the app's own tests; a fix that fails them is rejected
+  --test-command <c>   the app's own tests; a fix that fails them is rejected (default: npm test
+                       when package.json has a test script; "" for none). Before that, a patched
+                       TypeScript tree must pass tsc --noEmit (its tsconfig.json) and the app's
+                       lint script, when it has one
   --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
@@ -104,7 +107,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     const result = await heal({
       ...target,
       ...(values.tests ? { testDir: values.tests } : {}),
-      ...(values['test-command'] ? { testCommand: values['test-command'] } : {}),
+      ...(values['test-command'] !== undefined ? { testCommand: values['test-command'] } : {}),
       ...(int('runs', values.runs) ? { baselineRuns: int('runs', values.runs)! } : {}),
       plan: { ...(maxRuns ? { maxRuns } : {}), ...(timeCap ? { timeCapMs: timeCap * 1000 } : {}), ...(tolerance !== undefined ? { tolerance } : {}) },
       ...(int('max-fixes', values['max-fixes']) ? { maxFixes: int('max-fixes', values['max-fixes'])! } : {}),
