@@ -6,9 +6,10 @@
  * "Renders from it" is decided on Babel's binding of `q`: its references (`referencePaths`),
  * never a name match, so a type literal's key (`useState<{ q: string }>`), an object key or a
  * property access named `q` is left alone. A reference counts as a render-time read when it runs
- * while the component renders: directly in the render function, or in a `useMemo` computation
- * (and its dependency list, which must agree with it). Callbacks of other hooks, with their
- * dependency lists, and event handlers run later and keep the live value.
+ * while the component renders: directly in the render function, in a `useMemo` computation (and
+ * its dependency list, which must agree with it), or in a callback the render calls at once
+ * (`items.filter((i) => … q …)`). Callbacks of other hooks, with their dependency lists, event
+ * handlers and functions kept for later run later and keep the live value.
  */
 import { capital, CodemodError, freshName, lineOf, parseModule, reactApi, reactNames, resultOf, t, touch, touchLine, type Module, type NodePath } from './ast.ts';
 import { classComponentError, findComponent, type ComponentSite } from './components.ts';
@@ -34,6 +35,13 @@ function calleeIs(mod: Module, call: t.Node, hook: string): boolean {
   return text !== null && reactNames(mod, hook).has(text);
 }
 
+/** Calls that run their callback later, not while rendering. */
+const LATER = /^(setTimeout|setInterval|requestAnimationFrame|requestIdleCallback|queueMicrotask|then|catch|finally|addEventListener|subscribe|startTransition)$/;
+
+function calleeName(callee: t.Node): string {
+  return t.isIdentifier(callee) ? callee.name : t.isMemberExpression(callee) && t.isIdentifier(callee.property) ? callee.property.name : '';
+}
+
 function isHookCall(call: t.Node): boolean {
   if (!t.isCallExpression(call)) return false;
   const c = call.callee;
@@ -49,9 +57,13 @@ function readWhileRendering(mod: Module, ref: NodePath, fn: NodePath<t.Function>
     // A controlled input's own value stays live.
     if (parent.isJSXAttribute() && t.isJSXIdentifier(parent.node.name) && CONTROLLED.has(parent.node.name.name)) return false;
     if (p.isFunction()) {
-      // useMemo(() => …): computed during render.
-      if (parent.isCallExpression() && calleeIs(mod, parent.node, 'useMemo') && p.listKey === 'arguments' && p.key === 0) continue;
-      return false;
+      // A callback the render calls there and then: useMemo's, and those of ordinary calls
+      // (`items.filter((i) => … q …)`). Not those of other hooks (effects, callbacks), of
+      // schedulers, nor functions kept for later (event props, variables).
+      if (!parent.isCallExpression() || p.listKey !== 'arguments') return false;
+      if (calleeIs(mod, parent.node, 'useMemo')) continue;
+      if (isHookCall(parent.node) || LATER.test(calleeName(parent.node.callee))) return false;
+      continue;
     }
     // The dependency list of a hook other than useMemo goes with its (live) callback.
     if (parent.isCallExpression() && isHookCall(parent.node) && !calleeIs(mod, parent.node, 'useMemo') && p.listKey === 'arguments' && p.key !== 0) return false;

@@ -7,6 +7,7 @@
  *   const Row = (p) => …           → const Row = memo((p) => …);
  *   const Row = forwardRef(…)      → const Row = memo(forwardRef(…));
  *   export default forwardRef(…)   → export default memo(forwardRef(…));
+ *   const Row: FC<P> = (p) => …    → const Row = memo(((p) => …) satisfies FC<P>);
  *
  * A generic TypeScript component keeps its type parameters for callers: memo's type erases
  * them, so the memoised value is typed as the function (`as typeof RowImpl`). A class component
@@ -106,7 +107,18 @@ export function memoizeComponent(source: string, file: string, target: { compone
     statement.replaceWithMultiple(replacement);
     return resultOf(mod, [`line ${line ?? '?'}: ${name} wrapped in memo()`]);
   }
-  outer.replaceWith(memoCall(mod, outer.node));
+  const holder = outer.parentPath;
+  const annotation = holder?.isVariableDeclarator() && t.isIdentifier(holder.node.id) && t.isTSTypeAnnotation(holder.node.id.typeAnnotation) ? holder.node.id.typeAnnotation : null;
+  let value: t.Expression = outer.node;
+  if (annotation && holder?.isVariableDeclarator()) {
+    // `const Row: FC<Props> = …`: a memo object is not an FC. The function still gets the type
+    // (it types its parameters, and is checked against it) through `satisfies`.
+    touch(mod, holder.node);
+    value = t.tsSatisfiesExpression(t.parenthesizedExpression(outer.node), annotation.typeAnnotation);
+    (holder.node.id as t.Identifier).typeAnnotation = null;
+  }
+  const call = memoCall(mod, value);
+  outer.replaceWith(call);
   outer.skip();
   return resultOf(mod, [`line ${line ?? '?'}: ${name} wrapped in memo()`]);
 }

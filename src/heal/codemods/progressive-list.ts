@@ -5,9 +5,9 @@
  * transition-sized chunks, one painted frame apart. Every row is in the DOM at the end, so a
  * flow's expectations (row counts, texts) still hold.
  *
- *   const shownRows = useProgressiveList(rows, (r) => <Row key={r.id} … />, [selected, onSelect], (r) => r.id);
+ *   const renderedRows = useProgressiveList(rows, (r) => <Row key={r.id} … />, [selected, onSelect], (r) => r.id);
  *   …
- *   {shownRows}
+ *   {renderedRows}
  *
  * The hook call goes at the top level of the component, before any early return (hooks run
  * unconditionally). Its `deps` are the component's bindings the row callback reads (Babel's
@@ -107,10 +107,10 @@ function nestedReads(expr: NodePath, fn: NodePath<t.Function>): string[] {
   return out;
 }
 
-/** `rows` → `shownRows`, `state.rows` → `shownRows`, `props.items` → `shownItems`. */
+/** `rows` → `renderedRows`, `state.rows` → `renderedRows`, `props.items` → `renderedItems`. */
 function shownName(mod: Module, items: t.Expression): string {
   const last = t.isIdentifier(items) ? items.name : t.isMemberExpression(items) && t.isIdentifier(items.property) && !items.computed ? items.property.name : 'rows';
-  return freshName(mod, `shown${last.charAt(0).toUpperCase()}${last.slice(1)}`);
+  return freshName(mod, `rendered${last.charAt(0).toUpperCase()}${last.slice(1)}`);
 }
 
 /** How the file writes relative imports: with `.ts`/`.tsx`, `.js`, or no extension. */
