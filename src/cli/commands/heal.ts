@@ -24,7 +24,8 @@ homeostat/fix-<handler>. Your working tree is never modified.
   --docs <dir>         docs directory (default docs)
   --tests <dir>        where generated tests go (default e2e/homeostat)
   --test-command <c>   the app's own tests; a fix that fails them is rejected
-  --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
+  --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
+                       flows of handlers still short of samples, until none is (at most 6 rounds)
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
