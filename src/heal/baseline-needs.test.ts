@@ -15,6 +15,8 @@ describe('baselineNeeds', () => {
   it('asks for more calls of a handler the rules cannot read yet, and none once it has them', () => {
     expect(baselineNeeds(null, [onlyCalls('runLots', [2500])]).short).toEqual([{ handler: 'runLots', calls: 1, need: '2 more calls for the rules' }]);
     expect(baselineNeeds(null, [onlyCalls('runLots', [2500, 2600, 2700])]).short).toEqual([]);
+    // A handler nobody felt (a 30 ms interaction) is no finding, however few its calls.
+    expect(baselineNeeds(null, [onlyCalls('toggle', [30])]).short).toEqual([]);
   });
 
   it('asks for calls until the documented budget is decided, and stops as soon as a few overwhelming calls decide it', () => {
