@@ -71,7 +71,12 @@ export function buildNode(): void {
  * `buildConsumer` built dist/lib and dist/types and `buildNode` tools/dist.
  */
 export function installPackage(app: ViteApp): void {
-  const target = join(viteAppSrc(app), 'node_modules', 'homeostat');
+  installPackageInto(viteAppSrc(app));
+}
+
+/** Installs the built package into `<appDir>/node_modules/homeostat` (its "files", as npm would). */
+export function installPackageInto(appDir: string): void {
+  const target = join(appDir, 'node_modules', 'homeostat');
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { files: string[] };

@@ -27,7 +27,8 @@ homeostat/fix-<handler>. Your working tree is never modified.
                        when package.json has a test script; "" for none). Before that, a patched
                        TypeScript tree must pass tsc --noEmit (its tsconfig.json) and the app's
                        lint script, when it has one
-  --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
+  --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
+                       flows of handlers still short of samples, until none is (at most 6 rounds)
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
