@@ -76,7 +76,7 @@ export async function buildCandidates(fixes: readonly PreparedFix[], build: AppB
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const dir = f.tree!.dir;
-      const checks = checksFor(dir, { testCommand });
+      const checks = checksFor(dir, { testCommand, ...(f.change ? { from: dirname(f.change.file) } : {}) });
       if (checks.length > 0) log(`  ${f.diagnosis.id}: checking with ${checks.map((c) => `\`${c.display}\``).join(', ')}`);
       // Typecheck and lint before the build (a tree that does not compile is not worth building); tests after it.
       const before = checks.filter((c) => c.name !== 'tests');

@@ -5,7 +5,7 @@
  * with tsc's own errors, file:line first; errors the unpatched tree already had are not held
  * against a fix; the app's test script is the default test command.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyFix } from './apply.ts';
@@ -72,6 +72,17 @@ describe('which checks a tree gets', () => {
     await writeFile(join(dir, 'tsconfig.json'), '{}');
     expect(checksFor(dir)).toEqual([]);
     await rm(join(dir, 'tsconfig.json'));
+  });
+
+  it('in a monorepo, the app folder’s tsconfig and scripts, with the TypeScript installed above it', async () => {
+    const dir = await testDir('homeostat-checks-mono-');
+    await mkdir(join(dir, 'app', 'src'), { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ workspaces: ['app'], scripts: { lint: 'eslint .' } }));
+    await writeFile(join(dir, 'app', 'package.json'), JSON.stringify({ scripts: { test: 'vitest run' } }));
+    await writeFile(join(dir, 'app', 'tsconfig.json'), '{}');
+    await symlink(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'), 'dir');
+    expect(checksFor(dir, { from: 'app/src' }).map((c) => c.display)).toEqual(['tsc --noEmit -p tsconfig.json (in app)', 'npm run lint', 'npm test (in app)']);
+    expect(checksFor(dir).map((c) => c.display)).toEqual(['npm run lint']);
   });
 
   it('reads tsc’s errors as file:line:col: message', () => {

@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { registerCleanup } from '../node/cleanup.ts';
 import { runCommand } from './app.ts';
 
@@ -62,22 +62,36 @@ export function runArgv(file: string, args: readonly string[], cwd: string): Pro
   });
 }
 
-function scripts(tree: string): Record<string, string> {
+function scripts(dir: string): Record<string, string> | null {
   try {
-    const pkg = JSON.parse(readFileSync(join(tree, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
     return pkg.scripts ?? {};
   } catch {
-    return {};
+    return null;
   }
 }
 
 /** npm's placeholder test script (`npm init`): not a test suite. */
 const NO_TESTS = /no test specified/;
 
-/** The tree's TypeScript compiler: the app's own (through its node_modules). */
-function tscOf(tree: string): string | null {
-  const tsc = join(tree, 'node_modules', 'typescript', 'bin', 'tsc');
-  return existsSync(tsc) ? tsc : null;
+/** `from` (relative to the tree) and each folder above it up to the tree's root, nearest first. */
+function foldersUp(tree: string, from: string): string[] {
+  const out: string[] = [];
+  let rel = from.replace(/\\/g, '/').replace(/\/+$/, '');
+  for (;;) {
+    out.push(rel === '' || rel === '.' ? tree : join(tree, rel));
+    if (rel === '' || rel === '.') return out;
+    rel = dirname(rel);
+  }
+}
+
+/** The TypeScript compiler installed for `dir` (its node_modules or one above, up to the tree). */
+function tscFor(folders: readonly string[]): string | null {
+  for (const d of folders) {
+    const tsc = join(d, 'node_modules', 'typescript', 'bin', 'tsc');
+    if (existsSync(tsc)) return tsc;
+  }
+  return null;
 }
 
 export interface ChecksOptions {
@@ -87,22 +101,33 @@ export interface ChecksOptions {
   typecheck?: boolean;
   /** Run the app's lint script when it has one (default true). */
   lint?: boolean;
+  /**
+   * Where the changed code is, relative to the tree (default its root): the nearest tsconfig.json
+   * and package.json at or above it are the app's (a monorepo's app is often in a folder).
+   */
+  from?: string;
 }
 
 /** The checks a tree of this app gets, in order (cheapest first: they run before the build). */
 export function checksFor(tree: string, options: ChecksOptions = {}): CheckCommand[] {
   const out: CheckCommand[] = [];
-  const s = scripts(tree);
-  const tsc = tscOf(tree);
-  if (options.typecheck !== false && existsSync(join(tree, 'tsconfig.json')) && tsc) {
-    out.push({ name: 'tsc', display: 'tsc --noEmit -p tsconfig.json', run: (cwd) => runArgv(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json', '--pretty', 'false'], cwd) });
+  const folders = foldersUp(tree, options.from ?? '');
+  const tsconfigDir = folders.find((d) => existsSync(join(d, 'tsconfig.json')));
+  const tsc = tsconfigDir ? tscFor(folders.slice(folders.indexOf(tsconfigDir))) : null;
+  const where = (d: string) => (d === tree ? '' : ` (in ${relative(tree, d).split(sep).join('/')})`);
+  if (options.typecheck !== false && tsconfigDir && tsc) {
+    out.push({ name: 'tsc', display: `tsc --noEmit -p tsconfig.json${where(tsconfigDir)}`, run: () => runArgv(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json', '--pretty', 'false'], tsconfigDir) });
   }
-  if (options.lint !== false && s['lint']) out.push({ name: 'lint', display: 'npm run lint', run: (cwd) => runArgv('npm', ['run', '--silent', 'lint'], cwd) });
+  // The nearest package.json that has the script.
+  const withScript = (name: string) => folders.find((d) => scripts(d)?.[name]);
+  const lintDir = withScript('lint');
+  if (options.lint !== false && lintDir) out.push({ name: 'lint', display: `npm run lint${where(lintDir)}`, run: () => runArgv('npm', ['run', '--silent', 'lint'], lintDir) });
   if (options.testCommand) {
     const command = options.testCommand;
     out.push({ name: 'tests', display: command, run: (cwd) => runCommand(command, cwd) });
-  } else if (options.testCommand === undefined && s['test'] && !NO_TESTS.test(s['test'])) {
-    out.push({ name: 'tests', display: 'npm test', run: (cwd) => runArgv('npm', ['test'], cwd) });
+  } else if (options.testCommand === undefined) {
+    const testDir = withScript('test');
+    if (testDir && !NO_TESTS.test(scripts(testDir)!['test']!)) out.push({ name: 'tests', display: `npm test${where(testDir)}`, run: () => runArgv('npm', ['test'], testDir) });
   }
   return out;
 }

@@ -221,13 +221,24 @@ export async function locateList(root: string, analysis: readonly ListHandlerFac
     mod.program.traverse({
       VariableDeclarator(p) {
         const id = p.node.id;
-        if (p.node.loc?.start.line === source.line && t.isArrayPattern(id) && t.isIdentifier(id.elements[0], { name: u.state! })) decls.push(p);
+        if (p.node.loc?.start.line === source.line && t.isArrayPattern(id) && id.elements[0]) decls.push(p);
       },
     });
-    const decl = decls[0];
+    const decl = decls.find((d) => t.isIdentifier((d.node.id as t.ArrayPattern).elements[0], { name: u.state! })) ?? decls.find((d) => t.isObjectPattern((d.node.id as t.ArrayPattern).elements[0]));
     if (!decl) continue;
     const owner = componentAt(mod, decl)?.name ?? null;
-    await locator.walk({ file: source.file, mod, binding: u.state!, scope: decl, consumed: [], prefix: [], via: [`${owner ? `${owner}.` : ''}${u.state}`], hops: 0 });
+    const first = (decl.node.id as t.ArrayPattern).elements[0]!;
+    const named = (binding: string, consumed: string[]) =>
+      locator.walk({ file: source.file, mod, binding, scope: decl, consumed, prefix: [], via: [`${owner ? `${owner}.` : ''}${binding}`], hops: 0 });
+    if (t.isIdentifier(first)) await named(first.name, []);
+    else if (t.isObjectPattern(first)) {
+      // `const [{ data, selected }, dispatch] = useReducer(…)`: each field is a binding of its own.
+      for (const p of first.properties) {
+        if (!t.isObjectProperty(p) || !t.isIdentifier(p.key)) continue;
+        const value = t.isAssignmentPattern(p.value) ? p.value.left : p.value;
+        if (t.isIdentifier(value)) await named(value.name, [p.key.name]);
+      }
+    }
   }
   const best = locator.found.find((s) => s.field) ?? locator.found[0];
   if (!best) throw new CodemodError(facts.file, null, `no JSX \`.map(…)\` renders the state ${handler} updates (${updates.map((u) => u.state).join(', ')}): no list to render progressively`);

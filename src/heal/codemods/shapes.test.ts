@@ -249,6 +249,16 @@ describe('progressive-list', () => {
     expect(r.also).toEqual([{ file: 'ui/useProgressiveList.ts', before: null, after: expect.stringContaining('export function useProgressiveList<T>(') }]);
   });
 
+  it('follows a reducer state destructured where it is declared (const [{ data, selected }, dispatch] = useReducer(…))', async () => {
+    const root = await testDir('homeostat-lists-');
+    await writeFile(
+      join(root, 'Main.tsx'),
+      `import { useReducer } from 'react';\nimport { reducer } from './state.ts';\n\nexport function Main() {\n  const [{ data, selected }, dispatch] = useReducer(reducer, { data: [], selected: 0 });\n  return (\n    <table>\n      <tbody>\n        {data.map((item) => <tr key={item.id} className={selected === item.id ? 'danger' : ''} onClick={() => dispatch({ type: 'SELECT', id: item.id })}><td>{item.label}</td></tr>)}\n      </tbody>\n    </table>\n  );\n}\n`,
+    );
+    const analysis = [{ name: 'Jumbotron.RUN_LOTS', file: 'Jumbotron.tsx', updates: [{ setter: 'dispatch', transition: false, state: '{ data, selected }', stateSource: { file: 'Main.tsx', line: 5 }, fields: ['data', 'selected'] }] }];
+    expect(await progressiveListPlan(root, analysis, 'Jumbotron.RUN_LOTS')).toEqual({ codemod: 'progressive-list', file: 'Main.tsx', handler: 'Jumbotron.RUN_LOTS', component: 'Main', list: { line: 9, column: 10 }, items: 'data' });
+  });
+
   it('puts the hook after what the list reads, refuses when an early return comes first, and names the module freely', () => {
     const src = `import { useState } from 'react';\nexport function T({ rows }) {\n  const [sel, setSel] = useState(null);\n  const label = (r) => r.name;\n  return <ul>{rows.map((r, i) => <li key={r.id} className={sel === i ? 'on' : ''} onClick={() => setSel(i)}>{label(r)}</li>)}</ul>;\n}\n`;
     const r = renderProgressively(src, 'src/T.jsx', { handler: 'h', component: 'T', list: { line: 5, column: 15 }, items: 'rows', exists: (f) => f === 'src/useProgressiveList.js' });
