@@ -208,8 +208,8 @@ test('examples/table: ≥ 2× shorter longest frame; swap, remove, update, appen
       await expect(page.locator('tbody tr').nth(1).locator('td.col-id')).toHaveText(first[998]!);
     });
     expect((await ids())[998]).toBe(first[1]);
-    await keep(() => page.getByLabel(`remove ${first[2]}`).click(), 9_999, async () => {
-      await expect(page.getByLabel(`remove ${first[2]}`)).toHaveCount(0);
+    await keep(() => page.getByLabel(`remove ${first[2]}`, { exact: true }).click(), 9_999, async () => {
+      await expect(page.getByLabel(`remove ${first[2]}`, { exact: true })).toHaveCount(0);
     });
     await keep(() => page.locator('#update').click(), 9_999, async () => {
       await expect(page.locator('tbody tr').first()).toContainText('!!!');
