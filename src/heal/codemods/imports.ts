@@ -31,7 +31,8 @@ export function applyImports(code: string, file: string, requests: readonly Impo
   const program = babelParse(code, { sourceType: 'module', allowReturnOutsideFunction: true, plugins: syntaxPlugins(file) }).program;
   const decls = program.body.filter((s): s is t.ImportDeclaration => t.isImportDeclaration(s));
   const quote = (code.match(/from\s*"/g) ?? []).length > (code.match(/from\s*'/g) ?? []).length ? '"' : "'";
-  const semi = decls.length > 0 ? decls.every((d) => code[d.end! - 1] === ';') : !/^\s*import[^;\n]*[^;\s]\s*$/m.test(code) && /;\s*$/m.test(code);
+  // Semicolons as the imports have them (or, without imports, as the statements do).
+  const semi = decls.length > 0 ? decls.every((d) => code[d.end! - 1] === ';') : program.body.some((b) => code[b.end! - 1] === ';');
   const edits: TextEdit[] = [];
   const fresh = new Map<string, ImportRequest[]>();
   for (const module of [...new Set(requests.map((r) => r.module))]) {
