@@ -5,12 +5,12 @@
  * chunks until every row is there; updates of the same list never re-chunked or dropped;
  * clearing and a new list start over; rows already rendered are not rendered again.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useState, type Key, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ts } from 'ts-morph';
 import { progressiveHookSource } from './progressive-hook.ts';
 
@@ -35,6 +35,8 @@ const rows = (from: number, n: number): Row[] => Array.from({ length: n }, (_, i
 
 /** Commits synchronously, as a click's update would. */
 const now = (f: () => void) => flushSync(f);
+
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 let cleanup: (() => void) | null = null;
 afterEach(() => {
