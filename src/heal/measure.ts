@@ -24,6 +24,7 @@ import type { Browser } from 'playwright-core';
 import { Aggregator, aggregateSession, type AggregateSnapshot } from '../core/aggregate.ts';
 import type { SessionFile } from '../core/session.ts';
 import { replayRun, type Recording } from '../replay/index.ts';
+import { errorPattern } from './signals.ts';
 
 export interface BaselineMeasurement {
   runs: number;
@@ -33,7 +34,12 @@ export interface BaselineMeasurement {
   callsByFlow: Array<Map<string, number>>;
   /** Wall time of one run of each flow (ms), from the measured runs: what later rounds will cost. */
   flowMs: number[];
+  /** Per flow (by index), errors per run by `errorKey(handler, pattern)`: where a regression test can provoke one. */
+  errorsByFlow: Array<Map<string, number>>;
 }
+
+/** The key of a handler's error pattern in `errorsByFlow`. */
+export const errorKey = (handler: string, pattern: string) => `${handler}\u0000${pattern}`;
 
 export class BaselineFailed extends Error {
   override name = 'BaselineFailed';
@@ -60,6 +66,7 @@ export async function measureBaseline(options: {
   const sessions: SessionFile[] = [];
   const callsByFlow = options.flows.map(() => new Map<string, number>());
   const flowMs = options.flows.map(() => 0);
+  const errorsByFlow = options.flows.map(() => new Map<string, number>());
   // Each run gets a fresh browser context: the warm-up only warms the browser, the server and the
   // disk, so the shortest flow does it.
   const shortest = options.flows.reduce((best, f, k) => (f.steps.length < options.flows[best]!.steps.length ? k : best), 0);
@@ -84,8 +91,12 @@ export async function measureBaseline(options: {
       sessions.push(run.session);
       const calls = callsByFlow[k]!;
       for (const c of run.session.calls) calls.set(c.handler, (calls.get(c.handler) ?? 0) + 1 / options.runs);
+      const errors = errorsByFlow[k]!;
+      for (const c of run.session.calls) {
+        if (c.error) errors.set(errorKey(c.handler, errorPattern(c.error)), (errors.get(errorKey(c.handler, errorPattern(c.error))) ?? 0) + 1 / options.runs);
+      }
       flowMs[k] = flowMs[k]! + run.wallMs / options.runs;
     }
   }
-  return { runs: options.runs, sessions, snapshot: snapshotOf(sessions), callsByFlow, flowMs };
+  return { runs: options.runs, sessions, snapshot: snapshotOf(sessions), callsByFlow, flowMs, errorsByFlow };
 }
