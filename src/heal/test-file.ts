@@ -21,7 +21,8 @@ export const TEST_VERSION = 1;
 /** How generated test files end: `homeostat test <dir>` runs every file with this suffix. */
 export const TEST_SUFFIX = '.test.json';
 
-const name = z.string().min(1).max(500);
+// Generous bounds: a test heal writes must always read back, whatever the handler is called.
+const name = z.string().min(1).max(10_000);
 
 const runMetric = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('handler'), handler: name, metric: z.enum(HANDLER_METRICS), stat: z.enum([...STATS, 'sum', 'max']) }).strict(),
@@ -36,7 +37,7 @@ export const signalSchema = z.discriminatedUnion('kind', [
   /** Errors that reached the page uncaught (`pageerror`: thrown from an event handler or a render, unhandled rejections). */
   z.object({ kind: z.literal('uncaughtErrors') }).strict(),
   /** Calls of the handler that threw or rejected, optionally only with this normalised `Name: message`. */
-  z.object({ kind: z.literal('errors'), handler: name, pattern: z.string().max(2000).optional() }).strict(),
+  z.object({ kind: z.literal('errors'), handler: name, pattern: z.string().max(10_000).optional() }).strict(),
   /** A run metric (core/run-metrics.ts): a statistic of a handler's calls, or the flow's frames and interactions. */
   z.object({ kind: z.literal('metric'), metric: runMetric }).strict(),
 ]);
@@ -48,7 +49,7 @@ export const assertionSchema = z
     /** The test fails when the signal is above this (every signal is lower-is-better), or has no value. */
     max: z.number().finite(),
     /** Why this limit, in one line (where it sits between the measured before and after). */
-    why: z.string().max(2000).optional(),
+    why: z.string().max(10_000).optional(),
   })
   .strict();
 export type Assertion = z.infer<typeof assertionSchema>;
@@ -69,7 +70,7 @@ export const testFileSchema = z
     version: z.literal(TEST_VERSION),
     name,
     /** What the test is for and where its numbers came from, for people (not interpreted). */
-    about: z.array(z.string().max(4000)).default([]),
+    about: z.array(z.string().max(50_000)).default([]),
     /** Recordings to replay once each, relative to this file. Their expectations must pass too. */
     flows: z.array(z.string().min(1).max(1000)).min(1),
     assert: z.array(assertionSchema).min(1),
