@@ -119,7 +119,7 @@ export function proofLines(p: TestProof, baseBuild: string): string[] {
   const flows = p.base.flows.map((f) => posix.normalize(posix.join(posix.dirname(p.path), f.flow))).join(', ');
   const side = (r: TestRunResult) => `${r.passed ? 'passes' : 'fails'}: ${valueText(r)}${flowTrouble(r).length ? `; ${flowTrouble(r)[0]}` : ''} (${(r.wallMs / 1000).toFixed(1)} s, load ${r.loadAvg.toFixed(1)})`;
   return [
-    `${p.path} (${p.status}; one replay of ${flows} per build):`,
+    `${p.path} (${p.status}; one replay of ${flows} ${p.fixed ? 'per build' : 'on the base build'}):`,
     `- base build ${baseBuild}: ${side(p.base)}`,
     ...(p.fixed ? [`- fixed build: ${side(p.fixed)}`] : []),
     ...p.base.observed.map((x) => `- observed on the base build: ${x.label}: ${formatSignal(x.signal, x.value)}`),
