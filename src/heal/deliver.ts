@@ -268,7 +268,7 @@ export async function deliverAll(ctx: DeliverContext, attempts: Attempt[], prepa
     }
 
     const toProve = jobs.filter((j): j is Job & { generated: GeneratedTest } => j.generated !== null);
-    if (toProve.length) ctx.log(`proving ${toProve.length} generated test${toProve.length === 1 ? '' : 's'}: each replays its flow once on the base build and once on the fix`);
+    if (toProve.length) ctx.log(`proving ${toProve.length} generated test${toProve.length === 1 ? '' : 's'}: each replays its flow once on the base build and once on the fix (tests on the same flow share the base replay)`);
     const proofs = await proveTests(
       toProve.map((j) => ({
         test: j.generated,

@@ -54,3 +54,18 @@ describe('deciding a proof', () => {
     expect(decideProof(failing, run(failing, 0), null).status).toBe('not-proven');
   });
 });
+
+describe('the report section', () => {
+  it('lists each proof with both builds’ values, and says why a test was not delivered', async () => {
+    const { renderProofsMarkdown, renderProofsHtml } = await import('./report-proofs.ts');
+    const proven = decideProof(fixTest, run(fixTest, 1), run(fixTest, 0));
+    const refused = decideProof(fixTest, run(fixTest, 0.2), run(fixTest, 0));
+    const attempt = (id: string, branch: string | null, p: ReturnType<typeof decideProof>) => ({ diagnosis: { id }, branch, proofs: [p] });
+    const r = { head: 'abcdef0123456789', attempts: [attempt('a', 'homeostat/fix-a', proven), attempt('b', 'homeostat/fix-b', refused)] } as unknown as import('./result.ts').HealResult;
+    const md = renderProofsMarkdown(r);
+    expect(md).toContain('Proven, delivered on `homeostat/fix-a`: fails on the base build: l 100% (> 50%); passes on the fixed build: l 0% (≤ 50%).');
+    expect(md).toContain('- base build abcdef012345: fails: l 100% (> 50%)');
+    expect(md).toContain('Not proven, not delivered: passes on the base build too: l 20% (≤ 50%).');
+    expect(renderProofsHtml(r)).toContain('<li>fixed build: passes: l 0% (≤ 50%) (3.0 s, load 8.0)</li>');
+  });
+});

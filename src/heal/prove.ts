@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Recording } from '../replay/index.ts';
-import { runTest, type TestRunResult } from './run-tests.ts';
+import { evaluateTest, replayFlows, type Replayed, type TestRunResult } from './run-tests.ts';
 import { formatSignal } from './signals.ts';
 import type { GeneratedTest } from './testgen.ts';
 import { serializeTest } from './test-file.ts';
@@ -55,11 +55,23 @@ const valueText = (r: TestRunResult) =>
 const flowTrouble = (r: TestRunResult) => r.flows.flatMap((f) => [...(f.error ? [`${f.flow}: ${f.error}`] : []), ...f.failedExpectations.map((e) => `${f.flow}: ${e}`)]);
 const assertionsFailed = (r: TestRunResult) => r.assertions.some((a) => !a.passed);
 
+/** Replays shared between proofs: tests that replay the same flows on the same build (counts only) read one replay. */
+export type ReplayCache = Map<string, Promise<Replayed>>;
+
 /** Runs the test on both builds (in parallel) and decides whether it tells them apart. */
-export async function proveTest(t: GeneratedTest, o: ProveOptions): Promise<TestProof> {
+export async function proveTest(t: GeneratedTest, o: ProveOptions, cache?: ReplayCache): Promise<TestProof> {
   const baseDir = join(o.tree, posix.dirname(t.path));
-  const run = (url: string, label: string) =>
-    runTest(t.test, { browser: o.browser, url, baseDir, label: `proof-${label}`, ...(o.recordings ? { recordings: o.recordings } : {}), ...(o.screenshotDir ? { screenshotDir: o.screenshotDir } : {}) });
+  const run = async (url: string, label: string) => {
+    const opts = { browser: o.browser, url, baseDir, label: `proof-${label}`, ...(o.recordings ? { recordings: o.recordings } : {}), ...(o.screenshotDir ? { screenshotDir: o.screenshotDir } : {}) };
+    // The recordings, not their paths: two trees hold the same flow at different paths.
+    const key = `${url}\u0000${t.test.flows.map((f) => JSON.stringify(o.recordings?.get(join(baseDir, f)) ?? join(baseDir, f))).join('\u0000')}`;
+    let replayed = cache?.get(key);
+    if (!replayed) {
+      replayed = replayFlows(t.test.flows, opts);
+      cache?.set(key, replayed);
+    }
+    return evaluateTest(t.test, await replayed, { url });
+  };
   const [base, fixed] = await Promise.all([run(o.baseUrl, 'base'), o.fixedUrl ? run(o.fixedUrl, 'fixed') : Promise.resolve(null)]);
   return decideProof(t, base, fixed);
 }
@@ -97,7 +109,9 @@ export function decideProof(t: GeneratedTest, base: TestRunResult, fixed: TestRu
  */
 export async function proveTests(jobs: ReadonlyArray<{ test: GeneratedTest; options: ProveOptions }>): Promise<TestProof[]> {
   const out = new Map<number, TestProof>();
-  await Promise.all(jobs.map(async (j, i) => (j.test.deterministic ? out.set(i, await proveTest(j.test, j.options)) : undefined)));
+  // Counts read the same from one replay whatever else ran: tests on the same flows and build share it.
+  const cache: ReplayCache = new Map();
+  await Promise.all(jobs.map(async (j, i) => (j.test.deterministic ? out.set(i, await proveTest(j.test, j.options, cache)) : undefined)));
   for (const [i, j] of jobs.entries()) if (!j.test.deterministic) out.set(i, await proveTest(j.test, j.options));
   return jobs.map((_, i) => out.get(i)!);
 }

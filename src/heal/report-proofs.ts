@@ -9,10 +9,10 @@ import type { HealResult } from './result.ts';
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const STATUS: Record<TestProof['status'], string> = {
-  proven: 'proven: fails on the base build, passes on the fix — delivered',
-  guards: 'passes on the base build with the error provoked and handled — delivered as a regression test',
-  'fails-as-documented': 'fails on the base build, as asked — delivered as a documented failing test',
-  'not-proven': 'not proven — not delivered',
+  proven: 'Proven, delivered',
+  guards: 'Guards the handling, delivered as a regression test',
+  'fails-as-documented': 'Fails as asked, delivered as a documented failing test',
+  'not-proven': 'Not proven, not delivered',
 };
 
 function proofs(r: HealResult): Array<{ id: string; branch: string | null; proof: TestProof }> {
@@ -25,7 +25,7 @@ export function renderProofsMarkdown(r: HealResult): string {
   if (list.length === 0) return [...out, 'No test was generated (no fix was delivered and no recurring error was found).', ''].join('\n');
   out.push('Each test ran once on the base build and once on the fixed build before delivery; only tests that tell them apart ship.', '');
   for (const { id, branch, proof } of list) {
-    out.push(`### \`${proof.path}\` (${id})`, '', `${STATUS[proof.status]}${branch ? ` on \`${branch}\`` : ''}. ${proof.why}.`, '');
+    out.push(`### \`${proof.path}\` (${id})`, '', `${STATUS[proof.status]}${branch && proof.status !== 'not-proven' ? ` on \`${branch}\`` : ''}: ${proof.why}.`, '');
     out.push(...proofLines(proof, r.head.slice(0, 12)).slice(1), '');
   }
   return out.join('\n');
@@ -40,7 +40,7 @@ export function renderProofsHtml(r: HealResult): string {
       .map(
         ({ id, branch, proof }) =>
           `<section class="attempt ${proof.status === 'not-proven' ? 'regressed' : 'improved'}"><h3><code>${esc(proof.path)}</code> <small>(${esc(id)})</small></h3>` +
-          `<p class="verdict">${esc(STATUS[proof.status])}${branch ? ` on <code>${esc(branch)}</code>` : ''}</p><p>${esc(proof.why)}</p>` +
+          `<p class="verdict">${esc(STATUS[proof.status])}${branch && proof.status !== 'not-proven' ? ` on <code>${esc(branch)}</code>` : ''}</p><p>${esc(proof.why)}</p>` +
           `<ul>${proofLines(proof, r.head.slice(0, 12)).slice(1).map((l) => `<li>${esc(l.replace(/^- /, ''))}</li>`).join('')}</ul></section>`,
       )
       .join('\n')

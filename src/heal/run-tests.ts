@@ -56,14 +56,22 @@ export interface RunTestOptions {
   file?: string;
 }
 
-/** Runs one test against the build served at `url`. */
-export async function runTest(test: HomeostatTest, o: RunTestOptions): Promise<TestRunResult> {
+/** One replay of a test's flows on one build: what every assertion is computed from. */
+export interface Replayed {
+  evidence: RunEvidence;
+  flows: FlowRun[];
+  wallMs: number;
+  loadAvg: number;
+}
+
+/** Replays `flows` (relative to `o.baseDir`) once each against `o.url`, in order. */
+export async function replayFlows(flows: readonly string[], o: RunTestOptions): Promise<Replayed> {
   const started = performance.now();
   const sessions: RunEvidence['sessions'][number][] = [];
   const pageErrors: string[] = [];
-  const flows: FlowRun[] = [];
+  const out: FlowRun[] = [];
   let loadAvg = 0;
-  for (const [k, flow] of test.flows.entries()) {
+  for (const [k, flow] of flows.entries()) {
     const path = resolve(o.baseDir, flow);
     const recording = o.recordings?.get(path) ?? (await loadRecording(path));
     const run = await replayRun(o.browser, recording, {
@@ -77,25 +85,34 @@ export async function runTest(test: HomeostatTest, o: RunTestOptions): Promise<T
     loadAvg = run.machine.loadAvg;
     const failed = run.expectations.filter((e) => !e.passed).map((e) => `step ${e.step} (${e.description})${e.message ? `: ${e.message}` : ''}`);
     const error = run.error ?? (run.session ? null : 'the page exported no Homeostat session');
-    flows.push({ flow, passed: error === null && failed.length === 0, error, failedExpectations: failed, wallMs: run.wallMs });
+    out.push({ flow, passed: error === null && failed.length === 0, error, failedExpectations: failed, wallMs: run.wallMs });
   }
-  const evidence: RunEvidence = { sessions, pageErrors };
+  return { evidence: { sessions, pageErrors }, flows: out, wallMs: performance.now() - started, loadAvg };
+}
+
+/** The test's verdict on a replay of its flows. */
+export function evaluateTest(test: HomeostatTest, r: Replayed, o: { url: string; file?: string }): TestRunResult {
   const assertions = test.assert.map((a): AssertionResult => {
-    const value = signalValue(a.signal, evidence);
+    const value = signalValue(a.signal, r.evidence);
     return { assertion: a, label: describeSignal(a.signal), value, passed: value !== null && Number.isFinite(value) && value <= a.max };
   });
   return {
     name: test.name,
     file: o.file ?? null,
     url: o.url,
-    passed: flows.every((f) => f.passed) && assertions.every((a) => a.passed),
+    passed: r.flows.every((f) => f.passed) && assertions.every((a) => a.passed),
     assertions,
-    observed: test.observe.map((signal) => ({ signal, label: describeSignal(signal), value: signalValue(signal, evidence) })),
-    flows,
-    pageErrors,
-    wallMs: performance.now() - started,
-    loadAvg,
+    observed: test.observe.map((signal) => ({ signal, label: describeSignal(signal), value: signalValue(signal, r.evidence) })),
+    flows: r.flows,
+    pageErrors: [...r.evidence.pageErrors],
+    wallMs: r.wallMs,
+    loadAvg: r.loadAvg,
   };
+}
+
+/** Runs one test against the build served at `url`. */
+export async function runTest(test: HomeostatTest, o: RunTestOptions): Promise<TestRunResult> {
+  return evaluateTest(test, await replayFlows(test.flows, o), o);
 }
 
 /** One line per assertion: "✓ computeFacets calls per React commit: 0.00 ≤ 0.50". */
