@@ -124,3 +124,15 @@ describe('test files', () => {
     expect(err!.issues.join('\n')).toMatch(/assert\[0\]\.(signal|max)/);
   });
 });
+
+describe('the flow a proof replays', () => {
+  it('is the shortest flow that runs the handler a few times, and its cost is reserved out of the A/B rounds', async () => {
+    const { proofFlowFor, proofReserveMs } = await import('./deliver.ts');
+    const m = { callsByFlow: [new Map([['h', 40]]), new Map([['h', 4]]), new Map([['h', 1]])], flowMs: [9000, 3500, 1000] };
+    expect(proofFlowFor('h', m)).toBe(1);
+    // Nowhere often enough: the flow that runs it most per second.
+    expect(proofFlowFor('h', m, 100)).toBe(0);
+    expect(proofFlowFor('nobody', m)).toBeNull();
+    expect(proofReserveMs(m.flowMs, [1, null, 2])).toBe(5250);
+  });
+});
