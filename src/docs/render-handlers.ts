@@ -149,7 +149,8 @@ function statusText(ctx: RenderContext, name: string): string {
   const s = ctx.report.handlers.find((h) => h.name === name);
   if (!s) return 'ok';
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
-  const few = s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`;
+  const more = s.needed === undefined ? '' : s.needed === null ? '; calls like these would not decide it' : `; ${plural(s.needed, 'more call')} would decide it at the rate seen`;
+  const few = `${s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`}${more}`;
   const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
   return found.length === 0 ? base : `${base}: ${found.map((d) => mdText(d.message.replace(`${name}: `, ''))).join('; ')}`;
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,26 @@ describe('git worktrees for fixes', () => {
     expect(await statusPorcelain(dir)).toBe('M app.ts');
     expect(await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('main');
     expect(await headCommit(dir)).toBe(head);
+  });
+
+  it('links the root and workspace packages\' node_modules into a worktree, and commits none of them', async () => {
+    const dir = await repo();
+    await mkdir(join(dir, 'packages', 'ui'), { recursive: true });
+    await writeFile(join(dir, 'packages', 'ui', 'index.ts'), 'export {};\n');
+    await writeFile(join(dir, '.gitignore'), 'node_modules\n');
+    await git(dir, ['add', '-A']);
+    await git(dir, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'ui']);
+    for (const m of ['node_modules/react', 'packages/ui/node_modules/lib']) {
+      await mkdir(join(dir, m), { recursive: true });
+      await writeFile(join(dir, m, 'index.js'), 'x\n');
+    }
+    const tree = await addWorktree(dir, await headCommit(dir), 'mono');
+    expect(await readFile(join(tree.dir, 'packages/ui/node_modules/lib/index.js'), 'utf8')).toBe('x\n');
+    expect(await readFile(join(tree.dir, 'node_modules/react/index.js'), 'utf8')).toBe('x\n');
+    await writeFile(join(tree.dir, 'app.ts'), 'export const x = 3;\n');
+    const commit = await commitOnBranch(tree.dir, 'homeostat/fix-mono', 'fix');
+    expect((await git(dir, ['show', '--name-only', '--format=', commit])).split('\n')).toEqual(['app.ts']);
+    await tree.remove();
   });
 
   it('never reuses a branch name', async () => {

@@ -4,9 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { registerCleanup } from '../node/cleanup.ts';
 import { slug } from './names.ts';
@@ -64,8 +64,34 @@ export interface Worktree {
 }
 
 /**
+ * The `node_modules` folders of a repository, relative to it: the root's and those of workspace
+ * packages (`app/node_modules`, `packages/ui/node_modules`: npm, pnpm and yarn put some there),
+ * found up to four levels down, never inside another node_modules or a dot folder.
+ */
+export async function installedModules(repo: string, depth = 4): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string, left: number) => {
+    let entries;
+    try {
+      entries = await readdir(join(repo, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.name === 'node_modules') out.push(child);
+      else if (left > 0) await walk(child, left - 1);
+    }
+  };
+  await walk('', depth);
+  return out.sort();
+}
+
+/**
  * A detached worktree of `ref` in a new temporary directory. The repository's installed
- * `node_modules` (never tracked) is linked in, so the worktree builds like the original.
+ * `node_modules` folders (never tracked; the root's and workspace packages') are linked in, so
+ * the worktree builds like the original.
  * `label` (often a handler name) only names the directory, made safe by `slug`. Until
  * `remove()`, the worktree is registered for clean-up on SIGINT/SIGTERM.
  */
@@ -81,8 +107,10 @@ export async function addWorktree(repo: string, ref: string, label: string): Pro
   const unregister = registerCleanup(`worktree ${dir}`, remove);
   try {
     await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, ref]);
-    const modules = join(repo, 'node_modules');
-    if (existsSync(modules) && !existsSync(join(dir, 'node_modules'))) await symlink(modules, join(dir, 'node_modules'), 'dir');
+    for (const rel of await installedModules(repo)) {
+      const to = join(dir, rel);
+      if (!existsSync(to) && existsSync(dirname(to))) await symlink(join(repo, rel), to, 'dir');
+    }
   } catch (e) {
     await remove();
     throw e;
@@ -95,7 +123,7 @@ export async function commitOnBranch(dir: string, branch: string, message: strin
   await git(dir, ['checkout', '--quiet', '-b', branch]);
   await git(dir, ['add', '-A']);
   // The linked node_modules is not part of any fix (a symlink escapes a `node_modules/` ignore rule).
-  await git(dir, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', 'node_modules']);
+  for (const rel of await installedModules(dir)) await git(dir, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', rel]);
   // Commit as the user when git knows who that is; otherwise as Homeostat.
   const named = await git(dir, ['config', 'user.name']).catch(() => '');
   const identity = named ? [] : ['-c', 'user.name=Homeostat', '-c', 'user.email=homeostat@localhost'];

@@ -30,6 +30,7 @@ import { deliverAll, proofFlowFor, proofReserveMs } from './deliver.ts';
 import { predictedRatio } from './evidence.ts';
 import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type History, type Outcome } from './history.ts';
+import { baselineNeeds } from './baseline-needs.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
 import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type Verification, type VerificationPlan } from './verify.ts';
 import type { Attempt, HealMetrics, HealResult } from './result.ts';
@@ -48,8 +49,14 @@ export interface HealOptions {
   testDir?: string;
   /** The app's own tests, run in the patched tree; a failure rejects the fix. */
   testCommand?: string;
-  /** Baseline replay runs for the diagnosis (default 2, after a warm-up). */
+  /** Baseline rounds of every flow before sampling adapts (default 2, after a warm-up). */
   baselineRuns?: number;
+  /**
+   * Baseline rounds at most (default 6): after `baselineRuns`, only the flows that run a handler
+   * still short of samples (a budget `check` cannot decide yet, fewer calls than the rules read)
+   * are replayed again, until none is short.
+   */
+  baselineMaxRuns?: number;
   /** A/B sampling: runs per side, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
   plan?: VerificationPlan & { timeCapMs?: number };
   /**
@@ -198,6 +205,11 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       flows,
       names: run.flowsInRepo,
       runs: options.baselineRuns ?? 2,
+      maxRuns: options.baselineMaxRuns ?? 6,
+      needs: (sessions) => baselineNeeds(base.spec, sessions),
+      // The baseline may take at most a third of the loop's budget: the A/B rounds need the rest.
+      ...(options.timeBudgetMs !== undefined ? { deadline: started + options.timeBudgetMs / 3 } : {}),
+      now,
       screenshotDir: run.screenshotDir,
       ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
       onProgress: run.log,

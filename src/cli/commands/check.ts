@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Discrepancy } from '../../core/check/index.ts';
+import type { CheckReport, Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { ms, renderTable } from '../../node/table.ts';
@@ -15,7 +15,9 @@ Compares the documented spec (homeostat.spec.json, with the budget lines of HAND
 and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:
 over budget, drift from baseline, undocumented or unseen handlers, sequence order, error rate
 and transition share changes. Decisions use confidence intervals on the raw samples
-(order statistics for quantiles, a seeded bootstrap for means) and the spec's minSamples.
+(order statistics for quantiles, a seeded bootstrap for means) and the spec's minSamples:
+fewer calls are "too few to judge", with how many more would decide, unless they already
+decide a quantile budget (5 calls all far over a p95 budget cannot happen by chance).
 
   --docs <dir>       docs directory (default docs)
   --sessions <path>  session JSON files or directories, repeatable (default .homeostat/sessions)
@@ -97,6 +99,7 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
       '',
       `Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`,
       `Handlers: ${summarise(report.handlers.map((h) => h.status))}`,
+      ...tooFew(report.handlers),
     ];
     io.out(lines.join('\n'));
     return failed ? 1 : 0;
@@ -106,6 +109,15 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
 /** An interval bound: Infinity when too few samples bound that side. */
 function bound(v: number): string {
   return v === Infinity ? '∞' : ms(v);
+}
+
+/** "Too few calls to judge: a (n=1: 1 more would decide), b (n=5: 15 more)". */
+function tooFew(handlers: CheckReport['handlers']): string[] {
+  const few = handlers.filter((h) => h.status === 'insufficient-data');
+  if (few.length === 0) return [];
+  const one = (h: CheckReport['handlers'][number]) =>
+    `${h.name} (n=${h.n}${h.needed === null ? ': calls like these would not decide' : h.needed !== undefined ? `: ${h.needed} more would decide` : ''})`;
+  return [`Too few calls to judge: ${few.map(one).join(', ')}`];
 }
 
 function summarise(statuses: string[]): string {

@@ -29,7 +29,8 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
   --error-tests <m>    a recurring error's regression test: handled (default: the UI shows it and
                        nothing escapes uncaught) or absent (fails until the error no longer occurs)
   --test-command <c>   the app's own tests; a fix that fails them is rejected
-  --runs <n>           baseline replay runs for the diagnosis (default 2, after a warm-up)
+  --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
+                       flows of handlers still short of samples, until none is (at most 6 rounds)
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)

@@ -206,14 +206,57 @@ describe('checkSpec statistics on seeded synthetic telemetry', () => {
 });
 
 describe('checkSpec rules', () => {
-  it('gives no verdict below minSamples, however far over budget', () => {
-    const spec = specWith({ h: { budget: { metric: 'blocking', stat: 'p50', ms: 1 } } }, { minSamples: 20 });
+  it('decides a quantile budget from few calls when they are overwhelming, and says how many more a decision needs otherwise', () => {
+    const spec = specWith({ h: { budget: { metric: 'blocking', stat: 'p95', ms: 100 } } }, { minSamples: 20 });
+    // Five calls, all 18–50× over a p95 budget: if the p95 were within it, that has probability ≤ 0.05⁵.
+    const five = checkSpec(spec, [blockingSession('h', [1800, 2500, 3100, 4200, 5000])]);
+    expect(five.handlers).toEqual([{ name: 'h', status: 'over-budget', n: 5, metric: 'blocking' }]);
+    expect(five.discrepancies.map((d) => [d.kind, d.severity, d.evidence.n])).toEqual([['over-budget', 'error', 5]]);
+    expect(five.discrepancies[0]!.evidence.interval!.low).toBeGreaterThan(100);
+    expect(five.accuracy).toEqual({ documented: 1, matching: 0, ratio: 0 });
+    // One call over it is not evidence (a p95 budget allows one call in twenty above it): one more would decide.
+    const one = checkSpec(spec, [blockingSession('h', [5000])]);
+    expect(one.handlers).toEqual([{ name: 'h', status: 'insufficient-data', n: 1, needed: 1 }]);
+    expect(one.discrepancies).toEqual([]);
+    // Calls within the budget never decide early: an "ok" needs minSamples calls.
+    const within = checkSpec(spec, [blockingSession('h', [10, 12, 9, 11, 30])]);
+    expect(within.handlers).toEqual([{ name: 'h', status: 'insufficient-data', n: 5, needed: 15 }]);
+    // Two of four calls over a p95 budget already decide it (probability ≈ 0.014 if it held)...
+    expect(checkSpec(spec, [blockingSession('h', [10, 500, 12, 600])]).handlers[0]!.status).toBe('over-budget');
+    // ...one of four does not: more calls are needed, and the count says how many.
+    const half = checkSpec(spec, [blockingSession('h', [10, 500, 12, 11])]);
+    expect(half.handlers[0]!.status).toBe('insufficient-data');
+    expect(half.handlers[0]!.needed).toBeGreaterThan(0);
+    const needed = half.handlers[0]!.needed!;
+    const more = Array.from({ length: 4 + needed }, (_, i) => (i % 4 === 1 ? 500 : 10));
+    expect(checkSpec(spec, [blockingSession('h', more)]).handlers[0]!.status).toBe('over-budget');
+  });
+
+  it('gives a mean budget no verdict below minSamples, however far over it (no distribution-free bound for a mean)', () => {
+    const spec = specWith({ h: { budget: { metric: 'blocking', stat: 'mean', ms: 1 } } }, { minSamples: 20 });
     const report = checkSpec(spec, [blockingSession('h', Array(19).fill(50))]);
     expect(report.discrepancies).toEqual([]);
-    expect(report.handlers).toEqual([{ name: 'h', status: 'insufficient-data', n: 19 }]);
+    expect(report.handlers).toEqual([{ name: 'h', status: 'insufficient-data', n: 19, needed: 1 }]);
     expect(report.accuracy.ratio).toBeNull();
     const enough = checkSpec(spec, [blockingSession('h', Array(20).fill(50))]);
     expect(enough.handlers[0]!.status).toBe('over-budget');
+  });
+
+  it('calls a small sample over budget at most as often as its confidence allows when the quantile is exactly at the budget', () => {
+    const random = seededRandom(11);
+    // Lognormal with median 10 and σ = 0.5: its p95 is 10·e^(0.5·1.645) ≈ 22.76 ms, the budget.
+    const budget = 10 * Math.exp(0.5 * 1.6448536);
+    const spec = specWith({ h: { budget: { metric: 'blocking', stat: 'p95', ms: budget } } }, { minSamples: 20 });
+    let alarms = 0;
+    let trials = 0;
+    for (let n = 1; n < 20; n++) {
+      for (let t = 0; t < 100; t++) {
+        trials++;
+        if (checkSpec(spec, [blockingSession('h', lognormal(random, n, 10, 0.5))]).handlers[0]!.status === 'over-budget') alarms++;
+      }
+    }
+    // One-sided 2.5% (the lower end of a 95% interval); the bound is conservative for most n.
+    expect(alarms / trials).toBeLessThan(0.025);
   });
 
   it('reports undocumented and unseen handlers, and computes accuracy over documented ones', () => {
@@ -282,13 +325,21 @@ describe('sample sizes count the calls that have the budgeted metric', () => {
   const FIELD: Partial<Record<HandlerMetric, keyof HandlerCall>> = { settle: 'settle', commit: 'commitMs', paint: 'paintMs' };
 
   for (const [metric, field] of Object.entries(FIELD) as Array<[HandlerMetric, keyof HandlerCall]>) {
-    it(`${metric}: 3 of 100 calls with it, far over budget, is too little to judge (not "ok", not counted as accurate)`, () => {
+    it(`${metric}: 3 of 100 calls with it, within budget, is too little to judge (not "ok", not counted as accurate)`, () => {
+      const calls = Array.from({ length: 100 }, (_, i) => ({ ...call('fetchCart', { blockingMs: 1 }), [field]: i < 3 ? 2 : null }) as HandlerCall);
+      const spec = specWith({ fetchCart: { budget: { metric, stat: 'p95', ms: 5 } } });
+      const report = checkSpec(spec, [session(calls)]);
+      expect(report.handlers).toEqual([{ name: 'fetchCart', status: 'insufficient-data', n: 3, metric, needed: 17 }]);
+      expect(report.accuracy).toEqual({ documented: 0, matching: 0, ratio: null });
+      expect(report.discrepancies).toEqual([]);
+    });
+
+    it(`${metric}: 3 of 100 calls with it, all far over a p95 budget, already decide it (on those 3 calls)`, () => {
       const calls = Array.from({ length: 100 }, (_, i) => ({ ...call('fetchCart', { blockingMs: 1 }), [field]: i < 3 ? 500 : null }) as HandlerCall);
       const spec = specWith({ fetchCart: { budget: { metric, stat: 'p95', ms: 5 } } });
       const report = checkSpec(spec, [session(calls)]);
-      expect(report.handlers).toEqual([{ name: 'fetchCart', status: 'insufficient-data', n: 3, metric }]);
-      expect(report.accuracy).toEqual({ documented: 0, matching: 0, ratio: null });
-      expect(report.discrepancies).toEqual([]);
+      expect(report.handlers).toEqual([{ name: 'fetchCart', status: 'over-budget', n: 100 }]);
+      expect(report.discrepancies.map((d) => [d.kind, d.evidence.n])).toEqual([['over-budget', 3]]);
     });
 
     it(`${metric}: with enough calls that have it, the budget is judged on those calls only`, () => {

@@ -3,9 +3,14 @@
  * discrepancy with its evidence. Pure (no DOM, no Node APIs) so the panel and the suggestion
  * engine can run it too.
  *
- * Decisions, per documented handler with at least `minSamples` calls (fewer: 'insufficient-data'):
+ * Decisions, per documented handler with at least `minSamples` calls (fewer: 'insufficient-data',
+ * with how many more calls a decision would need, unless the few are already overwhelming):
  * - over-budget: the confidence interval of the statistic the budget names (order-statistic
- *   interval for quantiles, seeded bootstrap for the mean) lies entirely above the budget.
+ *   interval for quantiles, seeded bootstrap for the mean) lies entirely above the budget. For a
+ *   quantile this holds at any sample size: if the true p95 were within budget, each call would
+ *   exceed it with probability ≤ 0.05, so n calls all above it happen with probability ≤ 0.05ⁿ,
+ *   and the order-statistic bound says exactly when that is rare enough (2 calls at 95%). The
+ *   mean has no distribution-free bound: its bootstrap needs `minSamples`.
  * - drift: the interval of the median of the budget's metric (blocking when there is no budget)
  *   lies entirely outside baseline·(1 ± tolerance), and the difference exceeds the clock noise
  *   floor. The median, because it is the quantile a sample of ~100 pins down best. When the
@@ -19,10 +24,10 @@
  */
 import { formatMs } from '../format.ts';
 import { FELT_METRICS } from '../metrics.ts';
-import type { Baseline, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
+import type { Baseline, Budget, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
-import type { StatInterval } from './interval.ts';
-import { observeSessions, type HandlerObservation, type Observations, type SequenceObservation } from './observed.ts';
+import { quantileRanks, STAT_QUANTILE, type StatInterval } from './interval.ts';
+import { observeSessions, type HandlerObservation, type MetricValues, type Observations, type SequenceObservation } from './observed.ts';
 import { twoProportionTest } from './proportion.ts';
 import { mannWhitney } from './rank.ts';
 import { callsByHandler, samplesOf, type HandlerSamples } from './samples.ts';
@@ -68,7 +73,18 @@ export interface CheckReport {
    * budget or baseline metric that few calls have (settle, paint…), `n` counts the calls with a
    * finite value of that `metric`.
    */
-  handlers: Array<{ name: string; status: HandlerStatus; n: number; metric?: string }>;
+  handlers: Array<{
+    name: string;
+    status: HandlerStatus;
+    n: number;
+    metric?: string;
+    /**
+     * For 'insufficient-data': how many more calls would let the rules decide, at the rate seen so
+     * far (calls over the budget keep coming as often: an over-budget verdict; otherwise enough
+     * calls to call it ok). Null when no number of calls like these would decide.
+     */
+    needed?: number | null;
+  }>;
 }
 
 export interface CheckOptions {
@@ -137,11 +153,20 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
       judged++;
       continue;
     }
+    const baseline = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
     if (n < spec.defaults.minSamples) {
-      handlers.push({ name, status: 'insufficient-data', n });
+      // Few calls can still be overwhelming: all far over a p95 budget already decide it.
+      const early = doc.budget ? budgetDiscrepancy(name, doc.budget, o.values(doc.budget.metric), spec.defaults, seed + hash(name)) : null;
+      if (early) {
+        discrepancies.push(early);
+        judged++;
+        handlers.push({ name, status: 'over-budget', n, metric: doc.budget!.metric });
+        continue;
+      }
+      const metric = judgedMetric(doc, baseline);
+      handlers.push({ name, status: 'insufficient-data', n, needed: samplesNeeded(doc, metric === null ? null : o.values(metric), spec.defaults) });
       continue;
     }
-    const baseline = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
     const found = checkHandler(name, doc, baseline, o, spec.defaults, seed + hash(name), baselineCalls?.get(name));
     discrepancies.push(...found);
     // The budget (or baseline) is judged on the calls that have its metric, not on all calls:
@@ -149,7 +174,7 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
     const metric = judgedMetric(doc, baseline);
     const samples = metric === null ? n : o.values(metric).n;
     if (found.length === 0 && samples < spec.defaults.minSamples) {
-      handlers.push({ name, status: 'insufficient-data', n: samples, ...(metric ? { metric } : {}) });
+      handlers.push({ name, status: 'insufficient-data', n: samples, ...(metric ? { metric } : {}), needed: samplesNeeded(doc, metric === null ? null : o.values(metric), spec.defaults) });
       continue;
     }
     judged++;
@@ -198,20 +223,8 @@ function checkHandler(
   const alpha = 1 - confidence;
 
   if (doc.budget) {
-    const { metric, stat, ms } = doc.budget;
-    const values = obs.values(metric);
-    if (values.n >= minSamples) {
-      const ci = values.interval(stat, confidence, seed);
-      if (ci.low > ms) {
-        out.push({
-          kind: 'over-budget',
-          subject,
-          severity: 'error',
-          message: `${name}: ${stat} ${metric} is ${fmt(ci.estimate)} ms (${pctOf(confidence)} CI ${fmtInterval(ci)}, n=${ci.n}), over its ${ms} ms budget`,
-          evidence: evidence(metric, stat, ms, ci),
-        });
-      }
-    }
+    const found = budgetDiscrepancy(name, doc.budget, obs.values(doc.budget.metric), defaults, seed);
+    if (found) out.push(found);
   }
 
   if (baseline) {
@@ -269,6 +282,61 @@ function checkHandler(
   }
   return out;
 }
+
+/**
+ * Over budget when the interval of the budget's statistic lies entirely above it: a quantile at
+ * any sample size (its order-statistic bound is exact for every n), a mean from `minSamples` on.
+ */
+function budgetDiscrepancy(name: string, budget: Budget, values: MetricValues, defaults: SpecFile['defaults'], seed: number): Discrepancy | null {
+  const { metric, stat, ms } = budget;
+  if (values.n === 0 || (stat === 'mean' && values.n < defaults.minSamples)) return null;
+  const ci = values.interval(stat, defaults.confidence, seed);
+  if (!(ci.low > ms)) return null;
+  const few = values.n < defaults.minSamples ? ` (few calls, but ${values.n} of ${values.n} over it cannot happen by chance at ${pctOf(defaults.confidence)} if the ${stat} were within it)` : '';
+  return {
+    kind: 'over-budget',
+    subject: { type: 'handler', name },
+    severity: 'error',
+    message: `${name}: ${stat} ${metric} is ${fmt(ci.estimate)} ms (${pctOf(defaults.confidence)} CI ${fmtInterval(ci)}, n=${ci.n}), over its ${ms} ms budget${few}`,
+    evidence: evidence(metric, stat, ms, ci),
+  };
+}
+
+/**
+ * How many more calls the rules need to decide, extrapolating the share of calls over the budget
+ * seen so far: with a quantile budget that the calls exceed more often than the quantile allows,
+ * the smallest n at which the order-statistic bound would clear the budget; otherwise enough
+ * calls for an "ok" (`minSamples`). Null when calls like these never decide (field histograms
+ * without raw samples fall back to `minSamples`).
+ */
+export function samplesNeeded(doc: HandlerSpec, values: MetricValues | null, defaults: SpecFile['defaults']): number | null {
+  const n = values?.n ?? 0;
+  const toMin = Math.max(0, defaults.minSamples - n);
+  const budget = doc.budget;
+  if (!budget || budget.stat === 'mean' || !values?.raw || n === 0) return toMin;
+  const q = STAT_QUANTILE[budget.stat];
+  const over = values.raw.filter((v) => v > budget.ms).length / n;
+  if (over <= 1 - q) return toMin;
+  // Over budget ⇔ the l-th smallest call is above it ⇔ fewer than l calls are within it. That
+  // holds from some size on (l grows like q·n, the calls within like (1 − over)·n < q·n): find
+  // it by doubling, then bisecting (each test costs O(n), so no linear scan).
+  const decides = (total: number) => quantileRanks(total, q, defaults.confidence).l > Math.ceil(total * (1 - over) - 1e-9);
+  let hi = n + 1;
+  while (!decides(hi)) {
+    if (hi > MAX_NEEDED) return null;
+    hi *= 2;
+  }
+  let lo = Math.max(n, hi >> 1);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (decides(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - n;
+}
+
+/** Past this many calls "how many more" is not a useful answer: the share over budget is too close to the quantile's. */
+const MAX_NEEDED = 1_000_000;
 
 /** Drift by a one-sided Mann–Whitney test of the new samples against the baseline's, scaled by 1 ± tolerance. */
 function rankDrift(name: string, metric: string, now: number[], base: number[], tolerance: number, confidence: number): Discrepancy | null {
