@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ describe('git worktrees for fixes', () => {
     await writeFile(join(tree.dir, 'app.ts'), 'export const x = 3;\n');
     const commit = await commitOnBranch(tree.dir, 'homeostat/fix-mono', 'fix');
     expect((await git(dir, ['show', '--name-only', '--format=', commit])).split('\n')).toEqual(['app.ts']);
+    await tree.remove();
+  });
+
+  it('links a node_modules that is itself a link (heal\'s copy of the demo links this package\'s)', async () => {
+    const dir = await repo();
+    const elsewhere = await testDir('homeostat-modules-');
+    await mkdir(join(elsewhere, 'vite'), { recursive: true });
+    await writeFile(join(elsewhere, 'vite', 'index.js'), 'v\n');
+    await symlink(elsewhere, join(dir, 'node_modules'), 'dir');
+    const tree = await addWorktree(dir, await headCommit(dir), 'linked');
+    expect(await readFile(join(tree.dir, 'node_modules/vite/index.js'), 'utf8')).toBe('v\n');
     await tree.remove();
   });
 

@@ -78,10 +78,11 @@ export async function installedModules(repo: string, depth = 4): Promise<string[
       return;
     }
     for (const e of entries) {
-      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      if (e.name.startsWith('.')) continue;
       const child = rel ? `${rel}/${e.name}` : e.name;
-      if (e.name === 'node_modules') out.push(child);
-      else if (left > 0) await walk(child, left - 1);
+      // A linked node_modules counts too (heal's copy of the demo links this package's).
+      if (e.name === 'node_modules' && (e.isDirectory() || e.isSymbolicLink())) out.push(child);
+      else if (e.isDirectory() && left > 0) await walk(child, left - 1);
     }
   };
   await walk('', depth);
