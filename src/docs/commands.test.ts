@@ -52,6 +52,18 @@ describe('homeostat docs and check commands', () => {
     expect(report.discrepancies[0]).toMatchObject({ kind: 'over-budget', subject: { type: 'handler', name: 'renderReact' }, evidence: { metric: 'blocking', stat: 'p95', documented: 5, n: 40 } });
   });
 
+  it('docs --only re-baselines one handler and keeps the others', async () => {
+    expect(await docs.run(['--root', 'src', '--docs', 'docs', '--sessions', 'sessions'], io)).toBe(0);
+    const before = JSON.parse(await readFile(join(cwd, 'docs', 'homeostat.spec.json'), 'utf8'));
+    await writeFile(join(cwd, 'sessions', 'b.json'), JSON.stringify(makeSessionFile(40, 7, 'other')));
+    await rm(join(cwd, 'sessions', 'a.json'));
+    expect(await docs.run(['--root', 'src', '--docs', 'docs', '--sessions', 'sessions', '--only', 'renderReact'], io)).toBe(0);
+    const after = JSON.parse(await readFile(join(cwd, 'docs', 'homeostat.spec.json'), 'utf8'));
+    expect(after.handlers.search.baseline).toEqual(before.handlers.search.baseline);
+    expect(after.handlers.renderReact.baseline.sessions).toEqual(['other']);
+    await expect(docs.run(['--root', 'src', '--docs', 'docs', '--sessions', 'nope', '--only', 'x'], io)).rejects.toThrow(UsageError);
+  });
+
   it('reports usage errors for missing paths and bad options', async () => {
     await expect(check.run(['--docs', 'nope'], io)).rejects.toThrow(UsageError);
     await expect(docs.run(['--root', 'missing'], io)).rejects.toThrow(UsageError);

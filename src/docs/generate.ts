@@ -19,6 +19,7 @@ import { renderHandlerSpecs } from './render-handlers.ts';
 import { renderPerformance } from './render-performance.ts';
 import { renderSequenceFlows } from './render-sequences.ts';
 import { applyMarkdownBudgets, ERRORS, HANDLER_SPECS, PERFORMANCE, readDocsDir, SEQUENCE_FLOWS, SPEC_FILE } from './spec-file.ts';
+import { mergeSpec, spliceDoc } from './rebaseline.ts';
 import { writeFilesAtomically } from './write.ts';
 
 export { readDocs } from './spec-file.ts';
@@ -34,10 +35,23 @@ export interface GenerateOptions {
   now?: Date;
   /** Merged field data (`homeostat docs --field`): field baselines beside the local ones. */
   field?: FieldSnapshot;
+  /**
+   * Re-baseline only these handlers (heal's delivery of a fix, `homeostat docs --only`): their
+   * sections, summary rows and the sequences they are in come from `sessions`; every other
+   * handler and sequence keeps what the docs on disk say (only code facts the analysis moved are
+   * updated). Without docs on disk, everything is generated.
+   */
+  only?: readonly string[];
+}
+
+/** What a partial regeneration re-baselined. */
+export interface Regenerated {
+  handlers: string[];
+  sequences: string[];
 }
 
 /** Regenerates the docs in `docsDir`; resolves to the files written and the new spec. */
-export async function generateDocs(options: GenerateOptions): Promise<{ files: string[]; spec: SpecFile }> {
+export async function generateDocs(options: GenerateOptions): Promise<{ files: string[]; spec: SpecFile; regenerated?: Regenerated }> {
   const docsDir = resolve(options.docsDir);
   const root = resolve(options.root);
   const onDisk = await readDocsDir(docsDir);
@@ -53,7 +67,7 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
   const aggregator = new Aggregator();
   for (const s of options.sessions) aggregateSession(s, aggregator);
   const snapshot = aggregator.snapshot();
-  const spec = buildSpec({
+  const built = buildSpec({
     previous,
     snapshot,
     sessions: options.sessions,
@@ -64,6 +78,8 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     now: options.now ?? new Date(0),
     ...(options.field ? { field: options.field } : {}),
   });
+  const partial = options.only && onDisk.spec ? mergeSpec(onDisk.spec, built, new Set(options.only), snapshot) : null;
+  const spec = partial?.spec ?? built;
   const ctx: RenderContext = {
     spec,
     snapshot,
@@ -75,13 +91,22 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     docsDir,
     root,
   };
+  const rendered: Record<string, string> = {
+    [HANDLER_SPECS]: renderHandlerSpecs(ctx, regions[HANDLER_SPECS]!),
+    [SEQUENCE_FLOWS]: renderSequenceFlows(ctx, regions[SEQUENCE_FLOWS]!),
+    [PERFORMANCE]: renderPerformance(ctx, regions[PERFORMANCE]!),
+    [ERRORS]: renderErrors(ctx, regions[ERRORS]!),
+  };
+  if (partial) {
+    for (const [name, text] of Object.entries(rendered)) {
+      const old = onDisk.markdown[name];
+      if (old != null) rendered[name] = spliceDoc(name, old, text, partial.targets);
+    }
+  }
   const files = [
-    { path: join(docsDir, HANDLER_SPECS), content: renderHandlerSpecs(ctx, regions[HANDLER_SPECS]!) },
-    { path: join(docsDir, SEQUENCE_FLOWS), content: renderSequenceFlows(ctx, regions[SEQUENCE_FLOWS]!) },
-    { path: join(docsDir, PERFORMANCE), content: renderPerformance(ctx, regions[PERFORMANCE]!) },
-    { path: join(docsDir, ERRORS), content: renderErrors(ctx, regions[ERRORS]!) },
+    ...Object.entries(rendered).map(([name, content]) => ({ path: join(docsDir, name), content })),
     { path: join(docsDir, SPEC_FILE), content: `${JSON.stringify(spec, null, 2)}\n` },
   ];
   await writeFilesAtomically(files);
-  return { files: files.map((f) => f.path), spec };
+  return { files: files.map((f) => f.path), spec, ...(partial ? { regenerated: { handlers: [...partial.targets.handlers], sequences: [...partial.targets.sequences] } } : {}) };
 }

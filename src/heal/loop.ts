@@ -26,13 +26,12 @@ import { buildAndServe, type AppBuild } from './app.ts';
 import { describeFix } from './apply.ts';
 import { buildCandidates, patchCandidate, type PreparedFix } from './candidates.ts';
 import { childPropsFor } from './child-props.ts';
-import { deliverFix } from './deliver.ts';
+import { deliverAll, proofFlowFor, proofReserveMs } from './deliver.ts';
 import { predictedRatio } from './evidence.ts';
 import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type History, type Outcome } from './history.ts';
 import { baselineNeeds } from './baseline-needs.ts';
 import { bestFlowFor, measureBaseline } from './measure.ts';
-import { errorRegressionTest, type GeneratedFile } from './testgen.ts';
 import { DEFAULT_GUARD_TOLERANCE, verifyFixes, type Verification, type VerificationPlan } from './verify.ts';
 import type { Attempt, HealMetrics, HealResult } from './result.ts';
 
@@ -75,6 +74,11 @@ export interface HealOptions {
   outDir: string;
   /** Open a pull request per branch with `gh` when it is installed. */
   pr?: boolean;
+  /**
+   * A recurring error's regression test: `handled` (default) holds that the UI shows it and nothing
+   * escapes uncaught; `absent` is a test that fails until the error no longer occurs.
+   */
+  errorTests?: 'handled' | 'absent';
   cpuThrottle?: number;
   browser?: Browser;
   onProgress?: (line: string) => void;
@@ -102,7 +106,8 @@ export function healMetrics(check: CheckReport, diagnoses: readonly Diagnosis[],
     documentationAccuracy: check.accuracy.ratio,
     issueDetectionRate: issues.length === 0 ? null : explained.length / issues.length,
     fixSuccessRate: tried.length === 0 ? null : tried.filter((a) => a.verdict === 'improved').length / tried.length,
-    autoAppliedRate: fixable.length === 0 ? null : attempts.filter((a) => a.branch !== null).length / fixable.length,
+    // A regression test's branch is no fix: only fixes count as applied.
+    autoAppliedRate: fixable.length === 0 ? null : attempts.filter((a) => a.branch !== null && a.diagnosis.fix !== null).length / fixable.length,
   };
 }
 
@@ -216,7 +221,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
     const verifications = await verifyCandidates(run, prepared, baseline, base);
     phase('verify');
     const attempts = [...advice, ...judge(run, prepared, verifications)];
-    await deliverImproved(run, attempts, prepared, base.spec);
+    await deliverImproved(run, attempts, prepared, base, baseline);
     phase('deliver');
 
     await appendHistory(options.historyPath, attempts.map((a) => outcomeOf(a)));
@@ -292,7 +297,7 @@ async function prepareFixes(run: Run, diagnoses: readonly Diagnosis[]): Promise<
   const handlersTried = new Set<string>();
   for (const d of diagnoses) {
     if (!d.fix) {
-      if (d.rule === 'recurring-error') advice.push({ ...emptyAttempt(d), reasons: ['advice: no code change; regression test generated'], tests: [errorRegressionTest(d, run.flowsInRepo, run.testDir)] });
+      if (d.rule === 'recurring-error') advice.push({ ...emptyAttempt(d), reasons: ['advice: no code change; a regression test is generated and proven at delivery'] });
       continue;
     }
     if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(d.handler)) continue;
@@ -319,7 +324,10 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
   const measured = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
   const perRound = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
   // Delivering and the report take a few seconds: keep them inside the budget too.
-  const budgetLeft = options.timeBudgetMs === undefined ? Infinity : run.started + options.timeBudgetMs - DELIVER_RESERVE_MS - now();
+  // Proving the generated tests replays their flows once per build: reserve that too.
+  const errorFlows = baseline.errorsByFlow.map((m, k) => (m.size > 0 ? k : null));
+  const reserve = DELIVER_RESERVE_MS + proofReserveMs(baseline.flowMs, [...ready.map((p) => proofFlowFor(handlerOf(p.diagnosis), baseline)), ...errorFlows]);
+  const budgetLeft = options.timeBudgetMs === undefined ? Infinity : run.started + options.timeBudgetMs - reserve - now();
   const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
   log(
     `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measured.map((f) => f.title).join(', ')}; ` +
@@ -357,31 +365,29 @@ function judge(run: Run, prepared: readonly PreparedFix[], verifications: Readon
   });
 }
 
-/** Delivers what improved: a generated test, regenerated docs and a branch each (no measurement runs any more). */
-async function deliverImproved(run: Run, attempts: Attempt[], prepared: readonly PreparedFix[], spec: SpecFile | null): Promise<void> {
-  const { options, log } = run;
-  await Promise.all(
-    attempts
-      .filter((a) => a.verdict === 'improved' && a.verification)
-      .map(async (a) => {
-        const p = prepared.find((x) => x.diagnosis === a.diagnosis)!;
-        const delivered = await deliverFix({
-          repo: run.repo,
-          head: run.head,
-          tree: p.tree!.dir,
-          srcDir: options.srcDir,
-          docsDir: options.docsDir,
-          testDir: run.testDir,
-          flowsInRepo: run.flowsInRepo,
-          spec,
-          diagnosis: a.diagnosis,
-          verification: a.verification!,
-          edits: a.edits,
-          ...(options.pr ? { pr: true } : {}),
-        });
-        Object.assign(a, { branch: delivered.branch, commit: delivered.commit, tests: delivered.tests, docs: delivered.docs, pr: delivered.pr });
-        log(`branch ${delivered.branch} (${delivered.commit.slice(0, 12)}): code + ${delivered.tests.map((t) => t.path).join(', ') || 'no test'} + ${delivered.docs.length} docs files`);
-        if (options.pr) log(delivered.pr ? `  pull request: ${delivered.pr}` : '  --pr: gh is not installed or the push failed; the branch stays local');
-      }),
+/** Delivers what improved (a proven test, regenerated docs and a branch each) and each recurring error's proven regression test; no A/B round runs any more. */
+async function deliverImproved(run: Run, attempts: Attempt[], prepared: readonly PreparedFix[], base: Base, baseline: Awaited<ReturnType<typeof measureBaseline>>): Promise<void> {
+  const { options } = run;
+  await deliverAll(
+    {
+      repo: run.repo,
+      head: run.head,
+      srcDir: options.srcDir,
+      docsDir: options.docsDir,
+      testDir: run.testDir,
+      flows: run.flows,
+      flowsInRepo: run.flowsInRepo,
+      spec: base.spec,
+      browser: run.browser,
+      baseUrl: base.url,
+      build: options.build,
+      baseline,
+      ...(options.errorTests ? { errorTests: options.errorTests } : {}),
+      ...(options.pr ? { pr: true } : {}),
+      screenshotDir: run.screenshotDir,
+      log: run.log,
+    },
+    attempts,
+    prepared,
   );
 }

@@ -27,6 +27,7 @@ import { Aggregator, aggregateSession, type AggregateSnapshot } from '../core/ag
 import type { SessionFile } from '../core/session.ts';
 import { replayRun, type Recording } from '../replay/index.ts';
 import type { BaselineNeeds } from './baseline-needs.ts';
+import { errorPattern } from './signals.ts';
 
 export interface BaselineMeasurement {
   runs: number;
@@ -36,10 +37,15 @@ export interface BaselineMeasurement {
   callsByFlow: Array<Map<string, number>>;
   /** Wall time of one run of each flow (ms), from the measured runs: what later rounds will cost. */
   flowMs: number[];
+  /** Per flow (by index), errors per run by `errorKey(handler, pattern)`: where a regression test can provoke one. */
+  errorsByFlow: Array<Map<string, number>>;
   /** What was still short of samples when sampling stopped (empty: enough), and why it stopped. */
   short: Array<{ handler: string; calls: number; need: string }>;
   stoppedBy: 'enough' | 'max-runs' | 'deadline';
 }
+
+/** The key of a handler's error pattern in `errorsByFlow`. */
+export const errorKey = (handler: string, pattern: string) => `${handler}\u0000${pattern}`;
 
 export class BaselineFailed extends Error {
   override name = 'BaselineFailed';
@@ -75,6 +81,7 @@ export async function measureBaseline(options: {
   const sessions: SessionFile[] = [];
   const flowRuns = options.flows.map(() => 0);
   const counts = options.flows.map(() => new Map<string, number>());
+  const errors = options.flows.map(() => new Map<string, number>());
   const wall = options.flows.map(() => 0);
   const replay = async (k: number, round: number, warmup: boolean) => {
     const flow = options.flows[k]!;
@@ -97,6 +104,11 @@ export async function measureBaseline(options: {
     flowRuns[k]!++;
     wall[k]! += run.wallMs;
     for (const c of run.session.calls) counts[k]!.set(c.handler, (counts[k]!.get(c.handler) ?? 0) + 1);
+    for (const c of run.session.calls) {
+      if (!c.error) continue;
+      const key = errorKey(c.handler, errorPattern(c.error));
+      errors[k]!.set(key, (errors[k]!.get(key) ?? 0) + 1);
+    }
   };
   // Each run gets a fresh browser context: the warm-up only warms the browser, the server and the
   // disk, so the shortest flow does it.
@@ -136,6 +148,7 @@ export async function measureBaseline(options: {
     // Per run of each flow, as before: what one more run of it buys.
     callsByFlow: counts.map((m, k) => new Map([...m].map(([h, n]) => [h, n / Math.max(1, flowRuns[k]!)]))),
     flowMs: wall.map((w, k) => w / Math.max(1, flowRuns[k]!)),
+    errorsByFlow: errors.map((m, k) => new Map([...m].map(([e, n]) => [e, n / Math.max(1, flowRuns[k]!)]))),
     short,
     stoppedBy,
   };

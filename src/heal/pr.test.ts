@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { hostileName } from '../core/__tests__/hostile.ts';
 import { commitOnBranch, freeBranchName, git, headCommit } from './git.ts';
 import { fixBranchBase, oneLine, openPullRequest, runFile, slug } from './pr.ts';
-import { budgetTest } from './testgen.ts';
+import { errorTest } from './testgen.ts';
+import { parseTestFile, serializeTest } from './test-file.ts';
 import type { Diagnosis } from '../core/diagnose.ts';
 import { testDir } from '../test-support/tmp.ts';
 
@@ -76,25 +77,16 @@ describe('branch names from handler names', () => {
     );
   });
 
-  it('name generated test files inside the test directory, with no way out of their comment', () => {
+  it('name generated test files inside the test directory, and keep the name exact through the JSON', () => {
     fc.assert(
       fc.property(hostileName, (name) => {
-        const d = { id: `blocking-update:${name}`, handler: name, rootCause: `${name} blocks */ evil()` } as unknown as Diagnosis;
-        const t = budgetTest({
-          diagnosis: d,
-          handler: name,
-          budget: { metric: 'interaction', stat: 'p95', ms: 100 },
-          note: `${name} */ note`,
-          flows: ['flows/a.json'],
-          testDir: 'e2e/homeostat',
-          evidence: { label: `${name} p50 interaction`, before: 10, after: 2, ratio: { estimate: 0.2, low: 0.1, high: 0.3 }, runs: 5, why: `${name} */ why`, lines: [`${name} */ line`] },
-        });
+        const d = { id: `recurring-error:${name}`, rule: 'recurring-error', handler: name, rootCause: `${name} throws`, evidence: { pattern: `Error: ${name}`, errors: 3, calls: 9 }, impact: { metric: { kind: 'flow', metric: 'errors' } }, fix: null } as unknown as Diagnosis;
+        const t = errorTest({ diagnosis: d, flows: ['flows/a.json'], testDir: 'e2e/homeostat', runCommand: 'npx homeostat test {path}' });
         expect(t.path.startsWith('e2e/homeostat/')).toBe(true);
         expect(t.path.slice('e2e/homeostat/'.length)).not.toContain('/');
-        // The header comment closes exactly once, at its end.
-        const header = t.content.slice(0, t.content.indexOf('*/') + 2);
-        expect(t.content.indexOf('*/')).toBe(t.content.indexOf(' */\nimport') + 1);
-        expect(header.split('\n').every((l) => l === '/**' || l.startsWith(' *'))).toBe(true);
+        const back = parseTestFile(serializeTest(t.test), t.path);
+        expect(back.observe).toEqual([{ kind: 'errors', handler: name, pattern: `Error: ${name}` }]);
+        expect(back.flows).toEqual(['../../flows/a.json']);
       }),
     );
   });

@@ -8,6 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFix } from './apply.ts';
 import { evidenceLines, predictionLines } from './evidence.ts';
+import { renderProofsHtml, renderProofsMarkdown } from './report-proofs.ts';
 import type { Attempt, HealMetrics, HealResult } from './result.ts';
 
 const pct = (x: number | null | undefined) => formatPct(x, { empty: 'n/a' });
@@ -54,8 +55,9 @@ export function renderHealMarkdown(r: HealResult): string {
     if (a.branch) out.push(`Branch \`${a.branch}\` (${a.commit?.slice(0, 12)}): code, ${a.tests.map((t) => `\`${t.path}\``).join(', ')}, docs ${a.docs.map((d) => `\`${d}\``).join(', ')}.`, '');
     if (a.reasons.length) out.push(...a.reasons.map((x) => `- ${x}`), '');
     if (a.diff) out.push('```diff', a.diff.trimEnd(), '```', '');
-    if (!a.diff && a.tests.length) out.push('Generated test:', '', '```ts', a.tests[0]!.content.trimEnd(), '```', '');
+    if (!a.diff && a.tests.length) out.push('Generated test:', '', '```json', a.tests[0]!.content.trimEnd(), '```', '');
   }
+  out.push(renderProofsMarkdown(r));
   return out.join('\n') + '\n';
 }
 
@@ -108,6 +110,7 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8p
 <h2>Discrepancies</h2><ul>${discrepancies}</ul>
 <h2>Diagnoses</h2><ul>${diagnoses}</ul>
 <h2>Fixes</h2>${attempts || '<p>No fix was tried.</p>'}
+${renderProofsHtml(r)}
 </body></html>
 `;
 }

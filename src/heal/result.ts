@@ -8,6 +8,7 @@ import type { CheckReport } from '../core/check/index.ts';
 import type { Diagnosis } from '../core/diagnose.ts';
 import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
+import type { TestProof } from './prove.ts';
 import type { GeneratedFile } from './testgen.ts';
 import type { FixVerdict, Verification } from './verify.ts';
 
@@ -25,6 +26,8 @@ export interface Attempt {
   tests: GeneratedFile[];
   docs: string[];
   pr: string | null;
+  /** The generated tests' proofs: run on the base and the fixed build before delivery (delivered or not). */
+  proofs?: TestProof[];
 }
 
 export interface HealMetrics {

@@ -25,13 +25,14 @@ export const command: Command = {
   name: 'docs',
   summary: 'Generate living docs (HANDLER_SPECS.md, SEQUENCE_FLOWS.md, ...) from code and telemetry',
   usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--app <name>] [--tsconfig <file>]
-               [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin]
+               [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin] [--only <handler> ...]
 
 Analyses the app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) for instrumented handlers,
 including what @homeostat/tools/vite or @homeostat/tools/babel instruments, merges the session files, and
 (re)writes HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md and
 homeostat.spec.json in the docs directory. Budget and Tolerance lines and the text between
 <!-- homeostat:human --> markers are kept; the markdown budget lines win over the JSON.
+Without --only, every handler and sequence seen in the sessions is re-baselined from them.
 
   --root <dir>       app source root (default src)
   --docs <dir>       docs directory (default docs)
@@ -49,6 +50,10 @@ homeostat.spec.json in the docs directory. Budget and Tolerance lines and the te
   --plugin           document what the build plugin instruments (default: when a vite/babel/next
                      config next to --root or up to three folders above uses @homeostat/tools/vite or /babel)
   --no-plugin        only handlers named in the code (instrument, useHandler, sequence)
+  --only <handler>   re-baseline only this handler (repeatable): its section, its summary rows and
+                     the sequences it is in come from the sessions; every other handler keeps the
+                     baseline the docs have (source lines the code moved are still updated). What
+                     heal does when it delivers a fix.
 
 Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,
   async run(args, io) {
@@ -66,6 +71,7 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
         exclude: { type: 'string', multiple: true },
         plugin: { type: 'boolean' },
         'no-plugin': { type: 'boolean' },
+        only: { type: 'string', multiple: true },
       },
     });
     if (values.plugin && values['no-plugin']) throw new UsageError('--plugin and --no-plugin contradict each other');
@@ -90,14 +96,22 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
     });
     const auto = analysis.handlers.filter((h) => h.kind === 'auto').length;
     io.log(`${analysis.handlers.length} instrumented handlers${auto ? ` (${auto} named by the build plugin)` : ''}; ${sessions.length} sessions`);
-    const { files, spec } = await generateDocs({
+    if (values.only && sessions.length === 0) throw new UsageError('--only re-baselines from sessions: give --sessions');
+    const { files, spec, regenerated } = await generateDocs({
       root,
       docsDir: resolve(io.cwd, values.docs ?? 'docs'),
       sessions,
       analysis,
       ...(values.app !== undefined ? { app: values.app } : {}),
       ...(field ? { field } : {}),
+      ...(values.only ? { only: values.only } : {}),
     });
+    if (values.only) {
+      const unknown = values.only.filter((h) => !spec.handlers[h]);
+      if (unknown.length) io.log(`--only: ${unknown.join(', ')} not in the code or the telemetry: nothing re-baselined for ${unknown.length === 1 ? 'it' : 'them'}`);
+      if (regenerated) io.log(`re-baselined ${regenerated.handlers.join(', ') || 'no handler'}${regenerated.sequences.length ? ` and the sequences ${regenerated.sequences.join(', ')}` : ''}; every other handler kept its baseline`);
+      else io.log('--only: no docs yet, so everything was generated');
+    }
     io.out(`Wrote ${files.length} files (${Object.keys(spec.handlers).length} handlers, ${Object.keys(spec.sequences).length} sequences):\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   },

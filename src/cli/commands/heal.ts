@@ -15,7 +15,10 @@ worktree and build them all, then replay the baseline and every patched build in
 rounds until each verdict is decided on what the user feels (the fix's primary metric, e.g.
 interaction latency, with guards on time to result, long frames and errors), and for each
 verified improvement commit code + generated test + regenerated docs on a branch
-homeostat/fix-<handler>. Your working tree is never modified.
+homeostat/fix-<handler>. The generated test (*.test.json, run with \`homeostat test\`) is proven
+first: it must fail on the base build and pass on the fix, or it is left out and the report says
+why. The docs re-baseline only the fixed handler. A recurring error gets a regression test on a
+branch homeostat/test-<handler>-errors. Your working tree is never modified.
 
   --flow <file>        recording to replay (repeatable; our format or Chrome Recorder JSON)
   --build <command>    builds the app (run in each worktree), e.g. "npx vite build"
@@ -23,6 +26,8 @@ homeostat/fix-<handler>. Your working tree is never modified.
   --src <dir>          source root for analysis and codemods (default src)
   --docs <dir>         docs directory (default docs)
   --tests <dir>        where generated tests go (default e2e/homeostat)
+  --error-tests <m>    a recurring error's regression test: handled (default: the UI shows it and
+                       nothing escapes uncaught) or absent (fails until the error no longer occurs)
   --test-command <c>   the app's own tests; a fix that fails them is rejected (default: npm test
                        when package.json has a test script; "" for none). Before that, a patched
                        TypeScript tree must pass tsc --noEmit (its tsconfig.json) and the app's
@@ -53,6 +58,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
         src: { type: 'string' },
         docs: { type: 'string' },
         tests: { type: 'string' },
+        'error-tests': { type: 'string' },
         'test-command': { type: 'string' },
         runs: { type: 'string' },
         'max-runs': { type: 'string' },
@@ -94,6 +100,8 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
         build: { command: values.build, outDir: values.dist ?? 'dist' },
       };
     }
+    const errorTests = values['error-tests'];
+    if (errorTests !== undefined && errorTests !== 'handled' && errorTests !== 'absent') throw new UsageError(`--error-tests is handled or absent, got "${errorTests}"`);
     const maxRuns = int('max-runs', values['max-runs']);
     const timeCap = int('time-cap', values['time-cap']);
     // The demo's promise: the whole loop in under three minutes on two cores.
@@ -108,6 +116,7 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     const result = await heal({
       ...target,
       ...(values.tests ? { testDir: values.tests } : {}),
+      ...(errorTests ? { errorTests } : {}),
       ...(values['test-command'] !== undefined ? { testCommand: values['test-command'] } : {}),
       ...(int('runs', values.runs) ? { baselineRuns: int('runs', values.runs)! } : {}),
       plan: { ...(maxRuns ? { maxRuns } : {}), ...(timeCap ? { timeCapMs: timeCap * 1000 } : {}), ...(tolerance !== undefined ? { tolerance } : {}) },
