@@ -89,7 +89,7 @@ export interface ProgressiveListPlan {
   items: string;
   /** Rows in the first, urgent commit (default: a screenful, 60). */
   first?: number;
-  /** Rows per later chunk (default: adaptive, starting at 200 and sized to about 40 ms of work each). */
+  /** Rows in the first later chunk (default 200; the next ones are sized from what each costs, see progressive-hook.ts). */
   chunk?: number;
 }
 
