@@ -50,8 +50,18 @@ describe('diagnose', () => {
     const frozen = demoSession({ renderMs: 600, styleLayoutMs: 900, mode: 'transition', n: 60 });
     const d = find(diagnose(demoInput(frozen)), 'long-frame:renderReact')!;
     expect(d.fix).toBeNull();
-    expect(d.rootCause).toMatch(/already run in a transition, but the frames its work occupied lasted 1\.\d+ s at p95, 9\d\d ms of it style and layout/);
+    expect(d.rootCause).toMatch(/already run in a transition, but the frames its work occupied lasted 1\.\d+ s at p95 \(9\d\d ms of style and layout reported\)/);
     expect(d.advice).toMatch(/virtualise/);
+  });
+
+  it('a blocking update whose commit, style and layout alone stay frozen also gets less work per frame; one a transition would unfreeze does not', () => {
+    const frozen = demoSession({ renderMs: 300, styleLayoutMs: 900, mode: 'blocking', n: 60 });
+    const d = find(diagnose(demoInput(frozen)), 'long-frame:renderReact')!;
+    expect(d.rootCause).toMatch(/is not React's render .*which a transition cannot slice/);
+    expect(d.impact.metric).toEqual({ kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p95' });
+    expect(Number(d.evidence['unsliceableP95Ms'])).toBeGreaterThanOrEqual(200);
+    const sliceable = demoSession({ renderMs: 300, mode: 'blocking', n: 60 });
+    expect(find(diagnose(demoInput(sliceable)), 'long-frame:renderReact')).toBeUndefined();
   });
 
   it('sends a handler that runs directly on typing to useDeferredValue, verified on interaction, never to a transition', () => {

@@ -473,36 +473,64 @@ function equalPropsRerender(h: HandlerAggregate, input: DiagnoseInput, facts: Ha
 }
 
 /**
- * Rule 5: the handler's updates already render in a transition, yet its work still occupies a
- * frozen frame: React can slice rendering, not a commit of that size or its style and layout.
+ * Rule 5, less work per frame: the handler's work occupies a frozen frame (≥ 200 ms at p95) that a
+ * transition cannot shorten, because its updates already render in one, or because the commit,
+ * style and layout of what it commits stay over 200 ms even once React's render is moved out of
+ * the frame. React can slice rendering, not a commit of that size nor the browser's work on it:
+ * only rendering fewer elements per frame helps (render what is in view, or in chunks).
+ *
+ * Pure, so the panel runs it too: the fix needs the list's place in the source, which heal finds
+ * (src/heal/list-fixes.ts turns this diagnosis into virtual-list / progressive-list candidates).
  */
 function longFrame(h: HandlerAggregate, facts: HandlerFacts | undefined): Diagnosis | null {
   const updated = h.modes.blocking + h.modes.mixed + h.modes.transition;
-  if (updated === 0 || h.modes.transition / updated < 0.5) return null;
+  if (updated === 0) return null;
   const frame = usable(h.longestFrame);
   if (!frame || frame.p95 < DEFAULT_FROZEN_MS) return null;
+  const v = VERIFY_STAT;
+  const transitionShare = h.modes.transition / updated;
   const styleLayout = usable(h.styleLayout, 1);
+  // The same arithmetic as blocking-update: what of the frame is not React's synchronous render.
+  const syncWork = Math.max(0, h.blocking[v] - h.duration[v]);
+  const unsliceable = Math.max(styleLayout?.[v] ?? 0, frame[v] - syncWork);
+  const inTransition = transitionShare >= 0.5;
+  if (!inTransition && unsliceable < DEFAULT_FROZEN_MS) return null; // a transition alone would unfreeze it
+  const result = usable(h.result);
+  const why = inTransition
+    ? `${Math.round(transitionShare * 100)}% of ${h.handler}'s updates already run in a transition, but the frames its work occupied lasted ${ms(frame[v])} at ${v}`
+    : `${h.handler}'s work occupies frames of ${ms(frame[v])} at ${v}, and ${ms(unsliceable)} of that is not React's render (${ms(syncWork)}): the commit, style and layout of what it renders, which a transition cannot slice`;
   return {
     id: `long-frame:${h.handler}`,
     rule: 'long-frame',
     handler: h.handler,
-    title: `${h.handler} renders in a transition, yet freezes the page for ${ms(frame.p95)}`,
+    title: `${h.handler} freezes the page for ${ms(frame[v])}: less work per frame is the fix`,
     rootCause:
-      `${Math.round((h.modes.transition / updated) * 100)}% of ${h.handler}'s updates already run in a transition, but the frames its work occupied lasted ${ms(frame.p95)} at p95` +
-      (styleLayout ? `, ${ms(styleLayout.p95)} of it style and layout` : '') +
-      `: React can interrupt rendering, not a commit of that size. Less work per frame is the fix: render fewer elements (virtualise the list) or split the update.`,
-    evidence: { calls: h.count, longestFrameP95Ms: round(frame.p95), styleLayoutP95Ms: styleLayout ? round(styleLayout.p95) : null, transitionShare: h.transitionShare, source: facts ? `${facts.file}:${facts.line}` : null },
+      why +
+      (styleLayout ? ` (${ms(styleLayout[v])} of style and layout reported)` : '') +
+      `. React can interrupt rendering, not a commit of that size. Render fewer elements per frame: only what is in view (virtualise the list), or the first screenful at once and the rest in chunks.`,
+    evidence: {
+      calls: h.count,
+      longestFrameP95Ms: round(frame.p95),
+      unsliceableP95Ms: round(unsliceable),
+      renderScriptP95Ms: round(syncWork),
+      styleLayoutP95Ms: styleLayout ? round(styleLayout.p95) : null,
+      resultP95Ms: result ? round(result.p95) : null,
+      transitionShare: h.transitionShare,
+      source: facts ? `${facts.file}:${facts.line}` : null,
+    },
     impact: {
-      metric: handlerMetric(h.handler, 'longestFrame', VERIFY_STAT),
-      currentMs: round(frame.p95),
+      metric: handlerMetric(h.handler, 'longestFrame', v),
+      currentMs: round(frame[v]),
       predictedMs: LONG_FRAME_MS,
-      predictedChange: round(LONG_FRAME_MS / frame.p95 - 1, 3),
-      predictions: [],
+      predictedChange: round(LONG_FRAME_MS / frame[v] - 1, 3),
+      predictions: [
+        { metric: handlerMetric(h.handler, 'longestFrame', v), current: frame[v], predicted: LONG_FRAME_MS, because: 'each frame renders a screenful or a chunk, not the whole list' },
+      ],
     },
     severity: frame.p95 >= POOR_INTERACTION_MS ? 'high' : 'medium',
-    confidence: round(Math.min(1, frame.count / 10), 3),
+    confidence: round(Math.min(1, frame.count / 10) * (facts ? 1 : 0.7), 3),
     fix: null,
-    advice: 'Render only what is in view (virtualise: @tanstack/react-virtual or react-window), paginate, or split the update into smaller commits.',
+    advice: 'Render only what is in view (virtualise: @tanstack/react-virtual or react-window), or the first screenful at once and the rest in chunks; paginate, or split the update into smaller commits.',
   };
 }
 
