@@ -231,7 +231,7 @@ export function proofReserveMs(flowMs: readonly number[], flowIndexes: Iterable<
  * guarded error's test, on their branches. Fills in the attempts' branch, tests, docs and proofs.
  */
 export async function deliverAll(ctx: DeliverContext, attempts: Attempt[], prepared: readonly PreparedFix[]): Promise<void> {
-  const improved = attempts.filter((a) => a.verdict === 'improved' && a.verification);
+  const improved = attempts.filter((a) => a.verdict === 'improved' && a.verification && !a.supersededBy);
   const errors = attempts.filter((a) => a.diagnosis.rule === 'recurring-error');
   const runCommand = testCommandFor(ctx.build);
   const recordingsIn = (tree: string) => new Map(ctx.flowsInRepo.map((f, k) => [join(tree, f), ctx.flows[k]!]));

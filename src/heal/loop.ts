@@ -27,6 +27,7 @@ import { describeFix } from './apply.ts';
 import { buildCandidates, patchCandidate, type PreparedFix } from './candidates.ts';
 import { childPropsFor } from './child-props.ts';
 import { deliverAll, proofFlowFor, proofReserveMs } from './deliver.ts';
+import { locateListFixes } from './list-fixes.ts';
 import { predictedRatio } from './evidence.ts';
 import { addWorktree, headCommit, repoRoot, type Worktree } from './git.ts';
 import { appendHistory, rankByHistory, readHistory, type History, type Outcome } from './history.ts';
@@ -215,12 +216,16 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       onProgress: run.log,
     });
     phase('baseline');
-    const { check, diagnoses } = checkAndDiagnose(run, base, baseline.snapshot, baseline.sessions, history);
+    const { check, diagnoses: found } = checkAndDiagnose(run, base, baseline.snapshot, baseline.sessions, history);
+    // "Less work per frame" needs the long list's place in the source: one candidate per way that applies.
+    const listed = await locateListFixes(found, base.srcRoot, base.analysis.handlers);
+    for (const why of listed.skipped) run.log(`  ${why}`);
+    const diagnoses = listed.diagnoses;
     const { advice, prepared } = await prepareFixes(run, diagnoses);
     phase('candidates');
     const verifications = await verifyCandidates(run, prepared, baseline, base);
     phase('verify');
-    const attempts = [...advice, ...judge(run, prepared, verifications)];
+    const attempts = [...advice, ...keepBestPerHandler(run, judge(run, prepared, verifications))];
     await deliverImproved(run, attempts, prepared, base, baseline);
     phase('deliver');
 
@@ -253,6 +258,8 @@ interface Base {
   childProps: Awaited<ReturnType<typeof childPropsFor>>;
   /** Null without docs: every handler is undocumented and only budget-free rules fire. */
   spec: SpecFile | null;
+  /** The baseline worktree's source root (what the list locators read). */
+  srcRoot: string;
 }
 
 /** Builds HEAD in a worktree and analyses its sources side by side: nothing is measured yet. */
@@ -267,7 +274,7 @@ async function buildBaseline(run: Run): Promise<Base> {
   const childProps = await childPropsFor(srcRoot, analysis.handlers);
   const docsDir = join(tree.dir, options.docsDir);
   const spec = existsSync(join(docsDir, 'homeostat.spec.json')) ? await readDocs(docsDir) : null;
-  return { url: server.url, analysis, childProps, spec };
+  return { url: server.url, analysis, childProps, spec, srcRoot };
 }
 
 /** Holds the docs against the baseline's sessions and ranks what the rules find (history first). */
@@ -300,11 +307,14 @@ async function prepareFixes(run: Run, diagnoses: readonly Diagnosis[]): Promise<
       if (d.rule === 'recurring-error') advice.push({ ...emptyAttempt(d), reasons: ['advice: no code change; a regression test is generated and proven at delivery'] });
       continue;
     }
-    if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(d.handler)) continue;
+    // One fix per handler, except the ways of rendering its list with less work per frame: the
+    // replays decide which of them the app can take (see keepBestPerHandler).
+    const key = d.rule === 'long-frame' ? d.id : d.handler;
+    if (prepared.length >= (options.maxFixes ?? 3) || handlersTried.has(key)) continue;
     const p = await patchCandidate(run.repo, run.head, options.srcDir, d, log);
     if (p.tree) run.worktrees.push(p.tree);
     // A codemod that cannot apply leaves the handler free for the next rule's fix.
-    if (!p.failed) handlersTried.add(d.handler);
+    if (!p.failed) handlersTried.add(key);
     prepared.push(p);
   }
   const toBuild = prepared.filter((p) => !p.failed).length;
@@ -362,6 +372,26 @@ function judge(run: Run, prepared: readonly PreparedFix[], verifications: Readon
     a.reasons.push(...v.reasons);
     run.log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
     return a;
+  });
+}
+
+/**
+ * Several fixes of one handler improved (a virtualised and a progressive list): deliver the one
+ * whose primary metric improved most; the others say why they got no branch.
+ */
+export function keepBestPerHandler(run: { log: (line: string) => void }, attempts: Attempt[]): Attempt[] {
+  const ratio = (a: Attempt) => a.verification?.judgement?.results.find((r) => r.spec.role === 'primary')?.comparison?.ratio.estimate ?? Infinity;
+  const best = new Map<string, Attempt>();
+  for (const a of attempts) {
+    if (a.verdict !== 'improved') continue;
+    const b = best.get(a.diagnosis.handler);
+    if (!b || ratio(a) < ratio(b)) best.set(a.diagnosis.handler, a);
+  }
+  return attempts.map((a) => {
+    const b = best.get(a.diagnosis.handler);
+    if (a.verdict !== 'improved' || !b || b === a) return a;
+    run.log(`  ${a.diagnosis.id} improved too, but ${b.diagnosis.id} improved more: only that one is delivered`);
+    return { ...a, supersededBy: b.diagnosis.id, reasons: [...a.reasons, `improved, but ${b.diagnosis.id} improved ${a.diagnosis.handler} more (primary ${ratio(b).toFixed(3)}× against ${ratio(a).toFixed(3)}×): only that one gets a branch`] };
   });
 }
 

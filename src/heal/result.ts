@@ -28,6 +28,8 @@ export interface Attempt {
   pr: string | null;
   /** The generated tests' proofs: run on the base and the fixed build before delivery (delivered or not). */
   proofs?: TestProof[];
+  /** Improved, but another fix of the same handler improved it more: that one (its diagnosis id) gets the branch. */
+  supersededBy?: string;
 }
 
 export interface HealMetrics {
