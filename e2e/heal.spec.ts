@@ -111,6 +111,12 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   expect(message).toMatch(/- guard \(≤ 1\.20×\) renderReact p95 time to result: .* holds/);
   expect(message).toMatch(/- guard \(≤ 1\.00×\) errors in the flow: 0 → 0/);
   expect(message).toMatch(/Predicted:\n- renderReact p95 interaction: /);
+  // What the patched tree passed before it was measured (the demo is a TypeScript app).
+  expect(message).toMatch(/Checked before it was built:\n- `tsc --noEmit -p tsconfig\.json`: clean/);
+  // The docs diff is the change: renderReact's section and the summary above the first section.
+  const baseDocs = await git(demo.repo, ['show', `${head}:docs/HANDLER_SPECS.md`]);
+  expect(changedSections(baseDocs, docs)).toEqual(expect.arrayContaining(['## `renderReact`']));
+  expect(changedSections(baseDocs, docs).filter((h) => h !== '## `renderReact`' && h !== '(summary)')).toEqual([]);
   expect(await statusPorcelain(demo.repo)).toBe('');
   expect((await git(demo.repo, ['rev-parse', 'HEAD'])).trim()).toBe(head);
   expect((await git(demo.repo, ['worktree', 'list'])).trim().split('\n')).toHaveLength(1);
@@ -186,3 +192,24 @@ test('a no-op change has no effect: neither improved nor regressed on what the u
     await noop.close();
   }
 });
+
+/** The `## ` sections of a markdown file whose text differs between two versions ('(summary)': what precedes the first). */
+function changedSections(before: string, after: string): string[] {
+  const split = (md: string) => {
+    const out = new Map<string, string>();
+    let head = '(summary)';
+    let body: string[] = [];
+    for (const line of md.split('\n')) {
+      if (line.startsWith('## ')) {
+        out.set(head, body.join('\n'));
+        head = line;
+        body = [];
+      } else body.push(line);
+    }
+    out.set(head, body.join('\n'));
+    return out;
+  };
+  const a = split(before);
+  const b = split(after);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+}

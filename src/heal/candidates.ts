@@ -27,6 +27,8 @@ export interface PreparedFix {
   change?: CodemodResult | null;
   /** The check that failed, with the tool's own messages. */
   check?: CheckFailure | null;
+  /** The checks the patched tree passed (`\`tsc --noEmit …\`: clean`), for the commit message. */
+  checked?: string[];
 }
 
 /** Patches a worktree for the diagnosis (cheap: parse, transform, print). */
@@ -83,7 +85,8 @@ export async function buildCandidates(fixes: readonly PreparedFix[], build: AppB
       const after = checks.filter((c) => c.name === 'tests');
       const noChange = async () => async () => undefined;
       const unpatched = f.change ? unpatch(dir, f.change) : noChange;
-      const failedCheck = await runChecks(dir, before, unpatched, log);
+      f.checked = [];
+      const failedCheck = await runChecks(dir, before, unpatched, log, f.checked);
       if (failedCheck) {
         reject(f, failedCheck, log);
         continue;
@@ -96,7 +99,7 @@ export async function buildCandidates(fixes: readonly PreparedFix[], build: AppB
         log(`  ${f.diagnosis.id}: build failed`);
         continue;
       }
-      const failedTests = await runChecks(dir, after, unpatched, log);
+      const failedTests = await runChecks(dir, after, unpatched, log, f.checked);
       if (failedTests) {
         reject(f, failedTests, log);
         await f.server.close();

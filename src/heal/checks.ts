@@ -152,12 +152,22 @@ function lastLines(output: string, n = 15): string {
 /**
  * Runs the checks on a patched tree. When one fails, `unpatched` (which puts the tree back as it
  * was, and returns a function that re-applies the patch) lets it run on the original too: only
- * what the patch broke is a failure.
+ * what the patch broke is a failure. Each check that did not fail is described in `passed`
+ * (for the commit message: a reviewer sees what the patched tree went through).
  */
-export async function runChecks(tree: string, checks: readonly CheckCommand[], unpatched: () => Promise<() => Promise<void>>, log: (s: string) => void = () => undefined): Promise<CheckFailure | null> {
+export async function runChecks(
+  tree: string,
+  checks: readonly CheckCommand[],
+  unpatched: () => Promise<() => Promise<void>>,
+  log: (s: string) => void = () => undefined,
+  passed: string[] = [],
+): Promise<CheckFailure | null> {
   for (const check of checks) {
     const r = await check.run(tree);
-    if (r.code === 0) continue;
+    if (r.code === 0) {
+      passed.push(`\`${check.display}\`: clean`);
+      continue;
+    }
     const restore = await unpatched();
     let base: { code: number; output: string };
     try {
@@ -172,10 +182,12 @@ export async function runChecks(tree: string, checks: readonly CheckCommand[], u
         return { check: 'tsc', display: check.display, details: added.length > 0 ? added.slice(0, 20).join('\n') : lastLines(r.output) };
       }
       log(`  \`${check.display}\` fails on the unpatched tree too, with the same errors: not held against the fix`);
+      passed.push(`\`${check.display}\`: no new errors (the unpatched tree has the same ${tscErrors(base.output).length})`);
       continue;
     }
     if (base.code === 0) return { check: check.name, display: check.display, details: lastLines(r.output) };
     log(`  \`${check.display}\` fails on the unpatched tree too: not held against the fix`);
+    passed.push(`\`${check.display}\`: fails on the unpatched tree too (not held against the fix)`);
   }
   return null;
 }

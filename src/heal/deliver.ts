@@ -59,7 +59,7 @@ export function commitMessage(
   v: Verification,
   edits: readonly string[],
   head: string,
-  extra: { test?: string[]; docs?: string[] } = {},
+  extra: { test?: string[]; docs?: string[]; checked?: readonly string[] } = {},
 ): string {
   return [
     `homeostat: ${describeFix(d.fix!)} (${d.handler})`,
@@ -74,6 +74,7 @@ export function commitMessage(
     '',
     `Verdict: ${v.verdict} (${v.why}).`,
     ...(d.impact.predictions.length ? ['', 'Predicted:', ...predictionLines(d).map((l) => `- ${l}`)] : []),
+    ...(extra.checked ? ['', extra.checked.length ? 'Checked before it was built:' : 'Checked before it was built: nothing (no tsconfig, lint or test script found).', ...extra.checked.map((c) => `- ${c}`)] : []),
     ...(extra.test ? ['', ...extra.test] : []),
     ...(extra.docs ? ['', ...extra.docs] : []),
     '',
@@ -104,6 +105,8 @@ export interface DeliverOptions {
   /** The proven test to ship, or null (then `testNotes` say why there is none). */
   test: { generated: GeneratedTest; proof: TestProof } | null;
   testNotes?: readonly string[];
+  /** What the patched tree passed before it was measured (`checked` of the prepared fix). */
+  checked?: readonly string[];
   pr?: boolean;
 }
 
@@ -137,7 +140,7 @@ export async function deliverFix(o: DeliverOptions): Promise<Delivery> {
     `Re-baseline every handler on purpose with \`homeostat docs --sessions <sessions>\`.`,
   ];
   const branch = await freeBranchName(o.repo, fixBranchBase(d.handler));
-  const message = commitMessage(d, v, o.edits, o.head, { test: testSection(test, o.testNotes ?? [], o.head, o.build), docs: docsLines });
+  const message = commitMessage(d, v, o.edits, o.head, { test: testSection(test, o.testNotes ?? [], o.head, o.build), docs: docsLines, checked: o.checked ?? [] });
   const commit = await commitOnBranch(o.tree, branch, message);
   const pr = o.pr ? await openPullRequest(o.tree, branch, `homeostat: ${describeFix(d.fix!)}`, message) : null;
   return { branch, commit, tests, docs, pr };
@@ -236,7 +239,7 @@ export async function deliverAll(ctx: DeliverContext, attempts: Attempt[], prepa
   const runCommand = testCommandFor(ctx.build);
   const recordingsIn = (tree: string) => new Map(ctx.flowsInRepo.map((f, k) => [join(tree, f), ctx.flows[k]!]));
 
-  type Job = { attempt: Attempt; tree: string; generated: GeneratedTest | null; notes: string[]; fixedUrl?: string };
+  type Job = { attempt: Attempt; tree: string; generated: GeneratedTest | null; notes: string[]; fixedUrl?: string; checked?: string[] };
   const jobs: Job[] = [];
   for (const a of improved) {
     const p = prepared.find((x) => x.diagnosis === a.diagnosis)!;
@@ -250,7 +253,7 @@ export async function deliverAll(ctx: DeliverContext, attempts: Attempt[], prepa
       fixed: perSession(a.verification!.sessions),
       runCommand,
     });
-    jobs.push({ attempt: a, tree: p.tree!.dir, generated: made.test, notes: made.rejected, fixedUrl: p.server!.url });
+    jobs.push({ attempt: a, tree: p.tree!.dir, generated: made.test, notes: made.rejected, fixedUrl: p.server!.url, checked: p.checked ?? [] });
   }
   const errorTrees: Array<{ remove(): Promise<void> }> = [];
   try {
@@ -308,6 +311,7 @@ export async function deliverAll(ctx: DeliverContext, attempts: Attempt[], prepa
             build: ctx.build,
             test: proven,
             testNotes: j.notes,
+            checked: j.checked ?? [],
             ...(ctx.pr ? { pr: true } : {}),
           });
         }
