@@ -114,6 +114,8 @@ export interface VirtualListPlan {
   items: string;
   /** Rows rendered beyond each edge of the view (default 10). */
   overscan?: number;
+  /** `tanstack`: the app already depends on `@tanstack/react-virtual`, and the component builds on it. */
+  library?: 'tanstack';
 }
 
 /** Where a plan finds a handler: the analysis' position of its function (in the file it is defined in). */

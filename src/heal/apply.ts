@@ -48,6 +48,7 @@ export function runCodemod(plan: FixPlan, source: string, file: string, context:
         list: plan.list,
         items: plan.items,
         ...(plan.overscan !== undefined ? { overscan: plan.overscan } : {}),
+        ...(plan.library ? { library: plan.library } : {}),
         ...(context.exists ? { exists: context.exists } : {}),
       });
   }

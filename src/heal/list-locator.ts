@@ -13,11 +13,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import type { ProgressiveListPlan, VirtualListPlan } from '../core/diagnose.ts';
 import { CodemodError, parseModule, t, type Module, type NodePath } from './codemods/ast.ts';
 import { componentAt, findComponent, type ComponentSite } from './codemods/components.ts';
 import { virtualiseList } from './codemods/virtual-list.ts';
+import { TANSTACK_VIRTUAL } from './codemods/virtual-hook.ts';
 
 /** What the locator reads of the docs analysis (src/docs' HandlerSource has it). */
 export interface ListHandlerFacts {
@@ -265,6 +266,26 @@ export async function progressiveListPlan(root: string, analysis: readonly ListH
 }
 
 /**
+ * True when the package.json nearest above `root` (the app's) lists `name` in its dependencies
+ * or devDependencies (a bundled app may keep either).
+ */
+export async function dependsOn(root: string, name: string): Promise<boolean> {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      try {
+        pkg = JSON.parse(await readFile(file, 'utf8')) as typeof pkg;
+      } catch (e) {
+        throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+      }
+      return Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+    }
+    if (dirname(dir) === dir || existsSync(join(dir, '.git'))) return false;
+  }
+}
+
+/**
  * The virtual-list plan for `handler`: the same list. Whether the codemod can render it (what
  * the rows are rendered into, the result used only as JSX) is checked here too, by running it on
  * the file, so a list it would refuse is skipped with its reason instead of failing later.
@@ -272,6 +293,7 @@ export async function progressiveListPlan(root: string, analysis: readonly ListH
 export async function virtualListPlan(root: string, analysis: readonly ListHandlerFacts[], handler: string): Promise<VirtualListPlan> {
   const site = await listOf(root, analysis, handler, 'virtualising it');
   const plan: VirtualListPlan = { codemod: 'virtual-list', file: site.file, handler, component: site.component, list: { line: site.line, column: site.column }, items: site.items };
+  if (await dependsOn(root, TANSTACK_VIRTUAL)) plan.library = 'tanstack';
   virtualiseList(await readFile(join(root, site.file), 'utf8'), site.file, plan);
   return plan;
 }

@@ -252,6 +252,7 @@ export function Main() {
       { label: 'pending-transition (in memo(() => …))', plan: (s) => ({ codemod: 'pending-transition', file: 'src/Table.tsx', handler: 'Row.onClick', component: null, setters: ['dispatch'], at: at(s, "() => dispatch({ type: 'SELECT'") }) },
       { label: 'progressive-list', plan: (s) => ({ codemod: 'progressive-list', file: 'src/Table.tsx', handler: 'Main.runlots', component: 'Main', list: at(s, 'state.data.map'), items: 'state.data' }) },
       { label: 'virtual-list', plan: (s) => ({ codemod: 'virtual-list', file: 'src/Table.tsx', handler: 'Main.runlots', component: 'Main', list: at(s, 'state.data.map'), items: 'state.data' }) },
+      { label: 'virtual-list (over @tanstack/react-virtual)', plan: (s) => ({ codemod: 'virtual-list', file: 'src/Table.tsx', handler: 'Main.runlots', component: 'Main', list: at(s, 'state.data.map'), items: 'state.data', library: 'tanstack' }) },
       { label: 'memo-component', plan: () => ({ codemod: 'memo-component', file: 'src/Table.tsx', component: 'Button' }) },
     ],
   },

@@ -247,11 +247,146 @@ export function VirtualList({ items, render, spacer = 'div' }) {
 }
 `;
 
+/** The same component over `@tanstack/react-virtual`, for an app that already depends on it: the library tracks the window's scroll and picks the rows; spacers, parity and the measured row height are as above. */
+const TANSTACK_NOTE = `
+ *
+ * This variant lets @tanstack/react-virtual (useWindowVirtualizer, which the app already
+ * depends on) track the window and pick the rows in view; all rows get the measured height.`;
+
+const TS_TANSTACK = `${DOC.replace(' */', `${TANSTACK_NOTE.slice(1)}\n */`)}
+import { createElement, Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+
+/** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
+const OVERSCAN = __OVERSCAN__;
+/** The row height (px) assumed until one is measured: small, so the first render fills the view. */
+const ESTIMATE = 20;
+const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' } as const;
+
+export interface VirtualListProps<T> {
+  items: readonly T[];
+  render: (item: T, index: number, items: readonly T[]) => ReactNode;
+  /** The element that stands in for rows out of view: \`tr\` in a table body, \`li\` in a list. */
+  spacer?: 'tr' | 'li' | 'div';
+}
+
+export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListProps<T>): ReactNode {
+  // Where the list starts in the document, and the measured row height.
+  const [layout, setLayout] = useState<{ margin: number; row: number | null }>({ margin: 0, row: null });
+  const row = layout.row ?? ESTIMATE;
+  const virtualizer = useWindowVirtualizer({ count: items.length, estimateSize: () => row, overscan: OVERSCAN, scrollMargin: layout.margin });
+  const shown = virtualizer.getVirtualItems();
+  // An even first row keeps :nth-child parity (two spacers come before it).
+  const first = shown[0]?.index ?? 0;
+  const start = first - (first % 2);
+  const end = shown.length ? shown[shown.length - 1]!.index + 1 : 0;
+  const before = useRef<HTMLElement | null>(null);
+  const after = useRef<HTMLElement | null>(null);
+
+  useLayoutEffect(() => {
+    const b = before.current;
+    const a = after.current;
+    if (!b || !a) return;
+    const margin = b.getBoundingClientRect().top + window.scrollY;
+    let measured = layout.row;
+    if (measured === null && end > start) {
+      const h = (a.getBoundingClientRect().top - b.getBoundingClientRect().bottom) / (end - start);
+      if (h > 0) measured = h;
+    }
+    if (Math.abs(margin - layout.margin) > 0.5 || measured !== layout.row) setLayout({ margin, row: measured });
+  });
+  useLayoutEffect(() => {
+    // A new row height: the virtualizer's cached sizes are the old estimate.
+    virtualizer.measure();
+  }, [layout.row, virtualizer]);
+  useLayoutEffect(() => {
+    const onResize = () => setLayout((l) => ({ ...l, row: null }));
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+
+  const children: ReactNode[] = [
+    createElement(spacer, { key: '\\u0000virtual-parity', 'aria-hidden': true, style: ZERO }),
+    createElement(spacer, { key: '\\u0000virtual-before', ref: before, 'aria-hidden': true, style: { ...ZERO, height: start * row } }),
+  ];
+  for (let i = start; i < end; i++) children.push(render(items[i]!, i, items));
+  children.push(createElement(spacer, { key: '\\u0000virtual-after', ref: after, 'aria-hidden': true, style: { ...ZERO, height: Math.max(0, items.length - end) * row } }));
+  return createElement(Fragment, null, children);
+}
+`;
+
+const JS_TANSTACK = `${DOC.replace(' */', `${TANSTACK_NOTE.slice(1)}\n */`)}
+import { createElement, Fragment, useLayoutEffect, useRef, useState } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+
+/** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
+const OVERSCAN = __OVERSCAN__;
+/** The row height (px) assumed until one is measured: small, so the first render fills the view. */
+const ESTIMATE = 20;
+const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' };
+
+/**
+ * @template T
+ * @param {{ items: readonly T[], render: (item: T, index: number, items: readonly T[]) => import('react').ReactNode, spacer?: 'tr' | 'li' | 'div' }} props
+ * @returns {import('react').ReactNode}
+ */
+export function VirtualList({ items, render, spacer = 'div' }) {
+  // Where the list starts in the document, and the measured row height.
+  const [layout, setLayout] = useState({ margin: 0, row: null });
+  const row = layout.row ?? ESTIMATE;
+  const virtualizer = useWindowVirtualizer({ count: items.length, estimateSize: () => row, overscan: OVERSCAN, scrollMargin: layout.margin });
+  const shown = virtualizer.getVirtualItems();
+  // An even first row keeps :nth-child parity (two spacers come before it).
+  const first = shown[0]?.index ?? 0;
+  const start = first - (first % 2);
+  const end = shown.length ? shown[shown.length - 1].index + 1 : 0;
+  const before = useRef(null);
+  const after = useRef(null);
+
+  useLayoutEffect(() => {
+    const b = before.current;
+    const a = after.current;
+    if (!b || !a) return;
+    const margin = b.getBoundingClientRect().top + window.scrollY;
+    let measured = layout.row;
+    if (measured === null && end > start) {
+      const h = (a.getBoundingClientRect().top - b.getBoundingClientRect().bottom) / (end - start);
+      if (h > 0) measured = h;
+    }
+    if (Math.abs(margin - layout.margin) > 0.5 || measured !== layout.row) setLayout({ margin, row: measured });
+  });
+  useLayoutEffect(() => {
+    // A new row height: the virtualizer's cached sizes are the old estimate.
+    virtualizer.measure();
+  }, [layout.row, virtualizer]);
+  useLayoutEffect(() => {
+    const onResize = () => setLayout((l) => ({ ...l, row: null }));
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+
+  const children = [
+    createElement(spacer, { key: '\\u0000virtual-parity', 'aria-hidden': true, style: ZERO }),
+    createElement(spacer, { key: '\\u0000virtual-before', ref: before, 'aria-hidden': true, style: { ...ZERO, height: start * row } }),
+  ];
+  for (let i = start; i < end; i++) children.push(render(items[i], i, items));
+  children.push(createElement(spacer, { key: '\\u0000virtual-after', ref: after, 'aria-hidden': true, style: { ...ZERO, height: Math.max(0, items.length - end) * row } }));
+  return createElement(Fragment, null, children);
+}
+`;
+
 export const DEFAULT_OVERSCAN = 10;
 
-/** The module's source, typed (`ts`) or plain, with `overscan` rows rendered beyond each edge of the view. */
-export function virtualListSource(ts: boolean, overscan = DEFAULT_OVERSCAN): string {
-  return (ts ? TS : JS).replace('__OVERSCAN__', String(Math.max(0, Math.round(overscan))));
+/** The package the library variant builds on. */
+export const TANSTACK_VIRTUAL = '@tanstack/react-virtual';
+
+/**
+ * The module's source, typed (`ts`) or plain, with `overscan` rows rendered beyond each edge of
+ * the view; over `@tanstack/react-virtual` when `library` says the app depends on it.
+ */
+export function virtualListSource(ts: boolean, overscan = DEFAULT_OVERSCAN, library: 'tanstack' | null = null): string {
+  const text = library === 'tanstack' ? (ts ? TS_TANSTACK : JS_TANSTACK) : ts ? TS : JS;
+  return text.replace('__OVERSCAN__', String(Math.max(0, Math.round(overscan))));
 }
 
 /** The name the component is exported under (and the module's file name). */

@@ -3,7 +3,7 @@
  * ul/li list, a map stored in a local, a map of `props.rows` in a child component in another
  * file (located from the analysis like heal does), and the shapes it must refuse with why.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from '@babel/parser';
 import { describe, expect, it } from 'vitest';
@@ -91,7 +91,18 @@ export function Main() {
     const analysis = [{ name: 'App.onLoad', file: 'App.tsx', updates: [{ setter: 'setRows', transition: false, state: 'rows', stateSource: { file: 'App.tsx', line: 5 } }] }];
     const plan = await virtualListPlan(root, analysis, 'App.onLoad');
     expect(plan).toEqual({ codemod: 'virtual-list', file: 'ui/Rows.tsx', handler: 'App.onLoad', component: 'Rows', list: { line: 5, column: 12 }, items: 'props.rows' });
+    // An app that depends on @tanstack/react-virtual gets the module built on it.
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { react: '^19.0.0', '@tanstack/react-virtual': '^3.0.0' } }));
+    const tanstack = await virtualListPlan(root, analysis, 'App.onLoad');
+    expect(tanstack).toEqual({ ...plan, library: 'tanstack' });
+    const withLibrary = virtualiseList(rows, plan.file, { ...tanstack, exists: () => false });
+    expect(withLibrary.also![0]!.after).toContain("import { useWindowVirtualizer } from '@tanstack/react-virtual';");
+    expect(withLibrary.edits[1]).toMatch(/over @tanstack\/react-virtual's useWindowVirtualizer \(already a dependency of the app\)/);
+    await writeFile(join(root, 'package.json'), '{ "name": ');
+    await expect(virtualListPlan(root, analysis, 'App.onLoad')).rejects.toThrow(/package\.json: not valid JSON/);
+    await rm(join(root, 'package.json'));
     const r = virtualiseList(rows, plan.file, { ...plan, exists: () => false });
+    expect(r.also![0]!.after).not.toContain('@tanstack');
     expect(r.after).toContain('<><VirtualList items={props.rows} render={(r) => <tr key={r}><td>{r}</td></tr>} spacer="tr" /></>');
     // A list the codemod would refuse is skipped at planning, with its reason.
     await writeFile(join(root, 'ui', 'Rows.tsx'), rows.replace('<tbody>', '<tbody data-n={props.rows.map((r) => <i key={r} />).length}>').replace('<>{props.rows.map((r) => <tr key={r}><td>{r}</td></tr>)}</>', ''));

@@ -24,7 +24,7 @@ import { componentAt } from './components.ts';
 import type { SourcePosition } from './handlers.ts';
 import { importPath, mapCallAt } from './progressive-list.ts';
 import type { CodemodResult } from './result.ts';
-import { DEFAULT_OVERSCAN, VIRTUAL_NAME, virtualListSource } from './virtual-hook.ts';
+import { DEFAULT_OVERSCAN, TANSTACK_VIRTUAL, VIRTUAL_NAME, virtualListSource } from './virtual-hook.ts';
 
 export interface VirtualListTarget {
   /** The handler whose update fills the list (for the edit notes). */
@@ -35,6 +35,8 @@ export interface VirtualListTarget {
   /** The mapped array as written. */
   items: string;
   overscan?: number;
+  /** `tanstack`: the module builds on `@tanstack/react-virtual`, which the app already depends on. */
+  library?: 'tanstack' | null;
   /** Which files exist (paths as `file` is given): the module gets a name no file has. */
   exists?: (file: string) => boolean;
 }
@@ -183,9 +185,11 @@ export function virtualiseList(source: string, file: string, target: VirtualList
   const where = returned ? `what ${component?.name ?? 'the component'} returns` : `<${places.map(containerOf)[0] ?? '?'}>`;
   const edits = [
     `line ${line ?? '?'}: ${target.items}.map(…) renders through <${VIRTUAL_NAME} spacer="${spacer}"> in ${component?.name ?? 'the module'} (${where}): only the rows in view and ${target.overscan ?? DEFAULT_OVERSCAN} either side are in the DOM, spacer <${spacer}>s keep the scroll height; rows, keys and the row callback are unchanged`,
-    `${out.file}: new module, the ${VIRTUAL_NAME} component (React only, no dependency added)`,
+    target.library === 'tanstack'
+      ? `${out.file}: new module, the ${VIRTUAL_NAME} component over ${TANSTACK_VIRTUAL}'s useWindowVirtualizer (already a dependency of the app)`
+      : `${out.file}: new module, the ${VIRTUAL_NAME} component (React only, no dependency added)`,
   ];
-  const result = resultOf(mod, edits, [{ file: out.file, before: null, after: virtualListSource(isTypeScriptFile(file), target.overscan ?? DEFAULT_OVERSCAN) }]);
+  const result = resultOf(mod, edits, [{ file: out.file, before: null, after: virtualListSource(isTypeScriptFile(file), target.overscan ?? DEFAULT_OVERSCAN, target.library ?? null) }]);
   // recast prints string attributes in the file's code quotes; JSX writes them in double quotes.
   result.after = result.after.replace(new RegExp(`(<${VIRTUAL_NAME}\\b[^]*?\\sspacer=)'(${spacer})'`), '$1"$2"');
   return result;
