@@ -24,7 +24,8 @@ const DOC = `/**
  * taken to be that tall), and measured again when the window is resized.
  *
  * What changes for the user: rows out of view are not in the DOM, so the browser's find-in-page
- * does not see them, and tests that count rows in the DOM count only those in view.
+ * does not see them, tests that count rows in the DOM count only those in view, and a focused
+ * element in a row that scrolls far out of view loses focus.
  *
  * Spacers are elements of the list's own kind (\`<tr>\` in a table body, \`<li>\` in a list) so
  * the markup stays valid; there are two before the rows and the first row rendered has an even
@@ -32,12 +33,14 @@ const DOC = `/**
  */`;
 
 const TS = `${DOC}
-import { createElement, Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createElement, Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 /** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
 const OVERSCAN = __OVERSCAN__;
 /** The row height (px) assumed until one is measured: small, so the first render fills the view. */
 const ESTIMATE = 20;
+/** Layout effects measure before paint; on a server render (no DOM, nothing to measure) a plain effect, which React does not warn about. */
+const useClientLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' } as const;
 
 export interface VirtualListProps<T> {
@@ -113,12 +116,12 @@ export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListPro
     });
   }).current;
 
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     latest.current.count = items.length;
     latest.current.rendered = end - start;
     measure();
   });
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const onScroll = () => measure();
     const onResize = () => {
       latest.current.clippers = null;
@@ -144,12 +147,14 @@ export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListPro
 `;
 
 const JS = `${DOC}
-import { createElement, Fragment, useLayoutEffect, useRef, useState } from 'react';
+import { createElement, Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 /** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
 const OVERSCAN = __OVERSCAN__;
 /** The row height (px) assumed until one is measured: small, so the first render fills the view. */
 const ESTIMATE = 20;
+/** Layout effects measure before paint; on a server render (no DOM, nothing to measure) a plain effect, which React does not warn about. */
+const useClientLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' };
 
 /** The part of the list in view (\`{ top, bottom }\`, px from the list's top) → the rows to render. */
@@ -217,12 +222,12 @@ export function VirtualList({ items, render, spacer = 'div' }) {
     });
   }).current;
 
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     latest.current.count = items.length;
     latest.current.rendered = end - start;
     measure();
   });
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const onScroll = () => measure();
     const onResize = () => {
       latest.current.clippers = null;
@@ -254,13 +259,15 @@ const TANSTACK_NOTE = `
  * depends on) track the window and pick the rows in view; all rows get the measured height.`;
 
 const TS_TANSTACK = `${DOC.replace(' */', `${TANSTACK_NOTE.slice(1)}\n */`)}
-import { createElement, Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createElement, Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 
 /** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
 const OVERSCAN = __OVERSCAN__;
 /** The row height (px) assumed until one is measured: small, so the first render fills the view. */
 const ESTIMATE = 20;
+/** Layout effects measure before paint; on a server render (no DOM, nothing to measure) a plain effect, which React does not warn about. */
+const useClientLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' } as const;
 
 export interface VirtualListProps<T> {
@@ -283,7 +290,7 @@ export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListPro
   const before = useRef<HTMLElement | null>(null);
   const after = useRef<HTMLElement | null>(null);
 
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const b = before.current;
     const a = after.current;
     if (!b || !a) return;
@@ -295,11 +302,11 @@ export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListPro
     }
     if (Math.abs(margin - layout.margin) > 0.5 || measured !== layout.row) setLayout({ margin, row: measured });
   });
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     // A new row height: the virtualizer's cached sizes are the old estimate.
     virtualizer.measure();
   }, [layout.row, virtualizer]);
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const onResize = () => setLayout((l) => ({ ...l, row: null }));
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
@@ -316,13 +323,15 @@ export function VirtualList<T>({ items, render, spacer = 'div' }: VirtualListPro
 `;
 
 const JS_TANSTACK = `${DOC.replace(' */', `${TANSTACK_NOTE.slice(1)}\n */`)}
-import { createElement, Fragment, useLayoutEffect, useRef, useState } from 'react';
+import { createElement, Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 
 /** Rows rendered beyond each edge of the viewport, so a scroll shows rows, not a gap. */
 const OVERSCAN = __OVERSCAN__;
 /** The row height (px) assumed until one is measured: small, so the first render fills the view. */
 const ESTIMATE = 20;
+/** Layout effects measure before paint; on a server render (no DOM, nothing to measure) a plain effect, which React does not warn about. */
+const useClientLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 const ZERO = { height: 0, padding: 0, border: 0, margin: 0, listStyle: 'none' };
 
 /**
@@ -343,7 +352,7 @@ export function VirtualList({ items, render, spacer = 'div' }) {
   const before = useRef(null);
   const after = useRef(null);
 
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const b = before.current;
     const a = after.current;
     if (!b || !a) return;
@@ -355,11 +364,11 @@ export function VirtualList({ items, render, spacer = 'div' }) {
     }
     if (Math.abs(margin - layout.margin) > 0.5 || measured !== layout.row) setLayout({ margin, row: measured });
   });
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     // A new row height: the virtualizer's cached sizes are the old estimate.
     virtualizer.measure();
   }, [layout.row, virtualizer]);
-  useLayoutEffect(() => {
+  useClientLayoutEffect(() => {
     const onResize = () => setLayout((l) => ({ ...l, row: null }));
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
