@@ -30,6 +30,9 @@ const DOC = `/**
  * Spacers are elements of the list's own kind (\`<tr>\` in a table body, \`<li>\` in a list) so
  * the markup stays valid; there are two before the rows and the first row rendered has an even
  * index, so \`:nth-child(odd)\` striping stays on the same rows.
+ *
+ * homeostat-ignore-file: its scroll and resize listeners are the list's own machinery, not
+ * handlers of the app (a slow scroll still shows in the page's long frames).
  */`;
 
 const TS = `${DOC}
