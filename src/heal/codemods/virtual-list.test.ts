@@ -108,4 +108,13 @@ export function Main() {
     await writeFile(join(root, 'ui', 'Rows.tsx'), rows.replace('<tbody>', '<tbody data-n={props.rows.map((r) => <i key={r} />).length}>').replace('<>{props.rows.map((r) => <tr key={r}><td>{r}</td></tr>)}</>', ''));
     await expect(virtualListPlan(root, analysis, 'App.onLoad')).rejects.toThrow(/not rendered as a JSX child/);
   });
+
+  it('plans examples/table’s rows (a reducer state destructured where it is declared), and the codemod applies there', async () => {
+    const root = join(process.cwd(), 'examples/table/app/src');
+    const analysis = [{ name: 'Jumbotron.RUN_LOTS', file: 'Jumbotron.tsx', updates: [{ setter: 'dispatch', transition: false, state: '{ data, selected }', stateSource: { file: 'Main.tsx', line: 8 }, fields: ['data', 'selected'] }] }];
+    const plan = await virtualListPlan(root, analysis, 'Jumbotron.RUN_LOTS');
+    expect(plan).toMatchObject({ codemod: 'virtual-list', file: 'Main.tsx', component: 'Main', items: 'data' });
+    // examples/table does not depend on @tanstack/react-virtual: the module is its own.
+    expect(plan.library).toBeUndefined();
+  });
 });
