@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { testDir } from '../test-support/tmp.ts';
 import { LIST_PLANNERS, locateListFixes, type ListPlanner } from './list-fixes.ts';
 import { keepBestPerHandler, type Attempt } from './loop.ts';
+import { signalCandidates } from './testgen.ts';
 
 const plan = (kind: string): FixPlan => ({ codemod: 'progressive-list', file: `${kind}.tsx`, handler: 'renderReact', component: 'App', list: { line: 1, column: 1 }, items: 'rows' });
 const planner = (kind: string, ok: boolean): ListPlanner => ({
@@ -51,6 +52,8 @@ describe('less work per frame as candidates', () => {
       ['long-frame:progressive:renderReact', 'progressive-list'],
     ]);
     expect(lists[0]!.title).toMatch(/virtualise the list: only the rows in view are in the DOM/);
+    // Its generated test is aimed at the handler's longest frame, like the progressive list's.
+    for (const d of lists) expect(signalCandidates(d)[0]).toEqual({ kind: 'metric', metric: { kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p95' } });
     expect(skipped.filter((s) => s.startsWith('renderReact'))).toEqual([]);
   });
 
