@@ -66,7 +66,8 @@ export type FixPlan =
   | { codemod: 'memo-component'; file: string; component: string }
   /** `component` null: the component of the handler named by `handler`/`at`. */
   | { codemod: 'defer-value'; file: string; component: string | null; state: string; handler?: string; at?: SourceAt | null }
-  | ProgressiveListPlan;
+  | ProgressiveListPlan
+  | VirtualListPlan;
 
 /**
  * Less work per frame for a long list a handler's update renders: the first screenful commits
@@ -91,6 +92,30 @@ export interface ProgressiveListPlan {
   first?: number;
   /** Rows in the first later chunk (default 200; the next ones are sized from what each costs, see progressive-hook.ts). */
   chunk?: number;
+}
+
+/**
+ * Less work per frame by rendering only the rows in view: the located `items.map(…)` renders
+ * through a `VirtualList` component the codemod adds (rows in view plus an overscan, spacers for
+ * the others so the scroll height stays right). Found like the progressive list; what changes for
+ * the user: rows out of view are not in the DOM (find-in-page, tests counting rows).
+ */
+export interface VirtualListPlan {
+  codemod: 'virtual-list';
+  /** The file whose JSX renders the list (relative to the source root). */
+  file: string;
+  /** The handler whose update fills the list (for the report). */
+  handler: string;
+  /** The component that renders the list (null: an anonymous one, found by `list`). */
+  component: string | null;
+  /** The `items.map(…)` call that renders the rows: where it starts (1-based line and column). */
+  list: SourceAt;
+  /** The mapped array as written: the codemod checks the call there still maps it. */
+  items: string;
+  /** Rows rendered beyond each edge of the view (default 10). */
+  overscan?: number;
+  /** `tanstack`: the app already depends on `@tanstack/react-virtual`, and the component builds on it. */
+  library?: 'tanstack';
 }
 
 /** Where a plan finds a handler: the analysis' position of its function (in the file it is defined in). */

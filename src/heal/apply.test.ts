@@ -55,5 +55,12 @@ describe('applyFix', () => {
     expect(p.also?.map((f) => f.file)).toEqual(['useProgressiveList.ts']);
     expect(await readFile(join(tree, 'useProgressiveList.ts'), 'utf8')).toContain('export function useProgressiveList<T>(');
     expect(describeFix(plan)).toBe('render rows progressively in List (List.tsx:2): the first screenful with load\'s update, the rest in transition-sized chunks');
+    const virtual = { codemod: 'virtual-list', file: 'List.tsx', handler: 'load', component: 'List', list: { line: 2, column: 15 }, items: 'rows' } as const;
+    await writeFile(join(tree, 'List.tsx'), `export function List({ rows }: { rows: { id: number }[] }) {\n  return <ul>{rows.map((r) => <li key={r.id}>{r.id}</li>)}</ul>;\n}\n`);
+    const v = await applyFix(tree, '.', virtual);
+    expect(await readFile(join(tree, 'List.tsx'), 'utf8')).toContain('<ul><VirtualList items={rows} render={(r) => <li key={r.id}>{r.id}</li>} spacer="li" /></ul>');
+    expect(v.also?.map((f) => f.file)).toEqual(['VirtualList.ts']);
+    expect(await readFile(join(tree, 'VirtualList.ts'), 'utf8')).toContain('export function VirtualList<T>(');
+    expect(describeFix(virtual)).toMatch(/^virtualise rows in List \(List\.tsx:2\): only the rows in view are rendered, .*rows out of view are not in the DOM \(find-in-page and tests that count rows see only those in view\)$/);
   });
 });

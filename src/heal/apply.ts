@@ -10,6 +10,7 @@ import type { CodemodResult } from './codemods/result.ts';
 import { wrapUpdatesInPendingTransition } from './codemods/pending-transition.ts';
 import { renderProgressively } from './codemods/progressive-list.ts';
 import { wrapUpdatesInTransition } from './codemods/transition.ts';
+import { virtualiseList } from './codemods/virtual-list.ts';
 import type { FixPlan } from '../core/diagnose.ts';
 
 export interface CodemodContext {
@@ -38,6 +39,16 @@ export function runCodemod(plan: FixPlan, source: string, file: string, context:
         items: plan.items,
         ...(plan.first ? { first: plan.first } : {}),
         ...(plan.chunk ? { chunk: plan.chunk } : {}),
+        ...(context.exists ? { exists: context.exists } : {}),
+      });
+    case 'virtual-list':
+      return virtualiseList(source, file, {
+        handler: plan.handler,
+        component: plan.component,
+        list: plan.list,
+        items: plan.items,
+        ...(plan.overscan !== undefined ? { overscan: plan.overscan } : {}),
+        ...(plan.library ? { library: plan.library } : {}),
         ...(context.exists ? { exists: context.exists } : {}),
       });
   }
@@ -83,5 +94,7 @@ export function describeFix(plan: FixPlan): string {
       return `render from useDeferredValue(${plan.state}) in ${plan.component ?? `${plan.handler ?? 'the handler'}'s component`}`;
     case 'progressive-list':
       return `render ${plan.items} progressively in ${plan.component ?? plan.file} (${plan.file}:${plan.list.line}): the first screenful with ${plan.handler}'s update, the rest in transition-sized chunks`;
+    case 'virtual-list':
+      return `virtualise ${plan.items} in ${plan.component ?? plan.file} (${plan.file}:${plan.list.line}): only the rows in view are rendered, so ${plan.handler}'s update commits a screenful; rows out of view are not in the DOM (find-in-page and tests that count rows see only those in view)`;
   }
 }

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { demoInput, demoSession } from '../core/__tests__/demo-shape.ts';
 import { diagnose, type FixPlan } from '../core/diagnose.ts';
 import { CodemodError } from './codemods/ast.ts';
-import { locateListFixes, type ListPlanner } from './list-fixes.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testDir } from '../test-support/tmp.ts';
+import { LIST_PLANNERS, locateListFixes, type ListPlanner } from './list-fixes.ts';
 import { keepBestPerHandler, type Attempt } from './loop.ts';
+import { signalCandidates } from './testgen.ts';
 
 const plan = (kind: string): FixPlan => ({ codemod: 'progressive-list', file: `${kind}.tsx`, handler: 'renderReact', component: 'App', list: { line: 1, column: 1 }, items: 'rows' });
 const planner = (kind: string, ok: boolean): ListPlanner => ({
@@ -32,6 +36,25 @@ describe('less work per frame as candidates', () => {
     expect(diagnoses.find((d) => d.id === 'long-frame:renderReact')).toBeUndefined();
     expect(diagnoses.find((d) => d.id === 'blocking-update:renderReact')!.advice).toMatch(/frame would stay frozen/);
     expect(skipped).toContain('renderReact: render it paged does not apply: App.tsx:3: no list here');
+  });
+
+  it('with heal’s planners: a virtualised and a progressive candidate for the list the handler fills, virtual first', async () => {
+    const root = await testDir('homeostat-list-fixes-');
+    await writeFile(
+      join(root, 'App.tsx'),
+      `import { useState } from 'react';\n\nexport function App() {\n  const [rows, setRows] = useState<number[]>([]);\n  return (\n    <table>\n      <tbody>\n        {rows.map((r) => <tr key={r}><td>{r}</td></tr>)}\n      </tbody>\n    </table>\n  );\n}\n`,
+    );
+    const analysis = [{ name: 'renderReact', file: 'App.tsx', updates: [{ setter: 'setRows', transition: false, state: 'rows', stateSource: { file: 'App.tsx', line: 4 } }] }];
+    const { diagnoses, skipped } = await locateListFixes(findings(), root, analysis, LIST_PLANNERS);
+    const lists = diagnoses.filter((d) => d.rule === 'long-frame' && d.handler === 'renderReact');
+    expect(lists.map((d) => [d.id, d.fix?.codemod])).toEqual([
+      ['long-frame:virtual:renderReact', 'virtual-list'],
+      ['long-frame:progressive:renderReact', 'progressive-list'],
+    ]);
+    expect(lists[0]!.title).toMatch(/virtualise the list: only the rows in view are in the DOM/);
+    // Its generated test is aimed at the handler's longest frame, like the progressive list's.
+    for (const d of lists) expect(signalCandidates(d)[0]).toEqual({ kind: 'metric', metric: { kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p95' } });
+    expect(skipped.filter((s) => s.startsWith('renderReact'))).toEqual([]);
   });
 
   it('keeps the finding as advice, and the transition as the fix to try, when no list fix applies', async () => {

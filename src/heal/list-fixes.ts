@@ -14,7 +14,7 @@
  */
 import type { Diagnosis, FixPlan } from '../core/diagnose.ts';
 import { CodemodError } from './codemods/ast.ts';
-import { progressiveListPlan, type ListHandlerFacts } from './list-locator.ts';
+import { progressiveListPlan, virtualListPlan, type ListHandlerFacts } from './list-locator.ts';
 
 /** A way to render a handler's list with less work per frame: its plan, or a CodemodError why not. */
 export interface ListPlanner {
@@ -24,7 +24,15 @@ export interface ListPlanner {
   plan(root: string, analysis: readonly ListHandlerFacts[], handler: string): Promise<FixPlan>;
 }
 
-export const LIST_PLANNERS: readonly ListPlanner[] = [{ kind: 'progressive', label: 'render the list progressively', plan: progressiveListPlan }];
+/**
+ * Both are tried side by side: virtualised first (fewer elements at all, so the result comes
+ * sooner too, but rows out of view leave the DOM: a flow that counts every row, or finds text
+ * far down the list, fails on it and heal rejects it), then progressive (every row stays).
+ */
+export const LIST_PLANNERS: readonly ListPlanner[] = [
+  { kind: 'virtual', label: 'virtualise the list: only the rows in view are in the DOM', plan: virtualListPlan },
+  { kind: 'progressive', label: 'render the list progressively', plan: progressiveListPlan },
+];
 
 export interface ListFixes {
   /** The diagnoses with each located list fix as a candidate of its own (ids `long-frame:<kind>:<handler>`). */

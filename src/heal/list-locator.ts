@@ -13,10 +13,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
-import type { ProgressiveListPlan } from '../core/diagnose.ts';
+import { dirname, join, posix, resolve } from 'node:path';
+import type { ProgressiveListPlan, VirtualListPlan } from '../core/diagnose.ts';
 import { CodemodError, parseModule, t, type Module, type NodePath } from './codemods/ast.ts';
 import { componentAt, findComponent, type ComponentSite } from './codemods/components.ts';
+import { virtualiseList } from './codemods/virtual-list.ts';
+import { TANSTACK_VIRTUAL } from './codemods/virtual-hook.ts';
 
 /** What the locator reads of the docs analysis (src/docs' HandlerSource has it). */
 export interface ListHandlerFacts {
@@ -241,18 +243,57 @@ export async function locateList(root: string, analysis: readonly ListHandlerFac
     }
   }
   const best = locator.found.find((s) => s.field) ?? locator.found[0];
-  if (!best) throw new CodemodError(facts.file, null, `no JSX \`.map(…)\` renders the state ${handler} updates (${updates.map((u) => u.state).join(', ')}): no list to render progressively`);
+  if (!best) throw new CodemodError(facts.file, null, `no JSX \`.map(…)\` renders the state ${handler} updates (${updates.map((u) => u.state).join(', ')}): no list to render with less work per frame`);
   return best;
 }
 
-/** The progressive-list plan for `handler`: its list located in the sources under `root`. */
-export async function progressiveListPlan(root: string, analysis: readonly ListHandlerFacts[], handler: string): Promise<ProgressiveListPlan> {
+/** The located list of `handler`, refused when its update does not change the list (rendering less of it would not help). */
+async function listOf(root: string, analysis: readonly ListHandlerFacts[], handler: string, what: string): Promise<ListSite> {
   const site = await locateList(root, analysis, handler);
   const facts = analysis.find((h) => h.name === handler)!;
   const fields = [...new Set(facts.updates.flatMap((u) => u.fields ?? []))];
   if (fields.length > 0 && !site.field) {
-    // Rendering in steps helps when the update makes the list long; this one changes only other fields.
-    throw new CodemodError(site.file, site.line, `${handler}'s update changes ${fields.join(', ')}, not the list ${site.items} that ${site.component ?? 'the component'} maps: rendering it in steps would not make the update lighter`);
+    // Rendering less of the list helps when the update makes the list long; this one changes only other fields.
+    throw new CodemodError(site.file, site.line, `${handler}'s update changes ${fields.join(', ')}, not the list ${site.items} that ${site.component ?? 'the component'} maps: ${what} would not make the update lighter`);
   }
+  return site;
+}
+
+/** The progressive-list plan for `handler`: its list located in the sources under `root`. */
+export async function progressiveListPlan(root: string, analysis: readonly ListHandlerFacts[], handler: string): Promise<ProgressiveListPlan> {
+  const site = await listOf(root, analysis, handler, 'rendering it in steps');
   return { codemod: 'progressive-list', file: site.file, handler, component: site.component, list: { line: site.line, column: site.column }, items: site.items };
+}
+
+/**
+ * True when the package.json nearest above `root` (the app's) lists `name` in its dependencies
+ * or devDependencies (a bundled app may keep either).
+ */
+export async function dependsOn(root: string, name: string): Promise<boolean> {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      try {
+        pkg = JSON.parse(await readFile(file, 'utf8')) as typeof pkg;
+      } catch (e) {
+        throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+      }
+      return Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+    }
+    if (dirname(dir) === dir || existsSync(join(dir, '.git'))) return false;
+  }
+}
+
+/**
+ * The virtual-list plan for `handler`: the same list. Whether the codemod can render it (what
+ * the rows are rendered into, the result used only as JSX) is checked here too, by running it on
+ * the file, so a list it would refuse is skipped with its reason instead of failing later.
+ */
+export async function virtualListPlan(root: string, analysis: readonly ListHandlerFacts[], handler: string): Promise<VirtualListPlan> {
+  const site = await listOf(root, analysis, handler, 'virtualising it');
+  const plan: VirtualListPlan = { codemod: 'virtual-list', file: site.file, handler, component: site.component, list: { line: site.line, column: site.column }, items: site.items };
+  if (await dependsOn(root, TANSTACK_VIRTUAL)) plan.library = 'tanstack';
+  virtualiseList(await readFile(join(root, site.file), 'utf8'), site.file, plan);
+  return plan;
 }

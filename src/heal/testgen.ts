@@ -61,7 +61,8 @@ export function signalCandidates(d: Diagnosis): Signal[] {
       return [{ kind: 'blockingShare', handler: d.handler }, primary];
     case 'memo-value':
       return [{ kind: 'callsPerCommit', handler: d.handler }, primary];
-    case 'progressive-list': {
+    case 'progressive-list':
+    case 'virtual-list': {
       // Less work per frame: the longest frame the handler's work occupies.
       const frame: Signal = { kind: 'metric', metric: { kind: 'handler', handler: d.handler, metric: 'longestFrame', stat: 'p95' } };
       return JSON.stringify(frame) === JSON.stringify(primary) ? [primary] : [frame, primary];

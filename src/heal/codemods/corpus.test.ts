@@ -109,7 +109,7 @@ describe('the codemod corpus', () => {
 
   it('has every codemod in it, in TypeScript and JavaScript, and every run changed its file', () => {
     const codemods = new Set(CORPUS.flatMap((c) => c.runs.map((r) => r.plan(c.source).codemod)));
-    expect([...codemods].sort()).toEqual(['defer-value', 'memo-component', 'memo-value', 'pending-transition', 'progressive-list', 'transition']);
+    expect([...codemods].sort()).toEqual(['defer-value', 'memo-component', 'memo-value', 'pending-transition', 'progressive-list', 'transition', 'virtual-list']);
     expect(CORPUS.some((c) => isTypeScriptFile(c.file)) && CORPUS.some((c) => !isTypeScriptFile(c.file))).toBe(true);
     for (const o of outputs) expect(o.result.after, o.label).not.toBe(o.result.before);
   });

@@ -39,7 +39,7 @@ export interface ProgressiveListTarget {
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 /** The `.map(…)` call at the position: the call itself starts where its array expression does. */
-function mapCallAt(mod: Module, target: ProgressiveListTarget): NodePath<t.CallExpression> {
+export function mapCallAt(mod: Module, target: Pick<ProgressiveListTarget, 'list' | 'items'>): NodePath<t.CallExpression> {
   const calls: NodePath<t.CallExpression>[] = [];
   mod.program.traverse({
     CallExpression(p) {
@@ -114,7 +114,7 @@ function shownName(mod: Module, items: t.Expression): string {
 }
 
 /** How the file writes relative imports: with `.ts`/`.tsx`, `.js`, or no extension. */
-function importPath(mod: Module, base: string, moduleFile: string): string {
+export function importPath(mod: Module, base: string, moduleFile: string): string {
   const relative = mod.ast.program.body.filter((s): s is t.ImportDeclaration => t.isImportDeclaration(s) && /^\.\.?\//.test(s.source.value)).map((s) => s.source.value);
   const ext = posix.extname(moduleFile);
   if (relative.some((s) => /\.[cm]?tsx?$/.test(s))) return `./${base}${ext}`;
