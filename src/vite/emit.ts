@@ -37,7 +37,7 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
   if (candidates.length > 0) {
     const table = program.scope.generateUidIdentifier('hs');
     const helpers = new Map<string, BabelTypes.Identifier>();
-    const helper = (n: 'names' | 'run' | 'wrap' | 'mark') => {
+    const helper = (n: Helper) => {
       let id = helpers.get(n);
       if (!id) helpers.set(n, (id = program.scope.generateUidIdentifier(`hs_${n}`)));
       return t.cloneNode(id);
@@ -53,7 +53,7 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
         c.path.skip();
         return;
       }
-      instrumentInPlace(t, c.path as NodePath<Fn>, helper('run'), table, i);
+      instrumentInPlace(t, c.path as NodePath<Fn>, helper, table, i);
       if (c.bound) marks.push(t.expressionStatement(t.callExpression(helper('mark'), [t.cloneNode(c.bound), t.cloneNode(table), t.numericLiteral(i)])));
     });
     // `var`: hoisted, so functions hoisted above it (and called during a circular import) see `undefined` and just run.
@@ -68,30 +68,69 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
   }
   if (setup) prelude.unshift(...setupStatements(t, program, setup));
   insertAfterImports(t, program, prelude);
-  // Bodies moved into new arrows: let later plugins in this pass see the scopes as they are now.
+  // Bodies rewritten in place: let later plugins in this pass see the scopes as they are now.
   program.scope.crawl();
 }
 
+/** The helpers instrumented code imports from the runtime module, by their exported names. */
+export type Helper = 'names' | 'enter' | 'ret' | 'exit' | 'threw' | 'suspend' | 'wrap' | 'mark';
+
 /**
- * `(a) => expr` → `(a) => run(tbl, i, () => expr)`; a block body moves into the arrow likewise.
- * The inner arrow sees the same `this`, `arguments`, `new.target` and `super`; an async body
- * becomes an async inner arrow.
+ * In place, in the function's own body (no inner function, so no extra frame per call, the same
+ * scope for `var`s that redeclare parameters, and no extra promise tick):
+ *
+ *     function f(a) { BODY }
+ *  →  function f(a) { <function declarations of BODY>; const t = enter(tbl, i);
+ *                      try { BODY' } catch (e) { threw(t, e); throw e; } finally { exit(t); } }
+ *
+ * where BODY' has `return x` as `return ret(t, x)` and, in an async function, `await x` as
+ * `await suspend(t, x)` (the first ends the call's synchronous part; the async function's own
+ * `return`/`catch`/`finally` then mark when its promise settles, without adding a tick).
+ * Function declarations move above the `try`: they are hoisted anyway, and inside a block a
+ * declaration would clash with a `var` of the same name. An expression body becomes a block.
  */
-function instrumentInPlace(t: T, path: NodePath<Fn>, run: BabelTypes.Identifier, table: BabelTypes.Identifier, index: number): void {
+function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => BabelTypes.Identifier, table: BabelTypes.Identifier, index: number): void {
   const node = path.node;
-  const body = node.body;
-  const innerBody = t.isBlockStatement(body) ? t.blockStatement(body.body) : body;
-  const inner = t.arrowFunctionExpression([], innerBody, node.async);
-  const call = t.callExpression(run, [t.cloneNode(table), t.numericLiteral(index), inner]);
-  // Parameters that cannot throw: the outer function can be a plain one returning the inner
-  // promise (the same object, the same ticks). Defaults or patterns could throw, which an async
-  // function turns into a rejection: keep it async then (its promise adopts the inner one).
-  if (node.async && node.params.every((p) => t.isIdentifier(p) || (t.isRestElement(p) && t.isIdentifier(p.argument)))) node.async = false;
-  if (t.isBlockStatement(body)) {
-    node.body = t.blockStatement([t.returnStatement(call)], body.directives);
-  } else {
-    node.body = call;
-  }
+  if (!t.isBlockStatement(node.body)) path.ensureBlock();
+  const token = path.scope.generateUidIdentifier('hs_t');
+  const thrown = path.scope.generateUidIdentifier('hs_e');
+  const isAsync = node.async;
+  path.get('body').traverse({
+    Function(inner) {
+      inner.skip();
+    },
+    ReturnStatement(r) {
+      const arg = r.node.argument ?? t.unaryExpression('void', t.numericLiteral(0));
+      r.node.argument = t.callExpression(helper('ret'), [t.cloneNode(token), arg]);
+    },
+    AwaitExpression(a) {
+      if (!isAsync) return;
+      a.node.argument = t.callExpression(helper('suspend'), [t.cloneNode(token), a.node.argument]);
+    },
+  });
+  const body = node.body as BabelTypes.BlockStatement;
+  const hoisted = body.body.filter((s) => t.isFunctionDeclaration(s));
+  const rest = body.body.filter((s) => !t.isFunctionDeclaration(s));
+  const enterArgs: BabelTypes.Expression[] = [t.cloneNode(table), t.numericLiteral(index)];
+  if (isAsync) enterArgs.push(t.numericLiteral(1));
+  node.body = t.blockStatement(
+    [
+      ...hoisted,
+      t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(token), t.callExpression(helper('enter'), enterArgs))]),
+      t.tryStatement(
+        t.blockStatement(rest),
+        t.catchClause(
+          t.cloneNode(thrown),
+          t.blockStatement([
+            t.expressionStatement(t.callExpression(helper('threw'), [t.cloneNode(token), t.cloneNode(thrown)])),
+            t.throwStatement(t.cloneNode(thrown)),
+          ]),
+        ),
+        t.blockStatement([t.expressionStatement(t.callExpression(helper('exit'), [t.cloneNode(token)]))]),
+      ),
+    ],
+    body.directives,
+  );
 }
 
 /**
