@@ -48,7 +48,7 @@ export function ret<V>(token: number, value: V): V {
   return returnBody(token, value) as V;
 }
 
-/** From the body's `finally`: the end of a call that fell off its end (a no-op after `ret`/`threw`). */
+/** At the body's end: a call that fell off its end (a no-op after `ret`/`threw`). */
 export function exit(token: number): void {
   exitBody(token);
 }

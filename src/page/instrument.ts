@@ -226,12 +226,13 @@ export function recordBody(hid: number, body: () => unknown): unknown {
 /**
  * In-place recording (what the build plugin emits since it stopped moving bodies into an inner
  * arrow): the function keeps its own body, scope and frame, and calls
- * `enterBody` first, `returnBody` on each `return`, `threwBody` from a catch, `exitBody` from a
- * finally and, in an async function, `suspendBody` before each `await`. Each is a leaf call,
+ * `enterBody` first, `returnBody` on each `return`, `threwBody` from a catch, `exitBody` at its
+ * end and, in an async function, `suspendBody` before each `await`. Each is a leaf call,
  * so recursion costs no extra stack frame, and nothing is added to a promise's ticks.
  *
  * A token is the call's id (or -1: not recorded). The frame is found by id, never by position,
- * so a token used twice (a `return` then the `finally`) or after its frame is gone does nothing.
+ * so a token used twice (a `return` in a `try`, then another in its `finally`) or after its frame
+ * is gone does nothing.
  */
 
 /** Async calls whose synchronous part is written and whose settling is still to come. */
@@ -308,7 +309,7 @@ export function returnBody(token: number, value: unknown): unknown {
   return value;
 }
 
-/** The end of an instrumented body (its `finally`): a call that returned nothing, or nothing to do. */
+/** The end of an instrumented body, fallen off: a call that returned nothing (a no-op after `returnBody`). */
 export function exitBody(token: number): void {
   if (token < 0) return;
   const r = recorder;

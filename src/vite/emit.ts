@@ -81,11 +81,11 @@ export type Helper = 'names' | 'enter' | 'ret' | 'exit' | 'threw' | 'suspend' | 
  *
  *     function f(a) { BODY }
  *  →  function f(a) { <function declarations of BODY>; const t = enter(tbl, i);
- *                      try { BODY' } catch (e) { threw(t, e); throw e; } finally { exit(t); } }
+ *                      try { BODY'; exit(t); } catch (e) { threw(t, e); throw e; } }
  *
  * where BODY' has `return x` as `return ret(t, x)` and, in an async function, `await x` as
  * `await suspend(t, x)` (the first ends the call's synchronous part; the async function's own
- * `return`/`catch`/`finally` then mark when its promise settles, without adding a tick).
+ * `return`/`catch`/end then mark when its promise settles, without adding a tick).
  * Function declarations move above the `try`: they are hoisted anyway, and inside a block a
  * declaration would clash with a `var` of the same name. An expression body becomes a block.
  */
@@ -113,6 +113,10 @@ function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => Babe
   const rest = body.body.filter((s) => !t.isFunctionDeclaration(s));
   const enterArgs: BabelTypes.Expression[] = [t.cloneNode(table), t.numericLiteral(index)];
   if (isAsync) enterArgs.push(t.numericLiteral(1));
+  // Falling off the end is the only way out left: `exit` there, not in a `finally` (whose
+  // completion bookkeeping makes each interpreter frame bigger: less reachable recursion).
+  const last = rest[rest.length - 1];
+  if (!t.isReturnStatement(last) && !t.isThrowStatement(last)) rest.push(t.expressionStatement(t.callExpression(helper('exit'), [t.cloneNode(token)])));
   node.body = t.blockStatement(
     [
       ...hoisted,
@@ -126,7 +130,6 @@ function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => Babe
             t.throwStatement(t.cloneNode(thrown)),
           ]),
         ),
-        t.blockStatement([t.expressionStatement(t.callExpression(helper('exit'), [t.cloneNode(token)]))]),
       ),
     ],
     body.directives,
