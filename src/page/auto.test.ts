@@ -5,8 +5,8 @@
  * they are passed keep a stable identity, and source locations are registered.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
-import { mark, names, run, wrap } from './auto.ts';
+import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
+import { enter, exit, mark, names, ret, run, suspend, threw, wrap } from './auto.ts';
 import { getRecorder, instrument } from './instrument.ts';
 import { handlerSources } from './sources.ts';
 import { batcherOf } from './batcher.ts';
@@ -78,6 +78,90 @@ describe('homeostat/auto', () => {
     expect(wrap(handled, table, 1)).toBe(handled);
     handled();
     expect(drainCalls()).toEqual(['Search.debounced', 'Search.onKeyDown']);
+  });
+});
+
+/** Call and Settle records written since the last drain. */
+function drainRecords(): { calls: Array<{ name: string; id: number; start: number; end: number; flags: number; parent: number }>; settles: Array<{ id: number; at: number; rejected: boolean }> } {
+  const batches: WireBatch[] = [];
+  const r = getRecorder();
+  batcherOf(r).attach((b) => batches.push(b));
+  batcherOf(r).flush();
+  batcherOf(r).attach(null);
+  const strings = r.allStrings();
+  const calls = [];
+  const settles = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.count; i++) {
+      const row = b.records.subarray(i * STRIDE, (i + 1) * STRIDE);
+      if (row[0] === Kind.Call) calls.push({ name: strings[row[1]!]!, id: row[2]!, start: row[3]!, end: row[4]!, flags: row[5]!, parent: row[9]! });
+      if (row[0] === Kind.Settle) settles.push({ id: row[1]!, at: row[2]!, rejected: row[3] === 1 });
+    }
+  }
+  return { calls: calls.sort((a, b) => a.id - b.id), settles };
+}
+
+describe('homeostat/auto in place (what the plugin emits now)', () => {
+  const table = names('src/Place.jsx', ['outer', 1, 1, 'inner', 2, 1, 'load', 3, 1]);
+  // Hand-written as the plugin emits them.
+  function inner(x: number): number {
+    const t = enter(table, 1);
+    try {
+      if (x < 0) throw new RangeError('negative');
+      return ret(t, x * 2);
+    } catch (e) {
+      threw(t, e);
+      throw e;
+    }
+  }
+  function outer(x: number): void {
+    const t = enter(table, 0);
+    try {
+      inner(x);
+      exit(t);
+    } catch (e) {
+      threw(t, e);
+      throw e;
+    }
+  }
+  async function load(gate: Promise<void>): Promise<string> {
+    const t = enter(table, 2, 1);
+    try {
+      await suspend(t, gate);
+      return ret(t, 'loaded');
+    } catch (e) {
+      threw(t, e);
+      throw e;
+    }
+  }
+
+  it('records nested calls, a throw and a fall-off end once each, with parents', () => {
+    drainRecords();
+    outer(1);
+    expect(() => outer(-1)).toThrow(RangeError);
+    const { calls } = drainRecords();
+    expect(calls.map((c) => [c.name, (c.flags & CallFlag.Threw) !== 0])).toEqual([
+      ['outer', false],
+      ['inner', false],
+      ['outer', true],
+      ['inner', true],
+    ]);
+    expect(calls[1]!.parent).toBe(calls[0]!.id);
+    expect(calls[3]!.parent).toBe(calls[2]!.id);
+  });
+
+  it('ends an async call\'s synchronous part at its first await, and settles it when its body completes', async () => {
+    drainRecords();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const p = load(gate);
+    const early = drainRecords();
+    expect(early.calls.map((c) => [c.name, (c.flags & CallFlag.Async) !== 0])).toEqual([['load', true]]);
+    expect(early.settles).toEqual([]);
+    open();
+    await expect(p).resolves.toBe('loaded');
+    const late = drainRecords();
+    expect(late.settles).toEqual([expect.objectContaining({ id: early.calls[0]!.id, rejected: false })]);
   });
 });
 

@@ -3,11 +3,11 @@
  * `@homeostat/tools/babel`) calls. Not meant for hand-written code: use `instrument`/`useHandler`.
  *
  * Each instrumented module registers its handler names once (`names`); an instrumented
- * function's body then runs through `run`, so the function itself is the app's own object and
- * creating it costs nothing extra. Outside a browser (SSR, tests without a DOM) everything here
- * is a pass-through.
+ * function's body then calls `enter` at its top and `ret`/`threw`/`exit` where it ends, so the
+ * function itself is the app's own object, creating it costs nothing extra, and a call adds no
+ * frame. Outside a browser (SSR, tests without a DOM) everything here is a pass-through.
  */
-import { handlerId, instrument, markInstrumented, nameOf, recordBody, type AnyFunction } from './instrument.ts';
+import { enterBody, exitBody, handlerId, instrument, markInstrumented, nameOf, recordBody, returnBody, suspendBody, threwBody, type AnyFunction } from './instrument.ts';
 import { registerSources } from './sources.ts';
 
 /** A module's handler ids, in the order of its sites, with their names. */
@@ -34,7 +34,39 @@ export function names(file: string, flat: ReadonlyArray<string | number>): Handl
   return ids;
 }
 
-/** Runs an instrumented function's body as one recorded call of handler `index` of `table`. */
+/**
+ * Starts a recorded call of handler `index` of `table`, from the top of the function's own body
+ * (`async` for an async function); returns the token the other helpers take.
+ */
+export function enter(table: HandlerTable | undefined, index: number, async?: 1): number {
+  if (table === undefined) return -1;
+  return enterBody(table[index]!, async === 1);
+}
+
+/** `return x` → `return ret(token, x)`: the same value, with the call's end recorded. */
+export function ret<V>(token: number, value: V): V {
+  return returnBody(token, value) as V;
+}
+
+/** At the body's end: a call that fell off its end (a no-op after `ret`/`threw`). */
+export function exit(token: number): void {
+  exitBody(token);
+}
+
+/** From the body's `catch` (which rethrows): the call threw, or its promise rejects. */
+export function threw(token: number, thrown: unknown): void {
+  threwBody(token, thrown);
+}
+
+/** `await x` → `await suspend(token, x)`: the same value; the first ends the synchronous part. */
+export function suspend<V>(token: number, value: V): V {
+  return suspendBody(token, value);
+}
+
+/**
+ * Runs an instrumented function's body as one recorded call of handler `index` of `table` (what
+ * code instrumented by earlier versions of the plugin calls).
+ */
 export function run(table: HandlerTable | undefined, index: number, body: () => unknown): unknown {
   if (table === undefined) return body();
   return recordBody(table[index]!, body);

@@ -118,11 +118,12 @@ type Target = (...args: unknown[]) => unknown;
 
 /**
  * The state of each recorded call on the stack (calls nest synchronously): callId, parent,
- * event serial, blocking and transition counters at entry, start time. Kept in a typed array
+ * event serial, blocking and transition counters at entry, start time, and for calls recorded
+ * in place (`enterBody`) the handler id and whether the function is async. Kept in a typed array
  * so entering and leaving a call allocates nothing, and each wrapper keeps `target.apply(this,
  * arguments)` in its own body, where V8 passes the arguments without materialising them.
  */
-const FRAME = 6;
+const FRAME = 8;
 let frames = new Float64Array(FRAME * 64);
 let depth = 0;
 
@@ -220,6 +221,139 @@ export function recordBody(hid: number, body: () => unknown): unknown {
     throw thrown;
   }
   return leave(r, o, hid, result);
+}
+
+/**
+ * In-place recording (what the build plugin emits since it stopped moving bodies into an inner
+ * arrow): the function keeps its own body, scope and frame, and calls
+ * `enterBody` first, `returnBody` on each `return`, `threwBody` from a catch, `exitBody` at its
+ * end and, in an async function, `suspendBody` before each `await`. Each is a leaf call,
+ * so recursion costs no extra stack frame, and nothing is added to a promise's ticks.
+ *
+ * A token is the call's id (or -1: not recorded). The frame is found by id, never by position,
+ * so a token used twice (a `return` in a `try`, then another in its `finally`) or after its frame
+ * is gone does nothing.
+ */
+
+/** Async calls whose synchronous part is written and whose settling is still to come. */
+const openAsync = new Set<number>();
+/** How far below the top a frame is looked for (frames above it were abandoned by an error of ours). */
+const FRAME_SEARCH = 16;
+
+/** Starts recording a call of handler `hid` from inside its own body; returns its token. */
+export function enterBody(hid: number, async: boolean): number {
+  const r = recorder;
+  if (r.explicitInner === hid) {
+    // Called directly by an explicit `instrument`/`useHandler` wrapper: that one records it.
+    r.explicitInner = -1;
+    return -1;
+  }
+  if (!r.on) return -1;
+  const o = enter(r, -1);
+  if (o < 0) return -1;
+  frames[o + 6] = hid;
+  frames[o + 7] = async ? 1 : 0;
+  return frames[o]!;
+}
+
+/** The frame offset of `token` if it is on the stack (dropping abandoned frames above it), else -1. */
+function frameOf(token: number): number {
+  if (token < 0) return -1;
+  for (let d = depth - 1, n = 0; d >= 0 && n < FRAME_SEARCH; d--, n++) {
+    if (frames[d * FRAME] === token) {
+      depth = d + 1;
+      return d * FRAME;
+    }
+  }
+  return -1;
+}
+
+/** Writes the synchronous part of the async call of frame `o`; its settling comes later. */
+function leaveAsyncPart(r: Recorder, o: number): void {
+  const end = perf.now();
+  depth--;
+  const id = frames[o]!;
+  const parent = frames[o + 1]!;
+  r.current = parent;
+  r.explicitInner = -1;
+  openAsync.add(id);
+  writeCall(r, frames[o + 6]!, id, frames[o + 5]!, end, ASYNC, frames[o + 3]!, frames[o + 4]!, -1, parent, frames[o + 2]!);
+}
+
+function settleOpen(r: Recorder, token: number, rejected: boolean, thrown: unknown): void {
+  if (!openAsync.delete(token)) return;
+  r.settle(token, rejected, rejected ? errorId(r, thrown) : -1);
+}
+
+/** `return value` in an instrumented body: records the call's end, and returns `value`. */
+export function returnBody(token: number, value: unknown): unknown {
+  if (token < 0) return value;
+  const r = recorder;
+  try {
+    const o = frameOf(token);
+    if (o >= 0 && frames[o + 7] === 0) return leave(r, o, frames[o + 6]!, value);
+    if (o >= 0) leaveAsyncPart(r, o);
+    if (!openAsync.has(token)) return value;
+    // An async function's promise settles with what it returns: a promise it returns, when that does.
+    if (isNativePromise(value)) {
+      openAsync.delete(token);
+      promiseThen.call(
+        value,
+        () => r.settle(token, false, -1),
+        (reason: unknown) => r.settle(token, true, errorId(r, reason)),
+      );
+    } else settleOpen(r, token, false, undefined);
+  } catch {
+    // Unrecorded; the app gets its value.
+  }
+  return value;
+}
+
+/** The end of an instrumented body, fallen off: a call that returned nothing (a no-op after `returnBody`). */
+export function exitBody(token: number): void {
+  if (token < 0) return;
+  const r = recorder;
+  try {
+    const o = frameOf(token);
+    if (o >= 0 && frames[o + 7] === 0) {
+      leave(r, o, frames[o + 6]!, undefined);
+      return;
+    }
+    if (o >= 0) leaveAsyncPart(r, o);
+    settleOpen(r, token, false, undefined);
+  } catch {
+    // Unrecorded.
+  }
+}
+
+/** An instrumented body threw `thrown` (the body rethrows it): a throw, or an async call's rejection. */
+export function threwBody(token: number, thrown: unknown): void {
+  if (token < 0) return;
+  const r = recorder;
+  try {
+    const o = frameOf(token);
+    if (o >= 0 && frames[o + 7] === 0) {
+      leaveThrown(r, o, frames[o + 6]!, thrown);
+      return;
+    }
+    if (o >= 0) leaveAsyncPart(r, o);
+    settleOpen(r, token, true, thrown);
+  } catch {
+    // Unrecorded; the app gets its own error.
+  }
+}
+
+/** Before an `await` in an instrumented async body: the first one ends the call's synchronous part. */
+export function suspendBody<V>(token: number, value: V): V {
+  if (token < 0) return value;
+  try {
+    const r = recorder;
+    const top = depth - 1;
+    if (top >= 0 && frames[top * FRAME] === token) leaveAsyncPart(r, top * FRAME);
+  } catch {
+    // Unrecorded.
+  }
+  return value;
 }
 
 /** Marks `fn` as instrumented in place under `hid` (module-level functions the plugin instrumented). */

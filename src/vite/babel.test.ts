@@ -20,10 +20,14 @@ function fakeRuntime() {
   const calls: string[] = [];
   const runtime = {
     names: (_file: string, flat: Array<string | number>) => Object.assign(flat.filter((_, i) => i % 3 === 0), { labels: [] }),
-    run: (table: string[], i: number, body: () => unknown) => {
+    enter: (table: string[], i: number) => {
       calls.push(table[i]!);
-      return body();
+      return i;
     },
+    ret: (_token: number, v: unknown) => v,
+    exit: () => undefined,
+    threw: () => undefined,
+    suspend: (_token: number, v: unknown) => v,
     wrap: (v: unknown) => v,
     mark: () => undefined,
   };
