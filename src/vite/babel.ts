@@ -19,6 +19,7 @@
 import { relative, sep } from 'node:path';
 import type { ConfigAPI, NodePath, PluginObj, PluginPass, types as BabelTypes } from '@babel/core';
 import { emitInstrumentation } from './emit.ts';
+import { forwardedProps, jsxComponentName, moduleForwarding } from './forwarding.ts';
 import {
   EVENT_PROP,
   PASS_THROUGH_CALLS,
@@ -73,6 +74,12 @@ export interface HomeostatBabelOptions {
    * `react-dom`/`react-dom/client` (default true).
    */
   setup?: boolean | SetupOptions;
+  /**
+   * Imported components whose props reach DOM events (JSX element name → props), found by the
+   * project analysis before the transform (`ForwardingProject.forModule`); the module's own
+   * components are analysed here. Without it (babel-loader alone), only same-file components are followed.
+   */
+  forwarded?: Readonly<Record<string, readonly string[]>>;
   /** Analysis only: report each site here and leave the code unchanged. */
   onSite?: (site: InstrumentedSite) => void;
 }
@@ -82,6 +89,13 @@ const IGNORE_FILE = /\bhomeostat-ignore-file\b/;
 const EXPLICIT = new Set(['instrument', 'useHandler', 'sequence']);
 const HOMEOSTAT_MODULE = /^homeostat(\/react|\/auto)?$/;
 const REACT_DOM = /^react-dom(\/client)?$/;
+/** React's class lifecycle: called by React, never by an event, so never a handler. */
+const LIFECYCLE = new Set([
+  'constructor', 'render', 'componentDidMount', 'componentDidUpdate', 'componentWillUnmount', 'shouldComponentUpdate',
+  'getSnapshotBeforeUpdate', 'componentDidCatch', 'getDerivedStateFromProps', 'getDerivedStateFromError', 'getChildContext',
+  'componentWillMount', 'componentWillReceiveProps', 'componentWillUpdate', 'UNSAFE_componentWillMount',
+  'UNSAFE_componentWillReceiveProps', 'UNSAFE_componentWillUpdate',
+]);
 
 interface Candidate {
   path: NodePath;
@@ -95,6 +109,8 @@ interface Candidate {
    * wrapper (or the plugin's own `wrap`) around it records each call once.
    */
   bound: BabelTypes.Identifier | null;
+  /** A function with a name of its own (`function onChange`, `const save = …`): keeps it when an inline one shares it. */
+  own?: boolean;
 }
 
 function hasIgnore(node: BabelTypes.Node | null | undefined): boolean {
@@ -167,6 +183,11 @@ function isStateUpdate(t: T, call: NodePath<BabelTypes.CallExpression>): boolean
     const binding = call.scope.getBinding(callee.name);
     if (!binding) return false;
     if (isStateHookBinding(t, binding)) return true;
+    // A setter or dispatch handed in (a prop, a parameter, a context value): named like one and
+    // not defined in this module as a plain function (`function setX()` at module level is a
+    // helper, not React state).
+    if (binding.kind === 'module' || binding.kind === 'hoisted') return false;
+    if (binding.path.isVariableDeclarator() && t.isFunction(binding.path.node.init)) return false;
     return isSetterName(callee.name);
   }
   if (t.isMemberExpression(callee) && !callee.computed && t.isIdentifier(callee.property)) {
@@ -200,6 +221,40 @@ function jsxEventAttribute(t: T, path: NodePath): NodePath<BabelTypes.JSXAttribu
   const attr = container.parentPath;
   if (!attr?.isJSXAttribute() || !t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name)) return null;
   return attr;
+}
+
+/**
+ * `<Button cb={() => …} />` where Button's `cb` reaches a DOM event: the attribute, else null.
+ * (`forwards` answers for the module's own components and for imported ones the project resolved.)
+ */
+function forwardedAttribute(t: T, path: NodePath, forwards: (element: string) => ReadonlySet<string>): NodePath<BabelTypes.JSXAttribute> | null {
+  const container = path.parentPath;
+  if (!container?.isJSXExpressionContainer()) return null;
+  const attr = container.parentPath;
+  if (!attr?.isJSXAttribute() || !t.isJSXIdentifier(attr.node.name)) return null;
+  const opening = attr.parentPath;
+  if (!opening?.isJSXOpeningElement()) return null;
+  const element = jsxComponentName(t, opening.node.name);
+  return element !== null && forwards(element).has(attr.node.name.name) ? attr : null;
+}
+
+/** `() => dispatch({ type: 'RUN_LOTS' })`: the action type, a hint when no attribute names the element. */
+function actionHint(t: T, fn: NodePath<Fn>): string | null {
+  let found: string | null = null;
+  fn.traverse({
+    CallExpression(call) {
+      if (found) return;
+      const arg = call.node.arguments[0];
+      if (!t.isObjectExpression(arg)) return;
+      for (const p of arg.properties) {
+        if (t.isObjectProperty(p) && !p.computed && t.isIdentifier(p.key) && p.key.name === 'type' && t.isStringLiteral(p.value)) {
+          const h = hintText(p.value.value);
+          if (h) found = h;
+        }
+      }
+    },
+  });
+  return found;
 }
 
 /** A label for one of several same-named inline handlers: aria-label, name, id, test id, title, or the text inside. */
@@ -328,29 +383,45 @@ function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOpti
           candidates.push(c);
         };
 
+        // Components whose props reach DOM events: this module's own, and imported ones the
+        // project analysis resolved (`<Button cb={…}>` where Button gives `cb` to `onClick`).
+        const local = moduleForwarding(t, program);
+        const imported = options.forwarded ?? {};
+        const forwardCache = new Map<string, ReadonlySet<string>>();
+        const forwards = (element: string): ReadonlySet<string> => {
+          let f = forwardCache.get(element);
+          if (!f) {
+            f = local.components.has(element) ? forwardedProps(local, element, (e) => (imported[e] ? new Set(imported[e]) : null)) : new Set(imported[element] ?? []);
+            forwardCache.set(element, f);
+          }
+          return f;
+        };
+
         program.traverse({
           Function(path) {
             const node = path.node;
             if (node.generator || explicitlyWrapped.has(node) || ignored(path)) return;
             if (t.isClassMethod(node) && (node.kind !== 'method' || node.static)) return;
             if (t.isObjectMethod(node) && node.kind !== 'method') return;
-            const attr = jsxEventAttribute(t, path);
+            const attr = jsxEventAttribute(t, path) ?? forwardedAttribute(t, path, forwards);
             const owner = ownerOf(t, path, filename);
             if (attr) {
               if (delegatesToExplicit(t, path, explicitBindings)) return;
               const prop = (attr.node.name as BabelTypes.JSXIdentifier).name;
               const o = owner ?? fileOwner(filename);
-              add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr), owner: o, prop, bound: null });
+              add({ path, kind: 'jsx', base: qualified(o, prop), hint: elementHint(t, attr) ?? actionHint(t, path), owner: o, prop, bound: null });
               return;
             }
             const name = functionName(t, path);
             if (name === null || isComponentName(name) || isHookName(name) || explicitNames.has(name)) return;
+            // React calls these, no event does.
+            if ((t.isClassMethod(node) || path.parentPath?.isClassProperty()) && LIFECYCLE.has(name)) return;
             // Wrapped in useCallback etc.: the explicit check is on the outermost call.
             let outer: NodePath = path;
             while (outer.parentPath?.isCallExpression() && isPassThrough(t, outer.parentPath.node)) outer = outer.parentPath;
             if (explicitlyWrapped.has(outer.node)) return;
             if (!updatesState(t, path) && !referencedByEventProp(t, path, name)) return;
-            add({ path, kind: 'function', base: qualified(owner, name), hint: null, owner, prop: null, bound: boundIdentifier(t, path, name) });
+            add({ path, kind: 'function', base: qualified(owner, name), hint: null, owner, prop: null, bound: boundIdentifier(t, path, name), own: true });
           },
           JSXAttribute(attr) {
             if (!t.isJSXIdentifier(attr.node.name) || !EVENT_PROP.test(attr.node.name.name)) return;
@@ -360,6 +431,10 @@ function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOpti
             if (ignored(expr as NodePath) || hasIgnore(attr.node)) return;
             const prop = attr.node.name.name;
             const owner = ownerOf(t, attr, filename) ?? fileOwner(filename);
+            // Values are wrapped where they reach the DOM only: a wrapper given to a component
+            // would change what it receives (`props.onChange === debounced`, `debounced.cancel`).
+            const opening = attr.parentPath;
+            if (!opening.isJSXOpeningElement() || jsxComponentName(t, opening.node.name) !== null || !t.isJSXIdentifier(opening.node.name)) return;
             if (expr.isIdentifier()) {
               const binding = expr.scope.getBinding(expr.node.name);
               if (!binding || explicitNames.has(expr.node.name)) return;
@@ -385,7 +460,7 @@ function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOpti
         });
         if (candidates.length === 0 && !(setup && importsReactDom && isModule)) return;
 
-        const names = disambiguate(candidates.map((c) => ({ name: c.base, hint: c.hint })));
+        const names = disambiguate(candidates.map((c) => ({ name: c.base, hint: c.hint, own: c.own === true })));
         const sites: InstrumentedSite[] = candidates.map((c, i) => {
           const loc = c.path.node.loc?.start;
           return {

@@ -15,7 +15,8 @@ import { transformModule } from './transform.ts';
 const ROOT = '/app';
 
 /** Helpers the probes use: not candidates (they update no state), so never instrumented. */
-const PRELUDE = `let setV = () => {};
+const PRELUDE = `const sink = () => {};
+let setV = sink; // a setter of unknown origin: a module-level \`setV = () => …\` is a helper, not state
 const attempt = (f) => { try { return { ok: f() }; } catch (e) { return { threw: e instanceof Error ? e.constructor.name + ': ' + e.message : e }; } };
 const settled = (p) => p.then((ok) => ({ ok }), (e) => ({ rejected: e instanceof Error ? e.constructor.name + ': ' + e.message : e }));
 const drain = () => new Promise((r) => setTimeout(r, 0));

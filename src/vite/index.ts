@@ -12,11 +12,12 @@
  * (`?worker&url`), so it is served in dev and emitted in builds. Built on unplugin, so the
  * same plugin exists for other bundlers: `unplugin` below.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { createUnplugin } from 'unplugin';
 import type { Plugin, UserConfig } from 'vite';
 import type { HomeostatBabelOptions, SetupOptions } from './babel.ts';
+import { ForwardingProject, nodeResolve, type Resolve } from './project.ts';
 import { transformModule } from './transform.ts';
 
 export type { InstrumentedSite } from './babel.ts';
@@ -57,16 +58,33 @@ function aliased(config: UserConfig, id: string): boolean {
   return entries.some((a: { find: string | RegExp }) => (typeof a.find === 'string' ? id === a.find || id.startsWith(`${a.find}/`) : a.find.test(id)));
 }
 
-/** A module filter from include/exclude globs, relative to `root`. */
+/**
+ * A module filter from include/exclude globs, relative to `root`. A glob that leaves the root
+ * (`../packages/ui/src/**`, or an absolute one) names sources outside it, as monorepos have
+ * (workspace packages, aliased folders): those are matched by their absolute path.
+ */
 export function moduleFilter(root: string, options: Pick<HomeostatPluginOptions, 'include' | 'exclude'>): (id: string) => boolean {
-  const include = picomatch(list(options.include, DEFAULT_INCLUDE), { dot: true });
-  const exclude = picomatch(list(options.exclude, DEFAULT_EXCLUDE), { dot: true });
+  const split = (globs: string[]) => {
+    const inside: string[] = [];
+    const outside: string[] = [];
+    for (const g of globs) {
+      if (g.startsWith('../') || isAbsolute(g)) outside.push(resolve(root, g).split(sep).join('/'));
+      else inside.push(g);
+    }
+    return { inside: inside.length ? picomatch(inside, { dot: true }) : () => false, outside: outside.length ? picomatch(outside, { dot: true }) : () => false };
+  };
+  const include = split(list(options.include, DEFAULT_INCLUDE));
+  const exclude = split(list(options.exclude, DEFAULT_EXCLUDE));
+  const excludeAnywhere = picomatch(list(options.exclude, DEFAULT_EXCLUDE).filter((g) => g.startsWith('**/')), { dot: true });
   return (id) => {
     if (id.startsWith('\0') || id.includes('/node_modules/')) return false;
     const path = id.replace(/[?#].*$/, '');
     const rel = relative(root, path).split(sep).join('/');
-    if (rel.startsWith('../')) return false;
-    return include(rel) && !exclude(rel);
+    if (rel.startsWith('../') || isAbsolute(rel)) {
+      const abs = path.split(sep).join('/');
+      return include.outside(abs) && !exclude.outside(abs) && !excludeAnywhere(abs);
+    }
+    return include.inside(rel) && !exclude.inside(rel);
   };
 }
 
@@ -90,6 +108,8 @@ export const unplugin: HomeostatUnplugin = createUnplugin<HomeostatPluginOptions
     let filter = moduleFilter(root, options);
     let enabled = true;
     let workerUrlImport: string | undefined;
+    // Components imported from other files (and workspace packages): read once per build.
+    const project = new ForwardingProject();
     const setupOptions = (): SetupOptions => ({
       ...(workerUrlImport ? { workerUrlImport } : {}),
       options: {
@@ -105,9 +125,25 @@ export const unplugin: HomeostatUnplugin = createUnplugin<HomeostatPluginOptions
         // SSR: handlers never run on the server, and the server has no page to record.
         const env = (this as unknown as { environment?: { config?: { consumer?: string } } }).environment;
         if (env?.config?.consumer === 'server') return null;
-        const babelOptions: HomeostatBabelOptions = { root, setup: options.setup === false ? false : setupOptions() };
-        const result = await transformModule(code, id.replace(/[?#].*$/, ''), babelOptions);
+        const file = id.replace(/[?#].*$/, '');
+        // The bundler's own resolution (aliases, workspace links, conditions), else Node's.
+        const ctx = this as unknown as { resolve?: (source: string, importer: string, o?: { skipSelf?: boolean }) => Promise<{ id: string; external?: boolean | string } | null> };
+        const bundlerResolve: Resolve | undefined = typeof ctx.resolve === 'function'
+          ? async (source, importer) => {
+              const r = await ctx.resolve!(source, importer, { skipSelf: true }).catch(() => null);
+              if (!r || r.external || r.id.startsWith('\0')) return nodeResolve(source, importer);
+              const path = r.id.replace(/[?#].*$/, '');
+              return /[\\/]node_modules[\\/]/.test(path) || !/\.[cm]?[jt]sx?$/.test(path) ? null : path;
+            }
+          : undefined;
+        // Only a module that writes a component element can pass a callback through one.
+        const forwarded = /<[A-Z]|<[a-z_$][\w$]*\./.test(code) ? await project.forModule(code, file, bundlerResolve) : {};
+        const babelOptions: HomeostatBabelOptions = { root, forwarded, setup: options.setup === false ? false : setupOptions() };
+        const result = await transformModule(code, file, babelOptions);
         return result ? { code: result.code, map: result.map as never } : null;
+      },
+      watchChange(id) {
+        project.invalidate(id);
       },
       vite: {
         config(config, env) {

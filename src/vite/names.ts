@@ -38,13 +38,19 @@ export function hintText(raw: string): string {
     .trim();
 }
 
-/** Names with a hint or a counter where several sites in one file would share a name. */
-export function disambiguate(sites: ReadonlyArray<{ name: string; hint: string | null }>): string[] {
+/**
+ * Names with a hint or a counter where several sites in one file would share a name. A function
+ * with a name of its own keeps it (a named `onChange` is never `onChange#1` because an inline
+ * `onChange={…}` elsewhere in the file shares the base): only the others get hints or counters.
+ */
+export function disambiguate(sites: ReadonlyArray<{ name: string; hint: string | null; own?: boolean }>): string[] {
   const groups = new Map<string, number[]>();
   sites.forEach((s, i) => groups.set(s.name, [...(groups.get(s.name) ?? []), i]));
   const out = sites.map((s) => s.name);
-  for (const [name, members] of groups) {
-    if (members.length < 2) continue;
+  for (const [name, all] of groups) {
+    if (all.length < 2) continue;
+    const owning = all.filter((i) => sites[i]!.own);
+    const members = owning.length === 1 ? all.filter((i) => !sites[i]!.own) : all;
     const hints = members.map((i) => sites[i]!.hint);
     const distinct = hints.every((h) => h !== null && h !== '') && new Set(hints).size === hints.length;
     members.forEach((i, k) => {

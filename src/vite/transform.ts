@@ -2,24 +2,20 @@
  * Runs the Babel plugin over one module, as the bundler plugins do: parse with the syntax the
  * file's extension implies, instrument, print with a source map. Node only.
  */
-import { transformAsync, type ParserOptions } from '@babel/core';
+import { transformAsync } from '@babel/core';
 import homeostatBabel, { type HomeostatBabelOptions, type InstrumentedSite } from './babel.ts';
+import { parserPlugins } from './parser.ts';
+import { ForwardingProject } from './project.ts';
+
+export { parserPlugins };
 
 /** Cheap pre-check: a module with none of these has nothing to instrument or set up. */
-const WORTH_PARSING = /\bon[A-Z]\w*\s*=\s*\{|\bset[A-Z]\w*\s*\(|\bdispatch\w*\s*\(|\bsetState\s*\(|\bforceUpdate\s*\(|react-dom/;
+const WORTH_PARSING = /\bon[A-Z]\w*\s*=\s*\{|=\{\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)|\bset[A-Z]\w*\s*\(|\bdispatch\w*\s*\(|\bsetState\s*\(|\bforceUpdate\s*\(|react-dom/;
 
 export interface TransformResult {
   code: string;
   map: unknown;
   sites: InstrumentedSite[];
-}
-
-/** Babel parser plugins for a file, from its extension. */
-export function parserPlugins(filename: string): NonNullable<ParserOptions['plugins']> {
-  const ext = /\.([cm]?[jt]sx?)$/.exec(filename)?.[1] ?? 'js';
-  if (ext === 'tsx') return ['typescript', 'jsx'];
-  if (ext.endsWith('ts')) return ['typescript'];
-  return ['jsx'];
 }
 
 /**
@@ -44,9 +40,16 @@ export async function transformModule(code: string, filename: string, options: H
   return { code: result.code, map: result.map, sites };
 }
 
-/** The sites the plugin would instrument in `code`, without changing it (the docs analysis). */
-export async function findSites(code: string, filename: string, root: string): Promise<InstrumentedSite[]> {
+/** The docs analysis' cross-file view (Node resolution: relative, tsconfig paths, linked workspace packages). */
+const project = new ForwardingProject();
+
+/**
+ * The sites the plugin would instrument in `code`, without changing it (the docs analysis and
+ * heal's codemods: the same names and places the build records).
+ */
+export async function findSites(code: string, filename: string, root: string, forwarding: ForwardingProject = project): Promise<InstrumentedSite[]> {
   const sites: InstrumentedSite[] = [];
+  const forwarded = WORTH_PARSING.test(code) ? await forwarding.forModule(code, filename) : {};
   await transformAsync(code, {
     filename,
     babelrc: false,
@@ -54,7 +57,7 @@ export async function findSites(code: string, filename: string, root: string): P
     code: false,
     sourceType: 'module',
     parserOpts: { plugins: parserPlugins(filename) },
-    plugins: [[homeostatBabel, { root, onSite: (s: InstrumentedSite) => sites.push(s) } satisfies HomeostatBabelOptions]],
+    plugins: [[homeostatBabel, { root, forwarded, onSite: (s: InstrumentedSite) => sites.push(s) } satisfies HomeostatBabelOptions]],
   });
   return sites;
 }
