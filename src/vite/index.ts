@@ -12,7 +12,7 @@
  * (`?worker&url`), so it is served in dev and emitted in builds. Built on unplugin, so the
  * same plugin exists for other bundlers: `unplugin` below.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { createUnplugin } from 'unplugin';
 import type { Plugin, UserConfig } from 'vite';
@@ -141,6 +141,16 @@ export const unplugin: HomeostatUnplugin = createUnplugin<HomeostatPluginOptions
         const babelOptions: HomeostatBabelOptions = { root, forwarded, setup: options.setup === false ? false : setupOptions() };
         const result = await transformModule(code, file, babelOptions);
         return result ? { code: result.code, map: result.map as never } : null;
+      },
+      // Sources outside the Vite root (a workspace package) import the runtime the plugin adds,
+      // but the package is installed for the app: resolve those imports from the root.
+      async resolveId(id, importer) {
+        if (!importer || !/^homeostat(\/|$)/.test(id)) return null;
+        const rel = relative(root, importer.replace(/[?#].*$/, ''));
+        if (!rel.startsWith('..') && !isAbsolute(rel)) return null;
+        const ctx = this as unknown as { resolve?: (source: string, importer: string, o?: { skipSelf?: boolean }) => Promise<{ id: string } | null> };
+        if (typeof ctx.resolve !== 'function') return null;
+        return (await ctx.resolve(id, join(root, 'index.html'), { skipSelf: true })) ?? null;
       },
       watchChange(id) {
         project.invalidate(id);
