@@ -26,7 +26,8 @@ decide a quantile budget (5 calls all far over a p95 budget cannot happen by cha
                      baselines (\`homeostat docs --field\`) and the budgets, with intervals widened
                      by the histograms' resolution
   --since <date>     only field data from this date on (ISO 8601)
-  --app <name>       only field data of this app (service.name)
+  --app <name>       only field data of this app (service.name; default: the spec's app;
+                     other apps found are counted and named, several and none named is an error)
   --baseline <path>  the sessions the baselines came from, if kept: drift is then decided by a
                      Mann–Whitney rank test on their raw samples
   --json             print the report as JSON
@@ -64,9 +65,11 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     const spec = await readDocs(docsDir);
     let report;
     if (values.field) {
-      const { readField } = await import('./docs.ts');
-      const field = await readField(values.field, io.cwd, values.app, values.since);
-      if (field.handlers.size === 0) throw new UsageError(`no Homeostat field data in ${values.field.join(', ')}`);
+      const { readField, logOtherApps } = await import('./docs.ts');
+      // The spec names the app it documents: only that app's field data is held against it.
+      const field = await readField(values.field, io.cwd, values.app ?? spec.app ?? undefined, values.since);
+      logOtherApps(field, io);
+      if (field.handlers.size === 0) throw new UsageError(`no Homeostat field data${spec.app || values.app ? ` of ${values.app ?? spec.app}` : ''} in ${values.field.join(', ')}`);
       io.log(`field: ${field.sessions} sessions from ${field.source} (quantiles within ±${(field.relativeAccuracy * 100).toFixed(2)}%)`);
       report = checkObserved(spec, observeField(field), { seed });
     } else {
