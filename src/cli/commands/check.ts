@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
 import { ms, renderTable } from '../../node/table.ts';
 
 export const command: Command = {
@@ -51,12 +51,12 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
     const docsDir = resolve(io.cwd, values.docs ?? 'docs');
-    if (!existsSync(docsDir)) throw new UsageError(`--docs ${docsDir} does not exist`);
+    expectPath('--docs', docsDir, 'directory', 'the docs directory (the one holding homeostat.spec.json)');
     if (values.field && values.sessions) throw new UsageError('--field and --sessions are checked separately: give one');
     const sessionArgs = (values.field ? [] : (values.sessions ?? ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
-    for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    for (const p of sessionArgs) expectPath('--sessions', p, 'file or directory', 'a session file or a directory of them');
     const baselineArgs = (values.baseline ?? []).map((p) => resolve(io.cwd, p));
-    for (const p of baselineArgs) if (!existsSync(p)) throw new UsageError(`--baseline ${p} does not exist`);
+    for (const p of baselineArgs) expectPath('--baseline', p, 'file or directory', 'a session file or a directory of them');
     const [{ readDocs }, { loadSessions }, { checkSpec, checkObserved, observeField }] = await Promise.all([
       import('../../docs/spec-file.ts'),
       import('../../docs/sessions.ts'),

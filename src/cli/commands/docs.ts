@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIO, Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
 import type { FieldSnapshot } from '../../core/field/merge.ts';
 
 /** `--field` inputs merged; `--since` and `--app` filter them. Shared with `check`. */
@@ -99,9 +100,11 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
     });
     if (values.plugin && values['no-plugin']) throw new UsageError('--plugin and --no-plugin contradict each other');
     const root = resolve(io.cwd, values.root ?? 'src');
-    if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
+    expectPath('--root', root, 'directory', "the app's source directory");
+    const docsOut = resolve(io.cwd, values.docs ?? 'docs');
+    if (existsSync(docsOut)) expectPath('--docs', docsOut, 'directory', 'the docs directory to write (created when absent)');
     const sessionArgs = (values.sessions ?? (values.field ? [] : ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
-    for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    for (const p of sessionArgs) expectPath('--sessions', p, 'file or directory', 'a session file or a directory of them');
     const [{ analyzeProject }, { generateDocs }, { loadSessions }] = await Promise.all([
       import('../../docs/analyze.ts'),
       import('../../docs/generate.ts'),
