@@ -16,6 +16,7 @@ import { batcherOf, whenPainted, writeRecord } from './batcher.ts';
 import { measureClockResolution } from './clock-step.ts';
 import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
 import type { Recorder } from './recorder.ts';
+import { PageRescue } from './rescue.ts';
 import { Transport, type WorkerFactory } from './transport.ts';
 
 /** How long a final flush waits for the paint after the last work. */
@@ -98,7 +99,12 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
   // Errors are normalised from here on (and those met before now), before anything is shipped.
   recorder.normaliseErrorsWith(errorKeyOf);
   const batcher = batcherOf(recorder);
-  batcher.attach((b) => transport.send(b));
+  // The page's own copy of what the worker has not confirmed written, saved when the tab hides.
+  const rescue = options.worker === false ? null : new PageRescue(session, () => recorder.allStrings());
+  batcher.attach((b) => {
+    if (transport.status().kind !== 'memory') rescue?.keep(b);
+    transport.send(b);
+  });
 
   // Observers ask for buffered entries: what the browser saw before this module loaded still arrives.
   if (options.longFrames !== false) safely(() => observeLongFrames(recorder, batcher));
@@ -116,7 +122,16 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
     // back from the write: a tab closed next may leave the worker no time for another.
     const persistNow = () => {
       batcher.flush();
-      void api().then((s) => s.flush(true)).catch(() => undefined);
+      // Written from the page, before this handler returns: the worker may not outlive the tab.
+      const mark = transport.status().kind === 'memory' ? null : (rescue?.save() ?? null);
+      void transport
+        .settled()
+        .then(api)
+        .then((s) => s.flush(true))
+        .then(() => {
+          if (mark !== null) rescue?.confirmed(mark);
+        })
+        .catch(() => undefined);
     };
     addEventListener('pagehide', persistNow);
     addEventListener('visibilitychange', () => {
