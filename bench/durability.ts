@@ -41,33 +41,33 @@ interface Phase {
   load: { before: number[]; after: number[] };
 }
 
-/** Calls of `handler` stored for session `id` and whether its rescue journal is still there, read in `page`. */
+/**
+ * Reads, in the page, the calls of a handler stored for a session and whether its rescue
+ * journal is still there. A string, not a function: tsx's name helpers do not exist in the page.
+ */
+const READ_SRC = `async ([sid, name]) => {
+  const open = (db) => new Promise((resolve, reject) => {
+    const req = indexedDB.open(db);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const all = (db, store, range) => new Promise((resolve, reject) => {
+    if (!db.objectStoreNames.contains(store)) return resolve([]);
+    const req = db.transaction(store).objectStore(store).getAll(range);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const main = await open('homeostat');
+  const rows = await all(main, 'chunks', IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+  main.close();
+  const rescue = await open('homeostat-rescue');
+  const journals = await all(rescue, 'pending');
+  rescue.close();
+  return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid) };
+}`;
+
 function read(page: Page, id: string, handler: string): Promise<{ ids: number[]; journal: boolean }> {
-  return page.evaluate(
-    async ([sid, name]) => {
-      const open = (db: string) =>
-        new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open(db);
-          req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
-        });
-      const all = <T,>(db: IDBDatabase, store: string, range?: IDBKeyRange) =>
-        new Promise<T[]>((resolve, reject) => {
-          if (!db.objectStoreNames.contains(store)) return resolve([]);
-          const req = db.transaction(store).objectStore(store).getAll(range);
-          req.onsuccess = () => resolve(req.result as T[]);
-          req.onerror = () => reject(req.error);
-        });
-      const main = await open('homeostat');
-      const rows = await all<{ chunk: { calls: Array<{ handler: string; id: number }> } }>(main, 'chunks', IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
-      main.close();
-      const rescue = await open('homeostat-rescue');
-      const journals = await all<{ sessionId: string }>(rescue, 'pending');
-      rescue.close();
-      return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid) };
-    },
-    [id, handler] as const,
-  );
+  return page.evaluate(`(${READ_SRC})(${JSON.stringify([id, handler])})`) as Promise<{ ids: number[]; journal: boolean }>;
 }
 
 async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: string): Promise<Trial> {
@@ -75,7 +75,7 @@ async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: s
   try {
     const page = await context.newPage();
     await page.goto(url);
-    const status = () => page.evaluate(() => (globalThis as unknown as { __HOMEOSTAT__: { status(): { transport: { kind: string }; session: { id: string } } } }).__HOMEOSTAT__.status());
+    const status = () => page.evaluate('globalThis.__HOMEOSTAT__.status()') as Promise<{ transport: { kind: string }; session: { id: string } }>;
     for (let i = 0; i < 200 && (await status()).transport.kind !== 'worker'; i++) await page.waitForTimeout(25);
     const id = (await status()).session.id;
     const add = page.getByRole('button', { name: /^Add / });
