@@ -29,6 +29,8 @@ const READ_TIMEOUT_MS = 20_000;
 const HOG_MAX_S = 1800;
 
 interface Trial {
+  /** The page's transport when the clicks began (a worker still starting, or the in-memory fallback, is in play too). */
+  transport: string;
   stored: number;
   distinct: number;
   journalLeft: boolean;
@@ -77,7 +79,8 @@ async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: s
     await page.goto(url);
     const status = () => page.evaluate('globalThis.__HOMEOSTAT__.status()') as Promise<{ transport: { kind: string }; session: { id: string } }>;
     for (let i = 0; i < 200 && (await status()).transport.kind !== 'worker'; i++) await page.waitForTimeout(25);
-    const id = (await status()).session.id;
+    const { session, transport } = await status();
+    const id = session.id;
     const add = page.getByRole('button', { name: /^Add / });
     for (let i = 0; i < CLICKS; i++) await add.nth(i).click();
     const closedAt = Date.now();
@@ -92,7 +95,7 @@ async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: s
       if (!last.journal && last.ids.length >= CLICKS) break;
       await reader.waitForTimeout(100);
     }
-    return { stored: last.ids.length, distinct: new Set(last.ids).size, journalLeft: last.journal, ms: Date.now() - closedAt };
+    return { transport: transport.kind, stored: last.ids.length, distinct: new Set(last.ids).size, journalLeft: last.journal, ms: Date.now() - closedAt };
   } finally {
     await context.close();
   }

@@ -102,9 +102,12 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
   // The page's own copy of what the worker has not confirmed written, saved when the tab hides.
   const rescue = options.worker === false ? null : new PageRescue(session, () => recorder.allStrings());
   batcher.attach((b) => {
-    if (transport.status().kind !== 'memory') rescue?.keep(b);
+    rescue?.keep(b);
     transport.send(b);
   });
+  // Only the worker's IndexedDB write makes the page's copy redundant: a worker still starting,
+  // or the in-memory fallback (whose records die with the tab), leaves the journal in charge.
+  const writesToDisk = () => transport.status().kind === 'worker' && session.storage === 'indexeddb';
 
   // Observers ask for buffered entries: what the browser saw before this module loaded still arrives.
   if (options.longFrames !== false) safely(() => observeLongFrames(recorder, batcher));
@@ -123,13 +126,13 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
     const persistNow = () => {
       batcher.flush();
       // Written from the page, before this handler returns: the worker may not outlive the tab.
-      const mark = transport.status().kind === 'memory' ? null : (rescue?.save() ?? null);
+      const mark = rescue?.save() ?? null;
       void transport
         .settled()
         .then(api)
         .then((s) => s.flush(true))
         .then(() => {
-          if (mark !== null) rescue?.confirmed(mark);
+          if (mark !== null && writesToDisk()) rescue?.confirmed(mark);
         })
         .catch(() => undefined);
     };

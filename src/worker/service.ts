@@ -16,7 +16,7 @@ import { FieldRecorder, type CollectOptions, type FieldBatch, type FieldOptions 
 import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, StartOptions, TelemetryApi } from './api.ts';
 
 /** Delays before the rescue looks again at journals of sessions still live (a tab just closed). */
-const RESCUE_RETRIES = [500, 2000, 5000];
+const RESCUE_RETRIES = [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000];
 
 /** Recent calls kept in memory for live views. */
 const RECENT_CALLS = 2000;
