@@ -63,7 +63,7 @@ const READ_SRC = `async ([sid, name]) => {
   const rows = await all(main, 'chunks', IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
   main.close();
   const rescue = await open('homeostat-rescue');
-  const journals = await all(rescue, 'pending');
+  const journals = await all(rescue, 'sessions');
   rescue.close();
   return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid) };
 }`;
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < trials; i++) {
         phase.trials.push(await trial(browser, server.url));
         const t = phase.trials.at(-1)!;
-        process.stderr.write(`${name} ${i + 1}/${trials}: ${t.distinct}/${CLICKS} stored${t.stored !== t.distinct ? ` (${t.stored - t.distinct} twice)` : ''} in ${t.ms} ms\n`);
+        process.stderr.write(`${name} ${i + 1}/${trials}: ${t.distinct}/${CLICKS} stored${t.stored !== t.distinct ? ` (${t.stored - t.distinct} twice)` : ''} in ${t.ms} ms (${t.transport}${t.journalLeft ? ', journal left' : ''})\n`);
       }
       phase.load.after = loadavg();
       stopHogs(hogs);

@@ -51,8 +51,8 @@ function journalLeft(page: Page, id: string): Promise<boolean> {
         req.onerror = () => reject(req.error);
         req.onsuccess = () => {
           const db = req.result;
-          if (!db.objectStoreNames.contains('pending')) return resolve(false);
-          const get = db.transaction('pending').objectStore('pending').getKey(sid);
+          if (!db.objectStoreNames.contains('sessions')) return resolve(false);
+          const get = db.transaction('sessions').objectStore('sessions').getKey(sid);
           get.onsuccess = () => {
             db.close();
             resolve(get.result !== undefined);

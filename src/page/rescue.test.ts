@@ -1,45 +1,59 @@
 import 'fake-indexeddb/auto';
-/** The page's half of the tab-close rescue: what it saves, when it lets go of it. */
+/** The page's half of the tab-close rescue: every batch journaled as it is cut, until the worker confirms it. */
 import { describe, expect, it, vi } from 'vitest';
 import { makeMeta } from '../core/__tests__/fixtures.ts';
 import { STRIDE, type WireBatch } from '../core/wire.ts';
 import { openRescueDb, readRescues } from '../store/rescue-db.ts';
-import { PageRescue } from './rescue.ts';
+import { CONFIRM_HORIZON_MS, PageRescue } from './rescue.ts';
 
 function batch(n: number, fill: number): WireBatch {
   return { records: new Float64Array(n * STRIDE).fill(fill), count: n, stringBase: 0, strings: [], dropped: 0, now: fill };
 }
 
-async function rows() {
+async function journal(id: string) {
   const db = await openRescueDb();
-  const r = await readRescues(db);
+  const r = (await readRescues(db)).find((x) => x.sessionId === id);
   db.close();
   return r;
 }
 
 describe('PageRescue', () => {
-  it('saves its own copies (the transport transfers the originals away) and drops them once the worker confirms', async () => {
-    const rescue = new PageRescue(makeMeta('page-1'), () => ['a', 'b']);
-    // The database is opened at start, not at pagehide: wait for that, as a page would have.
-    rescue.keep(batch(0, 0));
+  it('journals its own copy of each batch as it is cut (also those cut before the database opened), until confirmed', async () => {
+    const strings = ['a'];
+    const rescue = new PageRescue(makeMeta('page-1'), () => strings);
+    rescue.keep(batch(1, 1)); // before the database has opened
+    await vi.waitFor(async () => expect((await journal('page-1'))?.batches.map((b) => b.records[0])).toEqual([1]));
+    const b2 = batch(2, 2);
+    rescue.keep(b2);
+    structuredClone(b2.records.buffer, { transfer: [b2.records.buffer] }); // what comlink's transfer does to the original
+    strings.push('b');
+    rescue.keep(batch(1, 3));
     await vi.waitFor(async () => {
-      expect(rescue.save()).toBe(1);
-      expect((await rows()).some((r) => r.sessionId === 'page-1')).toBe(true);
+      const j = await journal('page-1');
+      expect(j?.batches.map((b) => [b.count, b.records[0]])).toEqual([[1, 1], [2, 2], [1, 3]]);
+      expect(j?.strings).toEqual(['a', 'b']);
     });
-    const b1 = batch(2, 1);
-    rescue.keep(b1);
-    structuredClone(b1.records.buffer, { transfer: [b1.records.buffer] }); // what comlink's transfer does
-    const mark = rescue.save();
-    await vi.waitFor(async () => {
-      const row = (await rows()).find((r) => r.sessionId === 'page-1')!;
-      expect(row.strings).toEqual(['a', 'b']);
-      expect(row.batches.map((b) => [b.count, b.records[0]])).toEqual([[0, undefined], [2, 1]]);
-    });
-    rescue.keep(batch(1, 2)); // cut after the hide: not covered by the confirmation
+    const mark = rescue.mark();
+    rescue.keep(batch(1, 4)); // cut after the hide: not covered by the worker's confirmation
     rescue.confirmed(mark);
-    rescue.save();
-    await vi.waitFor(async () => expect((await rows()).find((r) => r.sessionId === 'page-1')!.batches.map((b) => b.records[0])).toEqual([2]));
-    rescue.confirmed(rescue.save());
-    await vi.waitFor(async () => expect((await rows()).some((r) => r.sessionId === 'page-1')).toBe(false));
+    await vi.waitFor(async () => expect((await journal('page-1'))?.batches.map((b) => b.records[0])).toEqual([4]));
+    rescue.confirmed(rescue.mark());
+    await vi.waitFor(async () => expect(await journal('page-1')).toBeUndefined());
+    expect(rescue.pending).toBe(false);
+  });
+
+  it('lets a periodic flush confirm only the batches cut long enough ago', () => {
+    const rescue = new PageRescue(makeMeta('page-2'), () => []);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      rescue.keep(batch(1, 1));
+      vi.setSystemTime(Date.now() + CONFIRM_HORIZON_MS + 1);
+      rescue.keep(batch(1, 2));
+      expect(rescue.settledMark()).toBe(1);
+      vi.setSystemTime(Date.now() + CONFIRM_HORIZON_MS + 1);
+      expect(rescue.settledMark()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,33 +1,36 @@
 /**
  * Tab-close rescue, the page's half. A closing tab takes its dedicated worker with it, often
- * before the worker has written what it was just sent; the page outlives it by the length of
- * its `pagehide` handler. So the page keeps its own copy of every batch since the last moment
- * the worker confirmed a complete write, and when it is hidden or closed it puts that copy
- * (with the string table) into IndexedDB itself, in a request issued before the handler
- * returns. When the worker then confirms the write the copy is dropped and the row deleted; if
- * the tab died first, the next start ingests the row, skipping what the worker did write
+ * before the worker has written what it was just sent; on a starved machine the browser may
+ * even end the page before its `pagehide` handler runs. So the page writes every batch it cuts
+ * to IndexedDB itself, as it cuts it (one small put; the string table when it grew), and cuts a
+ * last batch when it is hidden or closed. Batches leave the journal once the worker has
+ * confirmed writing them: at a hide, after its final flush; while the page stays visible, those
+ * older than the longest time attribution may hold a record, after a periodic flush. If the tab
+ * died first, the next start ingests what is left, skipping what the worker did write
  * (worker/rescue.ts), so every record is counted once.
  */
 import type { SessionMeta } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
-import { deleteRescue, openRescueDb, putRescue } from '../store/rescue-db.ts';
+import { deleteRescue, deleteRescueBatches, openRescueDb, putRescue, type RescueBatch } from '../store/rescue-db.ts';
 
+/** Batches waiting for the database to open (a page that records before it has). */
+const MAX_WAITING = 256;
 /**
- * Records kept between confirmed writes (~1.9 MB). Only a page visible for long without being
- * hidden reaches it; the oldest copies go first, long since written by the worker's own timer.
+ * A batch cut this long before a completed (non-final) flush of the worker is written by it:
+ * attribution holds a record at most for the paint grace, the idle close and a long frame.
  */
-const MAX_KEPT_RECORDS = 20_000;
+export const CONFIRM_HORIZON_MS = 10_000;
 
 export class PageRescue {
   private db: IDBDatabase | null = null;
-  private kept: WireBatch[] = [];
-  private keptRecords = 0;
-  /** Batches cut since the page started: `kept[0]` is batch number `keptFrom`. */
-  private keptFrom = 0;
-  private cut = 0;
-  /** A row is in the database for this session (written at a hide, not yet confirmed). */
-  private saved = false;
-  /** Times the page could not write its row (no IndexedDB, quota): counted in status. */
+  private waiting: RescueBatch[] = [];
+  /** Cut times of the batches not yet confirmed, by number. */
+  private readonly cutAt = new Map<number, number>();
+  private next = 0;
+  /** Batches below this number are confirmed written by the worker (and deleted here). */
+  private confirmedBelow = 0;
+  private stringsWritten = -1;
+  /** Writes the page could not make (no IndexedDB, quota): the worker's own write is what is left. */
   failures = 0;
 
   constructor(
@@ -36,56 +39,67 @@ export class PageRescue {
   ) {
     // Opened now, not at pagehide: a closing page has no time left to wait for an open.
     openRescueDb().then(
-      (db) => (this.db = db),
-      () => (this.failures++, undefined),
+      (db) => {
+        this.db = db;
+        this.write(this.waiting.splice(0));
+      },
+      () => void this.failures++,
     );
   }
 
-  /** A batch is about to be handed to the transport (which transfers its buffer): keep a copy. */
+  /** A batch was cut and is about to be handed to the transport (which transfers its buffer): journal a copy. */
   keep(batch: WireBatch): void {
-    this.kept.push({ ...batch, records: batch.records.slice(), strings: batch.strings.slice() });
-    this.keptRecords += batch.count;
-    this.cut++;
-    while (this.keptRecords > MAX_KEPT_RECORDS && this.kept.length > 1) {
-      const old = this.kept.shift()!;
-      this.keptRecords -= old.count;
-      this.keptFrom++;
+    const n = this.next++;
+    this.cutAt.set(n, Date.now());
+    const row: RescueBatch = { sessionId: this.meta.id, n, batch: { ...batch, records: batch.records.slice(), strings: batch.strings.slice() } };
+    if (this.db) this.write([row]);
+    else {
+      this.waiting.push(row);
+      if (this.waiting.length > MAX_WAITING) this.waiting.shift();
     }
   }
 
-  /**
-   * The page is being hidden or closed: writes every kept batch now. Returns the mark to pass to
-   * `confirmed` once the worker has written everything it was sent up to here.
-   */
-  save(): number {
-    const mark = this.cut;
-    const db = this.db;
-    if (!db || this.kept.length === 0) return mark;
-    try {
-      void putRescue(db, {
-        sessionId: this.meta.id,
-        meta: { ...this.meta },
-        strings: this.strings().slice(),
-        batches: this.kept.slice(),
-        savedAt: Date.now(),
-      }).catch(() => void this.failures++);
-      this.saved = true;
-    } catch {
-      // A closed connection, a full disk: the worker's own write is what is left.
-      this.failures++;
-    }
+  /** The number every batch cut so far is below: pass it to `confirmed` once the worker has written them. */
+  mark(): number {
+    return this.next;
+  }
+
+  /** The mark of the batches cut at least `CONFIRM_HORIZON_MS` ago (for a periodic, non-final flush). */
+  settledMark(now = Date.now()): number {
+    let mark = this.confirmedBelow;
+    while (mark < this.next && (this.cutAt.get(mark) ?? Infinity) <= now - CONFIRM_HORIZON_MS) mark++;
     return mark;
   }
 
-  /** The worker wrote (attributed and persisted) every batch cut before `mark`: their copies go. */
+  /** Unconfirmed batches exist. */
+  get pending(): boolean {
+    return this.confirmedBelow < this.next;
+  }
+
+  /** The worker wrote every batch below `mark`: they leave the journal. */
   confirmed(mark: number): void {
-    const drop = Math.min(this.kept.length, Math.max(0, mark - this.keptFrom));
-    for (const b of this.kept.splice(0, drop)) this.keptRecords -= b.count;
-    this.keptFrom += drop;
-    if (this.saved && this.kept.length === 0 && this.db) {
-      this.saved = false;
-      // Nothing left that the worker has not written: the row would only be skipped later.
-      deleteRescue(this.db, this.meta.id).catch(() => undefined);
+    if (mark <= this.confirmedBelow) return;
+    for (let n = this.confirmedBelow; n < mark; n++) this.cutAt.delete(n);
+    this.confirmedBelow = mark;
+    const db = this.db;
+    if (!db) return;
+    const done = mark >= this.next;
+    // Nothing left the worker has not written: the whole journal goes (a later batch writes it again).
+    (done ? deleteRescue(db, this.meta.id) : deleteRescueBatches(db, this.meta.id, mark)).catch(() => void this.failures++);
+    if (done) this.stringsWritten = -1;
+  }
+
+  private write(rows: RescueBatch[]): void {
+    const db = this.db;
+    if (!db || rows.length === 0) return;
+    const strings = this.strings();
+    const grew = strings.length !== this.stringsWritten;
+    try {
+      void putRescue(db, grew ? { sessionId: this.meta.id, meta: { ...this.meta }, strings: strings.slice(), savedAt: Date.now() } : null, rows).catch(() => void this.failures++);
+      if (grew) this.stringsWritten = strings.length;
+    } catch {
+      // A closed connection, a full disk: the worker's own write is what is left.
+      this.failures++;
     }
   }
 }

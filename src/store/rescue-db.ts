@@ -1,27 +1,38 @@
 /**
- * The tab-close rescue store: what a page holds when it is hidden or closed (records still in
- * its buffer, batches posted to its worker and not yet known to be written) is put here by the
- * page itself, because a closing tab takes its dedicated worker with it before that worker can
- * write. The next start of the service ingests every row of a session that is no longer live,
- * once (see worker/rescue.ts). Its own database, so it never takes part in the main database's
- * version upgrades; the raw IndexedDB API, so the page pays no library for it.
+ * The tab-close rescue store: every batch a page cuts is also written here by the page itself,
+ * as it is cut, until the worker has confirmed writing it, because a closing tab takes its
+ * dedicated worker with it (and, on a starved machine, may not even run its `pagehide`
+ * handler). The next start of the service ingests the batches of every session that is no
+ * longer live, once (see worker/rescue.ts). Its own database, so it never takes part in the
+ * main database's version upgrades; the raw IndexedDB API, so the page pays no library for it.
  */
 import type { SessionMeta } from '../core/model.ts';
 import type { WireBatch } from '../core/wire.ts';
 
 export const RESCUE_DB = 'homeostat-rescue';
-const STORE = 'pending';
+const SESSIONS = 'sessions';
+const BATCHES = 'batches';
 
-/** One page's journal: everything needed to attribute its batches again from nothing. */
-export interface RescueRow {
+/** What a page's batches need to be attributed again from nothing. */
+export interface RescueSession {
   sessionId: string;
   meta: SessionMeta;
-  /** Every string the page interned (the batches' ids refer to them). */
+  /** Every string the page interned so far (the batches' ids refer to them). */
   strings: string[];
-  /** Batches in the order they were cut, `records` as their own copies. */
-  batches: WireBatch[];
-  /** Epoch ms of the write. */
+  /** Epoch ms of the last write. */
   savedAt: number;
+}
+
+/** One batch as the page cut it (`n`: its number in the session, from 0). */
+export interface RescueBatch {
+  sessionId: string;
+  n: number;
+  batch: WireBatch;
+}
+
+/** A session's journal as the service reads it. */
+export interface RescueRow extends RescueSession {
+  batches: WireBatch[];
 }
 
 /** Opens (creating) the rescue database; rejects where IndexedDB is unavailable. */
@@ -30,7 +41,9 @@ export function openRescueDb(name = RESCUE_DB): Promise<IDBDatabase> {
     if (typeof indexedDB === 'undefined') return reject(new Error('IndexedDB is not available here'));
     const req = indexedDB.open(name, 1);
     req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'sessionId' });
+      const db = req.result;
+      if (!db.objectStoreNames.contains(SESSIONS)) db.createObjectStore(SESSIONS, { keyPath: 'sessionId' });
+      if (!db.objectStoreNames.contains(BATCHES)) db.createObjectStore(BATCHES, { keyPath: ['sessionId', 'n'] });
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -51,30 +64,55 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+const range = (sessionId: string, from: number, to: number) => IDBKeyRange.bound([sessionId, from], [sessionId, to]);
+
 /**
- * Puts (replaces) a page's journal. The request is issued synchronously, so a page that is
- * closing has handed it to the browser before its handler returns; `commit()` asks for it to be
- * written without waiting for the page's next task (which a closing page may never get).
+ * Writes batches (and, when given, the session row with the strings) in one transaction. The
+ * requests are issued synchronously, so a page that is closing has handed them to the browser
+ * before its handler returns; `commit()` asks for the write without waiting for the page's next
+ * task, which a closing page may never get.
  */
-export function putRescue(db: IDBDatabase, row: RescueRow): Promise<void> {
-  const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' } as IDBTransactionOptions);
-  tx.objectStore(STORE).put(row);
+export function putRescue(db: IDBDatabase, session: RescueSession | null, batches: readonly RescueBatch[]): Promise<void> {
+  const tx = db.transaction([SESSIONS, BATCHES], 'readwrite');
+  if (session) tx.objectStore(SESSIONS).put(session);
+  const store = tx.objectStore(BATCHES);
+  for (const b of batches) store.put(b);
   const written = done(tx);
   (tx as IDBTransaction & { commit?: () => void }).commit?.();
   return written;
 }
 
-export function deleteRescue(db: IDBDatabase, sessionId: string): Promise<void> {
-  const tx = db.transaction(STORE, 'readwrite');
-  tx.objectStore(STORE).delete(sessionId);
+/** Deletes batches `0 .. below - 1` of a session (the worker wrote them). */
+export function deleteRescueBatches(db: IDBDatabase, sessionId: string, below: number): Promise<void> {
+  const tx = db.transaction(BATCHES, 'readwrite');
+  if (below > 0) tx.objectStore(BATCHES).delete(range(sessionId, 0, below - 1));
   return done(tx);
 }
 
-export function readRescues(db: IDBDatabase): Promise<RescueRow[]> {
-  const tx = db.transaction(STORE, 'readonly');
-  const req = tx.objectStore(STORE).getAll();
+/** Deletes a session's journal: its row and every batch. */
+export function deleteRescue(db: IDBDatabase, sessionId: string): Promise<void> {
+  const tx = db.transaction([SESSIONS, BATCHES], 'readwrite');
+  tx.objectStore(SESSIONS).delete(sessionId);
+  tx.objectStore(BATCHES).delete(range(sessionId, 0, Infinity));
+  return done(tx);
+}
+
+function all<T>(req: IDBRequest): Promise<T[]> {
   return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result as RescueRow[]);
+    req.onsuccess = () => resolve(req.result as T[]);
     req.onerror = () => reject(req.error);
   });
+}
+
+/** Every journal, its batches in the order they were cut. A session without batches has an empty list. */
+export async function readRescues(db: IDBDatabase): Promise<RescueRow[]> {
+  const tx = db.transaction([SESSIONS, BATCHES], 'readonly');
+  const [sessions, batches] = await Promise.all([all<RescueSession>(tx.objectStore(SESSIONS).getAll()), all<RescueBatch>(tx.objectStore(BATCHES).getAll())]);
+  const bySession = new Map<string, RescueBatch[]>();
+  for (const b of batches) {
+    let list = bySession.get(b.sessionId);
+    if (!list) bySession.set(b.sessionId, (list = []));
+    list.push(b);
+  }
+  return sessions.map((s) => ({ ...s, batches: (bySession.get(s.sessionId) ?? []).sort((a, b) => a.n - b.n).map((b) => b.batch) }));
 }

@@ -64,7 +64,7 @@ async function closedTab(db: string, rescueDb: string, cuts: number[], ingested:
   if (wrote === 'timer') await worker.flush(false);
   // The page saved its journal at pagehide: every batch since the last confirmed write (here: all).
   const r = await openRescueDb(rescueDb);
-  await putRescue(r, { sessionId: 'closed', meta: makeMeta('closed'), strings: s.strings.slice(), batches, savedAt: Date.now() });
+  await putRescue(r, { sessionId: 'closed', meta: makeMeta('closed'), strings: s.strings.slice(), savedAt: Date.now() }, batches.map((batch, n) => ({ sessionId: 'closed', n, batch })));
   r.close();
 }
 
