@@ -42,10 +42,48 @@ test('the last clicks before the user navigates away reach IndexedDB', async ({ 
   await expect.poll(() => storedCalls(page, id, 'addToCart'), { timeout: 15_000 }).toBe(5);
 });
 
-// A closing tab takes its dedicated worker with it: what the worker holds must be written in
-// the moment between the page going hidden and the worker's end (no write delay, a commit sent
-// with the write). Records still in the page's buffer at that instant (cut into a batch every
-// 250 ms) can be lost on a machine starved of CPU; README says so.
+/** Whether the page's rescue journal for session `id` is still waiting to be ingested. */
+function journalLeft(page: Page, id: string): Promise<boolean> {
+  return page.evaluate(
+    (sid) =>
+      new Promise<boolean>((resolve, reject) => {
+        const req = indexedDB.open('homeostat-rescue');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('sessions')) return resolve(false);
+          const get = db.transaction('sessions').objectStore('sessions').getKey(sid);
+          get.onsuccess = () => {
+            db.close();
+            resolve(get.result !== undefined);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    id,
+  );
+}
+
+// A closing tab takes its dedicated worker with it, often before the worker has written what
+// it holds: the page itself saves a copy of everything not yet confirmed written (the records
+// still in its buffer, the batches in flight) to IndexedDB, and the next start ingests it once.
+test('the clicks a tab held when it was closed at once are all stored, none twice', async ({ context, serve }) => {
+  const server = await serve(DEMO_DIR);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expect.poll(async () => (await status(page)).transport.kind).toBe('worker');
+  const id = (await status(page)).session.id;
+  const add = page.getByRole('button', { name: /^Add / });
+  for (let i = 0; i < 4; i++) await add.nth(i).click();
+  await page.close();
+  const other = await context.newPage();
+  await other.goto(`${server.url}?reader=1`);
+  // Done when nothing is left to ingest; then exactly the four clicks are stored.
+  await expect.poll(() => journalLeft(other, id), { timeout: 20_000 }).toBe(false);
+  await expect.poll(() => storedCalls(other, id, 'addToCart'), { timeout: 15_000 }).toBe(4);
+  expect(await storedCalls(other, id, 'addToCart')).toBe(4);
+});
+
 test('the last clicks the telemetry worker has when the user closes the tab reach IndexedDB', async ({ context, serve }) => {
   const server = await serve(DEMO_DIR);
   const page = await context.newPage();

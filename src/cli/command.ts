@@ -7,6 +7,8 @@ export interface Command {
   usage: string;
   /** Runs with the arguments after the command name; resolves to the process exit code. */
   run(args: string[], io: CliIO): Promise<number>;
+  /** The command handles SIGINT itself (record: Ctrl-C means "done"), so the CLI installs no signal clean-up for it. */
+  ownsSigint?: boolean;
 }
 
 export interface CliIO {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO, Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { runCommand } from './run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Sources run through tsx (.ts); the published build is compiled (.js).
@@ -75,23 +75,7 @@ async function main(argv: string[]): Promise<number> {
     io.out(command.usage);
     return 0;
   }
-  try {
-    return await command.run(rest, io);
-  } catch (e) {
-    // parseArgs reports unknown or malformed options with this code.
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.log(`homeostat ${name}: ${(e as Error).message}\n`);
-      io.out(command.usage);
-      return 2;
-    }
-    throw e;
-  }
+  return runCommand(command, rest, io);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    io.log(`homeostat: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  },
-);
+void main(process.argv.slice(2)).then((code) => process.exit(code));

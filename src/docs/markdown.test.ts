@@ -51,3 +51,30 @@ describe('budget lines', () => {
     expect(parseSequenceBudgets('## `s`\n- **Budget:** p95 duration ≤ 100 ms', 'S.md').get('s')!.budget).toEqual({ stat: 'p95', ms: 100 });
   });
 });
+
+describe('budget lines are read as written or refused, never dropped', () => {
+  const section = (name: string, ...lines: string[]) => [`## \`${name}\``, '', ...lines, ''].join('\n');
+
+  it('reads a budget and tolerance written with any list marker or bold form', () => {
+    for (const marker of ['-', '*', '+']) {
+      for (const [open, close] of [['**Budget:**', '**Tolerance:**'], ['**Budget**:', '**Tolerance**:'], ['__Budget:__', '__Tolerance:__']] as const) {
+        const md = section('addToCart', `${marker} ${open} p95 blocking ≤ 24 ms`, `${marker} ${close} ±15%`);
+        const b = parseHandlerBudgets(md, 'H.md').get('addToCart');
+        expect(b, `${marker} ${open}`).toMatchObject({ budget: { stat: 'p95', metric: 'blocking', ms: 24 }, tolerance: 0.15, line: 3 });
+      }
+      expect(parseSequenceBudgets(section('click:add', `${marker} **Budget:** p95 ≤ 100 ms`), 'S.md').get('click:add')!.budget).toEqual({ stat: 'p95', ms: 100 });
+    }
+  });
+
+  it('refuses a handler section written twice, naming both lines', () => {
+    const md = [section('addToCart', '- **Budget:** none'), section('checkout', '- **Budget:** none'), section('addToCart', '- **Budget:** p95 blocking ≤ 24 ms')].join('\n');
+    expect(() => parseHandlerBudgets(md, 'H.md')).toThrow(/H\.md:9: a second section for handler "addToCart" \(the first is on line 1\)/);
+    expect(() => parseSequenceBudgets(md, 'S.md')).toThrow(/S\.md:9: a second section for sequence "addToCart"/);
+  });
+
+  it('refuses two budget lines in one section, and a budget line it cannot read', () => {
+    expect(() => parseHandlerBudgets(section('a', '- **Budget:** none', '* **Budget:** p95 blocking ≤ 2 ms'), 'H.md')).toThrow(/H\.md:4: a second Budget line in "a" \(the first is on line 3\)/);
+    expect(() => parseHandlerBudgets(section('a', '1. **Budget:** p95 blocking ≤ 2 ms'), 'H.md')).toThrow(/H\.md:3: cannot read this budget line of "a"/);
+    expect(() => parseHandlerBudgets(section('a', '- Budget: p95 blocking ≤ 2 ms'), 'H.md')).toThrow(/H\.md:3: cannot read this budget line/);
+  });
+});

@@ -13,8 +13,17 @@ import { mdNameDecode } from './format.ts';
 const OPEN = /^<!-- homeostat:human (\S.*?) -->$/;
 const CLOSE = /^<!-- \/homeostat:human -->$/;
 const SECTION = /^## `(.+)`\s*$/;
-const BUDGET_LINE = /^- \*\*Budget:\*\*\s*(.*?)\s*$/;
-const TOLERANCE_LINE = /^- \*\*Tolerance:\*\*\s*(.*?)\s*$/;
+// Any markdown list marker (-, * or +) and either bold form (**Budget:** or **Budget**:): the
+// line is read as people wrote it, not mistaken for prose and replaced by the spec's value.
+const BUDGET_LINE = /^\s{0,3}[-*+]\s+(?:\*\*|__)Budget(?::(?:\*\*|__)|(?:\*\*|__):)\s*(.*?)\s*$/;
+const TOLERANCE_LINE = /^\s{0,3}[-*+]\s+(?:\*\*|__)Tolerance(?::(?:\*\*|__)|(?:\*\*|__):)\s*(.*?)\s*$/;
+/** A list line that names a budget or tolerance in a form none of the above reads: refused, never ignored. */
+const LOOKS_LIKE = /^\s*(?:[-*+]|\d+[.)])\s+\W{0,2}(Budget|Tolerance)\b/i;
+
+/** Is `line` a Budget line (any list marker)? For the modules that splice sections. */
+export function isBudgetLine(line: string): boolean {
+  return BUDGET_LINE.test(line);
+}
 
 export interface HumanRegion {
   key: string;
@@ -120,23 +129,50 @@ function sections(markdown: string): Section[] {
   return out;
 }
 
+/** Sections by name; a name met twice is an error naming both lines (merging would lose one of them). */
+function uniqueSections(markdown: string, file: string, kind: string): Section[] {
+  const seen = new Map<string, number>();
+  const all = sections(markdown);
+  for (const s of all) {
+    const first = seen.get(s.name);
+    if (first !== undefined) {
+      throw new DocsFormatError(file, s.line, [`a second section for ${kind} "${s.name}" (the first is on line ${first}): keep one, with the budget you mean`]);
+    }
+    seen.set(s.name, s.line);
+  }
+  return all;
+}
+
+/** The one line of `re` in a section (a second one is an error naming both), and lines that look like one but are not. */
+function single(s: Section, re: RegExp, what: string, file: string): { value: string; line: number } | undefined {
+  let found: { value: string; line: number } | undefined;
+  for (const l of s.lines) {
+    const m = re.exec(l.text);
+    if (!m) continue;
+    if (found) throw new DocsFormatError(file, l.line, [`a second ${what} line in "${s.name}" (the first is on line ${found.line}): keep one`]);
+    found = { value: m[1]!, line: l.line };
+  }
+  return found;
+}
+
+function refuseLookalikes(s: Section, file: string): void {
+  for (const l of s.lines) {
+    const m = LOOKS_LIKE.exec(l.text);
+    if (m && !BUDGET_LINE.test(l.text) && !TOLERANCE_LINE.test(l.text)) {
+      throw new DocsFormatError(file, l.line, [`cannot read this ${m[1]!.toLowerCase()} line of "${s.name}": write it as "- **${m[1]}:** …"`]);
+    }
+  }
+}
+
 /** Reads the budget and tolerance lines of HANDLER_SPECS.md; a line that does not parse is an error naming it. */
 export function parseHandlerBudgets(markdown: string, file: string): MarkdownBudgets['handlers'] {
   const out: MarkdownBudgets['handlers'] = new Map();
-  for (const s of sections(markdown)) {
-    let budget: Budget | null | undefined;
-    let tolerance: number | null | undefined;
-    let line = s.line;
-    for (const l of s.lines) {
-      const b = BUDGET_LINE.exec(l.text);
-      if (b) {
-        budget = parseHandlerBudget(b[1]!, file, l.line);
-        line = l.line;
-      }
-      const t = TOLERANCE_LINE.exec(l.text);
-      if (t) tolerance = parseTolerance(t[1]!, file, l.line);
-    }
-    if (budget !== undefined) out.set(s.name, { budget, tolerance, line });
+  for (const s of uniqueSections(markdown, file, 'handler')) {
+    refuseLookalikes(s, file);
+    const b = single(s, BUDGET_LINE, 'Budget', file);
+    const t = single(s, TOLERANCE_LINE, 'Tolerance', file);
+    const tolerance = t ? parseTolerance(t.value, file, t.line) : undefined;
+    if (b) out.set(s.name, { budget: parseHandlerBudget(b.value, file, b.line), tolerance, line: b.line });
   }
   return out;
 }
@@ -144,19 +180,18 @@ export function parseHandlerBudgets(markdown: string, file: string): MarkdownBud
 /** Reads the budget lines of SEQUENCE_FLOWS.md. */
 export function parseSequenceBudgets(markdown: string, file: string): MarkdownBudgets['sequences'] {
   const out: MarkdownBudgets['sequences'] = new Map();
-  for (const s of sections(markdown)) {
-    for (const l of s.lines) {
-      const b = BUDGET_LINE.exec(l.text);
-      if (!b) continue;
-      const value = b[1]!;
-      if (/^none$/i.test(value)) {
-        out.set(s.name, { budget: null, line: l.line });
-        continue;
-      }
-      const m = SEQUENCE_BUDGET.exec(value);
-      if (!m) throw new DocsFormatError(file, l.line, [`cannot read the budget of sequence "${s.name}": "${value}" (write e.g. "p95 ≤ 100 ms", or "none")`]);
-      out.set(s.name, { budget: { stat: m[1] as Stat, ms: Number(m[2]) }, line: l.line });
+  for (const s of uniqueSections(markdown, file, 'sequence')) {
+    refuseLookalikes(s, file);
+    const b = single(s, BUDGET_LINE, 'Budget', file);
+    if (!b) continue;
+    const value = b.value;
+    if (/^none$/i.test(value)) {
+      out.set(s.name, { budget: null, line: b.line });
+      continue;
     }
+    const m = SEQUENCE_BUDGET.exec(value);
+    if (!m) throw new DocsFormatError(file, b.line, [`cannot read the budget of sequence "${s.name}": "${value}" (write e.g. "p95 ≤ 100 ms", or "none")`]);
+    out.set(s.name, { budget: { stat: m[1] as Stat, ms: Number(m[2]) }, line: b.line });
   }
   return out;
 }

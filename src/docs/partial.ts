@@ -9,6 +9,8 @@
  * regions are never read as headings or rows (people may write either there). Pure functions on
  * strings; generate.ts decides what is a target.
  */
+import { isBudgetLine } from './markdown.ts';
+
 const OPEN = /^<!-- homeostat:human (\S.*?) -->$/;
 const CLOSE = /^<!-- \/homeostat:human -->$/;
 
@@ -209,7 +211,7 @@ export function refreshCodeFacts(old: Section, fresh: Section | undefined): Sect
   if (!fresh) return old;
   const span = (lines: readonly string[]) => {
     const start = lines.findIndex((l) => CLOSE.test(l));
-    const end = lines.findIndex((l) => l.startsWith('- **Budget:**'));
+    const end = lines.findIndex((l) => isBudgetLine(l));
     return start >= 0 && end > start ? [start + 1, end] : null;
   };
   const a = span(old.lines);

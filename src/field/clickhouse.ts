@@ -11,6 +11,19 @@
  * process with chDB (ClickHouse's own engine as a library) for a local store.
  */
 import { FieldMerger, type FieldPoint, type FieldSnapshot } from '../core/field/merge.ts';
+import { chooseApp } from './apps.ts';
+import { counterProblems, histogramProblems } from '../core/field/validate.ts';
+
+/** A row of the store that no histogram or counter can mean; `where` names its series. */
+export class FieldStoreError extends Error {
+  constructor(
+    readonly where: string,
+    readonly issues: string[],
+  ) {
+    super(`${where}: not field data Homeostat can read:\n  ${issues.join('\n  ')}`);
+    this.name = 'FieldStoreError';
+  }
+}
 
 /** Runs a parameterised query (`{name:Type}` placeholders) and returns its rows (JSONEachRow). */
 export type ClickHouseQuery = (sql: string, params: Record<string, string | number>) => Promise<Array<Record<string, unknown>>>;
@@ -101,6 +114,14 @@ SELECT
 FROM {db:Identifier}.{sum:Identifier}
 WHERE ${WHERE}`;
 
+/** Points per app (`service.name`) over the counters every session sends. */
+export const APPS_SQL = `
+SELECT ServiceName AS app, count() AS points
+FROM {db:Identifier}.{sum:Identifier}
+WHERE startsWith(MetricName, 'homeostat.') AND TimeUnix >= toDateTime({since:UInt32})
+GROUP BY ServiceName
+ORDER BY ServiceName`;
+
 function params(tables: ClickHouseTables, filter: FieldFilter): Record<string, string | number> {
   return {
     db: tables.database,
@@ -128,10 +149,21 @@ export function histogramPoint(row: Record<string, unknown>): FieldPoint {
   const [keys, values] = (row['buckets'] as [unknown[], unknown[]] | undefined) ?? [[], []];
   const idx = keys.map(num);
   const cnt = values.map(num);
-  const offset = idx.length > 0 ? Math.min(...idx) : 0;
-  const counts = idx.length > 0 ? new Array<number>(Math.max(...idx) - offset + 1).fill(0) : [];
+  const offset = idx.reduce((a, b) => Math.min(a, b), idx.length > 0 ? Infinity : 0);
+  const last = idx.reduce((a, b) => Math.max(a, b), offset - 1);
+  const scale = num(row['scale']);
+  const where = `${String(row['metric'])} ${JSON.stringify(row['attributes'] ?? {})} in the store`;
+  // Check the bounds before the dense array is allocated (a hostile offset would allocate billions).
+  const span = histogramProblems({ scale, count: 0, sum: 0, zeroCount: 0, offset, counts: [], min: 0, max: 0 }).concat(
+    idx.length > 0 ? histogramProblems({ scale, count: 1, sum: 0, zeroCount: 0, offset: last, counts: [1], min: 0, max: 0 }) : [],
+  );
+  if (span.length > 0 || !idx.every(Number.isSafeInteger)) throw new FieldStoreError(where, span.length > 0 ? span : ['bucket indexes are not integers']);
+  const counts = idx.length > 0 ? new Array<number>(last - offset + 1).fill(0) : [];
   idx.forEach((k, i) => (counts[k - offset]! += cnt[i]!));
   const count = num(row['count']);
+  const hist = { scale, count, sum: num(row['sum']), zeroCount: num(row['zero']), offset, counts, min: num(row['min']), max: num(row['max']) };
+  const problems = histogramProblems(hist);
+  if (problems.length > 0) throw new FieldStoreError(where, problems);
   return {
     session: STORE_SESSION,
     sessions: num(row['sessions']),
@@ -141,11 +173,13 @@ export function histogramPoint(row: Record<string, unknown>): FieldPoint {
     unit: String(row['unit'] ?? ''),
     attributes: stringMap(row['attributes']),
     time: num(row['time']),
-    hist: { scale: num(row['scale']), count, sum: num(row['sum']), zeroCount: num(row['zero']), offset, counts, min: num(row['min']), max: num(row['max']) },
+    hist,
   };
 }
 
 export function sumPoint(row: Record<string, unknown>): FieldPoint {
+  const problems = counterProblems(num(row['value']));
+  if (problems.length > 0) throw new FieldStoreError(`${String(row['metric'])} ${JSON.stringify(row['attributes'] ?? {})} in the store`, problems);
   return {
     session: STORE_SESSION,
     sessions: num(row['sessions']),
@@ -161,7 +195,15 @@ export function sumPoint(row: Record<string, unknown>): FieldPoint {
 
 /** Reads and merges Homeostat's field data from a ClickHouse store; `source` names it in the docs. */
 export async function readClickHouse(query: ClickHouseQuery, source: string, tables: ClickHouseTables = DEFAULT_TABLES, filter: FieldFilter = {}): Promise<FieldSnapshot> {
-  const p = params(tables, filter);
+  // Only one app is read (the one named, else the only one there): others are counted and named.
+  const { app: _all, ...anyApp } = filter;
+  const apps = (await query(APPS_SQL, params(tables, anyApp))).map((r) => ({ app: String(r['app'] ?? '') || null, points: num(r['points']) }));
+  const chosen = chooseApp(
+    apps.map((a) => a.app),
+    filter.app,
+    source,
+  );
+  const p = params(tables, { ...filter, ...(chosen ? { app: chosen } : {}) });
   const [hist, sums, totals] = await Promise.all([query(HISTOGRAM_SQL, p), query(SUM_SQL, p), query(TOTALS_SQL, p)]);
   const merger = new FieldMerger(source);
   for (const row of hist) merger.add(histogramPoint(row));
@@ -171,7 +213,9 @@ export async function readClickHouse(query: ClickHouseQuery, source: string, tab
     const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.map(String).filter((x) => x !== '').sort() : []);
     merger.setTotals({ sessions: num(t['sessions']), apps: nonEmpty(t['apps']), builds: nonEmpty(t['builds']), from: num(t['from']), to: num(t['to']) });
   }
-  return merger.snapshot();
+  const snapshot = merger.snapshot();
+  snapshot.otherApps = apps.filter((a) => a.app !== (chosen ?? null));
+  return snapshot;
 }
 
 /** A ClickHouse server over HTTP: `clickhouse://user:password@host:8123/database` (or http(s)://). */

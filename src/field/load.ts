@@ -7,11 +7,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FieldMerger, type FieldSnapshot } from '../core/field/merge.ts';
 import { chdbClickHouse, DEFAULT_TABLES, describeStore, httpClickHouse, readClickHouse, type FieldFilter } from './clickhouse.ts';
+import { chooseApp, FieldSourceError } from './apps.ts';
 import { fieldFiles, readOtlpFile } from './otlp-json.ts';
 
-export class FieldSourceError extends Error {
-  override name = 'FieldSourceError';
-}
+export { FieldSourceError } from './apps.ts';
 
 /** Reads and merges every input; `cwd` resolves relative paths. */
 export async function loadField(inputs: readonly string[], cwd: string, filter: FieldFilter = {}): Promise<FieldSnapshot> {
@@ -24,15 +23,22 @@ export async function loadField(inputs: readonly string[], cwd: string, filter: 
   if (stores.length === 1) return readStore(stores[0]!, cwd, filter);
   const files = await fieldFiles(paths);
   if (files.length === 0) throw new FieldSourceError(`no OTLP/JSON files in ${paths.join(', ')}`);
-  const merger = new FieldMerger(files.length === 1 ? files[0]! : `${files.length} OTLP/JSON files`);
+  const source = files.length === 1 ? files[0]! : `${files.length} OTLP/JSON files`;
+  // One merger per app: which app is read is decided once every file has been seen.
+  const byApp = new Map<string | null, { merger: FieldMerger; points: number }>();
   for (const f of files) {
     for await (const p of readOtlpFile(f)) {
-      if (filter.app && p.app !== filter.app) continue;
       if (filter.since && p.time < filter.since.getTime()) continue;
-      merger.add(p);
+      let app = byApp.get(p.app);
+      if (!app) byApp.set(p.app, (app = { merger: new FieldMerger(source), points: 0 }));
+      app.points++;
+      app.merger.add(p);
     }
   }
-  return merger.snapshot();
+  const chosen = chooseApp([...byApp.keys()], filter.app, source);
+  const snapshot = (chosen !== undefined ? byApp.get(chosen)?.merger : undefined)?.snapshot() ?? new FieldMerger(source).snapshot();
+  snapshot.otherApps = [...byApp].filter(([app]) => app !== chosen).map(([app, v]) => ({ app, points: v.points }));
+  return snapshot;
 }
 
 async function readStore(input: string, cwd: string, filter: FieldFilter): Promise<FieldSnapshot> {

@@ -12,7 +12,8 @@ import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import type { FieldPoint } from '../core/field/merge.ts';
 import { pointsOfRequest } from '../core/field/merge.ts';
-import type { OtlpMetricsRequest } from '../core/field/otlp.ts';
+import { expHistogramState, type OtlpMetricsRequest } from '../core/field/otlp.ts';
+import { counterProblems, histogramProblems } from '../core/field/validate.ts';
 import { issueLines } from '../core/session.ts';
 
 const uint64 = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'a decimal integer')]);
@@ -78,18 +79,42 @@ export class FieldFormatError extends Error {
 export function parseMetricsRequest(value: unknown, where: string): OtlpMetricsRequest {
   const r = request.safeParse(value);
   if (!r.success) throw new FieldFormatError(where, issueLines(r.error));
-  for (const rm of r.data.resourceMetrics) {
-    for (const sm of rm.scopeMetrics) {
-      for (const m of sm.metrics) {
-        for (const dp of m.exponentialHistogram?.dataPoints ?? []) {
-          if ((dp.negative?.bucketCounts ?? []).some((n) => Number(n) > 0)) {
-            throw new FieldFormatError(where, [`${m.name}: negative values in an exponential histogram; timings are never negative`]);
+  const data = r.data as unknown as OtlpMetricsRequest;
+  // What the schema cannot say: each Homeostat point must be a histogram or a counter that can be.
+  const problems: string[] = [];
+  for (const [i, rm] of data.resourceMetrics.entries()) {
+    for (const [j, sm] of rm.scopeMetrics.entries()) {
+      for (const [k, m] of sm.metrics.entries()) {
+        if (!m.name.startsWith('homeostat.')) continue;
+        const at = `resourceMetrics[${i}].scopeMetrics[${j}].metrics[${k}] (${m.name})`;
+        for (const [d, dp] of (m.exponentialHistogram?.dataPoints ?? []).entries()) {
+          const negative = (dp.negative?.bucketCounts ?? []).reduce<number>((a, n) => a + Number(n), 0);
+          if (negative > 0) {
+            problems.push(`${at} exponentialHistogram.dataPoints[${d}]: negative values in an exponential histogram; timings are never negative`);
+            continue;
           }
+          for (const p of histogramProblems(expHistogramState(dp))) problems.push(`${at} exponentialHistogram.dataPoints[${d}]: ${p}`);
+        }
+        for (const [d, dp] of (m.sum?.dataPoints ?? []).entries()) {
+          const v = dp.asInt !== undefined ? Number(dp.asInt) : (dp.asDouble ?? 0);
+          for (const p of counterProblems(v)) problems.push(`${at} sum.dataPoints[${d}]: ${p}`);
         }
       }
     }
   }
-  return r.data as unknown as OtlpMetricsRequest;
+  if (problems.length > 0) throw new FieldFormatError(where, problems.slice(0, 10).concat(problems.length > 10 ? [`… and ${problems.length - 10} more`] : []));
+  return data;
+}
+
+/** A field input that is not what it should be on disk (the path and what was expected). */
+export class FieldFileError extends Error {
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
+    super(`--field ${path} ${what}`);
+    this.name = 'FieldFileError';
+  }
 }
 
 const SUFFIXES = ['.json', '.jsonl', '.ndjson', '.json.gz', '.jsonl.gz', '.ndjson.gz'];
@@ -101,8 +126,14 @@ export async function fieldFiles(paths: readonly string[]): Promise<string[]> {
     const s = await stat(p);
     if (s.isDirectory()) {
       const names = (await readdir(p)).filter((n) => !n.startsWith('.') && SUFFIXES.some((x) => n.endsWith(x))).sort();
-      out.push(...names.map((n) => join(p, n)));
-    } else out.push(p);
+      for (const n of names) {
+        const file = join(p, n);
+        // A folder named like a data file is not data: say so rather than fail with a bare EISDIR.
+        if (!(await stat(file)).isFile()) throw new FieldFileError(file, 'is a directory (or not a regular file); expected an OTLP/JSON file');
+        out.push(file);
+      }
+    } else if (s.isFile()) out.push(p);
+    else throw new FieldFileError(p, 'is not a regular file or a directory of OTLP/JSON files');
   }
   return [...new Set(out.map((p) => resolve(p)))];
 }

@@ -61,6 +61,17 @@ const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 type Signal = keyof typeof EXIT_CODES;
 
 let installed = 0;
+/** Set the moment a signal arrives: resolves with the exit code once the clean-up is done. */
+let interruption: Promise<number> | null = null;
+
+/**
+ * Non-null once SIGINT/SIGTERM/SIGHUP arrived: whatever the command does next (a build that
+ * died of the same signal rejects with "Building … failed"), the process is exiting with the
+ * signal's code after the clean-up, and callers must not exit earlier with another code.
+ */
+export function interrupted(): Promise<number> | null {
+  return interruption;
+}
 
 /** True while `installSignalCleanup` is in effect (browsers then leave signals to us). */
 export function signalCleanupInstalled(): boolean {
@@ -78,6 +89,16 @@ export interface SignalCleanupOptions {
  * Returns a function that removes the handlers again.
  */
 export function installSignalCleanup(options: SignalCleanupOptions = {}): () => void {
+  // Installed once per process (the CLI does it for every command; heal asks again): a second
+  // set of handlers would run an empty clean-up and exit before the first had finished.
+  if (installed > 0) {
+    installed++;
+    let removed = false;
+    return () => {
+      if (!removed) installed--;
+      removed = true;
+    };
+  }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let cleaning = false;
@@ -91,10 +112,11 @@ export function installSignalCleanup(options: SignalCleanupOptions = {}): () => 
       }
       cleaning = true;
       log(`${signal}: cleaning up ${tasks.size} temporary resource${tasks.size === 1 ? '' : 's'} before exiting`);
-      void runCleanups().then((failures) => {
+      interruption = runCleanups().then((failures) => {
         for (const f of failures) log(`  could not clean up ${f}`);
-        exit(EXIT_CODES[signal]);
+        return EXIT_CODES[signal];
       });
+      void interruption.then(exit);
     };
     handlers.set(signal, handler);
     process.on(signal, handler);
@@ -103,5 +125,6 @@ export function installSignalCleanup(options: SignalCleanupOptions = {}): () => 
   return () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);
     installed--;
+    interruption = null;
   };
 }

@@ -4,12 +4,13 @@
  * the plugin's names, explicit wrappers win without double counting, values wrapped where
  * they are passed keep a stable identity, and source locations are registered.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { enter, exit, mark, names, ret, run, suspend, threw, wrap } from './auto.ts';
 import { getRecorder, instrument } from './instrument.ts';
 import { handlerSources } from './sources.ts';
 import { batcherOf } from './batcher.ts';
+import { ownBatcher } from '../test-support/own-batcher.ts';
 
 /** Names of the handlers of the Call records written since the last drain, in call order. */
 function drainCalls(): string[] {
@@ -29,6 +30,8 @@ function drainCalls(): string[] {
   return out.sort((a, b) => a.id - b.id).map((c) => c.name);
 }
 
+// The client's runtime must not take the records these tests drain themselves.
+beforeAll(ownBatcher);
 beforeEach(() => {
   drainCalls();
 });

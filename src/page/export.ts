@@ -39,7 +39,7 @@ export interface ExportOptions {
 /** What the export did this session (`status().export`). */
 export interface ExportStatus {
   state: 'sampled-out' | 'on';
-  /** Requests sent and acknowledged with a 2xx, requests that failed (network, HTTP error, timeout). */
+  /** Requests sent and acknowledged with a 2xx, requests that failed (network, any other HTTP status including redirects, timeout). */
   sent: number;
   failed: number;
   /** Requests sent while the page was closing (no answer can be awaited). */
@@ -188,14 +188,19 @@ export class Exporter {
         // Only when the page may be going away: a visible page has time for an ordinary request.
         keepalive,
         credentials: 'omit',
+        // A redirect is not an acknowledgement: followed, a POST turns into a GET of another
+        // page (its 200 says nothing about our data). Unfollowed, it is a failure like any other
+        // non-2xx, and the data stays in the worker for the next attempt.
+        redirect: 'manual',
         ...(controller ? { signal: controller.signal } : {}),
       });
-      if (res.ok) {
+      // `opaqueredirect` (status 0) in browsers, the 3xx itself in Node: both are not 2xx.
+      if (res.status >= 200 && res.status < 300 && res.type !== 'opaqueredirect') {
         this.status.sent++;
         this.status.bytes += byteLength(body);
         return true;
       }
-      this.fail(`HTTP ${res.status} from ${url}`);
+      this.fail(res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400) ? `redirected (HTTP ${res.status || '3xx'}) by ${url}: not delivered` : `HTTP ${res.status} from ${url}`);
       return false;
     } catch (e) {
       this.fail(`${describe(e)} (${url})`);
@@ -238,6 +243,7 @@ export class Exporter {
         headers: { 'Content-Type': 'application/json', ...this.options.headers },
         keepalive: true,
         credentials: 'omit',
+        redirect: 'manual',
       }).catch(() => undefined);
       return true;
     } catch {

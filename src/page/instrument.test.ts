@@ -4,6 +4,7 @@ import { errorKeyOf } from '../core/errors.ts';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder, instrument, instrumentedName, sequence, unwrap } from './instrument.ts';
 import { batcherOf, writeRecord } from './batcher.ts';
+import { ownBatcher } from '../test-support/own-batcher.ts';
 
 /** Everything the recorder wrote, decoded to { kind, fields }. */
 function drain(): { kind: number; f: number[] }[] {
@@ -27,6 +28,8 @@ function strings(): readonly string[] {
 }
 
 // As the client's runtime does when it loads (before anything is shipped).
+// The client's runtime must not take the records these tests drain themselves.
+beforeAll(ownBatcher);
 beforeAll(() => getRecorder().normaliseErrorsWith(errorKeyOf));
 
 beforeEach(() => {

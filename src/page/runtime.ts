@@ -16,7 +16,11 @@ import { batcherOf, whenPainted, writeRecord } from './batcher.ts';
 import { measureClockResolution } from './clock-step.ts';
 import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
 import type { Recorder } from './recorder.ts';
+import { PageRescue } from './rescue.ts';
 import { Transport, type WorkerFactory } from './transport.ts';
+
+/** How often a visible page lets the worker confirm the journaled batches it has written. */
+const RESCUE_CONFIRM_MS = 5000;
 
 /** How long a final flush waits for the paint after the last work. */
 const FINAL_PAINT_WAIT_MS = 3000;
@@ -98,7 +102,31 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
   // Errors are normalised from here on (and those met before now), before anything is shipped.
   recorder.normaliseErrorsWith(errorKeyOf);
   const batcher = batcherOf(recorder);
-  batcher.attach((b) => transport.send(b));
+  // The page's own copy of what the worker has not confirmed written, saved when the tab hides.
+  const rescue = options.worker === false ? null : new PageRescue(session, () => recorder.allStrings());
+  batcher.attach((b) => {
+    rescue?.keep(b);
+    transport.send(b);
+  });
+  // Only the worker's IndexedDB write makes the page's copy redundant: a worker still starting,
+  // or the in-memory fallback (whose records die with the tab), leaves the journal in charge.
+  const writesToDisk = () => transport.status().kind === 'worker' && session.storage === 'indexeddb';
+  if (rescue) {
+    // A page visible for long is never hidden: batches old enough to be written by the worker's
+    // own persistence leave the journal after a flush, so it stays small.
+    let confirming = false;
+    setInterval(() => {
+      if (confirming || !rescue.pending || !writesToDisk()) return;
+      const mark = rescue.settledMark();
+      confirming = true;
+      void transport
+        .settled()
+        .then(api)
+        .then((s) => s.flush(false))
+        .then(() => rescue.confirmed(mark), () => undefined)
+        .finally(() => (confirming = false));
+    }, RESCUE_CONFIRM_MS);
+  }
 
   // Observers ask for buffered entries: what the browser saw before this module loaded still arrives.
   if (options.longFrames !== false) safely(() => observeLongFrames(recorder, batcher));
@@ -116,7 +144,17 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
     // back from the write: a tab closed next may leave the worker no time for another.
     const persistNow = () => {
       batcher.flush();
-      void api().then((s) => s.flush(true)).catch(() => undefined);
+      // The last batch is journaled by the page itself before this handler returns (the sink
+      // above): the worker may not outlive the tab. Once it has written everything, the journal goes.
+      const mark = rescue?.mark() ?? null;
+      void transport
+        .settled()
+        .then(api)
+        .then((s) => s.flush(true))
+        .then(() => {
+          if (mark !== null && writesToDisk()) rescue?.confirmed(mark);
+        })
+        .catch(() => undefined);
     };
     addEventListener('pagehide', persistNow);
     addEventListener('visibilitychange', () => {

@@ -10,6 +10,7 @@ import type { HandlerCall } from '../core/model.ts';
 import { Kind, STRIDE, type WireBatch } from '../core/wire.ts';
 import { getRecorder } from '../page/instrument.ts';
 import { batcherOf } from '../page/batcher.ts';
+import { getClient } from '../page/client.ts';
 
 function Buttons() {
   const [a, setA] = useState(0);
@@ -60,12 +61,24 @@ async function click(id: string): Promise<void> {
   await committed();
 }
 
-async function clickAll(ids: string[]): Promise<HandlerCall[]> {
+/**
+ * Takes the batcher's output for the test, once the client's runtime has started: the runtime
+ * attaches its own transport when its module has loaded, and one that loads after a test took
+ * the batches over would take them back (the test then sees no records at all).
+ */
+async function ownBatches(): Promise<WireBatch[]> {
+  await vi.waitFor(() => expect(getClient().status().transport.kind).toBe('memory'), { timeout: 10_000, interval: 5 });
   const batches: WireBatch[] = [];
   const r = getRecorder();
   batcherOf(r).attach((b) => batches.push(b));
   batcherOf(r).flush();
   batches.length = 0;
+  return batches;
+}
+
+async function clickAll(ids: string[]): Promise<HandlerCall[]> {
+  const batches = await ownBatches();
+  const r = getRecorder();
   for (const id of ids) await click(id);
   batcherOf(r).flush();
   batcherOf(r).attach(null);
@@ -112,11 +125,8 @@ describe('React 19 adapter', () => {
   });
 
   it("knows a useTransition's isPending commit leaves its transition to come, so the call waits for the second commit", async () => {
+    const batches = await ownBatches();
     const r = getRecorder();
-    const batches: WireBatch[] = [];
-    batcherOf(r).attach((b) => batches.push(b));
-    batcherOf(r).flush();
-    batches.length = 0;
     await click('hookTransition');
     batcherOf(r).flush();
     batcherOf(r).attach(null);
@@ -132,11 +142,8 @@ describe('React 19 adapter', () => {
   });
 
   it('records commits through the hook and render times through the Profiler (development build)', async () => {
+    const batches = await ownBatches();
     const r = getRecorder();
-    const batches: WireBatch[] = [];
-    batcherOf(r).attach((b) => batches.push(b));
-    batcherOf(r).flush();
-    batches.length = 0;
     await click('blocking');
     batcherOf(r).flush();
     batcherOf(r).attach(null);

@@ -9,10 +9,14 @@ import type { CommitRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecor
 import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../core/session.ts';
 import type { WireBatch } from '../core/wire.ts';
 import { MemoryStore } from '../store/memory.ts';
+import { openRescueDb, RESCUE_DB } from '../store/rescue-db.ts';
 import { webLockLiveSessions, type LiveSessions } from '../store/live.ts';
 import { emptyChunk, type RecordChunk, type Store, type StoredSession } from '../store/store.ts';
 import { FieldRecorder, type CollectOptions, type FieldBatch, type FieldOptions } from '../core/field/recorder.ts';
 import type { Baseline, RecentCalls, SessionSelector, SessionSummary, StartInfo, StartOptions, TelemetryApi } from './api.ts';
+
+/** Delays before the rescue looks again at journals of sessions still live (a tab just closed). */
+const RESCUE_RETRIES = [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000];
 
 /** Recent calls kept in memory for live views. */
 const RECENT_CALLS = 2000;
@@ -28,6 +32,8 @@ export interface ServiceOptions {
   chunkSize?: number;
   /** How sessions live in other tabs are recognised (default: Web Locks where available). */
   liveSessions?: LiveSessions | null;
+  /** The tab-close rescue database (default `homeostat-rescue`; null: no rescue). */
+  rescueDb?: string | null;
 }
 
 type StoreFactory = () => Promise<Store>;
@@ -55,11 +61,14 @@ export class TelemetryService implements TelemetryApi {
   /** Field aggregates for OTLP export; only when the page asked for export. */
   private field: FieldRecorder | null = null;
   private readonly warnings: string[] = [];
+  /** The tab-close rescue of this start (see rescue.ts); tests await it. */
+  rescued: Promise<void> = Promise.resolve();
   private readonly maxCalls: number;
   private readonly maxSessions: number;
   private readonly persistDelayMs: number;
   private readonly chunkSize: number;
   private readonly live: LiveSessions | null;
+  private readonly rescueDb: string | null;
 
   constructor(
     private readonly openStore: StoreFactory,
@@ -70,6 +79,7 @@ export class TelemetryService implements TelemetryApi {
     this.persistDelayMs = options.persistDelayMs ?? 1000;
     this.chunkSize = options.chunkSize ?? 500;
     this.live = options.liveSessions === undefined ? webLockLiveSessions() : options.liveSessions;
+    this.rescueDb = options.rescueDb === undefined ? RESCUE_DB : options.rescueDb;
   }
 
   start(meta: SessionMeta, options: StartOptions = {}): Promise<StartInfo> {
@@ -109,6 +119,8 @@ export class TelemetryService implements TelemetryApi {
     );
     await this.guard('save the session', () => this.store.putSession(this.session!));
     await this.guard('prune old sessions', () => this.prune());
+    // What closed tabs saved from their pages: off the start-up path, after this session's own rows.
+    this.rescued = this.rescueLater(0);
     return { storage: this.store.kind, storageReason, warnings: this.warnings.slice() };
   }
 
@@ -322,6 +334,25 @@ export class TelemetryService implements TelemetryApi {
   }
 
   // --- internals -------------------------------------------------------------------------
+
+  /**
+   * Ingests closed tabs' journals; a journal whose tab is still live (its worker's lock not yet
+   * released just after a close) is tried again a few times, then left for a later start.
+   */
+  private async rescueLater(attempt: number): Promise<void> {
+    const name = this.rescueDb;
+    if (name === null) return;
+    let waiting = 0;
+    await this.guard('rescue what closed tabs saved', async () => {
+      const { rescueJournals } = await import('./rescue.ts');
+      const r = await rescueJournals(this.store, this.meta!.id, async () => (await this.live?.live()) ?? null, () => openRescueDb(name));
+      waiting = r.waiting;
+    });
+    if (waiting > 0 && attempt < RESCUE_RETRIES.length) {
+      await new Promise((resolve) => setTimeout(resolve, RESCUE_RETRIES[attempt]));
+      return this.rescueLater(attempt + 1);
+    }
+  }
 
   private async ready(): Promise<void> {
     if (!this.started) throw new Error('Telemetry service used before start()');

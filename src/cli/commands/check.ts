@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckReport, Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
 import { ms, renderTable } from '../../node/table.ts';
 
 export const command: Command = {
@@ -26,7 +26,8 @@ decide a quantile budget (5 calls all far over a p95 budget cannot happen by cha
                      baselines (\`homeostat docs --field\`) and the budgets, with intervals widened
                      by the histograms' resolution
   --since <date>     only field data from this date on (ISO 8601)
-  --app <name>       only field data of this app (service.name)
+  --app <name>       only field data of this app (service.name; default: the spec's app;
+                     other apps found are counted and named, several and none named is an error)
   --baseline <path>  the sessions the baselines came from, if kept: drift is then decided by a
                      Mann–Whitney rank test on their raw samples
   --json             print the report as JSON
@@ -50,12 +51,12 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
     const docsDir = resolve(io.cwd, values.docs ?? 'docs');
-    if (!existsSync(docsDir)) throw new UsageError(`--docs ${docsDir} does not exist`);
+    expectPath('--docs', docsDir, 'directory', 'the docs directory (the one holding homeostat.spec.json)');
     if (values.field && values.sessions) throw new UsageError('--field and --sessions are checked separately: give one');
     const sessionArgs = (values.field ? [] : (values.sessions ?? ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
-    for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    for (const p of sessionArgs) expectPath('--sessions', p, 'file or directory', 'a session file or a directory of them');
     const baselineArgs = (values.baseline ?? []).map((p) => resolve(io.cwd, p));
-    for (const p of baselineArgs) if (!existsSync(p)) throw new UsageError(`--baseline ${p} does not exist`);
+    for (const p of baselineArgs) expectPath('--baseline', p, 'file or directory', 'a session file or a directory of them');
     const [{ readDocs }, { loadSessions }, { checkSpec, checkObserved, observeField }] = await Promise.all([
       import('../../docs/spec-file.ts'),
       import('../../docs/sessions.ts'),
@@ -64,9 +65,11 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
     const spec = await readDocs(docsDir);
     let report;
     if (values.field) {
-      const { readField } = await import('./docs.ts');
-      const field = await readField(values.field, io.cwd, values.app, values.since);
-      if (field.handlers.size === 0) throw new UsageError(`no Homeostat field data in ${values.field.join(', ')}`);
+      const { readField, logOtherApps } = await import('./docs.ts');
+      // The spec names the app it documents: only that app's field data is held against it.
+      const field = await readField(values.field, io.cwd, values.app ?? spec.app ?? undefined, values.since);
+      logOtherApps(field, io);
+      if (field.handlers.size === 0) throw new UsageError(`no Homeostat field data${spec.app || values.app ? ` of ${values.app ?? spec.app}` : ''} in ${values.field.join(', ')}`);
       io.log(`field: ${field.sessions} sessions from ${field.source} (quantiles within ±${(field.relativeAccuracy * 100).toFixed(2)}%)`);
       report = checkObserved(spec, observeField(field), { seed });
     } else {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Command } from '../command.ts';
+import type { CliIO, Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
 import type { FieldSnapshot } from '../../core/field/merge.ts';
 
 /** `--field` inputs merged; `--since` and `--app` filter them. Shared with `check`. */
@@ -19,6 +20,28 @@ export async function readField(inputs: string[], cwd: string, app: string | und
     if (e instanceof FieldSourceError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** Says which apps' field data was found beside the one read, and left out. */
+export function logOtherApps(field: FieldSnapshot, io: CliIO): void {
+  if (field.otherApps.length === 0) return;
+  const points = field.otherApps.reduce((a, o) => a + o.points, 0);
+  io.log(`field: left out ${points} points of ${field.otherApps.length} other app${field.otherApps.length === 1 ? '' : 's'}: ${field.otherApps.map((o) => `${o.app ?? '(no service.name)'} (${o.points})`).join(', ')}`);
+}
+
+/** The app the docs already name (their spec's `app`), if any: field data of other apps is not theirs. */
+async function appOfDocs(docsDir: string): Promise<string | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { parseSpecText, SPEC_FILE } = await import('../../docs/spec-file.ts');
+  const path = join(docsDir, SPEC_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseSpecText(text, path).app ?? undefined;
 }
 
 export const command: Command = {
@@ -43,7 +66,8 @@ Without --only, every handler and sequence seen in the sessions is re-baselined 
                      exporter), clickhouse://user:pass@host:8123/otel (its ClickHouse exporter)
                      or chdb:<dir> (an embedded ClickHouse store); repeatable for files
   --since <date>     only field data from this date on (ISO 8601)
-  --app <name>       app name recorded in the spec
+  --app <name>       app name recorded in the spec; only its field data is read (default: the
+                     docs' app; several apps in --field and none named is an error)
   --tsconfig <file>  compiler options for the analysis
   --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
   --exclude <glob>   files to leave out, repeatable (node_modules, tests and .d.ts always are)
@@ -76,16 +100,20 @@ Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage e
     });
     if (values.plugin && values['no-plugin']) throw new UsageError('--plugin and --no-plugin contradict each other');
     const root = resolve(io.cwd, values.root ?? 'src');
-    if (!existsSync(root)) throw new UsageError(`--root ${root} does not exist`);
+    expectPath('--root', root, 'directory', "the app's source directory");
+    const docsOut = resolve(io.cwd, values.docs ?? 'docs');
+    if (existsSync(docsOut)) expectPath('--docs', docsOut, 'directory', 'the docs directory to write (created when absent)');
     const sessionArgs = (values.sessions ?? (values.field ? [] : ['.homeostat/sessions'])).map((p) => resolve(io.cwd, p));
-    for (const p of sessionArgs) if (!existsSync(p)) throw new UsageError(`--sessions ${p} does not exist`);
+    for (const p of sessionArgs) expectPath('--sessions', p, 'file or directory', 'a session file or a directory of them');
     const [{ analyzeProject }, { generateDocs }, { loadSessions }] = await Promise.all([
       import('../../docs/analyze.ts'),
       import('../../docs/generate.ts'),
       import('../../docs/sessions.ts'),
     ]);
     const sessions = sessionArgs.length > 0 ? await loadSessions(sessionArgs) : [];
-    const field = values.field ? await readField(values.field, io.cwd, values.app, values.since) : undefined;
+    const app = values.app ?? (values.field ? await appOfDocs(resolve(io.cwd, values.docs ?? 'docs')) : undefined);
+    const field = values.field ? await readField(values.field, io.cwd, app, values.since) : undefined;
+    if (field) logOtherApps(field, io);
     if (field) io.log(`field: ${field.sessions} sessions, ${field.handlers.size} handlers from ${field.source}`);
     io.log(`analysing ${root}…`);
     const analysis = await analyzeProject(root, {

@@ -5,6 +5,7 @@ import { UsageError } from '../command.ts';
 
 export const command: Command = {
   name: 'record',
+  ownsSigint: true,
   summary: 'Record a user flow in Chromium into a replayable recording',
   usage: `homeostat record <url> -o <flow.json> [--title <text>] [--width <px>] [--height <px>]
 

@@ -116,6 +116,8 @@ export interface FieldSnapshot {
   relativeAccuracy: number;
   /** Where it came from (files, a database), for the docs' provenance. */
   source: string;
+  /** Other apps' points found beside the app read, and left out (a reader fills this in). */
+  otherApps: Array<{ app: string | null; points: number }>;
 }
 
 function emptyModes(): Record<TransitionMode, number> {
@@ -128,6 +130,13 @@ function unitToMs(unit: string, metric: string): number {
   if (unit === 'us') return 0.001;
   throw new Error(`${metric}: unit "${unit}" is not a time unit Homeostat reads (s, ms, us)`);
 }
+
+/**
+ * Buckets a merged distribution may span: 64 octaves at the page's scale 5, far beyond any
+ * timing. Sessions whose buckets lie further apart merge at a coarser scale (and say so through
+ * `relativeAccuracy`) instead of allocating billions of buckets.
+ */
+const MERGED_MAX_SIZE = 2048;
 
 /** Keeps the newest point per series; `snapshot()` merges what is kept. */
 export class FieldMerger {
@@ -185,7 +194,7 @@ export class FieldMerger {
     const mergeInto = (into: Record<string, FieldDistribution>, metric: string, p: FieldPoint) => {
       const toMs = unitToMs(p.unit, p.metric);
       let d = into[metric];
-      if (!d) into[metric] = d = new FieldDistribution(new ExpHistogram(p.hist!.scale, Infinity), toMs);
+      if (!d) into[metric] = d = new FieldDistribution(new ExpHistogram(p.hist!.scale, MERGED_MAX_SIZE), toMs);
       else if (d.toMs !== toMs) throw new Error(`${p.metric}: sessions disagree on its unit (${d.toMs} vs ${toMs} ms per unit)`);
       d.hist.merge(p.hist!);
     };
@@ -280,6 +289,7 @@ export class FieldMerger {
       read: this.read,
       relativeAccuracy: accuracy,
       source: this.source,
+      otherApps: [],
     };
   }
 }
