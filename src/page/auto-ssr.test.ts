@@ -3,7 +3,7 @@
  * registered or recorded, and the setup the plugin inserts does nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { mark, names, run, wrap } from './auto.ts';
+import { enter, exit, mark, names, ret, run, suspend, threw, wrap } from './auto.ts';
 import { getRecorder } from './instrument.ts';
 import { startHomeostat } from '../react/index.tsx';
 
@@ -13,6 +13,13 @@ describe('homeostat/auto on the server', () => {
     const table = names('src/App.jsx', ['App.onClick', 1, 1]);
     expect(table).toBeUndefined();
     expect(run(table, 0, () => 7)).toBe(7);
+    const token = enter(table, 0);
+    expect(token).toBe(-1);
+    const v = { v: 1 };
+    expect(ret(token, v)).toBe(v);
+    expect(suspend(token, v)).toBe(v);
+    exit(token);
+    threw(token, v);
     const f = () => 1;
     expect(wrap(f, table, 0)).toBe(f);
     mark(f, table, 0);

@@ -168,6 +168,34 @@ describe('homeostat/auto in place (what the plugin emits now)', () => {
   });
 });
 
+describe('wrap (values passed to event props)', () => {
+  it('keeps a debounced handler\'s own properties, keys, name and length, and records its calls', () => {
+    const table = names('src/D.jsx', ['Search.onChange', 4, 20]);
+    function debounced(this: unknown, q: string) {
+      return [this, q];
+    }
+    const cancel = () => 'cancelled';
+    debounced.cancel = cancel;
+    debounced.id = 7;
+    const w = wrap(debounced, table, 0);
+    expect(wrap(debounced, table, 0)).toBe(w);
+    expect(w.cancel).toBe(cancel);
+    expect(w.id).toBe(7);
+    expect(Object.keys(w)).toEqual(Object.keys(debounced));
+    expect([w.name, w.length]).toEqual(['debounced', 1]);
+    expect(w.prototype).toBe(debounced.prototype);
+    debounced.id = 8;
+    expect(w.id).toBe(8);
+    const self = {};
+    expect(w.call(self, 'q')).toEqual([self, 'q']);
+    expect(Object.getOwnPropertySymbols(debounced)).toEqual([]);
+    expect(drainCalls()).toEqual(['Search.onChange']);
+    // An explicit wrapper around it records once, under its own name.
+    const named = instrument('explicit', w);
+    expect(named).toBe(w);
+  });
+});
+
 describe('instrument (and useHandler, which is instrument without hook state)', () => {
   it('returns the same wrapper for the same function and name, a new one when either changes', () => {
     const fn = (id: number) => id + 1;

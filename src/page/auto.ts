@@ -7,7 +7,7 @@
  * function itself is the app's own object, creating it costs nothing extra, and a call adds no
  * frame. Outside a browser (SSR, tests without a DOM) everything here is a pass-through.
  */
-import { enterBody, exitBody, handlerId, instrument, markInstrumented, nameOf, recordBody, returnBody, suspendBody, threwBody, type AnyFunction } from './instrument.ts';
+import { enterBody, exitBody, handlerId, instrumentTransparent, markInstrumented, nameOf, recordBody, returnBody, suspendBody, threwBody } from './instrument.ts';
 import { registerSources } from './sources.ts';
 
 /** A module's handler ids, in the order of its sites, with their names. */
@@ -72,11 +72,14 @@ export function run(table: HandlerTable | undefined, index: number, body: () => 
   return recordBody(table[index]!, body);
 }
 
-/** Wraps a value passed to a JSX event prop (stable functions keep a stable wrapper). */
+/**
+ * Wraps a value passed to a JSX event prop (stable functions keep a stable wrapper): a
+ * transparent one, whose own properties, `name` and `length` are the function's.
+ */
 export function wrap<V>(value: V, table: HandlerTable | undefined, index: number): V {
   if (table === undefined || typeof value !== 'function') return value;
   if ((value as { [key: symbol]: unknown })[AUTO] !== undefined) return value;
-  return instrument(table.labels[index]!, value as unknown as AnyFunction) as unknown as V;
+  return instrumentTransparent(table.labels[index]!, value);
 }
 
 

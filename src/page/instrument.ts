@@ -536,6 +536,63 @@ function wrapNamed(name: string, fn: AnyFunction, rewrap: boolean, lookAlike: bo
   return wrapped as unknown as AnyFunction;
 }
 
+/** Transparent wrappers made by `instrumentTransparent`, per function and name. */
+const transparent = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `instrument` for values the build plugin wraps where they are passed (`onChange={debounced}`):
+ * a Proxy, so everything but identity is the function's own: its own properties (a debounced
+ * function's `cancel`, an `id`), keys, `name`, `length`, `prototype`, and what is set on it later.
+ * Kept in a WeakMap (nothing is added to the app's function); the same function under the same
+ * name gets the same proxy.
+ */
+export function instrumentTransparent<F>(name: string, fn: F): F {
+  if (typeof fn !== 'function') return fn;
+  let label: string;
+  let hid: number;
+  let inner: number;
+  try {
+    if ((fn as unknown as Marked)[NAME] !== undefined) return fn;
+    label = nameOf(name);
+    const cached = transparent.get(fn)?.get(label);
+    if (cached !== undefined) return cached as F;
+    hid = handlerId(label);
+    inner = (fn as unknown as Marked)[AUTO] ?? -1;
+  } catch {
+    return fn;
+  }
+  const target = fn as unknown as Target;
+  const proxy = new Proxy(target, {
+    apply(t, self, args) {
+      const r = recorder;
+      if (!r.on) return Reflect.apply(t, self, args);
+      const o = enter(r, inner);
+      let result: unknown;
+      try {
+        result = Reflect.apply(t, self, args);
+      } catch (thrown) {
+        leaveThrown(r, o, hid, thrown);
+        throw thrown;
+      }
+      return leave(r, o, hid, result);
+    },
+    get(t, key, receiver) {
+      // What explicit wrappers and tools ask of an instrumented function; all else is the function's.
+      if (key === NAME) return label;
+      if (key === ORIGINAL) return t;
+      return Reflect.get(t, key, receiver === proxy ? t : receiver);
+    },
+  });
+  try {
+    let byName = transparent.get(fn);
+    if (!byName) transparent.set(fn, (byName = new Map()));
+    byName.set(label, proxy);
+  } catch {
+    // Uncached: a new proxy next time.
+  }
+  return proxy as unknown as F;
+}
+
 /** The function `instrument` wrapped, or `fn` itself. */
 export function unwrap<F extends AnyFunction>(fn: F): F {
   return ((fn as F & Marked)[ORIGINAL] ?? fn) as F;
