@@ -59,7 +59,7 @@ test('every handler is recorded under its documented name; check flags "Create 1
   // (memo(forwardRef) cell) and remove, the class component's toggle: all of them, by the names the docs use.
   expect(seen).toEqual(expect.arrayContaining(['Jumbotron.cb[run]', 'Jumbotron.cb[add]', 'Jumbotron.cb[update]', 'Jumbotron.cb[clear]', 'Jumbotron.cb[swaprows]', 'Row.onSelect', 'Row.onClick', 'Summary.toggleDetails']));
   for (const h of seen) expect(documented, `${h} is documented`).toContain(h);
-  expect(docs.handlers[RUN_LOTS]?.source).toMatchObject({ file: 'Jumbotron.tsx', line: 12 });
+  expect(docs.handlers[RUN_LOTS]?.source).toMatchObject({ file: '../src/Jumbotron.tsx', line: 12 });
   expect(docs.handlers[RUN_LOTS]?.budget).toEqual({ stat: 'p95', metric: 'interaction', ms: 200 });
 
   const runlots = await loadRecording(join(app.repo, 'app/flows/runlots.json'));
