@@ -37,14 +37,14 @@ test.describe('the instrumented demo', () => {
     ]);
     expect(handler(snap, 'renderReact').count).toBe(4);
     expect(handler(snap, 'applyFilters').count).toBe(1);
-    expect(handler(snap, 'handleSort').count).toBe(1);
+    expect(handler(snap, 'App.handleSort').count).toBe(1);
     expect(handler(snap, 'addToCart').count).toBe(3);
     expect(handler(snap, 'computeFacets').count).toBeGreaterThanOrEqual(10);
 
     // How React ran the updates, as React decided.
     expect(handler(snap, 'renderReact')).toMatchObject({ transitionShare: 0, modes: expect.objectContaining({ blocking: 4 }) });
     expect(handler(snap, 'applyFilters')).toMatchObject({ transitionShare: 1 });
-    expect(handler(snap, 'handleSort')).toMatchObject({ transitionShare: 1 });
+    expect(handler(snap, 'App.handleSort')).toMatchObject({ transitionShare: 1 });
     expect(handler(snap, 'addToCart').transitionShare).toBe(0);
     // The blocking render: the user waited on it, the handler itself is short.
     const render = handler(snap, 'renderReact');
@@ -69,9 +69,9 @@ test.describe('the instrumented demo', () => {
     const checkout = handler(snap, 'checkout');
     expect(checkout.asyncCount).toBe(1);
     expect(checkout.settle!.p50).toBeGreaterThan(checkout.duration.p50);
-    expect(handler(snap, 'confirmOrder').count).toBe(1);
+    expect(handler(snap, 'App.confirmOrder').count).toBe(1);
     const seq = snap.sequences.find((s) => s.name === 'click:checkout')!;
-    expect(seq.variants[0]!.handlers).toEqual(expect.arrayContaining(['checkout', 'confirmOrder']));
+    expect(seq.variants[0]!.handlers).toEqual(expect.arrayContaining(['checkout', 'App.confirmOrder']));
   });
 
   test('keeps sessions in IndexedDB across a reload', async ({ page, serve }) => {

@@ -39,7 +39,7 @@ test.describe('replays', () => {
       expect(session.session).toMatchObject({ source: 'replay', crossOriginIsolated: true, clockResolutionMs: 0.005, app: 'homeostat-demo' });
       const c = counts(session);
       // 12 keystrokes (lamp, pro, drone) plus the two clears between words.
-      expect(c).toMatchObject({ handleSearchInput: 14, renderReact: 14, parseQuery: 14, applyFilters: 3, handleSort: 2, addToCart: 3, checkout: 1, confirmOrder: 1 });
+      expect(c).toMatchObject({ handleSearchInput: 14, renderReact: 14, parseQuery: 14, applyFilters: 3, 'App.handleSort': 2, addToCart: 3, checkout: 1, 'App.confirmOrder': 1 });
       expect(runs[i]!.expectations.every((e) => e.passed)).toBe(true);
       expect(runs[i]!.expectations.length).toBe(8);
     }
@@ -222,7 +222,7 @@ test.describe('replays', () => {
     const r = await replayRun(browser, recording, { url: server.url, har, cpuThrottle: 2, seed: 7 });
     expect(r.expectations).toEqual([expect.objectContaining({ passed: true })]);
     expect(r.passed).toBe(true);
-    expect(counts(r.session!)).toMatchObject({ addToCart: 1, checkout: 1, confirmOrder: 1 });
+    expect(counts(r.session!)).toMatchObject({ addToCart: 1, checkout: 1, 'App.confirmOrder': 1 });
   });
 
   test('homeostat replay: exit 1 with a report on a failed expectation, 2 on a malformed recording', async ({ serve }) => {

@@ -60,10 +60,11 @@ export function App() {
   });
 
   /** Sort order: applied as a transition through useTransition. */
-  const handleSort = useHandler('handleSort', (e: ChangeEvent<HTMLSelectElement>) => {
+  // Not named by hand: @homeostat/tools/vite records it as App.handleSort.
+  const handleSort = (e: ChangeEvent<HTMLSelectElement>) => {
     const key = e.target.value as SortKey;
     startSortTransition(() => setSort(key));
-  });
+  };
 
   const addToCart = useHandler('addToCart', (id: number) => {
     setCart((c) => new Map(c).set(id, (c.get(id) ?? 0) + 1));
@@ -77,10 +78,11 @@ export function App() {
     });
   }
 
-  const confirmOrder = useHandler('confirmOrder', (receipt: { orderId: string; etaDays: number }) => {
+  // Not named by hand either: App.confirmOrder (it updates state; checkout calls it).
+  function confirmOrder(receipt: { orderId: string; etaDays: number }) {
     setOrder({ status: 'done', orderId: receipt.orderId, etaDays: receipt.etaDays });
     setCart(new Map());
-  });
+  }
 
   /** Sends the cart to the (static) checkout endpoint. */
   const checkout = useHandler('checkout', async () => {
