@@ -67,8 +67,8 @@ const READ_SRC = `async ([sid, name]) => {
   main.close();
   const rescue = await open('homeostat-rescue');
   const journals = await all(rescue, 'sessions');
-  rescue.close();
   const batches = await all(rescue, 'batches', IDBKeyRange.bound([sid, 0], [sid, Infinity]));
+  rescue.close();
   return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid),
     diag: { sessionRow: session ? session.stored : null, endedAt: session ? session.meta.endedAt : null, chunks: rows.length, journalBatches: batches.length } };
 }`;
