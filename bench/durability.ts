@@ -35,6 +35,8 @@ interface Trial {
   distinct: number;
   journalLeft: boolean;
   ms: number;
+  /** When clicks are missing: what the store and the journal hold for the session. */
+  diag?: unknown;
 }
 
 interface Phase {
@@ -61,15 +63,18 @@ const READ_SRC = `async ([sid, name]) => {
   });
   const main = await open('homeostat');
   const rows = await all(main, 'chunks', IDBKeyRange.bound([sid, -Infinity], [sid, Infinity]));
+  const session = (await all(main, 'sessions')).find((x) => x.meta.id === sid);
   main.close();
   const rescue = await open('homeostat-rescue');
   const journals = await all(rescue, 'sessions');
+  const batches = await all(rescue, 'batches', IDBKeyRange.bound([sid, 0], [sid, Infinity]));
   rescue.close();
-  return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid) };
+  return { ids: rows.flatMap((r) => r.chunk.calls.filter((c) => c.handler === name).map((c) => c.id)), journal: journals.some((j) => j.sessionId === sid),
+    diag: { sessionRow: session ? session.stored : null, endedAt: session ? session.meta.endedAt : null, chunks: rows.length, journalBatches: batches.length } };
 }`;
 
-function read(page: Page, id: string, handler: string): Promise<{ ids: number[]; journal: boolean }> {
-  return page.evaluate(`(${READ_SRC})(${JSON.stringify([id, handler])})`) as Promise<{ ids: number[]; journal: boolean }>;
+function read(page: Page, id: string, handler: string): Promise<{ ids: number[]; journal: boolean; diag?: unknown }> {
+  return page.evaluate(`(${READ_SRC})(${JSON.stringify([id, handler])})`) as Promise<{ ids: number[]; journal: boolean; diag?: unknown }>;
 }
 
 async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: string): Promise<Trial> {
@@ -88,14 +93,14 @@ async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: s
     await page.close();
     const reader = await context.newPage();
     await reader.goto(`${url}?reader=1`);
-    let last = { ids: [] as number[], journal: true };
+    let last: { ids: number[]; journal: boolean; diag?: unknown } = { ids: [], journal: true };
     for (const end = Date.now() + READ_TIMEOUT_MS; Date.now() < end; ) {
       last = await read(reader, id, 'addToCart');
       // Done when every click is there and nothing is left to ingest (no journal): later reads cannot change it.
       if (!last.journal && last.ids.length >= CLICKS) break;
       await reader.waitForTimeout(100);
     }
-    return { transport: transport.kind, stored: last.ids.length, distinct: new Set(last.ids).size, journalLeft: last.journal, ms: Date.now() - closedAt };
+    return { transport: transport.kind, stored: last.ids.length, distinct: new Set(last.ids).size, journalLeft: last.journal, ms: Date.now() - closedAt, ...(last.ids.length < CLICKS ? { diag: last.diag } : {}) };
   } finally {
     await context.close();
   }
@@ -150,7 +155,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < trials; i++) {
         phase.trials.push(await trial(browser, server.url));
         const t = phase.trials.at(-1)!;
-        process.stderr.write(`${name} ${i + 1}/${trials}: ${t.distinct}/${CLICKS} stored${t.stored !== t.distinct ? ` (${t.stored - t.distinct} twice)` : ''} in ${t.ms} ms (${t.transport}${t.journalLeft ? ', journal left' : ''})\n`);
+        process.stderr.write(`${name} ${i + 1}/${trials}: ${t.distinct}/${CLICKS} stored${t.stored !== t.distinct ? ` (${t.stored - t.distinct} twice)` : ''} in ${t.ms} ms (${t.transport}${t.journalLeft ? ', journal left' : ''})${t.diag ? ` ${JSON.stringify(t.diag)}` : ''}\n`);
       }
       phase.load.after = loadavg();
       stopHogs(hogs);

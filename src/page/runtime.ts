@@ -122,8 +122,11 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
       void transport
         .settled()
         .then(api)
-        .then((s) => s.flush(false))
-        .then(() => rescue.confirmed(mark), () => undefined)
+        .then(async (s) => {
+          await s.flush(false);
+          if (await s.durable()) rescue.confirmed(mark);
+        })
+        .catch(() => undefined)
         .finally(() => (confirming = false));
     }, RESCUE_CONFIRM_MS);
   }
@@ -150,9 +153,10 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
       void transport
         .settled()
         .then(api)
-        .then((s) => s.flush(true))
-        .then(() => {
-          if (mark !== null && writesToDisk()) rescue?.confirmed(mark);
+        .then(async (s) => {
+          await s.flush(true);
+          // Only what the worker says is on disk leaves the journal (a refused write is retried in memory, not durable).
+          if (mark !== null && writesToDisk() && (await s.durable())) rescue?.confirmed(mark);
         })
         .catch(() => undefined);
     };

@@ -36,10 +36,10 @@ export interface RescueRow extends RescueSession {
 }
 
 /** Opens (creating) the rescue database; rejects where IndexedDB is unavailable. */
-export function openRescueDb(name = RESCUE_DB): Promise<IDBDatabase> {
+export function openRescueDb(name = RESCUE_DB, version?: number): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     if (typeof indexedDB === 'undefined') return reject(new Error('IndexedDB is not available here'));
-    const req = indexedDB.open(name, 1);
+    const req = version === undefined ? indexedDB.open(name) : indexedDB.open(name, version);
     req.onupgradeneeded = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains(SESSIONS)) db.createObjectStore(SESSIONS, { keyPath: 'sessionId' });
@@ -47,6 +47,13 @@ export function openRescueDb(name = RESCUE_DB): Promise<IDBDatabase> {
     };
     req.onsuccess = () => {
       const db = req.result;
+      // A database someone created without our stores (a reader that opened it first): add them in a new version.
+      if (!db.objectStoreNames.contains(SESSIONS) || !db.objectStoreNames.contains(BATCHES)) {
+        const next = db.version + 1;
+        db.close();
+        if (version !== undefined && version >= next) return reject(new Error(`${name} lacks its stores`));
+        return openRescueDb(name, next).then(resolve, reject);
+      }
       // Another context deleting or upgrading the database: step aside.
       db.onversionchange = () => db.close();
       resolve(db);

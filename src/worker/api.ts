@@ -60,6 +60,11 @@ export interface TelemetryApi {
   updateMeta(patch: Partial<SessionMeta>): Promise<void>;
   /** Attributes what can be and persists. `final` closes every open sequence (page hidden, export). */
   flush(final?: boolean): Promise<void>;
+  /**
+   * Whether everything ingested so far and attributed is in IndexedDB: the last write met no
+   * error and nothing waits for a retry. The page drops its rescue journal only on `true`.
+   */
+  durable(): Promise<boolean>;
   aggregates(selector?: SessionSelector): Promise<AggregateSnapshot>;
   sessions(): Promise<SessionSummary[]>;
   /** The session as versioned JSON (the live one when no id is given). */

@@ -61,6 +61,8 @@ export class TelemetryService implements TelemetryApi {
   /** Field aggregates for OTLP export; only when the page asked for export. */
   private field: FieldRecorder | null = null;
   private readonly warnings: string[] = [];
+  private warnCount = 0;
+  private lastWriteClean = false;
   /** The tab-close rescue of this start (see rescue.ts); tests await it. */
   rescued: Promise<void> = Promise.resolve();
   private readonly maxCalls: number;
@@ -149,6 +151,12 @@ export class TelemetryService implements TelemetryApi {
       this.meta!.endedAt = this.meta!.timeOrigin + this.lastNow;
     } else this.attributor!.advance(this.lastNow);
     await this.persist();
+  }
+
+  async durable(): Promise<boolean> {
+    await this.ready();
+    await this.writing;
+    return this.store.kind === 'indexeddb' && this.lastWriteClean && this.unwritten.length === 0;
   }
 
   async aggregates(selector: SessionSelector = 'current'): Promise<AggregateSnapshot> {
@@ -425,7 +433,12 @@ export class TelemetryService implements TelemetryApi {
     this.sealedCalls = 0;
     this.chunk = emptyChunk();
     const state = this.aggregator.state();
-    this.writing = this.writing.then(() => this.guard('persist the session', () => this.write(chunks, state)));
+    this.writing = this.writing.then(async () => {
+      const warned = this.warnCount;
+      await this.guard('persist the session', () => this.write(chunks, state));
+      // Any warning during the write (a refused chunk, aggregate or session row) makes it not durable.
+      this.lastWriteClean = this.warnCount === warned && this.unwritten.length === 0;
+    });
     return this.writing;
   }
 
@@ -558,6 +571,7 @@ export class TelemetryService implements TelemetryApi {
   }
 
   private warn(message: string): void {
+    this.warnCount++;
     if (this.warnings.length < 100) this.warnings.push(message);
   }
 }
