@@ -8,7 +8,7 @@ import type { SessionMeta } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
 import { hookBridge } from '../bridge/hook.ts';
 import { errorKeyOf } from '../core/errors.ts';
-import { Kind } from '../core/wire.ts';
+import { Kind, type WireBatch } from '../core/wire.ts';
 import type { TelemetryApi } from '../worker/api.ts';
 import type { ClientStatus, HomeostatClient, HomeostatOptions } from './api.ts';
 import type { Exporter, ExportOptions, ExportStatus } from './export.ts';
@@ -16,7 +16,7 @@ import { batcherOf, whenPainted, writeRecord } from './batcher.ts';
 import { measureClockResolution } from './clock-step.ts';
 import { eventTimingSupported, longFramesSupported, observeEventTiming, observeInp, observeLongFrames } from './observers.ts';
 import type { Recorder } from './recorder.ts';
-import { PageRescue } from './rescue.ts';
+import type { PageRescue } from './rescue.ts';
 import { Transport, type WorkerFactory } from './transport.ts';
 
 /** How often a visible page lets the worker confirm the journaled batches it has written. */
@@ -103,28 +103,44 @@ export function startRuntime(session: SessionMeta, options: HomeostatOptions, re
   recorder.normaliseErrorsWith(errorKeyOf);
   const batcher = batcherOf(recorder);
   // The page's own copy of what the worker has not confirmed written, saved when the tab hides.
-  const rescue = options.worker === false ? null : new PageRescue(session, () => recorder.allStrings());
+  // Loaded beside the runtime (its own chunk, off the runtime's size budget); batches cut before
+  // it has loaded are copied and handed over when it has.
+  let rescue: PageRescue | null = null;
+  let early: WireBatch[] | null = options.worker === false ? null : [];
+  if (early) {
+    import('./rescue.ts').then(
+      (m) => {
+        const r = new m.PageRescue(session, () => recorder.allStrings());
+        for (const b of early ?? []) r.keep(b);
+        early = null;
+        rescue = r;
+      },
+      () => (early = null),
+    );
+  }
   batcher.attach((b) => {
-    rescue?.keep(b);
+    if (rescue) rescue.keep(b);
+    else if (early && early.length < 256) early.push({ ...b, records: b.records.slice(), strings: b.strings.slice() });
     transport.send(b);
   });
   // Only the worker's IndexedDB write makes the page's copy redundant: a worker still starting,
   // or the in-memory fallback (whose records die with the tab), leaves the journal in charge.
   const writesToDisk = () => transport.status().kind === 'worker' && session.storage === 'indexeddb';
-  if (rescue) {
+  {
     // A page visible for long is never hidden: batches old enough to be written by the worker's
     // own persistence leave the journal after a flush, so it stays small.
     let confirming = false;
     setInterval(() => {
-      if (confirming || !rescue.pending || !writesToDisk()) return;
-      const mark = rescue.settledMark();
+      const r = rescue;
+      if (confirming || !r || !r.pending || !writesToDisk()) return;
+      const mark = r.settledMark();
       confirming = true;
       void transport
         .settled()
         .then(api)
         .then(async (s) => {
           await s.flush(false);
-          if (await s.durable()) rescue.confirmed(mark);
+          if (await s.durable()) r.confirmed(mark);
         })
         .catch(() => undefined)
         .finally(() => (confirming = false));
