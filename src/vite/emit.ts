@@ -5,7 +5,7 @@
  * (babel.ts), which it never changes.
  */
 import type { NodePath, types as BabelTypes } from '@babel/core';
-import type { InstrumentedSite, SetupOptions } from './babel.ts';
+import type { InstrumentedSite, SetupOptions } from './types.ts';
 
 type T = typeof BabelTypes;
 type Fn = BabelTypes.Function;
