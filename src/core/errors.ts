@@ -33,7 +33,22 @@ const SECRETS: ReadonlyArray<[RegExp, string]> = [
  * placeholders, so that equal errors group together and nothing the user typed is stored.
  */
 export function normaliseMessage(message: string): string {
-  let m = message;
+  // One pass can expose a shape the previous rules could not see (whitespace collapsed into a
+  // regular-expression literal, a cut at the length bound); the stored key must be a fixed point,
+  // or the same error read back from storage would group apart. Two or three passes converge.
+  let m = normaliseOnce(message);
+  for (let i = 0; i < 4; i++) {
+    const next = normaliseOnce(m);
+    if (next === m) return m;
+    m = next;
+  }
+  return m;
+}
+
+function normaliseOnce(message: string): string {
+  // Control characters and runs of whitespace first: every later rule then sees the text as stored.
+  // eslint-disable-next-line no-control-regex
+  let m = message.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ');
   for (const [re, to] of SECRETS) m = m.replace(re, to);
   return m
     .replace(/[\w.+-]+@[\w-]+\.[\w.-]+/g, '<email>')
@@ -46,10 +61,10 @@ export function normaliseMessage(message: string): string {
     // Long random-looking runs (letters and digits mixed, 20+ characters): tokens without a known prefix.
     .replace(/\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{20,}/g, '<token>')
     .replace(/-?\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '<n>')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/ +/g, ' ')
     .trim()
-    .slice(0, MAX_MESSAGE);
+    .slice(0, MAX_MESSAGE)
+    .trim();
 }
 
 /**
