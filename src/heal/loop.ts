@@ -332,7 +332,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
   const handlerOf = (d: Diagnosis) => (d.impact.metric.kind === 'handler' ? d.impact.metric.handler : d.handler);
   const best = new Set(ready.map((p) => bestFlowFor(handlerOf(p.diagnosis), baseline)).filter((k): k is number => k !== null));
   const measured = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
-  const perRound = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
+  const roundMs = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0);
   // Delivering and the report take a few seconds: keep them inside the budget too.
   // Proving the generated tests replays their flows once per build: reserve that too.
   const errorFlows = baseline.errorsByFlow.map((m, k) => (m.size > 0 ? k : null));
@@ -341,7 +341,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
   const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
   log(
     `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measured.map((f) => f.title).join(', ')}; ` +
-      `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
+      `a round ≈ ${Math.round((roundMs * (ready.length + 1)) / 1000)} s, at most ${Math.round(cap / 1000)} s`,
   );
   return verifyFixes({
     browser: run.browser,
@@ -349,7 +349,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
     measured,
     baselineUrl: base.url,
     candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
-    plan: { ...options.plan, tolerance: options.plan?.tolerance ?? base.spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
+    plan: { ...options.plan, roundMs, tolerance: options.plan?.tolerance ?? base.spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
     screenshotDir: run.screenshotDir,
     ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
     onProgress: log,

@@ -46,8 +46,10 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
   --pr                 open a pull request per branch with gh, when installed
   --demo               heal a fresh copy of the bundled demo (what npm start runs)
 
-Exit codes: 0 when the loop ran to the end (verdicts are in the report), 1 when a tried fix broke
-behaviour or regressed (or the loop could not run), 2 usage.`,
+Exit codes: 0 when every tried fix reached a decided verdict and none made things worse;
+1 when a tried fix regressed or broke behaviour (or the loop could not run); 2 usage or bad
+input; 3 when a verdict stayed unresolved within the budget; 130/143 interrupted. --demo
+exits 0 once the loop has run to the end: its verdicts are what it shows.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -132,8 +134,14 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     }).finally(uninstall);
     const { renderHealSummary } = await import('../../heal/summary.ts');
     io.out(renderHealSummary(result, target.repo));
-    // The verdicts are the report's job; `homeostat check` is the CI gate. A loop that ran to the
-    // end exits 0, except when a fix broke behaviour or made things worse, which someone should see.
-    return result.attempts.some((a) => a.verdict === 'broke-behaviour' || a.verdict === 'regressed') ? 1 : 0;
+    if (values.demo) return 0;
+    return healExitCode(result.attempts);
   },
 };
+
+/** 1 when a tried fix made things worse, else 3 when a verdict stayed unresolved, else 0. */
+export function healExitCode(attempts: ReadonlyArray<{ verdict: string }>): 0 | 1 | 3 {
+  if (attempts.some((a) => a.verdict === 'broke-behaviour' || a.verdict === 'regressed')) return 1;
+  if (attempts.some((a) => a.verdict === 'unresolved')) return 3;
+  return 0;
+}
