@@ -269,7 +269,7 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
 export interface SamplingPlan {
   /** Runs per side before the first decision (default 2: a huge effect decides there). */
   minRuns?: number;
-  /** Give up (the verdict stays what it is, unsettled) at this many runs per side (default 8). */
+  /** Give up (the verdict stays what it is, unsettled) at this many rounds (default 8; heal: 20, the budget decides first). */
   maxRuns?: number;
   /** ...or when the clock passes this (ms on `now`'s clock; default: none). */
   deadline?: number;
@@ -277,18 +277,22 @@ export interface SamplingPlan {
 
 /**
  * Pocock's nominal two-sided significance level per look that keeps the overall level at 0.05
- * over K equally spaced looks (Pocock 1977; Jennison & Turnbull, Group Sequential Methods, table 2.1).
+ * over K equally spaced looks: 2(1 − Φ(C_P(K))) with C_P from Jennison & Turnbull, Group
+ * Sequential Methods (2000), table 2.1 (K = 1…10, 15, 20).
  */
-const POCOCK_05: Record<number, number> = { 1: 0.05, 2: 0.0294, 3: 0.0221, 4: 0.0182, 5: 0.0158, 6: 0.0142, 7: 0.013, 8: 0.012, 9: 0.0112, 10: 0.0106 };
+const POCOCK_05: ReadonlyArray<readonly [number, number]> = [
+  [1, 0.05], [2, 0.0294], [3, 0.0221], [4, 0.0182], [5, 0.0158], [6, 0.0142], [7, 0.013], [8, 0.012], [9, 0.0112], [10, 0.0106], [15, 0.0086], [20, 0.0075],
+];
 
 /**
  * The per-look confidence that keeps the overall error rate at `confidence` across every look a
  * sequential plan may take (one look per round from minRuns to maxRuns): peeking after each
- * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 10 looks,
- * Bonferroni otherwise (more conservative).
+ * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 20 looks
+ * (between tabulated K, the next larger K's level: more conservative), Bonferroni otherwise.
  */
 export function perLookConfidence(confidence: number, plan: SamplingPlan): number {
   const looks = Math.max(1, (plan.maxRuns ?? 8) - (plan.minRuns ?? 2) + 1);
-  if (Math.abs(confidence - 0.95) < 1e-9 && POCOCK_05[looks] !== undefined) return 1 - POCOCK_05[looks]!;
+  const pocock = POCOCK_05.find(([k]) => k >= looks);
+  if (Math.abs(confidence - 0.95) < 1e-9 && pocock) return 1 - pocock[1];
   return 1 - (1 - confidence) / looks;
 }

@@ -3,7 +3,7 @@
  * other work:
  *
  *   build + analyse (side by side) → measure the baseline → check docs, diagnose →
- *   patch and build every candidate (side by side) → verify all candidates in alternated A/B
+ *   patch and build every candidate (side by side) → verify all candidates in interleaved A/B
  *   rounds on what the user feels → deliver the improved ones (tests, docs, branches)
  *
  * The user's working tree is never written: the baseline and every candidate live in temporary
@@ -58,7 +58,7 @@ export interface HealOptions {
    * are replayed again, until none is short.
    */
   baselineMaxRuns?: number;
-  /** A/B sampling: runs per side, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
+  /** A/B sampling: rounds at most, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
   plan?: VerificationPlan & { timeCapMs?: number };
   /**
    * Wall time for the whole loop (ms): the A/B rounds stop in time to deliver within it (undecided
@@ -324,7 +324,7 @@ async function prepareFixes(run: Run, diagnoses: readonly Diagnosis[]): Promise<
   return { advice, prepared };
 }
 
-/** Verifies every built candidate against the same alternated baseline runs, on each handler's best flow, within the time left. */
+/** Verifies every built candidate against the same interleaved baseline pages, on each handler's best flow, within the time left. */
 async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], baseline: Awaited<ReturnType<typeof measureBaseline>>, base: Base): Promise<Map<string, Verification>> {
   const { options, flows, now, log } = run;
   const ready = prepared.filter((p) => !p.failed && p.server);
@@ -370,7 +370,9 @@ function judge(run: Run, prepared: readonly PreparedFix[], verifications: Readon
     a.verification = v;
     a.verdict = v.verdict;
     a.reasons.push(...v.reasons);
-    run.log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
+    // The whole sentence is in the summary and the report; the progress line stays short.
+    const first = v.why.split('; ')[0] ?? '';
+    run.log(`verdict ${p.diagnosis.id}: ${v.verdict}${first ? ` — ${first.length > 70 ? `${first.slice(0, 69)}…` : first}` : ''}`);
     return a;
   });
 }

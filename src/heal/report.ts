@@ -28,7 +28,7 @@ function metricsRows(m: HealMetrics): Array<[string, string, string]> {
 function comparisonLines(a: Attempt): string[] {
   const v = a.verification;
   if (!v) return a.reasons.slice(0, 1);
-  return [`${v.why} — ${v.rounds} alternated runs per side, stopped: ${v.stoppedBy}.`, ...evidenceLines(v, a.diagnosis)];
+  return [`${v.why} — ${v.rounds} interleaved rounds (paired step by step), stopped: ${v.stoppedBy}.`, ...evidenceLines(v, a.diagnosis)];
 }
 
 export function renderHealMarkdown(r: HealResult): string {

@@ -116,6 +116,6 @@ describe('plannedLooks', () => {
     expect(plannedLooks({}, 120_000, 20_000)).toEqual({ minRuns: 4, maxRuns: 6 });
     expect(plannedLooks({ maxRuns: 5 }, 1e9, 1000)).toEqual({ minRuns: 4, maxRuns: 5 });
     expect(plannedLooks({}, 10_000, 20_000)).toEqual({ minRuns: 4, maxRuns: 4 });
-    expect(plannedLooks({}, Infinity, 0)).toEqual({ minRuns: 4, maxRuns: 8 });
+    expect(plannedLooks({}, Infinity, 0)).toEqual({ minRuns: 4, maxRuns: 20 });
   });
 });

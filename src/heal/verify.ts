@@ -134,6 +134,9 @@ const elapsed = (ms: number) => `${Math.round(ms / 1000)} s`;
 /** Rounds before the first look: the interval has rounds − 1 degrees of freedom, and at three the t quantile under Pocock’s boundary is still above 8. */
 export const MIN_ROUNDS = 4;
 
+/** Rounds at most: with rounds of a few seconds, the time budget stops sampling first. */
+export const MAX_ROUNDS = 20;
+
 /**
  * How many looks the sequential plan takes: every round from `minRuns` on, as many as the time
  * cap can buy at the estimated round cost (fixed before the first round, as Pocock's boundary
@@ -142,7 +145,7 @@ export const MIN_ROUNDS = 4;
 export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number): { minRuns: number; maxRuns: number } {
   const minRuns = Math.max(MIN_ROUNDS, plan.minRuns ?? MIN_ROUNDS);
   const affordable = roundMs > 0 && Number.isFinite(capMs) ? Math.floor(capMs / roundMs) : Infinity;
-  const maxRuns = Math.max(minRuns, Math.min(plan.maxRuns ?? 8, affordable));
+  const maxRuns = Math.max(minRuns, Math.min(plan.maxRuns ?? MAX_ROUNDS, affordable));
   return { minRuns, maxRuns };
 }
 

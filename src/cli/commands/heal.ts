@@ -11,9 +11,10 @@ homeostat heal --demo
 
 The whole loop on the app in the current git repository (its HEAD): replay the recorded flows
 on a baseline build, check the docs, diagnose, apply each fix as a codemod in a temporary git
-worktree and build them all, then replay the baseline and every patched build in alternated
-rounds until each verdict is decided on what the user feels (the fix's primary metric, e.g.
-interaction latency, with guards on time to result, long frames and errors), and for each
+worktree and build them all, then replay the baseline and every patched build in interleaved
+rounds (pages of one browser, step by step, so paired samples share the machine's load) until
+each verdict is decided on what the user feels (the fix's primary metric, e.g. interaction
+latency, with guards proven on time to result, long frames and errors), and for each
 verified improvement commit code + generated test + regenerated docs on a branch
 homeostat/fix-<handler>. The generated test (*.test.json, run with \`homeostat test\`) is proven
 first: it must fail on the base build and pass on the fix, or it is left out and the report says
@@ -34,7 +35,7 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
                        lint script, when it has one
   --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
                        flows of handlers still short of samples, until none is (at most 6 rounds)
-  --max-runs <n>       A/B rounds at most (default 8)
+  --max-runs <n>       A/B rounds at most (default 20; the time budget usually stops them first)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
   --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default: the docs' tolerance, else 0.2)
