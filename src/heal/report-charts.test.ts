@@ -1,0 +1,196 @@
+/**
+ * The report's charts, rendered from a synthetic verification as the report renders them: the
+ * markup must carry what a reader needs (labelled axes, a point per round, the decision lines,
+ * colours that say the state) and must never throw on the thin evidence real runs produce
+ * (no comparison, no rounds, no judgement).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { comparePaired, type RoundSample } from '../core/paired.ts';
+import { judgeComparisons, type MetricSpec } from '../core/verdict.ts';
+import { decisionLine, forestRows, logTicks, renderVerificationCharts, sequentialPoints, STATE_COLOR } from './report-charts.tsx';
+import type { Verification } from './verify.ts';
+
+const CONFIDENCE = 0.982;
+
+/** A round whose paired samples average `before` ms on A and `before × ratio` on B. */
+const round = (before: number, ratio: number, pairs = 6): RoundSample => {
+  const a = Math.log(before);
+  const b = Math.log(before * ratio);
+  return { a, b, d: b - a, rawA: before, rawB: before * ratio, pairs };
+};
+
+const specs: MetricSpec[] = [
+  { key: 'h:interaction', label: 'renderReact interaction, per call', role: 'primary', floor: 16 },
+  { key: 'h:result', label: 'renderReact result, per call', role: 'guard', floor: 16, tolerance: 0.2 },
+  { key: 'flow:longestFrame', label: 'longest frame per step', role: 'guard', floor: 50, tolerance: 0.2 },
+  { key: 'flow:errors', label: 'errors in the flow', role: 'guard', floor: 0.5, tolerance: 0, unit: 'count' },
+];
+
+/** Primary clearly faster, one guard clearly slower, one guard noisy (not yet proven), errors none on both sides. */
+function synthetic(rounds = 6): Verification {
+  const paired: Record<string, RoundSample[]> = {
+    'h:interaction': Array.from({ length: rounds }, (_, i) => round(400 + 37 * i, 0.3 + 0.02 * (i % 3))),
+    'h:result': Array.from({ length: rounds }, (_, i) => round(300 + 11 * i, 1.6 + 0.05 * (i % 2))),
+    'flow:longestFrame': Array.from({ length: rounds }, (_, i) => round(120, i % 2 ? 0.6 : 1.9)),
+    'flow:errors': Array.from({ length: rounds }, () => ({ a: Math.log(0.5), b: Math.log(0.5), d: 0, rawA: 0, rawB: 0, pairs: 1 })),
+  };
+  const judgement = judgeComparisons(
+    specs,
+    (spec) => ((paired[spec.key]?.length ?? 0) >= 2 ? comparePaired(paired[spec.key]!, { confidence: CONFIDENCE, floor: spec.floor }) : null),
+    { confidence: CONFIDENCE, threshold: 0.1, tolerance: 0.2 },
+  );
+  return {
+    verdict: 'regressed',
+    why: judgement.why,
+    reasons: [],
+    judgement,
+    runs: { A: [], B: [] },
+    paired,
+    looks: { planned: 5, confidence: CONFIDENCE },
+    rounds,
+    stoppedBy: 'decided',
+    screenshots: [],
+    sessions: [],
+  };
+}
+
+/** Every `<tag …>` opening of an element with `class` containing `cls`. */
+const elements = (html: string, tag: string, cls: string) => [...html.matchAll(new RegExp(`<${tag}\\b[^>]*class="[^"]*\\b${cls}\\b[^"]*"[^>]*>`, 'g'))].map((m) => m[0]);
+/** The text of every axis (and reference line) label. */
+const labels = (html: string) => [...html.matchAll(/<text[^>]*recharts-label[^>]*>(.*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+/** The value of `attr` on each opening tag. */
+const attr = (tags: string[], name: string) => tags.map((t) => new RegExp(`\\b${name}="([^"]*)"`).exec(t)?.[1]);
+/** The markup of one figure, by a phrase of its caption. */
+const figure = (html: string, phrase: string) => {
+  const found = html.split('<figure').find((f) => f.includes(phrase));
+  if (!found) throw new Error(`no figure with "${phrase}"`);
+  return found;
+};
+
+/** The charts of one verification, as the report renders them. */
+const chartsOf = async (v: Verification) => (await renderVerificationCharts([v]))[0]!;
+
+describe('report charts', () => {
+  const v = synthetic();
+  let html = '';
+  beforeAll(async () => {
+    html = await chartsOf(v);
+  });
+
+  it('states every metric the verdict used in the synthetic fixture', () => {
+    expect(v.judgement!.results.map((r) => r.state)).toEqual(['improved', 'regressed', 'unresolved', 'ok']);
+  });
+
+  it('renders SVG with labelled axes, a legend and a caption per chart', () => {
+    expect(html).toContain('<svg');
+    const texts = labels(html);
+    for (const label of ['round', 'geometric mean per round (ms)', 'mean count per round', 'after / before (×, log scale; &lt; 1 is faster)', 'rounds so far', 'after / before (×, log)']) {
+      expect(texts, label).toContain(label);
+    }
+    // One chart per metric with rounds, plus the forest plot and the sequential decision.
+    expect(html.match(/<figure/g)).toHaveLength(specs.length + 2);
+    expect(html.match(/<figcaption>/g)).toHaveLength(specs.length + 2);
+    expect(elements(html, 'ul', 'recharts-default-legend')).toHaveLength(specs.length + 2);
+    expect(html).toContain('before (A)');
+    expect(html).toContain('after (B)');
+  });
+
+  it('draws one before and one after point per round, joined by one line per round', () => {
+    const primary = figure(html, 'renderReact interaction, per call: each round');
+    expect(elements(primary, 'g', 'before')).toHaveLength(1);
+    const dots = (cls: string) => primary.split(`class="recharts-layer recharts-scatter ${cls}"`)[1]!.split('recharts-scatter ')[0]!.match(/<path[^>]*recharts-symbols/g) ?? [];
+    expect(dots('before')).toHaveLength(v.rounds);
+    expect(dots('after')).toHaveLength(v.rounds);
+    // Each round's pair is joined, green when the round got faster.
+    const joins = elements(primary, 'g', 'round-pair');
+    expect(joins).toHaveLength(v.rounds);
+    expect(primary.match(new RegExp(`class="recharts-reference-line-line"[^>]*stroke="${STATE_COLOR.improved}"|stroke="${STATE_COLOR.improved}"[^>]*class="recharts-reference-line-line"`, 'g'))).toHaveLength(v.rounds);
+  });
+
+  it('switches the rounds chart to a log axis only when the values span more than a decade', async () => {
+    const wide = synthetic();
+    wide.paired['h:interaction'] = [round(20, 1), round(900, 1), round(60, 1)];
+    const markup = figure(await chartsOf(wide), 'renderReact interaction, per call: each round');
+    expect(markup).toContain('log scale');
+    expect(figure(html, 'renderReact interaction, per call: each round')).not.toContain('log scale');
+  });
+
+  it('plots every metric on the forest plot with its decision line, coloured by state', () => {
+    const forest = figure(html, 'dashed bar on each row');
+    expect(forest).toContain(`fill="${STATE_COLOR.improved}"`);
+    expect(forest).toContain(`fill="${STATE_COLOR.regressed}"`);
+    expect(forest).toContain(`fill="${STATE_COLOR.unresolved}"`);
+    // A decision mark for each primary and guard row, at 1 − threshold and 1 + tolerance.
+    expect(forest.match(/class="decision-line"/g)).toHaveLength(specs.length);
+    const rows = forestRows(v);
+    expect(rows.map((r) => r.decision)).toEqual([0.9, 1.2, 1.2, 1]);
+    expect(rows.map((r) => r.label)).toEqual(specs.map((s) => `${s.role}: ${s.label}`));
+    // The state's colour is the interval's too, row by row (primary improved, guards regressed, undecided, proven).
+    const bars = elements(forest, 'g', 'recharts-errorBar');
+    expect(bars).toHaveLength(specs.length);
+    expect(attr(bars, 'stroke').sort()).toEqual([STATE_COLOR.improved, STATE_COLOR.ok, STATE_COLOR.regressed, STATE_COLOR.unresolved].sort());
+    // Points sit on their own row: the regressed (red) point at the height of its label's tick.
+    const tickY = (label: string) => Number(new RegExp(`y="([\\d.]+)"[^>]*class="recharts-text recharts-cartesian-axis-tick-value"[^>]*><tspan[^>]*>${label}<`).exec(forest)?.[1]);
+    const red = elements(forest, 'path', 'recharts-symbols').filter((p) => p.includes(`fill="${STATE_COLOR.regressed}"`) && p.includes('data-recharts-item-id'));
+    expect(red).toHaveLength(1);
+    expect(Number(attr(red, 'cy')[0])).toBeCloseTo(tickY('guard: renderReact result, per call'), 6);
+    expect(tickY('primary: renderReact interaction, per call')).toBeLessThan(tickY('guard: renderReact result, per call'));
+    expect(forest).toContain('improved / proven to hold');
+    expect(forest).toContain('undecided / not yet proven');
+  });
+
+  it('draws the sequential decision from round 2 with the threshold line and where it was crossed', () => {
+    const seq = figure(html, 'recomputed after each round');
+    const points = sequentialPoints(v.paired['h:interaction']!, { confidence: CONFIDENCE, floor: 16, threshold: 0.1 });
+    expect(points.map((p) => p.round)).toEqual([2, 3, 4, 5, 6]);
+    // The recomputed interval after all rounds is the verdict's own.
+    const last = points.at(-1)!;
+    expect(last.high).toBeCloseTo(v.judgement!.results[0]!.comparison!.ratio.high, 9);
+    expect(seq).toContain('improved below 0.90×');
+    expect(seq.match(/class="recharts-curve recharts-line-curve decision-line"|class="[^"]*decision-line[^"]*"/g)?.length).toBeGreaterThanOrEqual(2);
+    const estimate = seq.split('name="estimate"')[1] ?? '';
+    expect(estimate).toBeTruthy();
+    const decidedAt = points.find((p) => p.effect !== 'unresolved')!.round;
+    expect(seq).toContain(`decided (round ${decidedAt})`);
+    expect(seq).toContain(`after round ${decidedAt}`);
+  });
+
+  it('never throws on thin evidence: null comparisons, no rounds, no judgement', async () => {
+    const thin = synthetic();
+    thin.judgement = { ...thin.judgement!, results: thin.judgement!.results.map((r) => ({ ...r, comparison: null, state: 'no-data' as const })) };
+    thin.paired = {};
+    thin.rounds = 0;
+    expect(await chartsOf(thin)).toBe('');
+
+    const one = synthetic(1);
+    const oneRound = await chartsOf(one);
+    expect(oneRound).not.toContain('recomputed after each round');
+    expect(oneRound).toContain('each round');
+
+    const empty = synthetic();
+    for (const k of Object.keys(empty.paired)) empty.paired[k] = [];
+    expect(await chartsOf(empty)).not.toContain('each round');
+
+    const none = { ...synthetic(), judgement: null };
+    const [a, b, c] = await renderVerificationCharts([none, null, v]);
+    expect([a, b]).toEqual(['', '']);
+    expect(c!.match(/<figure/g)).toHaveLength(specs.length + 2);
+
+    const infinite = synthetic();
+    infinite.judgement!.results[1] = { ...infinite.judgement!.results[1]!, comparison: { ...infinite.judgement!.results[1]!.comparison!, ratio: { estimate: 1.1, low: 1e-9, high: 1e9 } } };
+    const cut = await chartsOf(infinite);
+    expect(cut).toContain("cut at the axis' edge");
+  });
+
+  it('leaves no window or document behind', async () => {
+    await chartsOf(v);
+    expect('window' in globalThis).toBe(false);
+    expect('document' in globalThis).toBe(false);
+  });
+
+  it('puts log ticks at 1, 2, 5 per decade and the decision line where the verdict is decided', () => {
+    expect(logTicks(0.08, 3)).toEqual([0.1, 0.2, 0.5, 1, 2]);
+    expect(decisionLine(v.judgement!.results[0]!, 0.25)).toBe(0.75);
+    expect(decisionLine({ ...v.judgement!.results[0]!, spec: { ...specs[0]!, role: 'context' } }, 0.1)).toBeNull();
+  });
+});
