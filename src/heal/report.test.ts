@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Diagnosis } from '../core/diagnose.ts';
 import { synthetic } from './__tests__/verification.ts';
 import { diffHtml, renderHealHtml, renderHealMarkdown, writeHealReport } from './report.ts';
@@ -99,12 +99,14 @@ describe('heal report', () => {
 
   describe('written to disk', () => {
     let dir = '';
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'homeostat-report-'));
+    });
     afterAll(async () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
     it('draws the charts inline: one self-contained file, no script, no external request', async () => {
-      dir = await mkdtemp(join(tmpdir(), 'homeostat-report-'));
       const r = result([attempt(synthetic()), attempt(synthetic()), attempt(null, { verdict: 'build-failed', reasons: ['vite build failed'] })]);
       await writeHealReport(r, dir);
       const html = await readFile(join(dir, 'report.html'), 'utf8');
@@ -116,6 +118,26 @@ describe('heal report', () => {
       // The chart ids (clip paths) are unique in the page, across attempts too.
       const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
       expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('still writes the report when the charts cannot be drawn, and says why where they would be', async () => {
+      vi.resetModules();
+      vi.doMock('./report-charts.tsx', () => ({
+        renderVerificationCharts: async () => {
+          throw new Error('Cannot find package jsdom');
+        },
+      }));
+      try {
+        const { writeHealReport: write } = await import('./report.ts');
+        const r = result([attempt(synthetic()), attempt(null, { verdict: 'build-failed', reasons: ['vite build failed'] })]);
+        await write(r, dir);
+        const html = await readFile(join(dir, 'report.html'), 'utf8');
+        expect(count(html, 'Charts could not be drawn: Cannot find package jsdom')).toBe(1);
+        expect(html).toContain(esc(synthetic().why));
+      } finally {
+        vi.doUnmock('./report-charts.tsx');
+        vi.resetModules();
+      }
     });
   });
 });
