@@ -28,9 +28,10 @@ const chartsOf = async (v: Verification) => (await renderVerificationCharts([v])
 describe('report charts', () => {
   const v = synthetic();
   let html = '';
+  // Rendering is slow on a loaded 2-core machine (about a second per chart at a load of 20).
   beforeAll(async () => {
     html = await chartsOf(v);
-  });
+  }, 60_000);
 
   it('states every metric the verdict used in the synthetic fixture', () => {
     expect(v.judgement!.results.map((r) => r.state)).toEqual(['improved', 'regressed', 'unresolved', 'ok']);
@@ -64,11 +65,12 @@ describe('report charts', () => {
 
   it('switches the rounds chart to a log axis only when the values span more than a decade', async () => {
     const wide = synthetic();
-    wide.paired['h:interaction'] = [round(20, 1), round(900, 1), round(60, 1)];
+    // Only the primary's rounds are drawn (each chart costs a render).
+    wide.paired = { 'h:interaction': [round(20, 1), round(900, 1), round(60, 1)] };
     const markup = figure(await chartsOf(wide), 'renderReact interaction, per call: each round');
     expect(markup).toContain('log scale');
     expect(figure(html, 'renderReact interaction, per call: each round')).not.toContain('log scale');
-  });
+  }, 60_000);
 
   it('plots every metric on the forest plot with its decision line, coloured by state', () => {
     const forest = figure(html, 'dashed bar on each row');
@@ -90,8 +92,9 @@ describe('report charts', () => {
     expect(red).toHaveLength(1);
     expect(Number(attr(red, 'cy')[0])).toBeCloseTo(tickY('guard: renderReact result, per call'), 6);
     expect(tickY('primary: renderReact interaction, per call')).toBeLessThan(tickY('guard: renderReact result, per call'));
-    expect(forest).toContain('improved / proven to hold');
-    expect(forest).toContain('undecided / not yet proven');
+    // The legend names the states in a fixed order, whatever order the metrics come in.
+    const legendItems = [...forest.matchAll(/recharts-legend-item-text[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(legendItems).toEqual(['improved / proven to hold', 'undecided / not yet proven', 'regressed', 'decision line']);
   });
 
   it('draws the sequential decision from round 2 with the threshold line and where it was crossed', () => {
@@ -118,6 +121,7 @@ describe('report charts', () => {
     expect(await chartsOf(thin)).toBe('');
 
     const one = synthetic(1);
+    one.paired = { 'h:interaction': one.paired['h:interaction']! };
     const oneRound = await chartsOf(one);
     expect(oneRound).not.toContain('recomputed after each round');
     expect(oneRound).toContain('each round');
@@ -127,18 +131,19 @@ describe('report charts', () => {
     expect(await chartsOf(empty)).not.toContain('each round');
 
     const none = { ...synthetic(), judgement: null };
-    const [a, b, c] = await renderVerificationCharts([none, null, v]);
+    const [a, b, c] = await renderVerificationCharts([none, null, empty]);
     expect([a, b]).toEqual(['', '']);
-    expect(c!.match(/<figure/g)).toHaveLength(specs.length + 2);
+    expect(c!.match(/<figure/g)).toHaveLength(1);
 
     const infinite = synthetic();
+    infinite.paired = {};
     infinite.judgement!.results[1] = { ...infinite.judgement!.results[1]!, comparison: { ...infinite.judgement!.results[1]!.comparison!, ratio: { estimate: 1.1, low: 1e-9, high: 1e9 } } };
     const cut = await chartsOf(infinite);
     expect(cut).toContain("cut at the axis' edge");
-  });
+  }, 60_000);
 
-  it('leaves no window or document behind', async () => {
-    await chartsOf(v);
+  it('leaves no window or document behind', () => {
+    expect(html).toContain('<svg');
     expect('window' in globalThis).toBe(false);
     expect('document' in globalThis).toBe(false);
   });

@@ -50,7 +50,10 @@ const STATE_GROUP: Record<State, { name: string; color: string }> = {
   'no-data': { name: 'no samples', color: STATE_COLOR['no-data'] },
 };
 
+const GROUP_ORDER: readonly State[] = ['improved', 'no-effect', 'unresolved', 'regressed'];
+
 const BEFORE = '#566573';
+const SAME = '#aab7b8';
 const AFTER = '#2874a6';
 const AXIS_FONT = { fontSize: 11 };
 /** Ratios beyond these are drawn at the axis' edge: an interval of 10⁻⁹–10⁹ says "undecided" at any width. */
@@ -189,7 +192,7 @@ export function RoundsChart(props: { result: MetricResult; rounds: readonly Roun
   const c = result.comparison;
   const caption =
     `${result.spec.label}: each round's before (A) and after (B) ${unit === 'count' ? 'mean count' : 'geometric mean of its paired samples'}, ` +
-    `a line joining the two sides of the same round (${points.length} round${points.length === 1 ? '' : 's'}, ${points.reduce((s, p) => s + p.pairs, 0)} pairs` +
+    `joined by a line that is green where the round got faster and red where it got slower (${points.length} round${points.length === 1 ? '' : 's'}, ${points.reduce((s, p) => s + p.pairs, 0)} pairs` +
     `${c ? `; over all rounds ${formatChange(c, unit)}` : ''})${log ? ', log scale' : ''}.`;
   return (
     <Figure caption={caption}>
@@ -215,7 +218,7 @@ export function RoundsChart(props: { result: MetricResult; rounds: readonly Roun
               { x: p.round - OFFSET, y: p.before },
               { x: p.round + OFFSET, y: p.after },
             ]}
-            stroke={p.after < p.before ? STATE_COLOR.improved : STATE_COLOR.regressed}
+            stroke={p.after < p.before ? STATE_COLOR.improved : p.after > p.before ? STATE_COLOR.regressed : SAME}
             strokeOpacity={0.7}
             className="round-pair"
           />
@@ -242,13 +245,11 @@ export function ForestPlot(props: { verification: Verification; threshold?: numb
   const span = rows.flatMap((r) => [r.low, r.high, r.decision ?? 1, 1]);
   const lo = Math.max(RATIO_MIN, Math.min(...span) / 1.25);
   const hi = Math.min(RATIO_MAX, Math.max(...span) * 1.25);
+  // One series per state group, in a fixed order: the legend reads the same in every report.
   const groups = new Map<string, { name: string; color: string; rows: ForestRow[] }>();
-  for (const r of rows) {
-    const g = STATE_GROUP[r.state];
-    const entry = groups.get(g.name) ?? { ...g, rows: [] };
-    entry.rows.push(r);
-    groups.set(g.name, entry);
-  }
+  for (const state of GROUP_ORDER) groups.set(STATE_GROUP[state].name, { ...STATE_GROUP[state], rows: [] });
+  for (const r of rows) groups.get(STATE_GROUP[r.state].name)!.rows.push(r);
+  for (const [name, g] of groups) if (g.rows.length === 0) groups.delete(name);
   // Rows on a numeric axis (row i at y = i): series drawn from their own data then line up with
   // their labels, whatever order the state groups come in.
   const index = new Map(rows.map((r, i) => [r.key, i]));
