@@ -142,6 +142,19 @@ describe('report charts', () => {
     expect(cut).toContain("cut at the axis' edge");
   }, 60_000);
 
+  it('says why where one verification cannot be drawn, and draws the others', async () => {
+    const broken = synthetic();
+    broken.paired = {};
+    // A comparison without its ratio (a malformed result file): the forest plot cannot place it.
+    broken.judgement!.results[0] = { ...broken.judgement!.results[0]!, comparison: {} as never };
+    const good = synthetic();
+    good.paired = {};
+    const [bad, fine] = await renderVerificationCharts([broken, good]);
+    expect(bad).toMatch(/^<p class="note">Charts could not be drawn: /);
+    expect(fine).toContain('<svg');
+    expect('window' in globalThis).toBe(false);
+  }, 60_000);
+
   it('leaves no window or document behind', () => {
     expect(html).toContain('<svg');
     expect('window' in globalThis).toBe(false);

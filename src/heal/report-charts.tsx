@@ -26,7 +26,11 @@ export const DEFAULT_THRESHOLD = 0.1;
 export interface ChartOptions {
   /** The primary's threshold the verification used: improved below 1 − threshold (default 0.1). */
   threshold?: number;
+  /** The markup for a verification whose charts fail to render (default: a note saying why). */
+  onError?: (error: unknown) => string;
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 type State = MetricResult['state'];
 
@@ -392,40 +396,47 @@ async function drainScheduler(): Promise<void> {
 }
 
 /**
- * Renders each element to static markup in a throwaway jsdom document. react-dom reads the
- * global `window` while it schedules, and in development builds also from the tasks it queues
- * after a commit (to flush effects that `flushSync` already flushed), so `window` and `document`
- * point at that document until those tasks have run, and are then put back as they were.
+ * Renders each element to static markup in a throwaway jsdom document; an element that fails
+ * gives `onError`'s markup instead (the others still render). react-dom reads the global
+ * `window` while it schedules, and in development builds also from the tasks it queues after a
+ * commit (to flush effects that `flushSync` already flushed), so `window` and `document` point at
+ * that document until those tasks have run, and are then put back as they were.
  */
-export async function renderStatic(elements: readonly ReactElement[]): Promise<string[]> {
+export async function renderStatic(elements: readonly ReactElement[], onError: (error: unknown) => string = (e) => { throw e; }): Promise<string[]> {
   if (elements.length === 0) return [];
   const dom = new JSDOM('<!doctype html><html><body></body></html>');
   const g = globalThis as { window?: unknown; document?: unknown };
   const saved = { window: g.window, document: g.document, hadWindow: 'window' in g, hadDocument: 'document' in g };
   g.window = dom.window;
   g.document = dom.window.document;
-  try {
-    return elements.map((element) => {
-      const container = dom.window.document.createElement('div');
-      dom.window.document.body.append(container);
+  const renderOne = (element: ReactElement): string => {
+    const container = dom.window.document.createElement('div');
+    dom.window.document.body.append(container);
+    let failure: unknown = null;
+    const root = createRoot(container, {
       // Ids (clip paths) must stay unique across the charts of one report.
-      let failure: unknown = null;
-      const root = createRoot(container, {
-        identifierPrefix: `hc${++roots}-`,
-        // React 19 reports a render error instead of throwing it: the caller must know.
-        onUncaughtError: (error) => {
-          failure ??= error;
-        },
-      });
+      identifierPrefix: `hc${++roots}-`,
+      // React 19 reports a render error instead of throwing it: the caller must know.
+      onUncaughtError: (error) => {
+        failure ??= error;
+      },
+    });
+    try {
       flushSync(() => root.render(element));
-      const html = container.innerHTML;
-      if (failure !== null) {
-        root.unmount();
-        throw failure;
-      }
+      if (failure !== null) throw failure;
+      return container.innerHTML;
+    } finally {
       root.unmount();
       container.remove();
-      return html;
+    }
+  };
+  try {
+    return elements.map((element) => {
+      try {
+        return renderOne(element);
+      } catch (e) {
+        return onError(e);
+      }
     });
   } finally {
     await drainScheduler();
@@ -441,9 +452,11 @@ const EMPTY = '<div class="charts"></div>';
 
 /** The charts of each verification as static HTML (figures with inline SVG); '' where there is nothing to draw. */
 export async function renderVerificationCharts(verifications: ReadonlyArray<Verification | null>, options: ChartOptions = {}): Promise<string[]> {
-  const drawn = verifications.map((v) => (v?.judgement ? v : null));
+  // Results written before paired rounds were kept have no `paired` or `looks`: nothing to draw there.
+  const drawn = verifications.map((v) => (v?.judgement ? { ...v, paired: v.paired ?? {}, looks: v.looks ?? { planned: 0, confidence: 0 } } : null));
   const html = await renderStatic(
     drawn.filter((v): v is Verification => v !== null).map((v) => <VerificationCharts verification={v} {...(options.threshold !== undefined ? { threshold: options.threshold } : {})} />),
+    options.onError ?? ((e) => `<p class="note">Charts could not be drawn: ${escapeHtml(e instanceof Error ? e.message : String(e))}</p>`),
   );
   let next = 0;
   return drawn.map((v) => {
