@@ -242,7 +242,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       reportFiles: [],
     };
     const { writeHealReport } = await import('./report.ts');
-    result.reportFiles = await writeHealReport(result, options.outDir);
+    result.reportFiles = await writeHealReport(result, options.outDir, options.plan?.threshold !== undefined ? { threshold: options.plan.threshold } : {});
     run.log(`done in ${clock()}`);
     return result;
   } finally {
