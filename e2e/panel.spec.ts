@@ -123,6 +123,88 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(await panel.evaluate<string>(`document.querySelector('.statusbar').textContent`)).toContain(sessionId.slice(0, 8));
 });
 
+/** Clicks a panel tab by its label. */
+const showTab = (panel: PanelHandle, label: string) =>
+  panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === ${JSON.stringify(label)}).click()`);
+
+interface RankedRow {
+  handler: string;
+  caused: number;
+}
+const READ_RANKED = `[...document.querySelectorAll('.ranked tr[data-cost-handler]')].map((tr) => ({ handler: tr.dataset.costHandler, caused: Number(tr.dataset.caused) }))`;
+
+test('who cost what: the search keystroke ranks its culprit first, and a source link opens the handler in Sources', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}ranked`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  await page.getByLabel('Search products').pressSequentially('lamp', { delay: 30 });
+  await aggregates(page); // attributed now
+  const panel = await openPanel(eb, `${server.url}ranked`);
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
+
+  // The handlers table's default order: the culprit, not the bystander that shared its frame.
+  const order = await panel.evaluate<string[]>(`[...document.querySelectorAll('tr[data-handler]')].map((r) => r.dataset.handler)`);
+  expect(['renderReact', 'handleSearchInput']).toContain(order[0]);
+  expect(order.indexOf('computeFacets')).toBeGreaterThan(Math.min(order.indexOf('renderReact'), order.indexOf('handleSearchInput')));
+
+  await showTab(panel, 'Interactions');
+  await panel.waitFor(`document.querySelectorAll('[aria-label="Recent interactions"] button').length >= 4`);
+  // Every keystroke of "lamp" is an interaction of handleSearchInput: each ranks it or renderReact first.
+  const ids = await panel.evaluate<string[]>(`[...document.querySelectorAll('[aria-label="Recent interactions"] button')].map((b) => b.dataset.sequenceId)`);
+  let searched = 0;
+  for (const id of ids) {
+    await panel.evaluate(`document.querySelector('[data-sequence-id="${id}"]').click()`);
+    await panel.waitFor(`document.querySelector('.ranked')?.dataset.interaction === '${id}'`);
+    const ranked = await panel.evaluate<RankedRow[]>(READ_RANKED);
+    if (!ranked.some((r) => r.handler === 'renderReact')) continue;
+    searched++;
+    expect(['renderReact', 'handleSearchInput'], JSON.stringify(ranked)).toContain(ranked[0]!.handler);
+    const facets = ranked.findIndex((r) => r.handler === 'computeFacets');
+    if (facets >= 0) expect(facets, JSON.stringify(ranked)).toBeGreaterThan(0);
+    // Ranked by what each caused.
+    expect(ranked.map((r) => r.caused)).toEqual([...ranked.map((r) => r.caused)].sort((a, b) => b - a));
+  }
+  expect(searched).toBeGreaterThanOrEqual(4);
+  saveArtifact('panel-interactions.png', await panel.screenshot());
+
+  // Source links: openResource with the docs' file and line (renderReact is App.tsx:38; DevTools counts lines from 0).
+  await panel.evaluate(`(() => {
+    window.__opened = [];
+    const original = chrome.devtools.panels.openResource;
+    chrome.devtools.panels.openResource = function (url, line, column, callback) {
+      window.__opened.push({ url, line });
+      return original.call(this, url, line, column, (status) => { window.__opened.at(-1).status = status ?? null; callback?.(status); });
+    };
+  })()`);
+  await showTab(panel, 'Handlers');
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button') !== null`);
+  expect(await panel.evaluate<string>(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button').textContent`)).toBe('App.tsx:38');
+  await panel.evaluate(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button').click()`);
+  const opened = await panel.waitFor<Array<{ url: string; line: number; status: { isError?: boolean } | null }>>(
+    `window.__opened.some((o) => 'status' in o && !o.status?.isError) && window.__opened`,
+  );
+  const accepted = opened.find((o) => !o.status?.isError)!;
+  expect(accepted.url).toMatch(/\/src\/App\.tsx$/);
+  expect(accepted.line).toBe(37);
+  // DevTools reveals it in Sources (asynchronously), at that file.
+  const selected = `(async () => {
+    const UI = await import('./ui/legacy/legacy.js');
+    if (UI.InspectorView.InspectorView.instance().tabbedPane.selectedTabId !== 'sources') return null;
+    const Sources = await import('./panels/sources/sources.js');
+    const file = Sources.SourcesView?.SourcesView ? null : null;
+    return UI.Context.Context.instance().flavor((await import('./models/workspace/workspace.js')).UISourceCode.UISourceCode)?.url() ?? 'sources';
+  })()`;
+  let shown: string | null = null;
+  for (const end = Date.now() + 15_000; Date.now() < end && shown === null; ) {
+    shown = await eb.cdp.evaluate<string | null>(panel.devtoolsSession, selected).catch(() => null);
+    if (shown === null) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(shown, JSON.stringify(opened)).not.toBeNull();
+  saveArtifact('panel-source-link.png', await panel.screenshot());
+});
+
 test('spoofed and malformed page messages are rejected, counted and shown', async ({ serve }) => {
   const server = await serve(PANEL_DEMO_DIR);
   const page = await eb.firstPage();

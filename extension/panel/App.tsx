@@ -5,12 +5,14 @@ import type { View } from './store.ts';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
+import { Interactions } from './views/Interactions.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
 
 const TABS: Array<{ view: View; label: string }> = [
   { view: 'handlers', label: 'Handlers' },
+  { view: 'interactions', label: 'Interactions' },
   { view: 'detail', label: 'Handler detail' },
   { view: 'sequences', label: 'Sequences' },
   { view: 'discrepancies', label: 'Discrepancies & suggestions' },
@@ -60,6 +62,7 @@ export function App() {
       </header>
       <main>
         {view === 'handlers' && <HandlersTable spec={docs} />}
+        {view === 'interactions' && <Interactions spec={docs} />}
         {view === 'detail' && <HandlerDetail spec={docs} />}
         {view === 'sequences' && <Sequences />}
         {view === 'discrepancies' && <Discrepancies spec={docs} />}

@@ -12,7 +12,7 @@ import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
 /** Recent calls kept for charts and tables (older ones are in the aggregates only). */
 export const MAX_CALLS = 5000;
 
-export type View = 'handlers' | 'detail' | 'sequences' | 'discrepancies';
+export type View = 'handlers' | 'interactions' | 'detail' | 'sequences' | 'discrepancies';
 
 export interface PanelState {
   /** The port to the service worker. */

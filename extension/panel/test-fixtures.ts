@@ -60,7 +60,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
 }
 
 export function lite(c: HandlerCall): CallLite {
-  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
+  return { id: c.id, handler: c.handler, sequence: c.sequence, parent: c.parent, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, commits: c.commits, renderMs: c.renderMs, commitMs: c.commitMs, paintMs: c.paintMs, frameBlockingMs: c.frames?.blockingMs ?? null, styleLayoutMs: c.frames?.styleLayoutMs ?? null, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
 }
 
 export const session: SessionInfo = {

@@ -7,10 +7,12 @@ import type { BridgeResult } from '../../src/bridge/protocol.ts';
 import type { Bridge, RequestBody } from './connection.ts';
 import { PanelContext } from './context.tsx';
 import { createPanelStore, type PanelStore } from './store.ts';
-import { sampleSpec, sampleTick, session } from './test-fixtures.ts';
+import { call, lite, sampleSpec, sampleTick, session } from './test-fixtures.ts';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
+import { Interactions } from './views/Interactions.tsx';
+import { setSourcesApi } from './views/SourceLink.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
@@ -148,6 +150,54 @@ describe('HandlerDetail', () => {
   it('says what to do when nothing is selected', () => {
     setup(<HandlerDetail spec={null} />);
     expect(document.body.textContent).toMatch(/Pick a handler/);
+  });
+});
+
+describe('Interactions', () => {
+  it('ranks the handler whose update caused the render above the ones that only shared its frame', async () => {
+    const { store } = setup(<Interactions spec={null} />, { tick: false });
+    const frames = { count: 1, blockingMs: 340, totalMs: 392, longestMs: 392, styleLayoutMs: 12, forcedStyleLayoutMs: 0 };
+    const shared = { sequence: 7, interactionMs: 399, resultMs: 400, frames };
+    const calls = [
+      // A component's helper that ran inside the render: 2 ms of its own, listed first by id.
+      call(1, 'computeFacets', 2, { ...shared, start: 150, blockingMs: 2, commits: 0, mode: 'none' }),
+      call(2, 'handleSearchInput', 10, { ...shared, start: 100, blockingMs: 390, commits: 1 }),
+      call(3, 'renderReact', 0.5, { ...shared, start: 109, parent: 2, blockingMs: 381, commits: 1 }),
+    ];
+    act(() => store.getState().applyTick({ ...sampleTick(), calls: calls.map(lite) }, calls.map(lite)));
+    // The view is throttled: it shows the new interaction within half a second.
+    await waitFor(() => expect($$('[data-interaction="7"]')).toHaveLength(1));
+    const ranked = $$('[data-interaction="7"] tr[data-cost-handler]').map((r) => r.getAttribute('data-cost-handler'));
+    expect(ranked[0]).toBe('handleSearchInput');
+    expect(ranked.at(-1)).toBe('computeFacets');
+    const header = $('[data-interaction="7"] header').textContent!;
+    expect(header).toMatch(/interaction 399 ms/);
+    expect(header).toMatch(/longest frame 392 ms/);
+    expect($('[data-interaction="7"] tr[data-cost-handler=renderReact] [data-col=react]').textContent).toMatch(/shared with handleSearchInput/);
+  });
+});
+
+describe('SourceLink', () => {
+  afterEach(() => setSourcesApi(undefined));
+  it('opens the recorded file and line in Sources, trying the resources DevTools lists first', async () => {
+    const opened: Array<[string, number]> = [];
+    setSourcesApi({
+      resources: async () => ['http://127.0.0.1:5173/assets/index.js', 'http://127.0.0.1:5173/src/demo/src/App.tsx'],
+      open: async (url, line) => {
+        opened.push([url, line]);
+        return true;
+      },
+    });
+    const spec = sampleSpec();
+    spec.handlers['search'] = { ...spec.handlers['search']!, source: { file: '../src/App.tsx', line: 38 } };
+    setup(<HandlersTable spec={spec} />);
+    const link = $('tr[data-handler=search] [data-col=source] button');
+    expect(link.textContent).toBe('App.tsx:38');
+    click(link);
+    await waitFor(() => expect(opened).toHaveLength(1));
+    // openResource takes a 0-based line.
+    expect(opened).toEqual([['http://127.0.0.1:5173/src/demo/src/App.tsx', 37]]);
+    expect(cell('parse', 'source').textContent).toBe('—');
   });
 });
 

@@ -94,11 +94,22 @@ const transitionMode = z.enum(TRANSITION_MODES);
 export const callLiteSchema = z.object({
   id: count,
   handler: name,
+  /** The interaction (sequence) the call belongs to, and the instrumented call it ran inside. */
+  sequence: count,
+  parent: count.nullable(),
   /** ms since the page's time origin. */
   start: num,
   duration: num,
   settle: num.nullable(),
   blockingMs: num,
+  /** React commits its updates caused, and their render time where the build reports it. */
+  commits: count,
+  renderMs: num.nullable(),
+  commitMs: num.nullable(),
+  paintMs: num.nullable(),
+  /** Blocking and style/layout of the long frames its work occupied; null without frame evidence. */
+  frameBlockingMs: num.nullable(),
+  styleLayoutMs: num.nullable(),
   /** What the user felt: interaction latency, time to result, the longest frame (see core/metrics.ts). */
   interactionMs: num.nullable(),
   resultMs: num.nullable(),
@@ -232,8 +243,9 @@ const schemasAreTheModel: [
   Same<CallLite['mode'], HandlerCall['mode']>,
   Same<CallLite['outcome'], HandlerCall['outcome']>,
   Same<Pick<CallLite, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>, Pick<HandlerCall, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>>,
+  Same<Pick<CallLite, 'sequence' | 'parent' | 'commits' | 'renderMs' | 'commitMs' | 'paintMs'>, Pick<HandlerCall, 'sequence' | 'parent' | 'commits' | 'renderMs' | 'commitMs' | 'paintMs'>>,
   Same<Pick<CallLite, 'interactionMs' | 'resultMs'>, Pick<HandlerCall, 'interactionMs' | 'resultMs'>>,
   Same<Pick<SessionInfo, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>, Pick<SessionMeta, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>>,
   Same<SessionInfo['react'], SessionMeta['react']['version']>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void schemasAreTheModel;

@@ -12,6 +12,8 @@ import { downsample, type Point, type Series } from '../downsample.ts';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
 import { useThrottled } from '../throttle.ts';
+import { SourceLink } from './SourceLink.tsx';
+import { useJudged } from '../judged.ts';
 
 const CHART_W = 560;
 const CHART_H = 180;
@@ -25,6 +27,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
   // Charts are the costly part of a frame: at most one chart update per second under load.
   const calls = useThrottled(useLive((s) => s.calls), 1000);
   const select = useLive((s) => s.select);
+  const judged = useJudged(spec);
   const mine = useMemo(() => calls.filter((c) => c.handler === name), [calls, name]);
   const points = useMemo(() => downsample(mine), [mine]);
   const bars = useMemo(() => {
@@ -39,7 +42,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
 
   if (!name) return <p className="empty">Pick a handler in the Handlers table.</p>;
   if (!h) return <p className="empty">No calls of {name} in this session yet.</p>;
-  const s = standing(h, spec);
+  const s = standing(h, spec, judged?.get(h.handler));
   const metricKey = SERIES[s.metric] ?? 'blocking';
   const felt = (label: string, sum: { p50: number; p95: number } | null) => (
     <>
@@ -57,6 +60,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
         </button>
         <h2>{name}</h2>
         <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
+        <SourceLink source={spec?.handlers[name]?.source ?? null} />
       </div>
       <dl className="facts">
         <dt>n</dt>
