@@ -3,12 +3,16 @@
  * DevTools auto-opened for each tab, the panel shown through the DevTools front-end and read
  * through its own frame, while Playwright drives the demo in the inspected tab.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AggregateSnapshot } from '../src/page/index.ts';
-import { aggregates, expect, test } from './support/test.ts';
+import { checkSpec } from '../src/core/check/index.ts';
+import { parseSessionFile } from '../src/core/session.ts';
+import { parseSpecFile } from '../src/core/spec.ts';
+import { parseRecording } from '../src/replay/parse.ts';
+import { aggregates, expect, exportSession, test } from './support/test.ts';
 import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, saveArtifact, STRESS_DIR, stopExtensionWorker, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -85,6 +89,17 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(docsRows.find((r) => r.handler === 'renderReact')!.text['budget']).toBe('p95 interaction ≤ 100 ms');
   expect(docsRows.find((r) => r.handler === 'addToCart')!.text['budget']).toBe('—');
   expect(rows.find((r) => r.handler === 'parseQuery')!.text['errors']).toBe('1');
+  // The badges are check's verdicts: `homeostat check` on the exported session says the same of every handler.
+  const spec = parseSpecFile(readFileSync(new URL('../src/demo/docs/homeostat.spec.json', import.meta.url), 'utf8'));
+  const report = checkSpec(spec, [parseSessionFile(await exportSession(page))]);
+  const LABEL: Record<string, string> = { ok: 'within docs', 'over-budget': 'over budget', drifting: 'drifting', 'insufficient-data': 'too few calls to judge', undocumented: 'undocumented' };
+  const want = JSON.stringify(Object.fromEntries(report.handlers.filter((h) => rows.some((r) => r.handler === h.name)).map((h) => [h.name, LABEL[h.status]]).sort()));
+  expect(want).toContain('too few calls to judge');
+  const badges = () => panel.evaluate<string>(`JSON.stringify(Object.fromEntries([...document.querySelectorAll('tr[data-handler]')].map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent]).sort()))`);
+  // The badges follow the recent calls at most once a second.
+  let got = await badges();
+  for (const end = Date.now() + 15_000; got !== want && Date.now() < end; got = await badges()) await new Promise((r) => setTimeout(r, 200));
+  expect(JSON.parse(got)).toEqual(JSON.parse(want));
   expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
   expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
 
@@ -93,6 +108,10 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   // Sequences and a handler's detail render from the same data.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
   await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
+  // The waterfall has a time axis: round ticks from 0 ms.
+  const ticks = await panel.evaluate<string[]>(`[...document.querySelectorAll('[data-sequence="input:handleSearchInput"] .axis [data-tick]')].map((t) => t.dataset.tick)`);
+  expect(ticks[0]).toBe('0');
+  expect(ticks.length).toBeGreaterThanOrEqual(2);
   saveArtifact('panel-sequences.png', await panel.screenshot());
   // The suggestion engine's rules on the live data: renderReact's blocking update, with its evidence.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Discrepancies & suggestions').click()`);
@@ -203,6 +222,34 @@ test('who cost what: the search keystroke ranks its culprit first, and a source 
   }
   expect(shown, JSON.stringify(opened)).not.toBeNull();
   saveArtifact('panel-source-link.png', await panel.screenshot());
+});
+
+test('the Recorder panel offers "Export as Homeostat recording", and its export parses as our recording format', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}recorder`);
+  const panel = await openPanel(eb, `${server.url}recorder`);
+  const flow = readFileSync(new URL('./fixtures/recorder/catalogue.json', import.meta.url), 'utf8');
+  // DevTools' own list of Recorder plugins (an internal module of the front-end, as in the panel helper);
+  // `stringify` goes through DevTools to the extension's plugin and back, as the Export menu does.
+  const expr = `(async () => {
+    const Extensions = await import('./models/extensions/extensions.js');
+    const plugin = Extensions.RecorderPluginManager.RecorderPluginManager.instance().plugins().find((p) => p.getName() === 'Export as Homeostat recording');
+    if (!plugin) return null;
+    return { name: plugin.getName(), mediaType: plugin.getMediaType(), text: await plugin.stringify(${flow}) };
+  })()`;
+  let exported: { name: string; mediaType: string; text: string } | null = null;
+  for (const end = Date.now() + 20_000; exported === null && Date.now() < end; ) {
+    exported = await eb.cdp.evaluate<typeof exported>(panel.devtoolsSession, expr).catch(() => null);
+    if (exported === null) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(exported, 'the Recorder plugin is registered').not.toBeNull();
+  expect(exported!.mediaType).toBe('application/json');
+  const rec = parseRecording(JSON.parse(exported!.text));
+  expect(rec.format).toBe('homeostat.recording');
+  expect(rec.source?.kind).toBe('chrome-recorder');
+  expect(rec.steps.map((s) => s.type)).toContain('click');
 });
 
 test('spoofed and malformed page messages are rejected, counted and shown', async ({ serve }) => {

@@ -208,6 +208,21 @@ describe('Sequences', () => {
     expect([...seq.querySelectorAll('[data-step]')].map((s) => s.getAttribute('data-step'))).toEqual(['search', 'filter', 'parse']);
     expect(seq.querySelectorAll('.bar')).toHaveLength(3);
   });
+
+  it('has a time axis: round ticks from 0 across the span, the bars placed on it', () => {
+    setup(<Sequences />);
+    const seq = document.querySelector('[data-sequence="input:search"]')!;
+    const axis = seq.querySelector('.axis')!;
+    const span = Number(axis.getAttribute('data-span'));
+    const ticks = [...axis.querySelectorAll('[data-tick]')].map((t) => Number(t.getAttribute('data-tick')));
+    expect(ticks[0]).toBe(0);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.at(-1)!).toBeLessThanOrEqual(span);
+    expect(axis.querySelector('[data-tick="0"]')!.textContent).toMatch(/^0(\.0+)? ?ms$/);
+    // The last step starts later than the first, so its bar is further right.
+    const lefts = [...seq.querySelectorAll('[data-step] .bar')].map((b) => parseFloat((b as HTMLElement).style.left));
+    expect(lefts[2]!).toBeGreaterThan(lefts[0]!);
+  });
 });
 
 describe('Discrepancies', () => {
