@@ -252,6 +252,64 @@ test('the Recorder panel offers "Export as Homeostat recording", and its export 
   expect(rec.steps.map((s) => s.type)).toContain('click');
 });
 
+test('Performance-panel tracks: off by default; turned on in the panel, a recorded trace holds the Homeostat track entries', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}tracks`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  const panel = await openPanel(eb, `${server.url}tracks`);
+  const toggle = `[...document.querySelectorAll('[aria-label="Session controls"] button')].find((b) => /^Tracks/.test(b.textContent))`;
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks off' && !${toggle}.disabled`);
+
+  const cdp = await page.context().newCDPSession(page);
+  const trace = async (during: () => Promise<void>): Promise<Array<{ name: string; cat: string; args?: unknown }>> => {
+    await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: ['blink.user_timing', 'devtools.timeline'] } });
+    await during();
+    const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+    await cdp.send('Tracing.end');
+    const stream = await done;
+    let text = '';
+    for (;;) {
+      const chunk = await cdp.send('IO.read', { handle: stream });
+      text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+      if (chunk.eof) break;
+    }
+    await cdp.send('IO.close', { handle: stream });
+    const parsed = JSON.parse(text) as { traceEvents?: Array<{ name: string; cat: string; args?: unknown }> } | Array<{ name: string; cat: string; args?: unknown }>;
+    return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  };
+  const homeostat = (events: Array<{ name: string; cat: string; args?: unknown }>) =>
+    events.filter((e) => e.cat.includes('blink.user_timing') && JSON.stringify(e.args ?? {}).includes('Homeostat'));
+  // Two more ticks of the agent after the calls were attributed: it draws what each tick carries.
+  const typeAndTick = async (text: string) => {
+    await page.getByLabel('Search products').pressSequentially(text, { delay: 30 });
+    await aggregates(page);
+    const ticks = Number(await panel.evaluate<string>(`document.querySelector('[data-testid=stream]').dataset.ticks`));
+    await panel.waitFor(`Number(document.querySelector('[data-testid=stream]').dataset.ticks) >= ${ticks + 2}`);
+  };
+
+  // Off by default: nothing of ours in a trace.
+  const off = await trace(() => typeAndTick('la'));
+  expect(homeostat(off)).toEqual([]);
+
+  await panel.evaluate(`${toggle}.click()`);
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks on'`);
+  const on = await trace(() => typeAndTick('mp'));
+  const ours = homeostat(on);
+  const names = new Set(ours.map((e) => e.name));
+  expect([...names]).toEqual(expect.arrayContaining(['handleSearchInput()', 'renderReact()']));
+  const text = JSON.stringify(ours);
+  for (const track of ['Handler calls', 'React work caused', 'Interactions']) expect(text).toContain(track);
+  // renderReact's interactions break its 100 ms budget: drawn in the error colour.
+  expect(text).toContain('error');
+  // The page's own User Timing buffer does not keep ours.
+  expect(await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.endsWith('()')).length)).toBe(0);
+  saveArtifact('panel-tracks-trace.json', JSON.stringify(ours.slice(0, 50), null, 2));
+  await panel.evaluate(`${toggle}.click()`);
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks off'`);
+});
+
 test('spoofed and malformed page messages are rejected, counted and shown', async ({ serve }) => {
   const server = await serve(PANEL_DEMO_DIR);
   const page = await eb.firstPage();

@@ -28,6 +28,8 @@ export interface PanelState {
   calls: CallLite[];
   totalCalls: number;
   paused: boolean;
+  /** Whether the page draws Performance-panel tracks. */
+  tracks: boolean;
   dropped: number;
   /** Ticks applied, and calls per second over the last few seconds. */
   ticks: number;
@@ -50,6 +52,7 @@ export interface PanelActions {
   /** Forgets live data (after "clear"); the next tick refills it. */
   clearData(): void;
   setDocs(docs: PanelState['docs']): void;
+  setTracks(on: boolean): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -64,6 +67,7 @@ export const initialState: PanelState = {
   calls: [],
   totalCalls: 0,
   paused: false,
+  tracks: false,
   dropped: 0,
   ticks: 0,
   rate: 0,
@@ -97,6 +101,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
           calls: merged,
           totalCalls: tick.totalCalls,
           paused: tick.paused,
+          tracks: tick.tracks,
           dropped: tick.dropped,
           ticks: s.ticks + 1,
           rate,
@@ -115,6 +120,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     setView: (view) => set({ view }),
     clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
     setDocs: (docs) => set({ docs }),
+    setTracks: (tracks) => set({ tracks }),
   }));
 }
 

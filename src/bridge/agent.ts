@@ -12,6 +12,7 @@ import type { AggregateSnapshot, ErrorPattern } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { BridgeClient } from './client.ts';
+import { drawTracks } from './tracks.ts';
 import { sessionInfo } from './client.ts';
 import { CHANNEL, LIMITS, messageSize } from './limits.ts';
 import type { BridgeResult, CallLite, PageMessage, Tick } from './protocol.ts';
@@ -112,6 +113,9 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   let timer: ReturnType<typeof setTimeout> | null = null;
   let ticking = false;
   let seen = 0;
+  // Performance-panel tracks: off until a panel turns them on, for this page's lifetime.
+  let tracks = false;
+  let drawn = -1;
 
   const post = (msg: PageMessage) => {
     // Same window only; opaque origins (file:, sandboxed frames) cannot be named as a target.
@@ -125,6 +129,14 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
     const snapshot = await client.aggregates();
     const recent = await client.recentCalls(seen, LIMITS.calls);
     seen = recent.total;
+    if (tracks) {
+      // A backfill repeats calls: each is drawn once.
+      const fresh = recent.calls.filter((c) => c.id > drawn);
+      if (fresh.length > 0) {
+        drawTracks(fresh, options.spec);
+        drawn = fresh[fresh.length - 1]!.id;
+      }
+    }
     const msg: Tick = {
       type: 'tick',
       session: session(),
@@ -132,6 +144,7 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       calls: recent.calls.map(toCallLite),
       totalCalls: recent.total,
       paused: !client.enabled(),
+      tracks,
       dropped: client.status().dropped,
     };
     post(fitTick(msg));
@@ -177,6 +190,10 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       }
       case 'clear':
         await client.clear();
+        return { op: 'done' };
+      case 'tracks-on':
+      case 'tracks-off':
+        tracks = req.op === 'tracks-on';
         return { op: 'done' };
       case 'pause':
       case 'resume':

@@ -142,6 +142,8 @@ export const tickSchema = z.object({
   /** Calls the service has seen in this page's lifetime (monotonic). */
   totalCalls: count,
   paused: z.boolean(),
+  /** Whether the page draws its calls as Performance-panel tracks (the panel's toggle; off by default). */
+  tracks: z.boolean(),
   dropped: count,
 });
 export type Tick = z.infer<typeof tickSchema>;
