@@ -103,6 +103,11 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
   expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
 
+  // What Homeostat costs the page, live: the bridge agent's measured main-thread time per second.
+  const overhead = await panel.waitFor<string>(
+    `Number(document.querySelector('[data-testid=overhead]')?.dataset.bridge) > 0 && document.querySelector('[data-testid=overhead]').textContent`,
+  );
+  expect(overhead).toMatch(/^overhead: bridge [\d.]+ ms\/s · recording ≤ [\d.]+ ms\/s \([\d.]+% of main thread\)$/);
   saveArtifact('panel.png', await panel.screenshot());
 
   // Sequences and a handler's detail render from the same data.

@@ -19,7 +19,7 @@ const TABS: Array<{ view: View; label: string }> = [
 ];
 
 export function App() {
-  const { bridge } = usePanelContext();
+  const { bridge, store } = usePanelContext();
   const view = useLive((s) => s.view);
   const setView = useLive((s) => s.setView);
   const sessionId = useLive((s) => (s.page === 'present' ? (s.session?.id ?? null) : null));
@@ -37,7 +37,9 @@ export function App() {
     queryKey: ['spec', sessionId],
     queryFn: async () => {
       const r = await bridge.request({ op: 'spec' });
-      return r.op === 'spec' ? r.spec : null;
+      if (r.op !== 'spec') return null;
+      store.getState().setSources(r.sources ?? {});
+      return r.spec;
     },
     enabled: sessionId !== null,
     staleTime: Infinity,

@@ -125,6 +125,8 @@ export function recentInteractions(calls: readonly CallLite[], limit = 20): Inte
   const bySeq = new Map<number, CallLite[]>();
   for (let i = calls.length - 1; i >= 0; i--) {
     const c = calls[i]!;
+    // From a page whose Homeostat predates interactions on the bridge: nothing to group by.
+    if (c.sequence < 0) continue;
     let group = bySeq.get(c.sequence);
     if (!group) {
       // Only the newest `limit` interactions are needed: stop collecting once past them.

@@ -34,11 +34,15 @@ export interface PanelState {
   /** Ticks applied, and calls per second over the last few seconds. */
   ticks: number;
   rate: number;
+  /** The page agent's main-thread ms per second over the last few seconds: what the panel costs the page. */
+  bridgeMsPerS: number;
   rejected: { page: number; worker: number; reason: string };
   view: View;
   selected: string | null;
   /** Docs loaded into the panel from a file; they take precedence over the page's. */
   docs: { spec: SpecFile; name: string } | null;
+  /** Where the build plugin saw each handler (the page's `sources()`): links for handlers the docs do not place. */
+  sources: Record<string, { file: string; line: number }>;
 }
 
 export interface PanelActions {
@@ -53,6 +57,7 @@ export interface PanelActions {
   clearData(): void;
   setDocs(docs: PanelState['docs']): void;
   setTracks(on: boolean): void;
+  setSources(sources: PanelState['sources']): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -71,15 +76,17 @@ export const initialState: PanelState = {
   dropped: 0,
   ticks: 0,
   rate: 0,
+  bridgeMsPerS: 0,
   rejected: { page: 0, worker: 0, reason: '' },
   view: 'handlers',
   selected: null,
   docs: null,
+  sources: {},
 };
 
 export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
-  // Rate window: (time, totalCalls) samples of the last ~3 s.
-  const samples: Array<[number, number]> = [];
+  // Rate window: (time, totalCalls, agent ms) samples of the last ~3 s.
+  const samples: Array<[number, number, number]> = [];
   return createStore<PanelState & PanelActions>()((set) => ({
     ...initialState,
     ...init,
@@ -90,10 +97,11 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
         const merged = mergeCalls(kept, calls);
         const now = Date.now();
         if (!sameSession) samples.length = 0;
-        samples.push([now, tick.totalCalls]);
+        samples.push([now, tick.totalCalls, tick.bridgeMs]);
         while (samples.length > 2 && now - samples[0]![0] > 3000) samples.shift();
-        const [t0, c0] = samples[0]!;
+        const [t0, c0, b0] = samples[0]!;
         const rate = now > t0 ? ((tick.totalCalls - c0) * 1000) / (now - t0) : 0;
+        const bridgeMsPerS = now > t0 ? (Math.max(0, tick.bridgeMs - b0) * 1000) / (now - t0) : 0;
         return {
           page: 'present',
           session: tick.session,
@@ -105,6 +113,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
           dropped: tick.dropped,
           ticks: s.ticks + 1,
           rate,
+          bridgeMsPerS,
         };
       }),
     setLink: (link) => set((s) => (link === 'connected' ? { link, connects: s.connects + 1 } : { link })),
@@ -121,6 +130,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
     setDocs: (docs) => set({ docs }),
     setTracks: (tracks) => set({ tracks }),
+    setSources: (sources) => set({ sources }),
   }));
 }
 

@@ -199,6 +199,13 @@ describe('SourceLink', () => {
     expect(opened).toEqual([['http://127.0.0.1:5173/src/demo/src/App.tsx', 37]]);
     expect(cell('parse', 'source').textContent).toBe('—');
   });
+
+  it('falls back to where the build plugin saw a handler the docs do not place', () => {
+    setSourcesApi({ resources: async () => [], open: async () => true });
+    const { store } = setup(<HandlersTable spec={sampleSpec()} />);
+    act(() => store.getState().setSources({ parse: { file: 'src/catalogue.ts', line: 18 } }));
+    expect(cell('parse', 'source').textContent).toBe('catalogue.ts:18');
+  });
 });
 
 describe('Sequences', () => {
@@ -259,6 +266,24 @@ describe('StatusBar', () => {
     act(() => store.getState().setRejected({ page: 2, worker: 1, reason: 'invalid page message' }));
     expect($('[data-testid=rejected]').textContent).toBe('3 rejected messages: invalid page message');
     expect($('[data-testid=page-state]').textContent).toContain(session.url);
+  });
+
+  it('shows what Homeostat costs the page: the bridge agent\'s measured ms per second and the wrappers\' bound', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const { store } = setup(<StatusBar />, { tick: false });
+      const t = sampleTick();
+      act(() => store.getState().applyTick({ ...t, totalCalls: 0, bridgeMs: 4 }, []));
+      vi.setSystemTime(1_002_000);
+      act(() => store.getState().applyTick({ ...t, totalCalls: 2000, bridgeMs: 10 }, []));
+      const o = $('[data-testid=overhead]');
+      // 6 ms over 2 s; 1000 calls/s × 500 ns = 0.5 ms/s.
+      expect(o.getAttribute('data-bridge')).toBe('3.000');
+      expect(o.textContent).toBe('overhead: bridge 3.00 ms/s · recording ≤ 0.50 ms/s (0.35% of main thread)');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -48,6 +48,7 @@ function fakeClient(calls: HandlerCall[]) {
     clear: vi.fn(async () => undefined),
     setEnabled: vi.fn((v: boolean) => void (on = v)),
     enabled: () => on,
+    sources: () => ({ search: { file: 'src/App.tsx', line: 38, column: 2 } }),
   };
   return client as typeof client & HomeostatClient;
 }
@@ -109,12 +110,15 @@ describe('page agent', () => {
     fromExtension({ type: 'request', id: 4, op: 'export' });
     fromExtension({ type: 'request', id: 5, op: 'import', json: '{}' });
     fromExtension({ type: 'request', id: 6, op: 'format-disk' });
-    await vi.waitFor(() => expect(got.filter((m) => m.type === 'response')).toHaveLength(4));
+    fromExtension({ type: 'request', id: 7, op: 'tracks-on' });
+    await vi.waitFor(() => expect(got.filter((m) => m.type === 'response')).toHaveLength(5));
     expect(client.clear).not.toHaveBeenCalled();
     expect(client.setEnabled).toHaveBeenCalledWith(false);
     const responses = Object.fromEntries(got.filter((m) => m.type === 'response').map((m) => [m.type === 'response' && m.id, m]));
-    expect(Object.keys(responses).sort()).toEqual(['2', '3', '4', '5']);
-    expect(responses['3']).toMatchObject({ error: null, result: { op: 'spec', spec } });
+    expect(Object.keys(responses).sort()).toEqual(['2', '3', '4', '5', '7']);
+    expect(responses['3']).toMatchObject({ error: null, result: { op: 'spec', spec, sources: { search: { file: 'src/App.tsx', line: 38, column: 2 } } } });
+    // What the panel accepts: the response passes the extension's schema.
+    expect(parse(pageMessageSchema, responses['3']).ok).toBe(true);
     expect(responses['4']).toMatchObject({ result: { op: 'export', json: '{"format":"homeostat.session"}' } });
     expect(responses['5']).toMatchObject({ result: { op: 'import', id: 'imp', calls: 3 } });
   });

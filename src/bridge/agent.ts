@@ -105,6 +105,17 @@ export function fitTick(tick: Tick, limit: number = LIMITS.message): Tick {
   return t;
 }
 
+/** The build plugin's handler locations, bounded as the protocol bounds them. */
+function pluginSources(client: BridgeClient): Record<string, { file: string; line: number; column: number }> {
+  const out: Record<string, { file: string; line: number; column: number }> = {};
+  let n = 0;
+  for (const [h, s] of Object.entries(client.sources?.() ?? {})) {
+    if (n++ >= LIMITS.handlers) break;
+    out[h.slice(0, LIMITS.name)] = { file: s.file.slice(0, 1024), line: s.line, column: s.column };
+  }
+  return out;
+}
+
 /** Starts the agent on `window`; returns a function that stops it. */
 export function startAgent(client: BridgeClient, options: AgentOptions, first: readonly MessageEvent[] = []): () => void {
   const tickMs = options.tickMs ?? 250;
@@ -116,6 +127,8 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   // Performance-panel tracks: off until a panel turns them on, for this page's lifetime.
   let tracks = false;
   let drawn = -1;
+  // The agent's own main-thread time, reported so the panel can show what inspecting costs the page.
+  let spentMs = 0;
 
   const post = (msg: PageMessage) => {
     // Same window only; opaque origins (file:, sandboxed frames) cannot be named as a target.
@@ -128,6 +141,7 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   const tick = async (): Promise<void> => {
     const snapshot = await client.aggregates();
     const recent = await client.recentCalls(seen, LIMITS.calls);
+    const t0 = performance.now();
     seen = recent.total;
     if (tracks) {
       // A backfill repeats calls: each is drawn once.
@@ -145,9 +159,11 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       totalCalls: recent.total,
       paused: !client.enabled(),
       tracks,
+      bridgeMs: spentMs,
       dropped: client.status().dropped,
     };
     post(fitTick(msg));
+    spentMs += performance.now() - t0;
   };
 
   // One tick at a time: a slow worker stretches the interval instead of queueing ticks.
@@ -181,7 +197,7 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
         await tick();
         return { op: 'done' };
       case 'spec':
-        return { op: 'spec', spec: options.spec };
+        return { op: 'spec', spec: options.spec, sources: pluginSources(client) };
       case 'export':
         return { op: 'export', json: await client.exportSession() };
       case 'import': {

@@ -32,7 +32,7 @@ export function Discrepancies({ spec }: { spec: SpecFile | null }) {
               <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span> <strong>{h.handler}</strong>: {s.stat} {s.metric}{' '}
               {ms(s.observedMs)}
               {s.budgetMs !== null ? ` (budget ${ms(s.budgetMs)})` : ''}
-              {s.baselineMs !== null ? ` (baseline ${ms(s.baselineMs)})` : ''} <SourceLink source={spec.handlers[h.handler]?.source ?? null} />
+              {s.baselineMs !== null ? ` (baseline ${ms(s.baselineMs)})` : ''} <SourceLink handler={h.handler} spec={spec} />
             </li>
           ))}
         </ul>
@@ -58,7 +58,7 @@ function Suggestions({ spec }: { spec: SpecFile | null }) {
               <small>
                 ({d.rule}, confidence {Math.round(d.confidence * 100)}%)
               </small>{' '}
-              <SourceLink source={spec?.handlers[d.handler]?.source ?? null} />
+              <SourceLink handler={d.handler} spec={spec} />
               <div>{d.rootCause}</div>
               <div>
                 <em>Suggested:</em> {d.advice}

@@ -60,7 +60,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
         </button>
         <h2>{name}</h2>
         <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
-        <SourceLink source={spec?.handlers[name]?.source ?? null} />
+        <SourceLink handler={name} spec={spec} />
       </div>
       <dl className="facts">
         <dt>n</dt>

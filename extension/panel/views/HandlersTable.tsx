@@ -148,7 +148,7 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
                 <td data-col="blockingTotal" data-value={h.blockingTotalMs}>{ms(h.blockingTotalMs)}</td>
                 <td data-col="errors" data-value={h.errors} className={h.errors > 0 ? 'bad' : ''}>{int(h.errors)}</td>
                 <td data-col="source" onClick={(e) => e.stopPropagation()}>
-                  <SourceLink source={spec?.handlers[h.handler]?.source ?? null} />
+                  <SourceLink handler={h.handler} spec={spec} />
                 </td>
               </tr>
             );

@@ -85,7 +85,7 @@ function Ranked({ cost, spec, onPick }: { cost: InteractionCost; spec: SpecFile 
               <td data-col="share">{pct(x.share)}</td>
               <td className={x.mode === 'transition' ? 'good' : x.mode === 'blocking' ? 'warn' : ''}>{x.mode}</td>
               <td onClick={(e) => e.stopPropagation()}>
-                <SourceLink source={spec?.handlers[x.handler]?.source ?? null} />
+                <SourceLink handler={x.handler} spec={spec} />
               </td>
             </tr>
           ))}

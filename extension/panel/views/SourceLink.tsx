@@ -1,5 +1,9 @@
-/** A recorded source location as a link that opens it in DevTools' Sources panel. */
+/**
+ * A handler's source location as a link that opens it in DevTools' Sources panel: the docs'
+ * `source` first (what the team documented), else where the build plugin saw the handler.
+ */
 import { useState } from 'react';
+import type { SpecFile } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
 import { chromeSources, openSource, sourcePath, type DevtoolsSources, type SourceLocation } from '../source.ts';
 
@@ -9,7 +13,9 @@ export function setSourcesApi(next: DevtoolsSources | null | undefined): void {
   api = next;
 }
 
-export function SourceLink({ source }: { source: SourceLocation | null }) {
+export function SourceLink({ handler, spec }: { handler: string; spec: SpecFile | null }) {
+  const plugin = useLive((s) => s.sources[handler] ?? null);
+  const source: SourceLocation | null = spec?.handlers[handler]?.source ?? plugin;
   const pageUrl = useLive((s) => s.session?.url ?? null);
   const [missing, setMissing] = useState(false);
   if (!source) return <span className="muted">—</span>;
