@@ -187,10 +187,14 @@ test('who cost what: the search keystroke ranks its culprit first, and a source 
     expect(['renderReact', 'handleSearchInput'], JSON.stringify(ranked)).toContain(ranked[0]!.handler);
     const facets = ranked.findIndex((r) => r.handler === 'computeFacets');
     if (facets >= 0) expect(facets, JSON.stringify(ranked)).toBeGreaterThan(0);
-    // Ranked by what each caused.
+    // Ranked by what each caused, each call once (calls arrive out of id order: none is doubled or left over).
     expect(ranked.map((r) => r.caused)).toEqual([...ranked.map((r) => r.caused)].sort((a, b) => b - a));
+    const callIds = await panel.evaluate<string[]>(`[...document.querySelectorAll('.ranked tr[data-call]')].map((tr) => tr.dataset.call)`);
+    expect(new Set(callIds).size).toBe(callIds.length);
   }
   expect(searched).toBeGreaterThanOrEqual(4);
+  await panel.evaluate(`document.querySelector('[data-sequence-id="${ids[0]}"]').click()`);
+  await panel.waitFor(`document.querySelector('.ranked')?.dataset.interaction === '${ids[0]}'`);
   saveArtifact('panel-interactions.png', await panel.screenshot());
 
   // Source links: openResource with the docs' file and line (renderReact is App.tsx:38; DevTools counts lines from 0).

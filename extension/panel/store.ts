@@ -134,11 +134,20 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
   }));
 }
 
-/** Appends new calls (by id, so a backfill that repeats calls does not double them), bounded. */
+/**
+ * Appends new calls, bounded. By id, so a backfill that repeats calls does not double them; and
+ * not by "newer than the last id": calls arrive when their interaction closes, not in the order
+ * they started, so an earlier id can be new (a repeated id would also break keyed lists).
+ */
 export function mergeCalls(kept: CallLite[], incoming: CallLite[]): CallLite[] {
   if (incoming.length === 0) return kept;
-  const last = kept.length > 0 ? kept[kept.length - 1]!.id : -1;
-  const fresh = incoming[0]!.id > last ? incoming : incoming.filter((c) => c.id > last);
+  let max = -1;
+  for (const c of kept) if (c.id > max) max = c.id;
+  let fresh = incoming;
+  if (incoming.some((c) => c.id <= max)) {
+    const have = new Set(kept.map((c) => c.id));
+    fresh = incoming.filter((c) => !have.has(c.id));
+  }
   if (fresh.length === 0) return kept;
   const all = kept.concat(fresh);
   return all.length > MAX_CALLS ? all.slice(all.length - MAX_CALLS) : all;

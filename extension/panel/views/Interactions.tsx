@@ -69,7 +69,7 @@ function Ranked({ cost, spec, onPick }: { cost: InteractionCost; spec: SpecFile 
         </thead>
         <tbody>
           {cost.calls.map((x, i) => (
-            <tr key={x.id} data-cost-handler={x.handler} data-caused={x.causedMs} className="clickable" onClick={() => onPick(x.handler)}>
+            <tr key={x.id} data-call={x.id} data-cost-handler={x.handler} data-caused={x.causedMs} className="clickable" onClick={() => onPick(x.handler)}>
               <td>{i + 1}</td>
               <td data-col="handler">{x.handler}</td>
               <td data-col="caused">

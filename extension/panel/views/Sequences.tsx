@@ -7,6 +7,9 @@ import { timeTicks } from '../axis.ts';
 import { useLive } from '../context.tsx';
 import { int, ms } from '../format.ts';
 
+/** Axis labels: round numbers, so no "0.00 ms". */
+const tickLabel = (t: number) => `${Number(t.toPrecision(3))} ms`;
+
 export function Sequences() {
   const sequences = useLive((s) => s.snapshot?.sequences);
   if (!sequences) return <p className="empty">Waiting for data from the page…</p>;
@@ -39,8 +42,8 @@ export function Sequences() {
                 <span className="step-name muted">ms from start</span>
                 <span className="track">
                   {ticks.map((t) => (
-                    <span key={t} className="tick" data-tick={t} style={{ left: at(t) }}>
-                      {ms(t)}
+                    <span key={t} className={`tick${t / span > 0.9 ? ' end-tick' : ''}`} data-tick={t} style={{ left: at(t) }}>
+                      {tickLabel(t)}
                     </span>
                   ))}
                 </span>
