@@ -108,6 +108,10 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
     `Number(document.querySelector('[data-testid=overhead]')?.dataset.bridge) > 0 && document.querySelector('[data-testid=overhead]').textContent`,
   );
   expect(overhead).toMatch(/^overhead: bridge [\d.]+ ms\/s · recording ≤ [\d.]+ ms\/s \([\d.]+% of main thread\)$/);
+  // The panel follows DevTools' theme ('default' is DevTools' light theme).
+  expect(await panel.evaluate<string>(`document.documentElement.dataset.theme`)).toBe(
+    (await panel.evaluate<string>(`chrome.devtools.panels.themeName`)) === 'default' ? 'light' : 'dark',
+  );
   saveArtifact('panel.png', await panel.screenshot());
 
   // Sequences and a handler's detail render from the same data.

@@ -53,9 +53,19 @@ export function App() {
     <div className="panel">
       <header className="top">
         <strong className="brand">Homeostat</strong>
-        <nav role="tablist">
+        <nav
+          role="tablist"
+          onKeyDown={(e) => {
+            // Arrow keys move between tabs, as in DevTools' own tab strips.
+            if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+            const i = TABS.findIndex((t) => t.view === view);
+            const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+            setView(next.view);
+            (e.currentTarget.querySelector(`[data-view="${next.view}"]`) as HTMLElement | null)?.focus();
+          }}
+        >
           {TABS.map((t) => (
-            <button key={t.view} role="tab" type="button" aria-selected={view === t.view} onClick={() => setView(t.view)}>
+            <button key={t.view} role="tab" type="button" data-view={t.view} aria-selected={view === t.view} tabIndex={view === t.view ? 0 : -1} onClick={() => setView(t.view)}>
               {t.label}
             </button>
           ))}

@@ -16,7 +16,7 @@ import { setSourcesApi } from './views/SourceLink.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
-import { $, $$, button, change, chooseFiles, cleanup, click, render, waitFor } from './test-dom.ts';
+import { $, $$, button, change, chooseFiles, cleanup, click, press, render, waitFor } from './test-dom.ts';
 
 afterEach(cleanup);
 
@@ -174,6 +174,30 @@ describe('Interactions', () => {
     expect(header).toMatch(/interaction 399 ms/);
     expect(header).toMatch(/longest frame 392 ms/);
     expect($('[data-interaction="7"] tr[data-cost-handler=renderReact] [data-col=react]').textContent).toMatch(/shared with handleSearchInput/);
+  });
+});
+
+describe('keyboard', () => {
+  it('Enter on a focused handler row opens its detail', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    expect(row('search').tabIndex).toBe(0);
+    press(row('search'), 'Enter');
+    expect(store.getState().selected).toBe('search');
+    expect(store.getState().view).toBe('detail');
+  });
+
+  it('arrow keys walk the recent interactions', async () => {
+    const { store } = setup(<Interactions spec={null} />, { tick: false });
+    const calls = [1, 2, 3].map((seq) => lite(call(seq, 'h', 1, { sequence: seq, start: seq * 100 })));
+    act(() => store.getState().applyTick({ ...sampleTick(), calls }, calls));
+    await waitFor(() => expect($$('[data-sequence-id]')).toHaveLength(3));
+    const shown = () => $('.ranked').getAttribute('data-interaction');
+    expect(shown()).toBe('3');
+    press($('[data-sequence-id="3"]'), 'ArrowDown');
+    expect(shown()).toBe('2');
+    expect(document.activeElement?.getAttribute('data-sequence-id')).toBe('2');
+    press($('[data-sequence-id="2"]'), 'ArrowUp');
+    expect(shown()).toBe('3');
   });
 });
 

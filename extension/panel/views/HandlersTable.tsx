@@ -127,7 +127,19 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
           {rows.map(({ h, s }) => {
             const budget = spec?.handlers[h.handler]?.budget ?? null;
             return (
-              <tr key={h.handler} data-handler={h.handler} onClick={() => select(h.handler)} className="clickable">
+              <tr
+                key={h.handler}
+                data-handler={h.handler}
+                onClick={() => select(h.handler)}
+                tabIndex={0}
+                onKeyDown={(e) => {
+                  if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                    e.preventDefault();
+                    select(h.handler);
+                  }
+                }}
+                className="clickable"
+              >
                 <td data-col="handler">{h.handler}</td>
                 <td data-col="status">
                   <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>

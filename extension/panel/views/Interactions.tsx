@@ -23,7 +23,19 @@ export function Interactions({ spec }: { spec: SpecFile | null }) {
   const shown = interactions.find((i) => i.sequence === open) ?? interactions[0]!;
   return (
     <section aria-label="Interactions" className="interactions">
-      <ol className="interaction-list" aria-label="Recent interactions">
+      <ol
+        className="interaction-list"
+        aria-label="Recent interactions"
+        onKeyDown={(e) => {
+          // Up and down walk the interactions, as the Profiler's commit list does.
+          if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+          e.preventDefault();
+          const i = interactions.indexOf(shown);
+          const next = interactions[Math.min(interactions.length - 1, Math.max(0, i + (e.key === 'ArrowDown' ? 1 : -1)))]!;
+          setOpen(next.sequence);
+          (e.currentTarget.querySelector(`[data-sequence-id="${next.sequence}"]`) as HTMLElement | null)?.focus();
+        }}
+      >
         {interactions.map((i) => (
           <li key={i.sequence}>
             <button type="button" data-sequence-id={i.sequence} aria-current={i === shown} onClick={() => setOpen(i.sequence)}>
