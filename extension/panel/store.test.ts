@@ -12,5 +12,7 @@ describe('mergeCalls', () => {
     // A backfill repeats what the panel has, plus one new call, starting with a higher id.
     expect(mergeCalls(ids([1, 2, 5, 3, 4]), ids([6, 1, 2, 3, 4, 5])).map((c) => c.id)).toEqual([1, 2, 5, 3, 4, 6]);
     expect(mergeCalls(kept, ids([1, 2]))).toBe(kept);
+    // Coalesced ticks: a backfill repeats calls within one batch.
+    expect(mergeCalls([], ids([1, 2, 3, 1, 2, 3, 4])).map((c) => c.id)).toEqual([1, 2, 3, 4]);
   });
 });

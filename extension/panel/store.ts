@@ -143,10 +143,13 @@ export function mergeCalls(kept: CallLite[], incoming: CallLite[]): CallLite[] {
   if (incoming.length === 0) return kept;
   let max = -1;
   for (const c of kept) if (c.id > max) max = c.id;
+  // Several coalesced ticks (a backfill among them) can repeat a call within `incoming` too.
+  let ordered = true;
+  for (let i = 0; i < incoming.length && ordered; i++) ordered = incoming[i]!.id > (i === 0 ? max : incoming[i - 1]!.id);
   let fresh = incoming;
-  if (incoming.some((c) => c.id <= max)) {
+  if (!ordered) {
     const have = new Set(kept.map((c) => c.id));
-    fresh = incoming.filter((c) => !have.has(c.id));
+    fresh = incoming.filter((c) => !have.has(c.id) && (have.add(c.id), true));
   }
   if (fresh.length === 0) return kept;
   const all = kept.concat(fresh);

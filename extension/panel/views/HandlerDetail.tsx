@@ -155,7 +155,7 @@ const TimingChart = memo(function TimingChart({ points, metric, budgetMs, bandLo
     <figure>
       <figcaption>{SERIES_LABEL[metric]} of recent calls over time (ms, slowest per bucket)</figcaption>
       <LineChart width={CHART_W} height={CHART_H} data={points} margin={MARGIN}>
-        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <CartesianGrid stroke="#8886" strokeDasharray="2 4" />
         <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={secs} stroke="#999" />
         <YAxis stroke="#999" width={44} />
         <Tooltip />
@@ -172,7 +172,7 @@ const Histogram = memo(function Histogram({ bars }: { bars: Array<{ edge: number
     <figure>
       <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
       <BarChart width={CHART_W} height={CHART_H} data={bars} margin={MARGIN}>
-        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <CartesianGrid stroke="#8886" strokeDasharray="2 4" />
         <XAxis dataKey="edge" tickFormatter={edge} stroke="#999" />
         <YAxis stroke="#999" width={44} allowDecimals={false} />
         <Tooltip />
