@@ -74,6 +74,7 @@ function Ranked({ cost, spec, onPick }: { cost: InteractionCost; spec: SpecFile 
             <th title="Synchronous duration of the call minus the instrumented calls nested in it">Own work</th>
             <th title="Synchronous React render + commit its updates forced after the handler returned (shared with the handlers flushed in the same commit)">React render/commit</th>
             <th title="React's own render time of those commits (Profiler actualDuration), where the build reports it: development and react-dom/profiling">React render (Profiler)</th>
+            <th title="React commits its updates caused">Commits</th>
             <th>Share</th>
             <th>React ran it as</th>
             <th>Source</th>
@@ -94,6 +95,7 @@ function Ranked({ cost, spec, onPick }: { cost: InteractionCost; spec: SpecFile 
                 {x.sharedWith.length > 0 ? <span className="muted"> shared with {x.sharedWith.join(', ')}</span> : null}
               </td>
               <td data-col="render">{x.renderMs === null ? '—' : ms(x.renderMs)}</td>
+              <td data-col="commits">{x.commits}</td>
               <td data-col="share">{pct(x.share)}</td>
               <td className={x.mode === 'transition' ? 'good' : x.mode === 'blocking' ? 'warn' : ''}>{x.mode}</td>
               <td onClick={(e) => e.stopPropagation()}>
