@@ -124,6 +124,41 @@ describe('page agent', () => {
   });
 });
 
+describe('Performance-panel tracks', () => {
+  it('draws nothing until turned on, then each new call once: out-of-order ids and a backfill included', async () => {
+    vi.useFakeTimers();
+    const drawn: string[] = [];
+    const perf = performance as unknown as Record<string, unknown>;
+    const saved = { measure: perf['measure'], mark: perf['mark'], clearMeasures: perf['clearMeasures'], clearMarks: perf['clearMarks'] };
+    Object.assign(perf, {
+      measure: (name: string, o: { detail: { devtools: { track: string } } }) => void (o.detail.devtools.track === 'Handler calls' && drawn.push(name)),
+      mark: () => undefined,
+      clearMeasures: () => undefined,
+      clearMarks: () => undefined,
+    });
+    try {
+      // Call 9 finished before 7 and 8 (its interaction closed first).
+      const calls = [call(1), call(9), call(7), call(8)].map((c) => ({ ...c, handler: `h${c.id}` }));
+      const client = fakeClient(calls.slice(0, 2));
+      stop = startAgent(client, { spec: null, tickMs: 20 });
+      fromExtension({ type: 'subscribe' });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(drawn).toEqual([]);
+      fromExtension({ type: 'request', id: 1, op: 'tracks-on' });
+      await vi.advanceTimersByTimeAsync(10);
+      const all = [...calls];
+      client.recentCalls.mockImplementation(async (after = 0, limit = 500) => ({ total: all.length, calls: all.slice(Math.max(after, all.length - limit)) }));
+      await vi.advanceTimersByTimeAsync(50);
+      // A backfill (the panel reopened) sends every call again: none is redrawn.
+      fromExtension({ type: 'request', id: 2, op: 'snapshot' });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(drawn).toEqual(['h7()', 'h8()']);
+    } finally {
+      Object.assign(perf, saved);
+    }
+  });
+});
+
 describe('what crosses the bridge', () => {
   it('carries error names only, never their (normalised) messages, whatever they say', () => {
     fc.assert(

@@ -126,7 +126,9 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   let seen = 0;
   // Performance-panel tracks: off until a panel turns them on, for this page's lifetime.
   let tracks = false;
-  let drawn = -1;
+  // Calls drawn so far, as a position in the page's call stream (the same cursor as `seen`): ids
+  // do not arrive in order, interactions close later than they start.
+  let drawn = 0;
   // The agent's own main-thread time, reported so the panel can show what inspecting costs the page.
   let spentMs = 0;
 
@@ -145,11 +147,9 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
     seen = recent.total;
     if (tracks) {
       // A backfill repeats calls: each is drawn once.
-      const fresh = recent.calls.filter((c) => c.id > drawn);
-      if (fresh.length > 0) {
-        drawTracks(fresh, options.spec);
-        drawn = fresh[fresh.length - 1]!.id;
-      }
+      const fresh = recent.calls.slice(Math.max(0, drawn - (recent.total - recent.calls.length)));
+      if (fresh.length > 0) drawTracks(fresh, options.spec);
+      drawn = Math.max(drawn, recent.total);
     }
     const msg: Tick = {
       type: 'tick',
@@ -209,6 +209,8 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
         return { op: 'done' };
       case 'tracks-on':
       case 'tracks-off':
+        // From now on: what ran before is not redrawn into a trace recorded later.
+        if (req.op === 'tracks-on' && !tracks) drawn = seen;
         tracks = req.op === 'tracks-on';
         return { op: 'done' };
       case 'pause':
