@@ -3,12 +3,16 @@
  * DevTools auto-opened for each tab, the panel shown through the DevTools front-end and read
  * through its own frame, while Playwright drives the demo in the inspected tab.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AggregateSnapshot } from '../src/page/index.ts';
-import { aggregates, expect, test } from './support/test.ts';
+import { checkSpec } from '../src/core/check/index.ts';
+import { parseSessionFile } from '../src/core/session.ts';
+import { parseSpecFile } from '../src/core/spec.ts';
+import { parseRecording } from '../src/replay/parse.ts';
+import { aggregates, expect, exportSession, test } from './support/test.ts';
 import { launchWithExtension, openPanel, PANEL_DEMO_DIR, READ_ROWS, saveArtifact, STRESS_DIR, stopExtensionWorker, type ExtensionBrowser, type PanelHandle, type PanelRow } from './support/extension.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -85,14 +89,38 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(docsRows.find((r) => r.handler === 'renderReact')!.text['budget']).toBe('p95 interaction ≤ 100 ms');
   expect(docsRows.find((r) => r.handler === 'addToCart')!.text['budget']).toBe('—');
   expect(rows.find((r) => r.handler === 'parseQuery')!.text['errors']).toBe('1');
+  // The badges are check's verdicts: `homeostat check` on the exported session says the same of every handler.
+  const spec = parseSpecFile(readFileSync(new URL('../src/demo/docs/homeostat.spec.json', import.meta.url), 'utf8'));
+  const report = checkSpec(spec, [parseSessionFile(await exportSession(page))]);
+  const LABEL: Record<string, string> = { ok: 'within docs', 'over-budget': 'over budget', drifting: 'drifting', 'insufficient-data': 'too few calls to judge', undocumented: 'undocumented' };
+  const want = JSON.stringify(Object.fromEntries(report.handlers.filter((h) => rows.some((r) => r.handler === h.name)).map((h) => [h.name, LABEL[h.status]]).sort()));
+  expect(want).toContain('too few calls to judge');
+  const badges = () => panel.evaluate<string>(`JSON.stringify(Object.fromEntries([...document.querySelectorAll('tr[data-handler]')].map((tr) => [tr.dataset.handler, tr.querySelector('[data-col=status]').textContent]).sort()))`);
+  // The badges follow the recent calls at most once a second.
+  let got = await badges();
+  for (const end = Date.now() + 15_000; got !== want && Date.now() < end; got = await badges()) await new Promise((r) => setTimeout(r, 200));
+  expect(JSON.parse(got)).toEqual(JSON.parse(want));
   expect(rows.find((r) => r.handler === 'renderReact')!.text['transition']).toBe('0%');
   expect(rows.find((r) => r.handler === 'applyFilters')!.text['transition']).toBe('100%');
 
+  // What Homeostat costs the page, live: the bridge agent's measured main-thread time per second.
+  const overhead = await panel.waitFor<string>(
+    `Number(document.querySelector('[data-testid=overhead]')?.dataset.bridge) > 0 && document.querySelector('[data-testid=overhead]').textContent`,
+  );
+  expect(overhead).toMatch(/^overhead: bridge [\d.]+ ms\/s · recording ≤ [\d.]+ ms\/s \([\d.]+% of main thread\)$/);
+  // The panel follows DevTools' theme ('default' is DevTools' light theme).
+  expect(await panel.evaluate<string>(`document.documentElement.dataset.theme`)).toBe(
+    (await panel.evaluate<string>(`chrome.devtools.panels.themeName`)) === 'default' ? 'light' : 'dark',
+  );
   saveArtifact('panel.png', await panel.screenshot());
 
   // Sequences and a handler's detail render from the same data.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Sequences').click()`);
   await panel.waitFor(`document.querySelector('[data-sequence="input:handleSearchInput"] [data-step=parseQuery]') !== null`);
+  // The waterfall has a time axis: round ticks from 0 ms.
+  const ticks = await panel.evaluate<string[]>(`[...document.querySelectorAll('[data-sequence="input:handleSearchInput"] .axis [data-tick]')].map((t) => t.dataset.tick)`);
+  expect(ticks[0]).toBe('0');
+  expect(ticks.length).toBeGreaterThanOrEqual(2);
   saveArtifact('panel-sequences.png', await panel.screenshot());
   // The suggestion engine's rules on the live data: renderReact's blocking update, with its evidence.
   await panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === 'Discrepancies & suggestions').click()`);
@@ -121,6 +149,178 @@ test('the panel inside DevTools shows the worker aggregates of the demo, and kee
   expect(Number(after.rows.find((r) => r.handler === 'handleSearchInput')!.values['n'])).toBe(2);
   expect(before).toBe(5);
   expect(await panel.evaluate<string>(`document.querySelector('.statusbar').textContent`)).toContain(sessionId.slice(0, 8));
+});
+
+/** Clicks a panel tab by its label. */
+const showTab = (panel: PanelHandle, label: string) =>
+  panel.evaluate(`[...document.querySelectorAll('[role=tab]')].find((b) => b.textContent === ${JSON.stringify(label)}).click()`);
+
+interface RankedRow {
+  handler: string;
+  caused: number;
+}
+const READ_RANKED = `[...document.querySelectorAll('.ranked tr[data-cost-handler]')].map((tr) => ({ handler: tr.dataset.costHandler, caused: Number(tr.dataset.caused) }))`;
+
+test('who cost what: the search keystroke ranks its culprit first, and a source link opens the handler in Sources', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}ranked`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  await page.getByLabel('Search products').pressSequentially('lamp', { delay: 30 });
+  await aggregates(page); // attributed now
+  const panel = await openPanel(eb, `${server.url}ranked`);
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact]') !== null`);
+
+  // The handlers table's default order: the culprit, not the bystander that shared its frame.
+  const order = await panel.evaluate<string[]>(`[...document.querySelectorAll('tr[data-handler]')].map((r) => r.dataset.handler)`);
+  expect(['renderReact', 'handleSearchInput']).toContain(order[0]);
+  expect(order.indexOf('computeFacets')).toBeGreaterThan(Math.min(order.indexOf('renderReact'), order.indexOf('handleSearchInput')));
+
+  await showTab(panel, 'Interactions');
+  await panel.waitFor(`document.querySelectorAll('[aria-label="Recent interactions"] button').length >= 4`);
+  // Every keystroke of "lamp" is an interaction of handleSearchInput: each ranks it or renderReact first.
+  const ids = await panel.evaluate<string[]>(`[...document.querySelectorAll('[aria-label="Recent interactions"] button')].map((b) => b.dataset.sequenceId)`);
+  let searched = 0;
+  for (const id of ids) {
+    await panel.evaluate(`document.querySelector('[data-sequence-id="${id}"]').click()`);
+    await panel.waitFor(`document.querySelector('.ranked')?.dataset.interaction === '${id}'`);
+    const ranked = await panel.evaluate<RankedRow[]>(READ_RANKED);
+    if (!ranked.some((r) => r.handler === 'renderReact')) continue;
+    searched++;
+    expect(['renderReact', 'handleSearchInput'], JSON.stringify(ranked)).toContain(ranked[0]!.handler);
+    const facets = ranked.findIndex((r) => r.handler === 'computeFacets');
+    if (facets >= 0) expect(facets, JSON.stringify(ranked)).toBeGreaterThan(0);
+    // Ranked by what each caused, each call once (calls arrive out of id order: none is doubled or left over).
+    expect(ranked.map((r) => r.caused)).toEqual([...ranked.map((r) => r.caused)].sort((a, b) => b - a));
+    const callIds = await panel.evaluate<string[]>(`[...document.querySelectorAll('.ranked tr[data-call]')].map((tr) => tr.dataset.call)`);
+    expect(new Set(callIds).size).toBe(callIds.length);
+  }
+  expect(searched).toBeGreaterThanOrEqual(4);
+  await panel.evaluate(`document.querySelector('[data-sequence-id="${ids[0]}"]').click()`);
+  await panel.waitFor(`document.querySelector('.ranked')?.dataset.interaction === '${ids[0]}'`);
+  saveArtifact('panel-interactions.png', await panel.screenshot());
+
+  // Source links: openResource with the docs' file and line (renderReact is App.tsx:38; DevTools counts lines from 0).
+  await panel.evaluate(`(() => {
+    window.__opened = [];
+    const original = chrome.devtools.panels.openResource;
+    chrome.devtools.panels.openResource = function (url, line, column, callback) {
+      window.__opened.push({ url, line });
+      return original.call(this, url, line, column, (status) => { window.__opened.at(-1).status = status ?? null; callback?.(status); });
+    };
+  })()`);
+  await showTab(panel, 'Handlers');
+  await panel.waitFor(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button') !== null`);
+  expect(await panel.evaluate<string>(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button').textContent`)).toBe('App.tsx:38');
+  await panel.evaluate(`document.querySelector('tr[data-handler=renderReact] [data-col=source] button').click()`);
+  const opened = await panel.waitFor<Array<{ url: string; line: number; status: { isError?: boolean } | null }>>(
+    `window.__opened.some((o) => 'status' in o && !o.status?.isError) && window.__opened`,
+  );
+  const accepted = opened.find((o) => !o.status?.isError)!;
+  expect(accepted.url).toMatch(/\/src\/App\.tsx$/);
+  expect(accepted.line).toBe(37);
+  // DevTools reveals it in Sources (asynchronously), at that file.
+  const selected = `(async () => {
+    const UI = await import('./ui/legacy/legacy.js');
+    if (UI.InspectorView.InspectorView.instance().tabbedPane.selectedTabId !== 'sources') return null;
+    const Workspace = await import('./models/workspace/workspace.js');
+    return UI.Context.Context.instance().flavor(Workspace.UISourceCode.UISourceCode)?.url() ?? null;
+  })()`;
+  let shown: string | null = null;
+  for (const end = Date.now() + 15_000; Date.now() < end && shown === null; ) {
+    shown = await eb.cdp.evaluate<string | null>(panel.devtoolsSession, selected).catch(() => null);
+    if (shown === null) await new Promise((r) => setTimeout(r, 100));
+  }
+  // The file Sources now shows is the one the link named.
+  expect(shown, JSON.stringify(opened)).toBe(accepted.url);
+  saveArtifact('panel-source-link.png', await panel.screenshot());
+});
+
+test('the Recorder panel offers "Export as Homeostat recording", and its export parses as our recording format', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}recorder`);
+  const panel = await openPanel(eb, `${server.url}recorder`);
+  const flow = readFileSync(new URL('./fixtures/recorder/catalogue.json', import.meta.url), 'utf8');
+  // DevTools' own list of Recorder plugins (an internal module of the front-end, as in the panel helper);
+  // `stringify` goes through DevTools to the extension's plugin and back, as the Export menu does.
+  const expr = `(async () => {
+    const Extensions = await import('./models/extensions/extensions.js');
+    const plugin = Extensions.RecorderPluginManager.RecorderPluginManager.instance().plugins().find((p) => p.getName() === 'Export as Homeostat recording');
+    if (!plugin) return null;
+    return { name: plugin.getName(), mediaType: plugin.getMediaType(), text: await plugin.stringify(${flow}) };
+  })()`;
+  let exported: { name: string; mediaType: string; text: string } | null = null;
+  for (const end = Date.now() + 20_000; exported === null && Date.now() < end; ) {
+    exported = await eb.cdp.evaluate<typeof exported>(panel.devtoolsSession, expr).catch(() => null);
+    if (exported === null) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(exported, 'the Recorder plugin is registered').not.toBeNull();
+  expect(exported!.mediaType).toBe('application/json');
+  const rec = parseRecording(JSON.parse(exported!.text));
+  expect(rec.format).toBe('homeostat.recording');
+  expect(rec.source?.kind).toBe('chrome-recorder');
+  expect(rec.steps.map((s) => s.type)).toContain('click');
+});
+
+test('Performance-panel tracks: off by default; turned on in the panel, a recorded trace holds the Homeostat track entries', async ({ serve }) => {
+  const server = await serve(PANEL_DEMO_DIR);
+  const page = await eb.firstPage();
+  await page.bringToFront();
+  await page.goto(`${server.url}tracks`);
+  await expect(page.getByTestId('product-row').first()).toBeVisible();
+  const panel = await openPanel(eb, `${server.url}tracks`);
+  const toggle = `[...document.querySelectorAll('[aria-label="Session controls"] button')].find((b) => /^Tracks/.test(b.textContent))`;
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks off' && !${toggle}.disabled`);
+
+  const cdp = await page.context().newCDPSession(page);
+  const trace = async (during: () => Promise<void>): Promise<Array<{ name: string; cat: string; args?: unknown }>> => {
+    await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: ['blink.user_timing', 'devtools.timeline'] } });
+    await during();
+    const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+    await cdp.send('Tracing.end');
+    const stream = await done;
+    let text = '';
+    for (;;) {
+      const chunk = await cdp.send('IO.read', { handle: stream });
+      text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+      if (chunk.eof) break;
+    }
+    await cdp.send('IO.close', { handle: stream });
+    const parsed = JSON.parse(text) as { traceEvents?: Array<{ name: string; cat: string; args?: unknown }> } | Array<{ name: string; cat: string; args?: unknown }>;
+    return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  };
+  const homeostat = (events: Array<{ name: string; cat: string; args?: unknown }>) =>
+    events.filter((e) => e.cat.includes('blink.user_timing') && JSON.stringify(e.args ?? {}).includes('Homeostat'));
+  // Two more ticks of the agent after the calls were attributed: it draws what each tick carries.
+  const typeAndTick = async (text: string) => {
+    await page.getByLabel('Search products').pressSequentially(text, { delay: 30 });
+    await aggregates(page);
+    const ticks = Number(await panel.evaluate<string>(`document.querySelector('[data-testid=stream]').dataset.ticks`));
+    await panel.waitFor(`Number(document.querySelector('[data-testid=stream]').dataset.ticks) >= ${ticks + 2}`);
+  };
+
+  // Off by default: nothing of ours in a trace.
+  const off = await trace(() => typeAndTick('la'));
+  expect(homeostat(off)).toEqual([]);
+
+  await panel.evaluate(`${toggle}.click()`);
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks on'`);
+  const on = await trace(() => typeAndTick('mp'));
+  const ours = homeostat(on);
+  const names = new Set(ours.map((e) => e.name));
+  expect([...names]).toEqual(expect.arrayContaining(['handleSearchInput()', 'renderReact()']));
+  const text = JSON.stringify(ours);
+  for (const track of ['Handler calls', 'React work caused', 'Interactions']) expect(text).toContain(track);
+  // renderReact's interactions break its 100 ms budget: drawn in the error colour.
+  expect(text).toContain('error');
+  // The page's own User Timing buffer does not keep ours.
+  expect(await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.endsWith('()')).length)).toBe(0);
+  saveArtifact('panel-tracks-trace.json', JSON.stringify(ours.slice(0, 50), null, 2));
+  await panel.evaluate(`${toggle}.click()`);
+  await panel.waitFor(`${toggle}?.textContent === 'Tracks off'`);
 });
 
 test('spoofed and malformed page messages are rejected, counted and shown', async ({ serve }) => {

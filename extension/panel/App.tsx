@@ -5,19 +5,21 @@ import type { View } from './store.ts';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
+import { Interactions } from './views/Interactions.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
 
 const TABS: Array<{ view: View; label: string }> = [
   { view: 'handlers', label: 'Handlers' },
+  { view: 'interactions', label: 'Interactions' },
   { view: 'detail', label: 'Handler detail' },
   { view: 'sequences', label: 'Sequences' },
   { view: 'discrepancies', label: 'Discrepancies & suggestions' },
 ];
 
 export function App() {
-  const { bridge } = usePanelContext();
+  const { bridge, store } = usePanelContext();
   const view = useLive((s) => s.view);
   const setView = useLive((s) => s.setView);
   const sessionId = useLive((s) => (s.page === 'present' ? (s.session?.id ?? null) : null));
@@ -35,7 +37,9 @@ export function App() {
     queryKey: ['spec', sessionId],
     queryFn: async () => {
       const r = await bridge.request({ op: 'spec' });
-      return r.op === 'spec' ? r.spec : null;
+      if (r.op !== 'spec') return null;
+      store.getState().setSources(r.sources ?? {});
+      return r.spec;
     },
     enabled: sessionId !== null,
     staleTime: Infinity,
@@ -49,9 +53,19 @@ export function App() {
     <div className="panel">
       <header className="top">
         <strong className="brand">Homeostat</strong>
-        <nav role="tablist">
+        <nav
+          role="tablist"
+          onKeyDown={(e) => {
+            // Arrow keys move between tabs, as in DevTools' own tab strips.
+            if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+            const i = TABS.findIndex((t) => t.view === view);
+            const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+            setView(next.view);
+            (e.currentTarget.querySelector(`[data-view="${next.view}"]`) as HTMLElement | null)?.focus();
+          }}
+        >
           {TABS.map((t) => (
-            <button key={t.view} role="tab" type="button" aria-selected={view === t.view} onClick={() => setView(t.view)}>
+            <button key={t.view} role="tab" type="button" data-view={t.view} aria-selected={view === t.view} tabIndex={view === t.view ? 0 : -1} onClick={() => setView(t.view)}>
               {t.label}
             </button>
           ))}
@@ -60,6 +74,7 @@ export function App() {
       </header>
       <main>
         {view === 'handlers' && <HandlersTable spec={docs} />}
+        {view === 'interactions' && <Interactions spec={docs} />}
         {view === 'detail' && <HandlerDetail spec={docs} />}
         {view === 'sequences' && <Sequences />}
         {view === 'discrepancies' && <Discrepancies spec={docs} />}

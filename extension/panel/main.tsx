@@ -16,6 +16,15 @@ function inspectedTabId(): number {
   return Number(new URLSearchParams(location.search).get('tabId') ?? -1);
 }
 
+/** DevTools' theme ('default' is light); the panel follows it, and its changes where Chrome reports them. */
+function followTheme(): void {
+  const panels = typeof chrome !== 'undefined' ? chrome.devtools?.panels : undefined;
+  const apply = (name: string | undefined) => (document.documentElement.dataset['theme'] = name === 'default' ? 'light' : 'dark');
+  apply(panels?.themeName ?? 'dark');
+  (panels as { setThemeChangeHandler?: (cb: (name: string) => void) => void } | undefined)?.setThemeChangeHandler?.(apply);
+}
+followTheme();
+
 // The store exists before the port does, so nothing that arrives early is lost.
 const store = createPanelStore();
 const bridge = connectBridge({ tabId: inspectedTabId(), store, connect: (name) => chrome.runtime.connect({ name }) });

@@ -12,7 +12,7 @@ import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
 /** Recent calls kept for charts and tables (older ones are in the aggregates only). */
 export const MAX_CALLS = 5000;
 
-export type View = 'handlers' | 'detail' | 'sequences' | 'discrepancies';
+export type View = 'handlers' | 'interactions' | 'detail' | 'sequences' | 'discrepancies';
 
 export interface PanelState {
   /** The port to the service worker. */
@@ -28,15 +28,21 @@ export interface PanelState {
   calls: CallLite[];
   totalCalls: number;
   paused: boolean;
+  /** Whether the page draws Performance-panel tracks. */
+  tracks: boolean;
   dropped: number;
   /** Ticks applied, and calls per second over the last few seconds. */
   ticks: number;
   rate: number;
+  /** The page agent's main-thread ms per second over the last few seconds: what the panel costs the page. */
+  bridgeMsPerS: number;
   rejected: { page: number; worker: number; reason: string };
   view: View;
   selected: string | null;
   /** Docs loaded into the panel from a file; they take precedence over the page's. */
   docs: { spec: SpecFile; name: string } | null;
+  /** Where the build plugin saw each handler (the page's `sources()`): links for handlers the docs do not place. */
+  sources: Record<string, { file: string; line: number }>;
 }
 
 export interface PanelActions {
@@ -50,6 +56,8 @@ export interface PanelActions {
   /** Forgets live data (after "clear"); the next tick refills it. */
   clearData(): void;
   setDocs(docs: PanelState['docs']): void;
+  setTracks(on: boolean): void;
+  setSources(sources: PanelState['sources']): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -64,18 +72,21 @@ export const initialState: PanelState = {
   calls: [],
   totalCalls: 0,
   paused: false,
+  tracks: false,
   dropped: 0,
   ticks: 0,
   rate: 0,
+  bridgeMsPerS: 0,
   rejected: { page: 0, worker: 0, reason: '' },
   view: 'handlers',
   selected: null,
   docs: null,
+  sources: {},
 };
 
 export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
-  // Rate window: (time, totalCalls) samples of the last ~3 s.
-  const samples: Array<[number, number]> = [];
+  // Rate window: (time, totalCalls, agent ms) samples of the last ~3 s.
+  const samples: Array<[number, number, number]> = [];
   return createStore<PanelState & PanelActions>()((set) => ({
     ...initialState,
     ...init,
@@ -86,10 +97,11 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
         const merged = mergeCalls(kept, calls);
         const now = Date.now();
         if (!sameSession) samples.length = 0;
-        samples.push([now, tick.totalCalls]);
+        samples.push([now, tick.totalCalls, tick.bridgeMs]);
         while (samples.length > 2 && now - samples[0]![0] > 3000) samples.shift();
-        const [t0, c0] = samples[0]!;
+        const [t0, c0, b0] = samples[0]!;
         const rate = now > t0 ? ((tick.totalCalls - c0) * 1000) / (now - t0) : 0;
+        const bridgeMsPerS = now > t0 ? (Math.max(0, tick.bridgeMs - b0) * 1000) / (now - t0) : 0;
         return {
           page: 'present',
           session: tick.session,
@@ -97,9 +109,11 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
           calls: merged,
           totalCalls: tick.totalCalls,
           paused: tick.paused,
+          tracks: tick.tracks,
           dropped: tick.dropped,
           ticks: s.ticks + 1,
           rate,
+          bridgeMsPerS,
         };
       }),
     setLink: (link) => set((s) => (link === 'connected' ? { link, connects: s.connects + 1 } : { link })),
@@ -115,14 +129,28 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     setView: (view) => set({ view }),
     clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
     setDocs: (docs) => set({ docs }),
+    setTracks: (tracks) => set({ tracks }),
+    setSources: (sources) => set({ sources }),
   }));
 }
 
-/** Appends new calls (by id, so a backfill that repeats calls does not double them), bounded. */
+/**
+ * Appends new calls, bounded. By id, so a backfill that repeats calls does not double them; and
+ * not by "newer than the last id": calls arrive when their interaction closes, not in the order
+ * they started, so an earlier id can be new (a repeated id would also break keyed lists).
+ */
 export function mergeCalls(kept: CallLite[], incoming: CallLite[]): CallLite[] {
   if (incoming.length === 0) return kept;
-  const last = kept.length > 0 ? kept[kept.length - 1]!.id : -1;
-  const fresh = incoming[0]!.id > last ? incoming : incoming.filter((c) => c.id > last);
+  let max = -1;
+  for (const c of kept) if (c.id > max) max = c.id;
+  // Several coalesced ticks (a backfill among them) can repeat a call within `incoming` too.
+  let ordered = true;
+  for (let i = 0; i < incoming.length && ordered; i++) ordered = incoming[i]!.id > (i === 0 ? max : incoming[i - 1]!.id);
+  let fresh = incoming;
+  if (!ordered) {
+    const have = new Set(kept.map((c) => c.id));
+    fresh = incoming.filter((c) => !have.has(c.id) && (have.add(c.id), true));
+  }
   if (fresh.length === 0) return kept;
   const all = kept.concat(fresh);
   return all.length > MAX_CALLS ? all.slice(all.length - MAX_CALLS) : all;

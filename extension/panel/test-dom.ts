@@ -77,3 +77,10 @@ export function button(label: string): HTMLButtonElement {
   if (!b) throw new Error(`no button "${label}"`);
   return b as HTMLButtonElement;
 }
+
+/** Presses a key on `el` (keydown, bubbling, as React listens for it). */
+export function press(el: Element, key: string): void {
+  act(() => {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  });
+}

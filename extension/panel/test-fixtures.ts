@@ -60,7 +60,7 @@ export function sampleSnapshot(calls = sampleCalls()) {
 }
 
 export function lite(c: HandlerCall): CallLite {
-  return { id: c.id, handler: c.handler, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
+  return { id: c.id, handler: c.handler, sequence: c.sequence, parent: c.parent, start: c.start, duration: c.duration, settle: c.settle, blockingMs: c.blockingMs, commits: c.commits, renderMs: c.renderMs, commitMs: c.commitMs, paintMs: c.paintMs, frameBlockingMs: c.frames?.blockingMs ?? null, styleLayoutMs: c.frames?.styleLayoutMs ?? null, interactionMs: c.interactionMs, resultMs: c.resultMs, longestFrameMs: c.frames?.longestMs ?? null, mode: c.mode, outcome: c.outcome, error: c.error?.name ?? null };
 }
 
 export const session: SessionInfo = {
@@ -76,7 +76,7 @@ export const session: SessionInfo = {
 };
 
 export function sampleTick(calls = sampleCalls()): Tick {
-  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, dropped: 0 };
+  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, tracks: false, bridgeMs: 0, dropped: 0 };
 }
 
 /** `search` over budget, `filter` within its budget, `parse` drifting from its baseline. */

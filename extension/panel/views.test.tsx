@@ -7,14 +7,16 @@ import type { BridgeResult } from '../../src/bridge/protocol.ts';
 import type { Bridge, RequestBody } from './connection.ts';
 import { PanelContext } from './context.tsx';
 import { createPanelStore, type PanelStore } from './store.ts';
-import { sampleSpec, sampleTick, session } from './test-fixtures.ts';
+import { call, lite, sampleSpec, sampleTick, session } from './test-fixtures.ts';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
+import { Interactions } from './views/Interactions.tsx';
+import { setSourcesApi } from './views/SourceLink.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
-import { $, $$, button, change, chooseFiles, cleanup, click, render, waitFor } from './test-dom.ts';
+import { $, $$, button, change, chooseFiles, cleanup, click, press, render, waitFor } from './test-dom.ts';
 
 afterEach(cleanup);
 
@@ -151,12 +153,106 @@ describe('HandlerDetail', () => {
   });
 });
 
+describe('Interactions', () => {
+  it('ranks the handler whose update caused the render above the ones that only shared its frame', async () => {
+    const { store } = setup(<Interactions spec={null} />, { tick: false });
+    const frames = { count: 1, blockingMs: 340, totalMs: 392, longestMs: 392, styleLayoutMs: 12, forcedStyleLayoutMs: 0 };
+    const shared = { sequence: 7, interactionMs: 399, resultMs: 400, frames };
+    const calls = [
+      // A component's helper that ran inside the render: 2 ms of its own, listed first by id.
+      call(1, 'computeFacets', 2, { ...shared, start: 150, blockingMs: 2, commits: 0, mode: 'none' }),
+      call(2, 'handleSearchInput', 10, { ...shared, start: 100, blockingMs: 390, commits: 1 }),
+      call(3, 'renderReact', 0.5, { ...shared, start: 109, parent: 2, blockingMs: 381, commits: 1 }),
+    ];
+    act(() => store.getState().applyTick({ ...sampleTick(), calls: calls.map(lite) }, calls.map(lite)));
+    // The view is throttled: it shows the new interaction within half a second.
+    await waitFor(() => expect($$('[data-interaction="7"]')).toHaveLength(1));
+    const ranked = $$('[data-interaction="7"] tr[data-cost-handler]').map((r) => r.getAttribute('data-cost-handler'));
+    expect(ranked[0]).toBe('handleSearchInput');
+    expect(ranked.at(-1)).toBe('computeFacets');
+    const header = $('[data-interaction="7"] header').textContent!;
+    expect(header).toMatch(/interaction 399 ms/);
+    expect(header).toMatch(/longest frame 392 ms/);
+    expect($('[data-interaction="7"] tr[data-cost-handler=renderReact] [data-col=react]').textContent).toMatch(/shared with handleSearchInput/);
+  });
+});
+
+describe('keyboard', () => {
+  it('Enter on a focused handler row opens its detail', () => {
+    const { store } = setup(<HandlersTable spec={null} />);
+    expect(row('search').tabIndex).toBe(0);
+    press(row('search'), 'Enter');
+    expect(store.getState().selected).toBe('search');
+    expect(store.getState().view).toBe('detail');
+  });
+
+  it('arrow keys walk the recent interactions', async () => {
+    const { store } = setup(<Interactions spec={null} />, { tick: false });
+    const calls = [1, 2, 3].map((seq) => lite(call(seq, 'h', 1, { sequence: seq, start: seq * 100 })));
+    act(() => store.getState().applyTick({ ...sampleTick(), calls }, calls));
+    await waitFor(() => expect($$('[data-sequence-id]')).toHaveLength(3));
+    const shown = () => $('.ranked').getAttribute('data-interaction');
+    expect(shown()).toBe('3');
+    press($('[data-sequence-id="3"]'), 'ArrowDown');
+    expect(shown()).toBe('2');
+    expect(document.activeElement?.getAttribute('data-sequence-id')).toBe('2');
+    press($('[data-sequence-id="2"]'), 'ArrowUp');
+    expect(shown()).toBe('3');
+  });
+});
+
+describe('SourceLink', () => {
+  afterEach(() => setSourcesApi(undefined));
+  it('opens the recorded file and line in Sources, trying the resources DevTools lists first', async () => {
+    const opened: Array<[string, number]> = [];
+    setSourcesApi({
+      resources: async () => ['http://127.0.0.1:5173/assets/index.js', 'http://127.0.0.1:5173/src/demo/src/App.tsx'],
+      open: async (url, line) => {
+        opened.push([url, line]);
+        return true;
+      },
+    });
+    const spec = sampleSpec();
+    spec.handlers['search'] = { ...spec.handlers['search']!, source: { file: '../src/App.tsx', line: 38 } };
+    setup(<HandlersTable spec={spec} />);
+    const link = $('tr[data-handler=search] [data-col=source] button');
+    expect(link.textContent).toBe('App.tsx:38');
+    click(link);
+    await waitFor(() => expect(opened).toHaveLength(1));
+    // openResource takes a 0-based line.
+    expect(opened).toEqual([['http://127.0.0.1:5173/src/demo/src/App.tsx', 37]]);
+    expect(cell('parse', 'source').textContent).toBe('—');
+  });
+
+  it('falls back to where the build plugin saw a handler the docs do not place', () => {
+    setSourcesApi({ resources: async () => [], open: async () => true });
+    const { store } = setup(<HandlersTable spec={sampleSpec()} />);
+    act(() => store.getState().setSources({ parse: { file: 'src/catalogue.ts', line: 18 } }));
+    expect(cell('parse', 'source').textContent).toBe('catalogue.ts:18');
+  });
+});
+
 describe('Sequences', () => {
   it('draws each step of an interaction as a bar in order', () => {
     setup(<Sequences />);
     const seq = document.querySelector('[data-sequence="input:search"]')!;
     expect([...seq.querySelectorAll('[data-step]')].map((s) => s.getAttribute('data-step'))).toEqual(['search', 'filter', 'parse']);
     expect(seq.querySelectorAll('.bar')).toHaveLength(3);
+  });
+
+  it('has a time axis: round ticks from 0 across the span, the bars placed on it', () => {
+    setup(<Sequences />);
+    const seq = document.querySelector('[data-sequence="input:search"]')!;
+    const axis = seq.querySelector('.axis')!;
+    const span = Number(axis.getAttribute('data-span'));
+    const ticks = [...axis.querySelectorAll('[data-tick]')].map((t) => Number(t.getAttribute('data-tick')));
+    expect(ticks[0]).toBe(0);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.at(-1)!).toBeLessThanOrEqual(span);
+    expect(axis.querySelector('[data-tick="0"]')!.textContent).toBe('0 ms');
+    // The last step starts later than the first, so its bar is further right.
+    const lefts = [...seq.querySelectorAll('[data-step] .bar')].map((b) => parseFloat((b as HTMLElement).style.left));
+    expect(lefts[2]!).toBeGreaterThan(lefts[0]!);
   });
 });
 
@@ -194,6 +290,24 @@ describe('StatusBar', () => {
     act(() => store.getState().setRejected({ page: 2, worker: 1, reason: 'invalid page message' }));
     expect($('[data-testid=rejected]').textContent).toBe('3 rejected messages: invalid page message');
     expect($('[data-testid=page-state]').textContent).toContain(session.url);
+  });
+
+  it('shows what Homeostat costs the page: the bridge agent\'s measured ms per second and the wrappers\' bound', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const { store } = setup(<StatusBar />, { tick: false });
+      const t = sampleTick();
+      act(() => store.getState().applyTick({ ...t, totalCalls: 0, bridgeMs: 4 }, []));
+      vi.setSystemTime(1_002_000);
+      act(() => store.getState().applyTick({ ...t, totalCalls: 2000, bridgeMs: 10 }, []));
+      const o = $('[data-testid=overhead]');
+      // 6 ms over 2 s; 1000 calls/s × 500 ns = 0.5 ms/s.
+      expect(o.getAttribute('data-bridge')).toBe('3.000');
+      expect(o.textContent).toBe('overhead: bridge 3.00 ms/s · recording ≤ 0.50 ms/s (0.35% of main thread)');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

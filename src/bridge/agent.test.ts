@@ -48,6 +48,7 @@ function fakeClient(calls: HandlerCall[]) {
     clear: vi.fn(async () => undefined),
     setEnabled: vi.fn((v: boolean) => void (on = v)),
     enabled: () => on,
+    sources: () => ({ search: { file: 'src/App.tsx', line: 38, column: 2 } }),
   };
   return client as typeof client & HomeostatClient;
 }
@@ -109,14 +110,52 @@ describe('page agent', () => {
     fromExtension({ type: 'request', id: 4, op: 'export' });
     fromExtension({ type: 'request', id: 5, op: 'import', json: '{}' });
     fromExtension({ type: 'request', id: 6, op: 'format-disk' });
-    await vi.waitFor(() => expect(got.filter((m) => m.type === 'response')).toHaveLength(4));
+    fromExtension({ type: 'request', id: 7, op: 'tracks-on' });
+    await vi.waitFor(() => expect(got.filter((m) => m.type === 'response')).toHaveLength(5));
     expect(client.clear).not.toHaveBeenCalled();
     expect(client.setEnabled).toHaveBeenCalledWith(false);
     const responses = Object.fromEntries(got.filter((m) => m.type === 'response').map((m) => [m.type === 'response' && m.id, m]));
-    expect(Object.keys(responses).sort()).toEqual(['2', '3', '4', '5']);
-    expect(responses['3']).toMatchObject({ error: null, result: { op: 'spec', spec } });
+    expect(Object.keys(responses).sort()).toEqual(['2', '3', '4', '5', '7']);
+    expect(responses['3']).toMatchObject({ error: null, result: { op: 'spec', spec, sources: { search: { file: 'src/App.tsx', line: 38, column: 2 } } } });
+    // What the panel accepts: the response passes the extension's schema.
+    expect(parse(pageMessageSchema, responses['3']).ok).toBe(true);
     expect(responses['4']).toMatchObject({ result: { op: 'export', json: '{"format":"homeostat.session"}' } });
     expect(responses['5']).toMatchObject({ result: { op: 'import', id: 'imp', calls: 3 } });
+  });
+});
+
+describe('Performance-panel tracks', () => {
+  it('draws nothing until turned on, then each new call once: out-of-order ids and a backfill included', async () => {
+    vi.useFakeTimers();
+    const drawn: string[] = [];
+    const perf = performance as unknown as Record<string, unknown>;
+    const saved = { measure: perf['measure'], mark: perf['mark'], clearMeasures: perf['clearMeasures'], clearMarks: perf['clearMarks'] };
+    Object.assign(perf, {
+      measure: (name: string, o: { detail: { devtools: { track: string } } }) => void (o.detail.devtools.track === 'Handler calls' && drawn.push(name)),
+      mark: () => undefined,
+      clearMeasures: () => undefined,
+      clearMarks: () => undefined,
+    });
+    try {
+      // Call 9 finished before 7 and 8 (its interaction closed first).
+      const calls = [call(1), call(9), call(7), call(8)].map((c) => ({ ...c, handler: `h${c.id}` }));
+      const client = fakeClient(calls.slice(0, 2));
+      stop = startAgent(client, { spec: null, tickMs: 20 });
+      fromExtension({ type: 'subscribe' });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(drawn).toEqual([]);
+      fromExtension({ type: 'request', id: 1, op: 'tracks-on' });
+      await vi.advanceTimersByTimeAsync(10);
+      const all = [...calls];
+      client.recentCalls.mockImplementation(async (after = 0, limit = 500) => ({ total: all.length, calls: all.slice(Math.max(after, all.length - limit)) }));
+      await vi.advanceTimersByTimeAsync(50);
+      // A backfill (the panel reopened) sends every call again: none is redrawn.
+      fromExtension({ type: 'request', id: 2, op: 'snapshot' });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(drawn).toEqual(['h7()', 'h8()']);
+    } finally {
+      Object.assign(perf, saved);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import type { AggregateSnapshot, ErrorPattern } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { BridgeClient } from './client.ts';
+import { drawTracks } from './tracks.ts';
 import { sessionInfo } from './client.ts';
 import { CHANNEL, LIMITS, messageSize } from './limits.ts';
 import type { BridgeResult, CallLite, PageMessage, Tick } from './protocol.ts';
@@ -30,10 +31,18 @@ export function toCallLite(c: HandlerCall): CallLite {
   return {
     id: c.id,
     handler: c.handler.slice(0, LIMITS.name),
+    sequence: c.sequence,
+    parent: c.parent,
     start: c.start,
     duration: c.duration,
     settle: c.settle,
     blockingMs: c.blockingMs,
+    commits: c.commits,
+    renderMs: c.renderMs,
+    commitMs: c.commitMs,
+    paintMs: c.paintMs,
+    frameBlockingMs: c.frames?.blockingMs ?? null,
+    styleLayoutMs: c.frames?.styleLayoutMs ?? null,
     interactionMs: c.interactionMs ?? null,
     resultMs: c.resultMs ?? null,
     longestFrameMs: c.frames?.longestMs ?? null,
@@ -96,6 +105,17 @@ export function fitTick(tick: Tick, limit: number = LIMITS.message): Tick {
   return t;
 }
 
+/** The build plugin's handler locations, bounded as the protocol bounds them. */
+function pluginSources(client: BridgeClient): Record<string, { file: string; line: number; column: number }> {
+  const out: Record<string, { file: string; line: number; column: number }> = {};
+  let n = 0;
+  for (const [h, s] of Object.entries(client.sources?.() ?? {})) {
+    if (n++ >= LIMITS.handlers) break;
+    out[h.slice(0, LIMITS.name)] = { file: s.file.slice(0, 1024), line: s.line, column: s.column };
+  }
+  return out;
+}
+
 /** Starts the agent on `window`; returns a function that stops it. */
 export function startAgent(client: BridgeClient, options: AgentOptions, first: readonly MessageEvent[] = []): () => void {
   const tickMs = options.tickMs ?? 250;
@@ -104,6 +124,13 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   let timer: ReturnType<typeof setTimeout> | null = null;
   let ticking = false;
   let seen = 0;
+  // Performance-panel tracks: off until a panel turns them on, for this page's lifetime.
+  let tracks = false;
+  // Calls drawn so far, as a position in the page's call stream (the same cursor as `seen`): ids
+  // do not arrive in order, interactions close later than they start.
+  let drawn = 0;
+  // The agent's own main-thread time, reported so the panel can show what inspecting costs the page.
+  let spentMs = 0;
 
   const post = (msg: PageMessage) => {
     // Same window only; opaque origins (file:, sandboxed frames) cannot be named as a target.
@@ -116,7 +143,14 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   const tick = async (): Promise<void> => {
     const snapshot = await client.aggregates();
     const recent = await client.recentCalls(seen, LIMITS.calls);
+    const t0 = performance.now();
     seen = recent.total;
+    if (tracks) {
+      // A backfill repeats calls: each is drawn once.
+      const fresh = recent.calls.slice(Math.max(0, drawn - (recent.total - recent.calls.length)));
+      if (fresh.length > 0) drawTracks(fresh, options.spec);
+      drawn = Math.max(drawn, recent.total);
+    }
     const msg: Tick = {
       type: 'tick',
       session: session(),
@@ -124,9 +158,12 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       calls: recent.calls.map(toCallLite),
       totalCalls: recent.total,
       paused: !client.enabled(),
+      tracks,
+      bridgeMs: spentMs,
       dropped: client.status().dropped,
     };
     post(fitTick(msg));
+    spentMs += performance.now() - t0;
   };
 
   // One tick at a time: a slow worker stretches the interval instead of queueing ticks.
@@ -160,7 +197,7 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
         await tick();
         return { op: 'done' };
       case 'spec':
-        return { op: 'spec', spec: options.spec };
+        return { op: 'spec', spec: options.spec, sources: pluginSources(client) };
       case 'export':
         return { op: 'export', json: await client.exportSession() };
       case 'import': {
@@ -169,6 +206,12 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       }
       case 'clear':
         await client.clear();
+        return { op: 'done' };
+      case 'tracks-on':
+      case 'tracks-off':
+        // From now on: what ran before is not redrawn into a trace recorded later.
+        if (req.op === 'tracks-on' && !tracks) drawn = seen;
+        tracks = req.op === 'tracks-on';
         return { op: 'done' };
       case 'pause':
       case 'resume':

@@ -16,6 +16,8 @@ export interface BridgeClient {
   clear(): Promise<void>;
   setEnabled(on: boolean): void;
   enabled(): boolean;
+  /** Where the build plugin saw each handler it instrumented (file relative to the project, 1-based line). */
+  sources?(): Record<string, { file: string; line: number; column: number }>;
 }
 
 /** The session as the panel sees it: no user agent, the URL cut to the protocol's limit. */

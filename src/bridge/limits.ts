@@ -25,7 +25,7 @@ export const LIMITS = {
   message: 4 * 1024 * 1024,
 } as const;
 
-export const REQUEST_OPS = ['snapshot', 'spec', 'export', 'clear', 'pause', 'resume'] as const;
+export const REQUEST_OPS = ['snapshot', 'spec', 'export', 'clear', 'pause', 'resume', 'tracks-on', 'tracks-off'] as const;
 
 /**
  * The size of `value` as JSON, in characters, in two parts: strings under a `json` key (session

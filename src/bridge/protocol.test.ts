@@ -7,6 +7,21 @@ describe('bridge protocol', () => {
     expect(parse(pageMessageSchema, sampleTick()).ok).toBe(true);
   });
 
+  it('accepts ticks from a page running an older Homeostat, without the fields added since, with their defaults', () => {
+    const t = sampleTick();
+    const old = {
+      ...t,
+      tracks: undefined,
+      bridgeMs: undefined,
+      calls: t.calls.map(({ id, handler, start, duration, settle, blockingMs, interactionMs, resultMs, longestFrameMs, mode, outcome, error }) => ({ id, handler, start, duration, settle, blockingMs, interactionMs, resultMs, longestFrameMs, mode, outcome, error })),
+    };
+    const r = parse(pageMessageSchema, old);
+    expect(r.ok).toBe(true);
+    const v = r.ok && r.value.type === 'tick' ? r.value : null;
+    expect(v?.tracks).toBe(false);
+    expect(v?.calls[0]).toMatchObject({ sequence: -1, parent: null, commits: 0, renderMs: null, styleLayoutMs: null });
+  });
+
   it('refuses commands from the page, oversized data and wrong types, naming the field', () => {
     expect(parse(pageMessageSchema, { type: 'request', id: 1, op: 'clear' }).ok).toBe(false);
     const big = { ...sampleTick(), calls: new Array(1001).fill(sampleTick().calls[0]) };

@@ -94,11 +94,26 @@ const transitionMode = z.enum(TRANSITION_MODES);
 export const callLiteSchema = z.object({
   id: count,
   handler: name,
+  /**
+   * The interaction (sequence) the call belongs to, and the instrumented call it ran inside.
+   * This field and the ones below it with defaults came later: a page running an older Homeostat
+   * still reaches a newer extension (-1: interaction unknown).
+   */
+  sequence: z.number().int().min(-1).default(-1),
+  parent: count.nullable().default(null),
   /** ms since the page's time origin. */
   start: num,
   duration: num,
   settle: num.nullable(),
   blockingMs: num,
+  /** React commits its updates caused, and their render time where the build reports it. */
+  commits: count.default(0),
+  renderMs: num.nullable().default(null),
+  commitMs: num.nullable().default(null),
+  paintMs: num.nullable().default(null),
+  /** Blocking and style/layout of the long frames its work occupied; null without frame evidence. */
+  frameBlockingMs: num.nullable().default(null),
+  styleLayoutMs: num.nullable().default(null),
   /** What the user felt: interaction latency, time to result, the longest frame (see core/metrics.ts). */
   interactionMs: num.nullable(),
   resultMs: num.nullable(),
@@ -131,6 +146,10 @@ export const tickSchema = z.object({
   /** Calls the service has seen in this page's lifetime (monotonic). */
   totalCalls: count,
   paused: z.boolean(),
+  /** Whether the page draws its calls as Performance-panel tracks (the panel's toggle; off by default). */
+  tracks: z.boolean().default(false),
+  /** Main-thread time the page agent has spent since it started (ticks, messages, tracks), ms: its own overhead. */
+  bridgeMs: num.nonnegative().default(0),
   dropped: count,
 });
 export type Tick = z.infer<typeof tickSchema>;
@@ -143,7 +162,15 @@ export const resultSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('done') }),
   z.object({ op: z.literal('export'), json: z.string().max(LIMITS.sessionJson) }),
   z.object({ op: z.literal('import'), id: name, calls: count }),
-  z.object({ op: z.literal('spec'), spec: specFileSchema.nullable() }),
+  z.object({
+    op: z.literal('spec'),
+    spec: specFileSchema.nullable(),
+    /** The build plugin's recorded locations, by handler: file relative to the project, nothing from the user. */
+    sources: z
+      .record(name, z.object({ file: z.string().max(1024), line: count, column: count }))
+      .refine((r) => Object.keys(r).length <= LIMITS.handlers, { message: `more than ${LIMITS.handlers} sources` })
+      .optional(),
+  }),
 ]);
 export type BridgeResult = z.infer<typeof resultSchema>;
 
@@ -232,8 +259,9 @@ const schemasAreTheModel: [
   Same<CallLite['mode'], HandlerCall['mode']>,
   Same<CallLite['outcome'], HandlerCall['outcome']>,
   Same<Pick<CallLite, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>, Pick<HandlerCall, 'id' | 'handler' | 'start' | 'duration' | 'settle' | 'blockingMs'>>,
+  Same<Pick<CallLite, 'sequence' | 'parent' | 'commits' | 'renderMs' | 'commitMs' | 'paintMs'>, Pick<HandlerCall, 'sequence' | 'parent' | 'commits' | 'renderMs' | 'commitMs' | 'paintMs'>>,
   Same<Pick<CallLite, 'interactionMs' | 'resultMs'>, Pick<HandlerCall, 'interactionMs' | 'resultMs'>>,
   Same<Pick<SessionInfo, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>, Pick<SessionMeta, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>>,
   Same<SessionInfo['react'], SessionMeta['react']['version']>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 void schemasAreTheModel;

@@ -11,10 +11,13 @@ import { describeRunMetric } from '../../../src/core/run-metrics.ts';
 import { useLive } from '../context.tsx';
 import { ms } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
+import { SourceLink } from './SourceLink.tsx';
+import { useJudged } from '../judged.ts';
 
 export function Discrepancies({ spec }: { spec: SpecFile | null }) {
   const handlers = useLive((s) => s.snapshot?.handlers ?? []);
-  const found = handlers.map((h) => ({ h, s: standing(h, spec) })).filter((r) => r.s.verdict === 'over' || r.s.verdict === 'drifting');
+  const judged = useJudged(spec);
+  const found = handlers.map((h) => ({ h, s: standing(h, spec, judged?.get(h.handler)) })).filter((r) => r.s.verdict === 'over' || r.s.verdict === 'drifting');
   return (
     <section aria-label="Discrepancies">
       <h3>Discrepancies</h3>
@@ -29,7 +32,7 @@ export function Discrepancies({ spec }: { spec: SpecFile | null }) {
               <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span> <strong>{h.handler}</strong>: {s.stat} {s.metric}{' '}
               {ms(s.observedMs)}
               {s.budgetMs !== null ? ` (budget ${ms(s.budgetMs)})` : ''}
-              {s.baselineMs !== null ? ` (baseline ${ms(s.baselineMs)})` : ''}
+              {s.baselineMs !== null ? ` (baseline ${ms(s.baselineMs)})` : ''} <SourceLink handler={h.handler} spec={spec} />
             </li>
           ))}
         </ul>
@@ -54,7 +57,8 @@ function Suggestions({ spec }: { spec: SpecFile | null }) {
               <span className={`badge ${d.severity === 'high' ? 'over' : 'drifting'}`}>{d.severity}</span> <strong>{d.title}</strong>{' '}
               <small>
                 ({d.rule}, confidence {Math.round(d.confidence * 100)}%)
-              </small>
+              </small>{' '}
+              <SourceLink handler={d.handler} spec={spec} />
               <div>{d.rootCause}</div>
               <div>
                 <em>Suggested:</em> {d.advice}

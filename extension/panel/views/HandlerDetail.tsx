@@ -12,6 +12,8 @@ import { downsample, type Point, type Series } from '../downsample.ts';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL } from '../status.ts';
 import { useThrottled } from '../throttle.ts';
+import { SourceLink } from './SourceLink.tsx';
+import { useJudged } from '../judged.ts';
 
 const CHART_W = 560;
 const CHART_H = 180;
@@ -25,6 +27,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
   // Charts are the costly part of a frame: at most one chart update per second under load.
   const calls = useThrottled(useLive((s) => s.calls), 1000);
   const select = useLive((s) => s.select);
+  const judged = useJudged(spec);
   const mine = useMemo(() => calls.filter((c) => c.handler === name), [calls, name]);
   const points = useMemo(() => downsample(mine), [mine]);
   const bars = useMemo(() => {
@@ -39,7 +42,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
 
   if (!name) return <p className="empty">Pick a handler in the Handlers table.</p>;
   if (!h) return <p className="empty">No calls of {name} in this session yet.</p>;
-  const s = standing(h, spec);
+  const s = standing(h, spec, judged?.get(h.handler));
   const metricKey = SERIES[s.metric] ?? 'blocking';
   const felt = (label: string, sum: { p50: number; p95: number } | null) => (
     <>
@@ -57,6 +60,7 @@ export function HandlerDetail({ spec }: { spec: SpecFile | null }) {
         </button>
         <h2>{name}</h2>
         <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
+        <SourceLink handler={name} spec={spec} />
       </div>
       <dl className="facts">
         <dt>n</dt>
@@ -151,7 +155,7 @@ const TimingChart = memo(function TimingChart({ points, metric, budgetMs, bandLo
     <figure>
       <figcaption>{SERIES_LABEL[metric]} of recent calls over time (ms, slowest per bucket)</figcaption>
       <LineChart width={CHART_W} height={CHART_H} data={points} margin={MARGIN}>
-        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <CartesianGrid stroke="#8886" strokeDasharray="2 4" />
         <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={secs} stroke="#999" />
         <YAxis stroke="#999" width={44} />
         <Tooltip />
@@ -168,7 +172,7 @@ const Histogram = memo(function Histogram({ bars }: { bars: Array<{ edge: number
     <figure>
       <figcaption>Blocking time histogram (all calls, ms bucket start)</figcaption>
       <BarChart width={CHART_W} height={CHART_H} data={bars} margin={MARGIN}>
-        <CartesianGrid stroke="#333" strokeDasharray="2 4" />
+        <CartesianGrid stroke="#8886" strokeDasharray="2 4" />
         <XAxis dataKey="edge" tickFormatter={edge} stroke="#999" />
         <YAxis stroke="#999" width={44} allowDecimals={false} />
         <Tooltip />

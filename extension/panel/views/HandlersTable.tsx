@@ -7,7 +7,9 @@ import { formatBudget } from '../../../src/core/spec.ts';
 import { useLive } from '../context.tsx';
 import { int, ms, pct } from '../format.ts';
 import { standing, VERDICT_LABEL, type Standing, type Verdict } from '../status.ts';
+import { useJudged } from '../judged.ts';
 import { FieldCell, FieldHeader } from './FieldCell.tsx';
+import { SourceLink } from './SourceLink.tsx';
 
 interface Row {
   h: HandlerAggregate;
@@ -35,7 +37,7 @@ const COLUMNS: Array<{ key: Key; label: string; title: string }> = [
 /** p95 of a felt metric, or -1 (sorts last) when the handler has no samples of it. */
 const p95 = (s: { p95: number } | null) => s?.p95 ?? -1;
 
-const ORDER: Record<Verdict, number> = { over: 0, drifting: 1, within: 2, undocumented: 3 };
+const ORDER: Record<Verdict, number> = { over: 0, drifting: 1, within: 2, 'too-few': 3, undocumented: 4 };
 
 function sortValue(r: Row, key: Key): number | string {
   switch (key) {
@@ -69,24 +71,28 @@ function sortValue(r: Row, key: Key): number | string {
 export function HandlersTable({ spec }: { spec: SpecFile | null }) {
   const handlers = useLive((s) => s.snapshot?.handlers);
   const select = useLive((s) => s.select);
+  const judged = useJudged(spec);
   const [filter, setFilter] = useState('');
   const [only, setOnly] = useState<Verdict | 'all'>('all');
-  // Worst felt first: the longest waits for the next paint.
-  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'interaction', desc: true });
+  // The culprit first: what the handler's own work and the React work it caused blocked. Every
+  // handler of one interaction shares its latency, so sorting by that ranks bystanders first.
+  const [sort, setSort] = useState<{ key: Key; desc: boolean }>({ key: 'blocking', desc: true });
 
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const out: Row[] = (handlers ?? [])
-      .map((h) => ({ h, s: standing(h, spec) }))
+      .map((h) => ({ h, s: standing(h, spec, judged?.get(h.handler)) }))
       .filter((r) => (needle === '' || r.h.handler.toLowerCase().includes(needle)) && (only === 'all' || r.s.verdict === only));
     out.sort((a, b) => {
       const x = sortValue(a, sort.key);
       const y = sortValue(b, sort.key);
       const c = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
-      return sort.desc ? -c : c;
+      if (c !== 0) return sort.desc ? -c : c;
+      // Ties (handlers of one interaction share its latency): the one that blocked longer first.
+      return b.h.blocking.p95 - a.h.blocking.p95 || a.h.handler.localeCompare(b.h.handler);
     });
     return out;
-  }, [handlers, spec, filter, only, sort]);
+  }, [handlers, spec, judged, filter, only, sort]);
 
   if (!handlers) return <p className="empty">Waiting for data from the page…</p>;
 
@@ -114,13 +120,26 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
             <th title="Documented baseline for the budget's metric">Baseline</th>
             <FieldHeader />
             {COLUMNS.slice(2).map((c) => header(c, sort, setSort))}
+            <th title="Where the handler is defined (opens Sources)">Source</th>
           </tr>
         </thead>
         <tbody>
           {rows.map(({ h, s }) => {
             const budget = spec?.handlers[h.handler]?.budget ?? null;
             return (
-              <tr key={h.handler} data-handler={h.handler} onClick={() => select(h.handler)} className="clickable">
+              <tr
+                key={h.handler}
+                data-handler={h.handler}
+                onClick={() => select(h.handler)}
+                tabIndex={0}
+                onKeyDown={(e) => {
+                  if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+                    e.preventDefault();
+                    select(h.handler);
+                  }
+                }}
+                className="clickable"
+              >
                 <td data-col="handler">{h.handler}</td>
                 <td data-col="status">
                   <span className={`badge ${s.verdict}`}>{VERDICT_LABEL[s.verdict]}</span>
@@ -140,6 +159,9 @@ export function HandlersTable({ spec }: { spec: SpecFile | null }) {
                 <td data-col="blocking" data-value={h.blocking.p95}>{ms(h.blocking.p95)}</td>
                 <td data-col="blockingTotal" data-value={h.blockingTotalMs}>{ms(h.blockingTotalMs)}</td>
                 <td data-col="errors" data-value={h.errors} className={h.errors > 0 ? 'bad' : ''}>{int(h.errors)}</td>
+                <td data-col="source" onClick={(e) => e.stopPropagation()}>
+                  <SourceLink handler={h.handler} spec={spec} />
+                </td>
               </tr>
             );
           })}

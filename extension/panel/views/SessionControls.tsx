@@ -1,4 +1,4 @@
-/** Pause / resume recording, clear, export the session as JSON, import a session file. */
+/** Pause / resume recording, clear, export the session as JSON, import a session file, Performance-panel tracks on / off. */
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type RefObject } from 'react';
 import { parseSpecFile } from '../../../src/core/spec.ts';
@@ -7,6 +7,7 @@ import { usePanelContext, useLive } from '../context.tsx';
 export function SessionControls() {
   const { bridge, store } = usePanelContext();
   const paused = useLive((s) => s.paused);
+  const tracks = useLive((s) => s.tracks);
   const session = useLive((s) => s.session);
   const present = useLive((s) => s.page === 'present');
   const file = useRef<HTMLInputElement>(null);
@@ -15,7 +16,7 @@ export function SessionControls() {
   const [note, setNote] = useState('');
 
   const run = useMutation({
-    mutationFn: async (op: 'pause' | 'resume' | 'clear' | 'export' | { json: string; name: string }) => {
+    mutationFn: async (op: 'pause' | 'resume' | 'clear' | 'export' | 'tracks-on' | 'tracks-off' | { json: string; name: string }) => {
       if (typeof op === 'object') {
         const r = await bridge.request({ op: 'import', json: op.json });
         return r.op === 'import' ? `Imported ${op.name}: ${r.calls} calls as session ${r.id}` : '';
@@ -25,6 +26,10 @@ export function SessionControls() {
       if (r.op === 'export') {
         download(`homeostat-session-${session?.id ?? 'live'}.json`, r.json);
         return `Exported ${(r.json.length / 1024).toFixed(0)} KB`;
+      }
+      if (op === 'tracks-on' || op === 'tracks-off') {
+        store.getState().setTracks(op === 'tracks-on');
+        return op === 'tracks-on' ? 'Drawing calls in the Performance panel (record a trace there)' : 'Performance tracks off';
       }
       return op === 'pause' ? 'Recording paused' : op === 'resume' ? 'Recording resumed' : 'Cleared';
     },
@@ -42,6 +47,15 @@ export function SessionControls() {
       </button>
       <button type="button" disabled={!present || run.isPending} onClick={() => run.mutate('export')}>
         Export JSON
+      </button>
+      <button
+        type="button"
+        aria-pressed={tracks}
+        disabled={!present || run.isPending}
+        title="Draw handler calls, the React work they caused and interactions as a Homeostat track group in the Performance panel (costs the page ~5 µs per entry while on)"
+        onClick={() => run.mutate(tracks ? 'tracks-off' : 'tracks-on')}
+      >
+        {tracks ? 'Tracks on' : 'Tracks off'}
       </button>
       <button type="button" disabled={!present || run.isPending} onClick={() => file.current?.click()}>
         Import…

@@ -36,7 +36,7 @@ export { quantileInterval, meanInterval, statInterval, statValue, type StatInter
 export { twoProportionTest, type ProportionTest } from './proportion.ts';
 export { mannWhitney, type RankTest } from './rank.ts';
 export { seededRandom, type Random } from './prng.ts';
-export { observeSessions, observeField, type Observations } from './observed.ts';
+export { observeSessions, observeField, observeCalls, type Observations } from './observed.ts';
 
 export type DiscrepancyKind = 'over-budget' | 'drift' | 'undocumented' | 'unseen' | 'sequence-order' | 'error-rate' | 'transition-share';
 

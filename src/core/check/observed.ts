@@ -5,6 +5,7 @@
  * rank test against baseline samples.
  */
 import type { FieldDistribution, FieldSnapshot } from '../field/merge.ts';
+import type { HandlerCall } from '../model.ts';
 import type { SessionFile } from '../session.ts';
 import type { HandlerMetric, Stat } from '../spec.ts';
 import { histogramStatInterval } from './histogram.ts';
@@ -61,6 +62,24 @@ function histogramValues(d: FieldDistribution | undefined): MetricValues {
 
 /** Raw samples from session files. */
 export function observeSessions(sessions: readonly SessionFile[]): Observations {
+  const handlers = observeHandlers(sessions);
+  const sequences = new Map<string, SequenceObservation>();
+  for (const [name, s] of sequencesByName(sessions)) {
+    sequences.set(name, { runs: s.durations.length, durations: s.durations.length > 0 ? rawValues(s.durations) : NO_VALUES, variants: s.variants });
+  }
+  return { kind: 'local', handlers, sequences };
+}
+
+/**
+ * Raw samples from calls alone (the DevTools panel's recent calls): the same observations of
+ * handlers as from session files, without sequences. The panel's badges then come from the very
+ * rules `homeostat check` applies.
+ */
+export function observeCalls(calls: readonly HandlerCall[]): Observations {
+  return { kind: 'local', handlers: observeHandlers([{ calls: calls as HandlerCall[] }]), sequences: new Map() };
+}
+
+function observeHandlers(sessions: ReadonlyArray<Pick<SessionFile, 'calls'>>): Map<string, HandlerObservation> {
   const handlers = new Map<string, HandlerObservation>();
   for (const [name, h] of callsByHandler(sessions)) {
     const cache = new Map<HandlerMetric, MetricValues>();
@@ -76,11 +95,7 @@ export function observeSessions(sessions: readonly SessionFile[]): Observations 
       },
     });
   }
-  const sequences = new Map<string, SequenceObservation>();
-  for (const [name, s] of sequencesByName(sessions)) {
-    sequences.set(name, { runs: s.durations.length, durations: s.durations.length > 0 ? rawValues(s.durations) : NO_VALUES, variants: s.variants });
-  }
-  return { kind: 'local', handlers, sequences };
+  return handlers;
 }
 
 /** Merged histograms and counts from the field. */

@@ -18,8 +18,8 @@ export interface HandlerSamples {
   transitions: number;
 }
 
-/** Groups every call of every session by handler name. */
-export function callsByHandler(sessions: readonly SessionFile[]): Map<string, HandlerSamples> {
+/** Groups every call of every session (or of any lists of calls) by handler name. */
+export function callsByHandler(sessions: ReadonlyArray<Pick<SessionFile, 'calls'>>): Map<string, HandlerSamples> {
   const out = new Map<string, HandlerSamples>();
   for (const file of sessions) {
     for (const call of file.calls) {
