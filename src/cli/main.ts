@@ -37,13 +37,16 @@ async function usage(): Promise<string> {
   return lines.join('\n');
 }
 
-/** The package this command line runs from: `@homeostat/tools` when installed, the repository's own package in development. */
+/**
+ * `homeostat <version>`, the same however it runs: built from @homeostat/tools, or from the
+ * sources of a clone (the repository's `homeostat` package). The two packages share one version.
+ */
 function version(): string {
   for (let dir = here; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@homeostat/tools' || pkg.name === 'homeostat') return `${pkg.name} ${pkg.version ?? '?'}`;
+      if (pkg.name === '@homeostat/tools' || pkg.name === 'homeostat') return `homeostat ${pkg.version ?? '(version unknown)'}`;
     }
     if (dirname(dir) === dir) return 'homeostat (version unknown)';
   }
