@@ -235,7 +235,7 @@ test.describe('replays', () => {
       );
     const bad = await cli([root('e2e/fixtures/recordings/malformed.json'), '--url', server.url]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/malformed\.json: not a replayable recording:\n {2}steps\[1\]\.target\.selectors: needs at least one selector/);
+    expect(bad.stderr).toMatch(/malformed\.json: not a replayable recording: steps\[1\]\.target\.selectors: needs at least one selector/);
     const usage = await cli([root('src/demo/flows/catalogue.json')]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/give either --url <app url> or --demo/);

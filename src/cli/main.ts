@@ -70,8 +70,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await load(name);
   if (!command) {
-    io.log(`homeostat: unknown command "${name}"`);
-    io.out(await usage());
+    io.log(`homeostat: unknown command "${name}"; run 'homeostat --help' for the commands`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

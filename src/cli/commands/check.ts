@@ -33,7 +33,8 @@ decide a quantile budget (5 calls all far over a p95 budget cannot happen by cha
   --json             print the report as JSON
   --seed <n>         bootstrap seed (default 1)
 
-Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs), 2 usage error.`,
+Exit codes: 0 no error-severity discrepancy; 1 at least one; 2 bad input: an unknown option, a
+missing path, an invalid docs, spec or session file; 130/143 interrupted.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

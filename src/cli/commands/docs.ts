@@ -79,7 +79,8 @@ Without --only, every handler and sequence seen in the sessions is re-baselined 
                      baseline the docs have (source lines the code moved are still updated). What
                      heal does when it delivers a fix.
 
-Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,
+Exit codes: 0 written; 1 the analysis or a write failed; 2 bad input: an unknown option, a
+missing path, an invalid docs, spec or session file (nothing written); 130/143 interrupted.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

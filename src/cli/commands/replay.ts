@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { SpecFile } from '../../core/spec.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
 
 const USAGE = `homeostat replay <recording> (--url <app url> | --demo) [options]
 
@@ -26,7 +27,7 @@ and report.html (charts) into the output directory; prints the markdown report.
   --json               print the summary as JSON instead of the markdown report
 
 Exit codes: 0 all runs passed and no budget exceeded; 1 a failed expectation, a run error or an
-exceeded budget; 2 bad arguments or an invalid recording.`;
+exceeded budget; 2 bad arguments or an invalid recording; 130/143 interrupted.`;
 
 function positiveNumber(name: string, value: string | undefined, integer = false): number | undefined {
   if (value === undefined) return undefined;
@@ -84,18 +85,11 @@ export const command: Command = {
     const har = values.har === undefined ? undefined : resolve(io.cwd, values.har);
     if (har && !existsSync(har)) throw new UsageError(`--har: no such file ${har}`);
 
-    const { loadRecording, replay, summariseRuns, renderReport, RecordingFormatError } = await import('../../replay/index.ts');
+    const { loadRecording, replay, summariseRuns, renderReport } = await import('../../replay/index.ts');
     const file = resolve(io.cwd, positionals[0]!);
-    let recording;
-    try {
-      recording = await loadRecording(file);
-    } catch (e) {
-      if (e instanceof RecordingFormatError) {
-        io.log(e.message);
-        return 2;
-      }
-      throw e;
-    }
+    expectPath('<recording>', file, 'file', 'a recording (Homeostat JSON or a Chrome Recorder export)');
+    // An invalid recording throws RecordingFormatError: bad input, exit 2 (src/cli/errors.ts).
+    const recording = await loadRecording(file);
     const spec = await readSpec(values.docs === undefined ? undefined : resolve(io.cwd, values.docs), io.log);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const outDir = resolve(io.cwd, values.out ?? join('.homeostat', 'replays', stamp));
@@ -104,8 +98,7 @@ export const command: Command = {
     if (values.demo) {
       const { DEMO_DIST } = await import('../demo.ts');
       if (!existsSync(join(DEMO_DIST, 'index.html'))) {
-        io.log(`the demo is not built (${DEMO_DIST}); run \`npm run build:demo\` or \`homeostat demo\` first`);
-        return 2;
+        throw new UsageError(`--demo: the demo is not built (${DEMO_DIST}); run \`npm run build:demo\` or \`homeostat demo\` first`);
       }
       const { serveDirectory } = await import('../../node/serve.ts');
       server = await serveDirectory(DEMO_DIST);
