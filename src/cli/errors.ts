@@ -85,7 +85,8 @@ export function humanIssue(issue: string): string {
     issue
       .replace(/Invalid input: expected (\w+), received undefined/, (_m, want: string) => `missing; expected ${article(want)}`)
       .replace(/Invalid input: expected (\w+), received (\w+)/, (_m, want: string, got: string) => `expected ${article(want)}, got ${article(got)}`)
-      .replace(/Invalid option: expected one of (.+)$/, (_m, list: string) => `expected one of ${list}`),
+      .replace(/Invalid option: expected one of (.+)$/, (_m, list: string) => `expected one of ${list}`)
+      .replace(/Invalid input: expected/, 'expected'),
   );
 }
 
