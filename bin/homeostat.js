@@ -19,13 +19,13 @@ function toolsEntry() {
     } catch {
       continue; // Not installed there.
     }
+    // The tools' own bin: it runs their build, or in a clone of this repository the sources
+    // through tsx (built or not, so a stale build never answers).
+    const toolsBin = join(dirname(require.resolve('@homeostat/tools/package.json')), 'bin', 'homeostat-tools.js');
+    if (existsSync(toolsBin)) return toolsBin;
     try {
       return require.resolve('@homeostat/tools/cli');
     } catch {
-      // Installed without its build: a clone of this repository before `npm run build:node`.
-      // The tools' own bin runs the sources through tsx then.
-      const toolsBin = join(dirname(require.resolve('@homeostat/tools/package.json')), 'bin', 'homeostat-tools.js');
-      if (existsSync(toolsBin)) return toolsBin;
       process.stderr.write(`homeostat: @homeostat/tools is installed (${require.resolve('@homeostat/tools/package.json')}) but not built: run \`npm run build:node\`.\n`);
       process.exit(2);
     }

@@ -3,28 +3,14 @@
  * The `homeostat` command line. It only finds the command and hands it the arguments; each
  * command lives in src/cli/commands/<name>.ts and calls the modules that do the work.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliIO, Command } from './command.ts';
+import type { CliIO } from './command.ts';
+import { commandNames, loadCommand as load } from './registry.ts';
 import { runCommand } from './run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Sources run through tsx (.ts); the published build is compiled (.js).
-const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-
-function commandNames(): string[] {
-  return readdirSync(join(here, 'commands'))
-    .filter((f) => f.endsWith(ext) && !f.includes('.test.'))
-    .map((f) => f.slice(0, -ext.length))
-    .sort();
-}
-
-async function load(name: string): Promise<Command | null> {
-  if (!/^[a-z][a-z-]*$/.test(name) || !commandNames().includes(name)) return null;
-  const mod = (await import(`./commands/${name}${ext}`)) as { command: Command };
-  return mod.command;
-}
 
 async function usage(): Promise<string> {
   const lines = ['homeostat <command> [options]', '', 'Commands:'];

@@ -2,15 +2,16 @@
 // The `homeostat` command line, under the package's own name (`npx @homeostat/tools <command>`);
 // `npx homeostat <command>` reaches the same through the `homeostat` package.
 //
-// Installed from a tarball or the registry, the compiled dist/ is here. In a clone of the
-// repository right after `npm ci` nothing is built yet: then the sources (../../src) run through
-// tsx, a development dependency of the repository, so `npx homeostat --help` works at once.
+// Installed from a tarball or the registry, only the compiled dist/ is here. In a clone of the
+// repository the sources (../../src) are beside it: they run through tsx, a development
+// dependency of the repository, so `npx homeostat --help` works right after `npm ci`, and never
+// runs a stale build of code that has changed since.
 import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/main.js', import.meta.url);
 const sources = new URL('../../src/cli/main.ts', import.meta.url);
 
-if (existsSync(built)) {
+if (!existsSync(sources) && existsSync(built)) {
   await import(built.href);
 } else if (existsSync(sources)) {
   let register;

@@ -9,7 +9,8 @@ import { ms, renderTable } from '../../node/table.ts';
 export const command: Command = {
   name: 'check',
   summary: 'Hold the docs against telemetry; list discrepancies (exit 1 on errors)',
-  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--baseline <file or dir> ...] [--json] [--seed <n>]
+  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--baseline <file or dir> ...]
+                [--field <files or store> ...] [--since <date>] [--app <name>] [--json] [--seed <n>]
 
 Compares the documented spec (homeostat.spec.json, with the budget lines of HANDLER_SPECS.md
 and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:

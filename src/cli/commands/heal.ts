@@ -5,7 +5,7 @@ import { UsageError, type Command } from '../command.ts';
 
 export const command: Command = {
   name: 'heal',
-  summary: 'Replay, check the docs, diagnose, fix, verify by A/B replay, and write a branch per verified fix',
+  summary: 'Replay, check the docs, diagnose, fix, verify by A/B replay; a branch per verified fix',
   usage: `homeostat heal --flow <recording> --build <command> [options]
 homeostat heal --demo
 
@@ -37,7 +37,8 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
   --max-runs <n>       A/B rounds at most (default 8)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
-  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default: the docs' tolerance, else 0.2)
+  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10%
+                       (default: the docs' tolerance, else 0.2)
   --max-fixes <n>      fixes to try (default 3)
   --rule <id>          only this rule (repeatable)
   --handler <name>     only this handler (repeatable)
