@@ -6,13 +6,14 @@ import type { SpecFile } from '../../core/spec.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { expectPath } from '../paths.ts';
+import { terminalSummary } from '../replay-summary.ts';
 
 const USAGE = `homeostat replay <recording> (--url <app url> | --demo) [options]
 
 Replays a recording (Homeostat's format, or a Chrome DevTools Recorder JSON export) in headless
 Chromium: a warm-up run, then N measured runs, each in a fresh browser context with a fixed
 viewport, seeded Math.random and no service workers. Writes each run's session JSON, report.md
-and report.html (charts) into the output directory; prints the markdown report.
+and report.html (charts) into the output directory; prints the verdict and a row per handler.
 
   --url <url>          the app to replay against (relative navigate steps resolve against it)
   --demo               serve the built demo (dist/demo) instead of --url
@@ -24,7 +25,8 @@ and report.html (charts) into the output directory; prints the markdown report.
   --timeout <ms>       default per-step timeout (default: the recording's, else 10000)
   --out <dir>          output directory (default .homeostat/replays/<timestamp>)
   --docs <dir>         directory with homeostat.spec.json: budgets and baselines to compare with
-  --json               print the summary as JSON instead of the markdown report
+  --json               print the summary as JSON instead
+  --markdown           print the whole markdown report (report.md) instead, e.g. for a CI comment
 
 Exit codes: 0 all runs passed and no budget exceeded; 1 a failed expectation, a run error or an
 exceeded budget; 2 bad arguments or an invalid recording; 130/143 interrupted.`;
@@ -69,8 +71,10 @@ export const command: Command = {
         out: { type: 'string' },
         docs: { type: 'string' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
       },
     });
+    if (values.json && values.markdown) throw new UsageError('--json and --markdown are two outputs: give one');
     if (positionals.length !== 1) throw new UsageError('expected exactly one recording file');
     if (!values.url === !values.demo) throw new UsageError('give either --url <app url> or --demo');
     if (values.url !== undefined && !/^https?:\/\//.test(values.url)) throw new UsageError(`--url must be an http(s) URL, got ${values.url}`);
@@ -129,7 +133,7 @@ export const command: Command = {
       await writeFile(join(outDir, 'report.md'), md);
       await writeFile(join(outDir, 'report.html'), renderReport(summary, 'html', { baseDir: outDir }));
       await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-      io.out(values.json ? JSON.stringify(summary, null, 2) : md);
+      io.out(values.json ? JSON.stringify(summary, null, 2) : values.markdown ? md : terminalSummary(summary, outDir));
       io.log(`${files.length} sessions, report.md and report.html written to ${outDir}`);
       return summary.passed ? 0 : 1;
     } finally {
