@@ -4,7 +4,7 @@ import type { CheckReport, Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { expectPath } from '../paths.ts';
-import { ms, renderTable } from '../../node/table.ts';
+import { ms, renderTable, TERMINAL_WIDTH, wrap } from '../../node/table.ts';
 
 export const command: Command = {
   name: 'check',
@@ -102,9 +102,10 @@ missing path, an invalid docs, spec or session file; 130/143 interrupted.`,
             { title: 'message', value: (d) => d.message, align: 'left' },
           ]),
       '',
-      `Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`,
-      `Handlers: ${summarise(report.handlers.map((h) => h.status))}`,
-      ...tooFew(report.handlers),
+      // Prose lines wrap at the terminal width like the table above.
+      ...wrap(`Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`, TERMINAL_WIDTH),
+      ...wrap(`Handlers: ${summarise(report.handlers.map((h) => h.status))}`, TERMINAL_WIDTH),
+      ...tooFew(report.handlers).flatMap((l) => wrap(l, TERMINAL_WIDTH)),
     ];
     io.out(lines.join('\n'));
     return failed ? 1 : 0;
