@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { expectPath } from '../paths.ts';
 
 export const command: Command = {
   name: 'heal',
@@ -100,6 +101,8 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
         flows: values.flow.map((f) => resolve(io.cwd, f)),
         build: { command: values.build, outDir: values.dist ?? 'dist' },
       };
+      // A missing recording is bad input (exit 2), said before anything is built.
+      for (const f of target.flows) expectPath('--flow', f, 'file', 'a recording (Homeostat JSON or a Chrome Recorder export)');
     }
     const errorTests = values['error-tests'];
     if (errorTests !== undefined && errorTests !== 'handled' && errorTests !== 'absent') throw new UsageError(`--error-tests is handled or absent, got "${errorTests}"`);
