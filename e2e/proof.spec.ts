@@ -92,7 +92,7 @@ test('generated tests are proven on the base and the fixed build, and a delivere
     const k = proofFlowFor(p.diagnosis.handler, baseline) ?? 0;
     const run = await replayRun(browser, flows[k]!, { url: p.server!.url });
     expect(run.passed, run.error ?? '').toBe(true);
-    const v: Verification = { verdict: 'improved', why: 'taken as verified by this spec', reasons: [], judgement: null, runs: { A: [], B: [] }, rounds: 1, stoppedBy: 'decided', screenshots: [], sessions: [run.session!] };
+    const v: Verification = { verdict: 'improved', why: 'taken as verified by this spec', reasons: [], judgement: null, runs: { A: [], B: [] }, paired: {}, looks: { planned: 0, confidence: 0.95 }, rounds: 1, stoppedBy: 'decided', screenshots: [], sessions: [run.session!] };
     attempts.push({ diagnosis: p.diagnosis, verdict: 'improved', reasons: [], diff: p.diff, edits: p.edits, verification: v, branch: null, commit: null, tests: [], docs: [], pr: null });
   }
   attempts.push({ diagnosis: error, verdict: 'not-applicable', reasons: [], diff: null, edits: [], verification: null, branch: null, commit: null, tests: [], docs: [], pr: null });

@@ -6,7 +6,7 @@ import {
   guardOf,
   judgeFix,
   perLookConfidence,
-  sampleArms,
+  formatChange,
   type MetricSpec,
   type RunValues,
 } from './verdict.ts';
@@ -59,13 +59,15 @@ describe('compareLogRatio', () => {
     expect(c.ratio.high).toBeLessThan(0.01);
   });
 
-  it('guards fail on a clear regression beyond the tolerance, hold when the estimate stays within it, and wait otherwise', () => {
+  it('guards fail on a clear regression beyond the tolerance, hold only when the whole interval is within it, and wait otherwise', () => {
     const same = compareLogRatio(lognormals(1, 8, 100, 0.03), lognormals(2, 8, 101, 0.03), { floor: 1 });
     expect(guardOf(same, 0.1)).toBe('ok');
     const later = compareLogRatio(lognormals(3, 8, 100, 0.03), lognormals(4, 8, 160, 0.03), { floor: 1 });
     expect(guardOf(later, 0.1)).toBe('regressed');
+    // An estimate within tolerance proves nothing while the interval reaches past it.
     const noisySame = compareLogRatio([100, 130], [95, 140], { floor: 1 });
-    expect(guardOf(noisySame, 0.1)).toBe('ok');
+    expect(noisySame.ratio.estimate).toBeLessThan(1.1);
+    expect(guardOf(noisySame, 0.1)).toBe('unresolved');
     const noisyWorse = compareLogRatio([100, 130], [120, 170], { floor: 1 });
     expect(noisyWorse.ratio.low).toBeLessThan(1.1);
     expect(guardOf(noisyWorse, 0.1)).toBe('unresolved');
@@ -79,8 +81,9 @@ describe('judgeFix', () => {
     const j = judgeFix(SPECS, before, after);
     expect(j.verdict).toBe('partial');
     expect(j.settled).toBe(true);
-    expect(j.why).toMatch(/^interaction faster: 0\.00\d+×/);
-    expect(j.why).toMatch(/result no sooner \(1\.0\d×/);
+    expect(j.why).toMatch(/^interaction faster: 2\.1 s → 16 ms \(0\.00\d+×, CI [\d.]+–[\d.]+×\)/);
+    // The result guard is proven (its interval lies within ≤ 1.10×): nothing to say about it.
+    expect(j.why).not.toMatch(/result/);
     expect(j.why).toMatch(/still a 1\.7 s frame/);
   });
 
@@ -91,7 +94,7 @@ describe('judgeFix', () => {
     const j = judgeFix(SPECS, before, after);
     expect(j.results.find((r) => r.spec.key === 'result')!.state).toBe('unresolved');
     expect(j).toMatchObject({ verdict: 'partial', settled: true });
-    expect(j.why).toMatch(/result no sooner \(1\.\d+× \(CI [\d.]+–[\d.]+×\), undecided\), still a 1\.\d s frame/);
+    expect(j.why).toMatch(/result not yet proven within ≤ 1\.10×: [\d.]+ s → [\d.]+ s \(1\.\d+×, CI [\d.]+–[\d.]+×\); still a 1\.\d s frame/);
   });
 
   it('rendering fewer rows per frame shortens the frozen frame: improved', () => {
@@ -99,7 +102,7 @@ describe('judgeFix', () => {
     const after = runs(4, 4, { interaction: 40, result: 120, flowBlocking: 60, flowLongest: 90, errors: 0, frame: 90 });
     const j = judgeFix(SPECS, before, after);
     expect(j.verdict).toBe('improved');
-    expect(j.why).toMatch(/result sooner/);
+    expect(j.why).toMatch(/result better: 2\.0 s → 1\d\d ms \(0\.0\d+×/);
     expect(j.why).toMatch(/longest frame 1\.\d s → \d\d ms/);
   });
 
@@ -108,26 +111,28 @@ describe('judgeFix', () => {
     const after = runs(6, 4, { interaction: 30, result: 700, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 120 });
     const j = judgeFix(SPECS, before, after);
     expect(j.verdict).toBe('regressed');
-    expect(j.why).toMatch(/result later/);
+    expect(j.why).toMatch(/result worse: 4\d\d ms → 7\d\d ms \(1\.\d+×, CI [\d.]+–[\d.]+×\), beyond the ≤ 1\.10× guard/);
   });
 
-  it('a result later within the guard tolerance is still improved, and said to be later', () => {
-    const before = runs(15, 6, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
-    const after = runs(16, 6, { interaction: 30, result: 460, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+  it('a result later but proven within the guard tolerance is still improved, and said to be later', () => {
+    const before = runs(15, 12, { interaction: 300, result: 400, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
+    const after = runs(16, 12, { interaction: 30, result: 440, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
     const specs = SPECS.map((x) => (x.key === 'result' ? { ...x, tolerance: 0.2 } : x));
     const j = judgeFix(specs, before, after);
     expect(j.verdict).toBe('improved');
-    expect(j.why).toMatch(/result later: 1\.1\d× \(CI 1\.\d+–1\.\d+×\), within the ≤ 1\.20× guard/);
+    const result = j.results.find((r) => r.spec.key === 'result')!;
+    expect(result.comparison!.ratio.high).toBeLessThanOrEqual(1.2);
+    expect(j.why).toMatch(/result worse: 4\d\d ms → 4\d\d ms \(1\.\d+×, CI 1\.\d+–1\.\d+×\), proven within the ≤ 1\.20× guard/);
   });
 
-  it('a guard whose estimate is better but whose interval is wide says so, and does not block the verdict', () => {
+  it('a guard whose estimate is better but whose interval is wide is not yet proven: the verdict waits', () => {
     const before = runs(17, 3, { interaction: 300, result: 2000, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
     const after = runs(18, 3, { interaction: 30, result: 30, flowBlocking: 300, flowLongest: 250, errors: 0, frame: 100 });
     // One run whose result came seconds late (a loaded machine): the interval spans 1.
     after[0]!['result'] = 4000;
     const j = judgeFix(SPECS, before, after);
-    expect(j.verdict).toBe('improved');
-    expect(j.why).toMatch(/result sooner by the estimate, not certain: 0\.\d+× \(CI [\d.]+–[\d.]+×\)/);
+    expect(j).toMatchObject({ verdict: 'unresolved', settled: false });
+    expect(j.why).toMatch(/result not yet proven within ≤ 1\.10×: [\d.]+ s → [\d.]+ ms \(0\.\d+×, CI [\d.]+–[\d.]+×\)/);
   });
 
   it('a new error per run is a regression', () => {
@@ -172,53 +177,27 @@ describe('judgeFix', () => {
   });
 });
 
-describe('sampleArms', () => {
-  it('alternates the baseline with every open arm, reverses the order every other round, and lets decided arms leave', async () => {
-    const order: string[] = [];
-    const values = { base: 1000, huge: 1, none: 1000 } as const;
-    const arm = (id: 'huge' | 'none') => ({
-      id,
-      run: async (round: number) => {
-        order.push(`${id}${round}`);
-        return values[id] * (1 + 0.01 * (round % 3));
-      },
-    });
-    const judge = (_: string, a: readonly number[], b: readonly number[]) =>
-      judgeFix([{ key: 'x', label: 'x', role: 'primary', floor: 1 }], a.map((x) => ({ x })), b.map((x) => ({ x })));
-    const out = await sampleArms(
-      async (round) => {
-        order.push(`A${round}`);
-        return values.base * (1 + 0.01 * ((round + 1) % 3));
-      },
-      [arm('huge'), arm('none')],
-      judge,
-      { minRuns: 2, maxRuns: 4 },
-    );
-    expect(order.slice(0, 6)).toEqual(['A0', 'huge0', 'none0', 'none1', 'huge1', 'A1']);
-    expect(out.get('huge')).toMatchObject({ rounds: 2, stoppedBy: 'decided', judgement: { verdict: 'improved' } });
-    expect(out.get('none')!.judgement.verdict).toBe('no-effect');
-    // After "huge" left, rounds hold only the baseline and "none".
-    expect(order.filter((x) => x.startsWith('huge'))).toHaveLength(2);
+describe('what a verdict may print', () => {
+  it('never calls a guard with a wide interval "holds": ok implies the upper bound is within the tolerance', () => {
+    for (let s = 0; s < 400; s++) {
+      const n = 2 + (s % 7);
+      const sigma = 0.02 + (s % 11) * 0.08;
+      const c = compareLogRatio(lognormals(7000 + s, n, 100, sigma), lognormals(9000 + s, n, 100 * (0.8 + (s % 5) * 0.1), sigma), { floor: 1 });
+      const tolerance = [0, 0.1, 0.2][s % 3]!;
+      const state = guardOf(c, tolerance);
+      if (state === 'ok') expect(c.ratio.high).toBeLessThanOrEqual(1 + tolerance);
+      if (state === 'regressed') expect(c.ratio.low).toBeGreaterThan(1 + tolerance);
+    }
   });
 
-  it('stops at the deadline and drops an arm whose run throws', async () => {
-    let clock = 0;
-    let calls = 0;
-    const out = await sampleArms(
-      async () => {
-        clock += 10;
-        return 100 + (clock % 7);
-      },
-      [
-        { id: 'noisy', run: async () => (calls++ % 2 === 0 ? 60 : 160) },
-        { id: 'broken', run: async () => { throw new Error('behaviour broke'); } },
-      ],
-      (_, a, b) => judgeFix([{ key: 'x', label: 'x', role: 'primary', floor: 1 }], a.map((x) => ({ x })), b.map((x) => ({ x }))),
-      { minRuns: 2, maxRuns: 50, deadline: 35 },
-      () => clock,
-    );
-    expect(out.get('noisy')!.stoppedBy).toBe('deadline');
-    expect(out.get('noisy')!.rounds).toBe(4);
-    expect(out.get('broken')).toMatchObject({ stoppedBy: 'dropped', rounds: 0 });
+  it('prints every ratio with the before and after of the same statistic', () => {
+    const c = compareLogRatio([452, 470, 430], [500, 520, 510], { floor: 16 });
+    const text = formatChange(c);
+    const m = /^([\d.]+) ms → ([\d.]+) ms \(([\d.]+)×, CI ([\d.]+)–([\d.]+)×\)$/.exec(text);
+    expect(m, text).not.toBeNull();
+    expect(Number(m![2]) / Number(m![1])).toBeCloseTo(Number(m![3]), 1);
+    const j = judgeFix(SPECS, runs(21, 6, { interaction: 300, result: 100, errors: 0 }), runs(22, 6, { interaction: 100, result: 140, errors: 0 }));
+    // Every "×" in the sentence follows an arrow's after-value: "a → b (r×, CI …)".
+    for (const part of j.why.split('; ')) if (part.includes('×')) expect(part, j.why).toMatch(/ → [^(]+\([\d.]+×, CI /);
   });
 });

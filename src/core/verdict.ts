@@ -39,6 +39,8 @@ export interface LogComparison {
   ratio: RatioInterval;
   confidence: number;
   floor: number;
+  /** Paired comparisons: the rounds (clusters) the interval's degrees of freedom come from. */
+  clusters?: number;
 }
 
 /** Welch's t-interval on the difference of means (B − A). */
@@ -98,17 +100,16 @@ export function effectOf(c: LogComparison, threshold: number): Effect {
 }
 
 /**
- * A guard: the fix must not make this metric worse beyond `tolerance`. It fails when the whole
- * interval lies above 1 + tolerance (worse, with confidence); it holds when the estimate is within
- * the tolerance and the interval does not say otherwise; an estimate over the tolerance without
- * confidence needs more runs. (Proving "no worse than 10%" outright would take dozens of runs
- * per side at replay noise; a clear regression shows in a few.)
+ * A guard: the fix must not make this metric worse beyond `tolerance`. That is an equivalence
+ * claim (TOST-style): it holds only when the whole interval lies below 1 + tolerance, fails when
+ * the whole interval lies above it, and otherwise is not yet proven (more samples, or the verdict
+ * says which guard stayed unproven). A point estimate within tolerance proves nothing.
  */
 export type GuardState = 'ok' | 'regressed' | 'unresolved';
 
 export function guardOf(c: LogComparison, tolerance: number): GuardState {
   if (c.ratio.low > 1 + tolerance) return 'regressed';
-  if (c.ratio.estimate <= 1 + tolerance) return 'ok';
+  if (c.ratio.high <= 1 + tolerance) return 'ok';
   return 'unresolved';
 }
 
@@ -164,6 +165,17 @@ export type RunValues = Record<string, number | null>;
 
 const samplesOf = (runs: readonly RunValues[], key: string) => runs.map((r) => r[key]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
 
+/**
+ * "355 ms → 207 ms (0.58×, CI 0.40–0.84×)": the before/after of the very statistic the ratio is
+ * of (geometric means of the floored samples; means of counts), so arrows and ratios never
+ * disagree.
+ */
+export function formatChange(c: LogComparison, unit: 'ms' | 'count' = 'ms'): string {
+  // Counts read as counts: a ratio of floored error counts (0 → 1 as "2×") would mislead.
+  if (unit === 'count') return `${formatQuantity(c.meanA, unit)} → ${formatQuantity(c.meanB, unit)} per run`;
+  return `${formatQuantity(c.geoA, unit)} → ${formatQuantity(c.geoB, unit)} (${formatFactor(c.ratio.estimate)}×, CI ${formatFactor(c.ratio.low)}–${formatFactor(c.ratio.high)}×)`;
+}
+
 /** "0.18× (CI 0.12–0.27×)". */
 export function formatRatio(r: RatioInterval): string {
   return `${formatFactor(r.estimate)}× (CI ${formatFactor(r.low)}–${formatFactor(r.high)}×)`;
@@ -171,17 +183,31 @@ export function formatRatio(r: RatioInterval): string {
 
 
 /**
- * Judges a fix from the runs taken so far. `final` means no more runs will come (a cap was hit):
- * what is undecided then stays unresolved.
+ * Judges a fix from the runs taken so far: one number per run and metric, Welch over runs.
  */
 export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], B: readonly RunValues[], options: JudgeOptions = {}): FixJudgement {
+  return judgeComparisons(
+    specs,
+    (spec) => {
+      const a = samplesOf(A, spec.key);
+      const b = samplesOf(B, spec.key);
+      if (a.length < 2 || b.length < 2) return null;
+      return compareLogRatio(a, b, { floor: spec.floor, ...(options.confidence ? { confidence: options.confidence } : {}) });
+    },
+    options,
+  );
+}
+
+/**
+ * The verdict from one comparison per metric (however it was made: per-run Welch, or paired
+ * rounds): the primary's effect, every guard proven or not, the frozen-frame context.
+ */
+export function judgeComparisons(specs: readonly MetricSpec[], compare: (spec: MetricSpec) => LogComparison | null, options: JudgeOptions = {}): FixJudgement {
   const threshold = options.threshold ?? 0.1;
   const frozenMs = options.frozenMs ?? DEFAULT_FROZEN_MS;
   const results: MetricResult[] = specs.map((spec) => {
-    const a = samplesOf(A, spec.key);
-    const b = samplesOf(B, spec.key);
-    if (a.length < 2 || b.length < 2) return { spec, comparison: null, state: 'no-data' as const };
-    const comparison = compareLogRatio(a, b, { floor: spec.floor, ...(options.confidence ? { confidence: options.confidence } : {}) });
+    const comparison = compare(spec);
+    if (!comparison) return { spec, comparison: null, state: 'no-data' as const };
     const state = spec.role === 'guard' ? guardOf(comparison, spec.tolerance ?? options.tolerance ?? 0.1) : effectOf(comparison, threshold);
     return { spec, comparison, state };
   });
@@ -197,40 +223,39 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
   if (primary.state === 'no-effect') return { verdict: 'no-effect', settled: true, results, why };
   if (primary.state === 'unresolved') return { verdict: 'unresolved', settled: false, results, why };
   // Primary improved, but the page still freezes about as long: never "improved". Once more runs
-  // could not show the frame shorter, it is partial (an undecided guard could only make it worse).
+  // could not show the frame shorter, it is partial (an unproven guard could only make it worse).
   if (frozen && frozen.comparison!.geoB >= frozenMs && frozen.state !== 'improved') {
     const cannotImprove = frozen.state === 'no-effect' || frozen.state === 'regressed' || frozen.comparison!.ratio.low >= 1 - threshold;
     return { verdict: 'partial', settled: cannotImprove, results, why };
   }
-  // Improved: every guard must hold.
+  // Improved: every guard must be proven to hold.
   if (guards.some((g) => g.state === 'unresolved')) return { verdict: 'unresolved', settled: false, results, why };
   return { verdict: 'improved', settled: true, results, why };
 }
 
 function explain(primary: MetricResult, results: readonly MetricResult[], frozen: MetricResult | undefined, frozenMs: number, threshold: number, tolerance: number): string {
   const parts: string[] = [];
-  const say = (r: MetricResult, better: string, worse: string, same: string) => {
-    const c = r.comparison;
-    if (!c) return `${r.spec.label}: no samples on one side`;
-    const text = formatRatio(c.ratio);
-    if (r.state === 'regressed') return `${worse} ${text}`;
-    if (r.state === 'improved' || (r.spec.role === 'guard' && c.ratio.high < 1 - threshold)) return `${better} ${text}`;
-    if (r.state === 'no-effect') return `${same} (${text})`;
-    // A guard that holds only thanks to its tolerance: say it got worse, and by how much it may.
-    if (r.spec.role === 'guard' && r.state === 'ok' && c.ratio.low > 1) return `${worse} ${text}, within the ≤ ${formatFactor(1 + (r.spec.tolerance ?? tolerance))}× guard`;
-    // A guard that holds, or waits, with its estimate not below the threshold: the plain reading is "no better".
-    if (r.spec.role === 'guard' && c.ratio.estimate >= 1 - threshold) return `${same} (${text}${r.state === 'unresolved' ? ', undecided' : ''})`;
-    // A guard that holds with a better estimate but an interval too wide to say so (a noisy run).
-    if (r.spec.role === 'guard' && r.state === 'ok') return `${better.replace(/:$/, '')} by the estimate, not certain: ${text}`;
-    return `${r.spec.label} undecided ${text}`;
-  };
-  parts.push(say(primary, `${primary.spec.label} faster:`, `${primary.spec.label} slower:`, `${primary.spec.label} unchanged`));
+  const change = (r: MetricResult) => formatChange(r.comparison!, r.spec.unit);
+  const p = primary.comparison;
+  if (!p) parts.push(`${primary.spec.label}: no paired samples yet`);
+  else if (primary.state === 'improved') parts.push(`${primary.spec.label} faster: ${change(primary)}`);
+  else if (primary.state === 'regressed') parts.push(`${primary.spec.label} slower: ${change(primary)}`);
+  else if (primary.state === 'no-effect') parts.push(`${primary.spec.label} unchanged: ${change(primary)}`);
+  else parts.push(`${primary.spec.label} undecided: ${change(primary)}`);
   for (const r of results) {
-    if (r.spec.role !== 'guard' || r.state === 'no-data') continue;
-    if (/result/.test(r.spec.key)) parts.push(say(r, 'result sooner:', 'result later:', 'result no sooner'));
-    else if (r.spec.unit === 'count') {
-      if (r.state === 'regressed') parts.push(`more errors: ${formatQuantity(r.comparison!.meanA, 'count')} → ${formatQuantity(r.comparison!.meanB, 'count')} per run`);
-    } else if (r.state !== 'ok' || (r.comparison && r.comparison.ratio.high < 1 - threshold)) parts.push(say(r, `${r.spec.label} down:`, `${r.spec.label} up:`, `${r.spec.label} unchanged`));
+    if (r.spec.role !== 'guard' || !r.comparison) continue;
+    const c = r.comparison;
+    const guard = `≤ ${formatFactor(1 + (r.spec.tolerance ?? tolerance))}×`;
+    const name = /(^|:)result$/.test(r.spec.key) ? 'result' : r.spec.label;
+    if (r.spec.unit === 'count') {
+      if (r.state === 'regressed') parts.push(`more errors: ${change(r)}`);
+      else if (r.state === 'unresolved') parts.push(`errors not yet proven no more: ${change(r)}`);
+      continue;
+    }
+    if (r.state === 'regressed') parts.push(`${name} worse: ${change(r)}, beyond the ${guard} guard`);
+    else if (r.state === 'unresolved') parts.push(`${name} not yet proven within ${guard}: ${change(r)}`);
+    else if (c.ratio.low > 1) parts.push(`${name} worse: ${change(r)}, proven within the ${guard} guard`);
+    else if (c.ratio.high < 1 - threshold) parts.push(`${name} better: ${change(r)}`);
   }
   if (frozen?.comparison) {
     const after = frozen.comparison.geoB;
@@ -238,13 +263,13 @@ function explain(primary: MetricResult, results: readonly MetricResult[], frozen
     if (after >= frozenMs && frozen.state !== 'improved') parts.push(`still a ${formatQuantity(after)} frame`);
     else if (frozen.state === 'improved' || before >= frozenMs) parts.push(`longest frame ${formatQuantity(before)} → ${formatQuantity(after)}`);
   }
-  return parts.join(', ');
+  return parts.join('; ');
 }
 
 export interface SamplingPlan {
   /** Runs per side before the first decision (default 2: a huge effect decides there). */
   minRuns?: number;
-  /** Give up (the verdict stays what it is, unsettled) at this many runs per side (default 8). */
+  /** Give up (the verdict stays what it is, unsettled) at this many rounds (default 8; heal: 20, the budget decides first). */
   maxRuns?: number;
   /** ...or when the clock passes this (ms on `now`'s clock; default: none). */
   deadline?: number;
@@ -252,88 +277,22 @@ export interface SamplingPlan {
 
 /**
  * Pocock's nominal two-sided significance level per look that keeps the overall level at 0.05
- * over K equally spaced looks (Pocock 1977; Jennison & Turnbull, Group Sequential Methods, table 2.1).
+ * over K equally spaced looks: 2(1 − Φ(C_P(K))) with C_P from Jennison & Turnbull, Group
+ * Sequential Methods (2000), table 2.1 (K = 1…10, 15, 20).
  */
-const POCOCK_05: Record<number, number> = { 1: 0.05, 2: 0.0294, 3: 0.0221, 4: 0.0182, 5: 0.0158, 6: 0.0142, 7: 0.013, 8: 0.012, 9: 0.0112, 10: 0.0106 };
+const POCOCK_05: ReadonlyArray<readonly [number, number]> = [
+  [1, 0.05], [2, 0.0294], [3, 0.0221], [4, 0.0182], [5, 0.0158], [6, 0.0142], [7, 0.013], [8, 0.012], [9, 0.0112], [10, 0.0106], [15, 0.0086], [20, 0.0075],
+];
 
 /**
  * The per-look confidence that keeps the overall error rate at `confidence` across every look a
  * sequential plan may take (one look per round from minRuns to maxRuns): peeking after each
- * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 10 looks,
- * Bonferroni otherwise (more conservative).
+ * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 20 looks
+ * (between tabulated K, the next larger K's level: more conservative), Bonferroni otherwise.
  */
 export function perLookConfidence(confidence: number, plan: SamplingPlan): number {
   const looks = Math.max(1, (plan.maxRuns ?? 8) - (plan.minRuns ?? 2) + 1);
-  if (Math.abs(confidence - 0.95) < 1e-9 && POCOCK_05[looks] !== undefined) return 1 - POCOCK_05[looks]!;
+  const pocock = POCOCK_05.find(([k]) => k >= looks);
+  if (Math.abs(confidence - 0.95) < 1e-9 && pocock) return 1 - pocock[1];
   return 1 - (1 - confidence) / looks;
-}
-
-export interface Arm<T> {
-  id: string;
-  /** Runs this arm's build once (round `round`); its values per metric, or throws to drop the arm. */
-  run(round: number): Promise<T>;
-}
-
-export interface ArmOutcome<J> {
-  judgement: J;
-  rounds: number;
-  stoppedBy: 'decided' | 'max-runs' | 'deadline' | 'dropped';
-}
-
-/**
- * Multi-arm alternated sampling: each round runs the baseline once and every undecided arm once,
- * the order reversed every other round (A B C … then … C B A) so no arm always runs right after
- * the baseline. An arm leaves when `judge` says it is settled; everything stops at the caps.
- * `judge(armId, a, b, final)` sees all baseline runs taken so far and the arm's own.
- */
-export async function sampleArms<T, J extends { settled: boolean }>(
-  baseline: (round: number) => Promise<T>,
-  arms: ReadonlyArray<Arm<T>>,
-  judge: (arm: string, a: readonly T[], b: readonly T[], final: boolean) => J,
-  plan: SamplingPlan = {},
-  now: () => number = Date.now,
-  onRound?: (round: number, open: string[]) => void,
-): Promise<Map<string, ArmOutcome<J>>> {
-  const minRuns = Math.max(2, plan.minRuns ?? 2);
-  const maxRuns = Math.max(minRuns, plan.maxRuns ?? 8);
-  const a: T[] = [];
-  const b = new Map<string, T[]>(arms.map((x) => [x.id, []]));
-  const out = new Map<string, ArmOutcome<J>>();
-  let open = arms.slice();
-  for (let round = 0; open.length > 0; round++) {
-    onRound?.(round, open.map((x) => x.id));
-    const order: Array<Arm<T> | null> = [null, ...open];
-    if (round % 2 === 1) order.reverse();
-    for (const arm of order) {
-      if (arm === null) {
-        a.push(await baseline(round));
-        continue;
-      }
-      try {
-        b.get(arm.id)!.push(await arm.run(round));
-      } catch {
-        // The arm reported its own failure (behaviour broke); it leaves the comparison.
-        open = open.filter((x) => x !== arm);
-      }
-    }
-    const n = round + 1;
-    const capped = n >= maxRuns ? 'max-runs' : plan.deadline !== undefined && now() >= plan.deadline ? 'deadline' : null;
-    const still: Array<Arm<T>> = [];
-    for (const arm of open) {
-      const mine = b.get(arm.id)!;
-      if (mine.length < minRuns && !capped) {
-        still.push(arm);
-        continue;
-      }
-      const j = judge(arm.id, a, mine, capped !== null);
-      if (j.settled) out.set(arm.id, { judgement: j, rounds: mine.length, stoppedBy: 'decided' });
-      else if (capped) out.set(arm.id, { judgement: j, rounds: mine.length, stoppedBy: capped });
-      else still.push(arm);
-    }
-    open = still;
-  }
-  for (const arm of arms) {
-    if (!out.has(arm.id)) out.set(arm.id, { judgement: judge(arm.id, a, b.get(arm.id)!, true), rounds: b.get(arm.id)!.length, stoppedBy: 'dropped' });
-  }
-  return out;
 }

@@ -69,7 +69,7 @@ export function commitMessage(
     'Change:',
     ...edits.map((e) => `- ${e}`),
     '',
-    `Verified by A/B replay against ${head.slice(0, 12)} (${v.rounds} alternated runs per side, stopped: ${v.stoppedBy}), on what the user feels:`,
+    `Verified by A/B replay against ${head.slice(0, 12)} (${v.rounds} interleaved rounds, paired step by step; ${v.looks.planned} planned looks at ${Math.round(v.looks.confidence * 1000) / 10}% each; stopped: ${v.stoppedBy}), on what the user feels:`,
     ...evidenceLines(v, d).map((l) => `- ${l}`),
     '',
     `Verdict: ${v.verdict} (${v.why}).`,

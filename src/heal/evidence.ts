@@ -4,9 +4,9 @@
  * predicted. Commit messages, the report, the terminal summary and generated tests share it.
  */
 import { describePrediction, type Diagnosis } from '../core/diagnose.ts';
-import { formatFactor, formatQuantity } from '../core/format.ts';
+import { formatFactor } from '../core/format.ts';
 import { runMetricKey } from '../core/run-metrics.ts';
-import { formatRatio, type MetricResult } from '../core/verdict.ts';
+import { formatChange, formatRatio, type MetricResult } from '../core/verdict.ts';
 import type { Verification } from './verify.ts';
 
 const STATE_TEXT: Record<MetricResult['state'], string> = {
@@ -14,7 +14,7 @@ const STATE_TEXT: Record<MetricResult['state'], string> = {
   regressed: 'regressed',
   'no-effect': 'unchanged',
   unresolved: 'undecided',
-  ok: 'holds',
+  ok: 'proven to hold',
   'no-data': 'no samples',
 };
 
@@ -25,7 +25,7 @@ export function predictedRatio(d: Diagnosis, key: string): number | null {
   return p && p.current > 0 ? p.predicted / p.current : null;
 }
 
-/** "primary renderReact p95 interaction: 908 ms → 164 ms, 0.18× (CI 0.12–0.27×), improved; predicted 0.20×". */
+/** "primary renderReact interaction, per call: 908 ms → 164 ms (0.18×, CI 0.12–0.27×), improved; predicted 0.20×". */
 export function metricLine(r: MetricResult, d: Diagnosis): string {
   const role = r.spec.role === 'guard' ? `guard (≤ ${formatFactor(1 + (r.spec.tolerance ?? 0))}×)` : r.spec.role;
   const c = r.comparison;
@@ -33,7 +33,8 @@ export function metricLine(r: MetricResult, d: Diagnosis): string {
   const head = `${role} ${r.spec.label}`;
   if (!c) return `${head}: no samples on one side`;
   return (
-    `${head}: ${formatQuantity(c.meanA, r.spec.unit)} → ${formatQuantity(c.meanB, r.spec.unit)}, ${formatRatio(c.ratio)}, ${STATE_TEXT[r.state]}` +
+    `${head}: ${formatChange(c, r.spec.unit)}, ${r.spec.role === 'guard' && r.state === 'unresolved' ? 'not yet proven' : STATE_TEXT[r.state]}` +
+    (c.clusters ? ` (${c.nA} pairs in ${c.clusters} rounds)` : '') +
     (predicted !== null ? `; predicted ${formatRatio({ estimate: predicted, low: predicted, high: predicted }).replace(/ \(CI .*\)$/, '')}` : '')
   );
 }

@@ -3,7 +3,7 @@
  * other work:
  *
  *   build + analyse (side by side) → measure the baseline → check docs, diagnose →
- *   patch and build every candidate (side by side) → verify all candidates in alternated A/B
+ *   patch and build every candidate (side by side) → verify all candidates in interleaved A/B
  *   rounds on what the user feels → deliver the improved ones (tests, docs, branches)
  *
  * The user's working tree is never written: the baseline and every candidate live in temporary
@@ -58,7 +58,7 @@ export interface HealOptions {
    * are replayed again, until none is short.
    */
   baselineMaxRuns?: number;
-  /** A/B sampling: runs per side, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
+  /** A/B sampling: rounds at most, threshold, guard tolerance; `timeCapMs` bounds the whole A/B phase (default 150 s). */
   plan?: VerificationPlan & { timeCapMs?: number };
   /**
    * Wall time for the whole loop (ms): the A/B rounds stop in time to deliver within it (undecided
@@ -242,7 +242,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       reportFiles: [],
     };
     const { writeHealReport } = await import('./report.ts');
-    result.reportFiles = await writeHealReport(result, options.outDir);
+    result.reportFiles = await writeHealReport(result, options.outDir, options.plan?.threshold !== undefined ? { threshold: options.plan.threshold } : {});
     run.log(`done in ${clock()}`);
     return result;
   } finally {
@@ -324,7 +324,7 @@ async function prepareFixes(run: Run, diagnoses: readonly Diagnosis[]): Promise<
   return { advice, prepared };
 }
 
-/** Verifies every built candidate against the same alternated baseline runs, on each handler's best flow, within the time left. */
+/** Verifies every built candidate against the same interleaved baseline pages, on each handler's best flow, within the time left. */
 async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], baseline: Awaited<ReturnType<typeof measureBaseline>>, base: Base): Promise<Map<string, Verification>> {
   const { options, flows, now, log } = run;
   const ready = prepared.filter((p) => !p.failed && p.server);
@@ -332,7 +332,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
   const handlerOf = (d: Diagnosis) => (d.impact.metric.kind === 'handler' ? d.impact.metric.handler : d.handler);
   const best = new Set(ready.map((p) => bestFlowFor(handlerOf(p.diagnosis), baseline)).filter((k): k is number => k !== null));
   const measured = best.size > 0 ? flows.filter((_, k) => best.has(k)) : flows;
-  const perRound = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0) * (ready.length + 1);
+  const roundMs = measured.reduce((s, f) => s + baseline.flowMs[flows.indexOf(f)]!, 0);
   // Delivering and the report take a few seconds: keep them inside the budget too.
   // Proving the generated tests replays their flows once per build: reserve that too.
   const errorFlows = baseline.errorsByFlow.map((m, k) => (m.size > 0 ? k : null));
@@ -341,7 +341,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
   const cap = Math.max(0, Math.min(options.plan?.timeCapMs ?? 150_000, budgetLeft));
   log(
     `A/B: ${ready.length} candidate${ready.length === 1 ? '' : 's'} against the baseline on ${measured.map((f) => f.title).join(', ')}; ` +
-      `a round ≈ ${Math.round(perRound / 1000)} s, at most ${options.plan?.maxRuns ?? 8} rounds or ${Math.round(cap / 1000)} s`,
+      `a round ≈ ${Math.round((roundMs * (ready.length + 1)) / 1000)} s, at most ${Math.round(cap / 1000)} s`,
   );
   return verifyFixes({
     browser: run.browser,
@@ -349,7 +349,7 @@ async function verifyCandidates(run: Run, prepared: readonly PreparedFix[], base
     measured,
     baselineUrl: base.url,
     candidates: ready.map((p) => ({ diagnosis: p.diagnosis, url: p.server!.url })),
-    plan: { ...options.plan, tolerance: options.plan?.tolerance ?? base.spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
+    plan: { ...options.plan, roundMs, tolerance: options.plan?.tolerance ?? base.spec?.defaults.tolerance ?? DEFAULT_GUARD_TOLERANCE, deadline: now() + cap },
     screenshotDir: run.screenshotDir,
     ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
     onProgress: log,
@@ -370,7 +370,9 @@ function judge(run: Run, prepared: readonly PreparedFix[], verifications: Readon
     a.verification = v;
     a.verdict = v.verdict;
     a.reasons.push(...v.reasons);
-    run.log(`verdict ${p.diagnosis.id}: ${v.verdict} — ${v.why}`);
+    // The whole sentence is in the summary and the report; the progress line stays short.
+    const first = v.why.split('; ')[0] ?? '';
+    run.log(`verdict ${p.diagnosis.id}: ${v.verdict}${first ? ` — ${first.length > 70 ? `${first.slice(0, 69)}…` : first}` : ''}`);
     return a;
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The heal report: what was measured, what was found, what was tried and what the replays
- * decided, as markdown (for PRs and terminals) and self-contained HTML (inline SVG, no
- * external requests).
+ * decided, as markdown (for PRs and terminals) and self-contained HTML (inline SVG charts
+ * rendered ahead by report-charts.tsx, no scripts, no external requests).
  */
 import { formatMs, formatPct } from '../core/format.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -24,11 +24,24 @@ function metricsRows(m: HealMetrics): Array<[string, string, string]> {
   ];
 }
 
-/** The verdict's sentence, then one line per metric (primary, guards, context). */
-function comparisonLines(a: Attempt): string[] {
+/**
+ * The verdict's sentence, then one line per metric (primary, guards, context), then whatever
+ * else the attempt's reasons add. Each sentence once: the verification's reasons are also the
+ * attempt's, a broken build's `why` is its reasons joined, and an undecided verdict's reason
+ * repeats `why` after its own prefix.
+ */
+function comparisonLines(a: Attempt): { lines: string[]; reasons: string[] } {
   const v = a.verification;
-  if (!v) return a.reasons.slice(0, 1);
-  return [`${v.why} — ${v.rounds} alternated runs per side, stopped: ${v.stoppedBy}.`, ...evidenceLines(v, a.diagnosis)];
+  const lines = v
+    ? [`${v.why} — ${v.rounds} interleaved round${v.rounds === 1 ? '' : 's'} (paired step by step), stopped: ${v.stoppedBy}.`, ...evidenceLines(v, a.diagnosis)]
+    : a.reasons.slice(0, 1);
+  const said = (x: string) => lines.some((l) => l.includes(x));
+  const reasons: string[] = [];
+  for (const reason of a.reasons) {
+    const own = v && v.why && reason.endsWith(`: ${v.why}`) ? reason.slice(0, -(v.why.length + 2)) : reason;
+    if (own && !said(own) && !reasons.includes(own)) reasons.push(own);
+  }
+  return { lines: lines.filter((l, i) => !lines.slice(0, i).some((earlier) => earlier.includes(l))), reasons };
 }
 
 export function renderHealMarkdown(r: HealResult): string {
@@ -49,11 +62,11 @@ export function renderHealMarkdown(r: HealResult): string {
   out.push('## Fixes', '');
   for (const a of r.attempts) {
     out.push(`### ${a.diagnosis.id}: ${a.verdict}`, '');
-    const [first, ...lines] = comparisonLines(a);
+    const { lines: [first, ...lines], reasons } = comparisonLines(a);
     if (first) out.push(first, '');
     if (lines.length) out.push(...lines.map((l) => `- ${l}`), '');
     if (a.branch) out.push(`Branch \`${a.branch}\` (${a.commit?.slice(0, 12)}): code, ${a.tests.map((t) => `\`${t.path}\``).join(', ')}, docs ${a.docs.map((d) => `\`${d}\``).join(', ')}.`, '');
-    if (a.reasons.length) out.push(...a.reasons.map((x) => `- ${x}`), '');
+    if (reasons.length) out.push(...reasons.map((x) => `- ${x}`), '');
     if (a.diff) out.push('```diff', a.diff.trimEnd(), '```', '');
     if (!a.diff && a.tests.length) out.push('Generated test:', '', '```json', a.tests[0]!.content.trimEnd(), '```', '');
   }
@@ -61,50 +74,63 @@ export function renderHealMarkdown(r: HealResult): string {
   return out.join('\n') + '\n';
 }
 
-/** Dots per run for A and B on the primary metric: the A/B evidence at a glance. */
-function abChart(a: Attempt): string {
-  const v = a.verification;
-  const key = v?.judgement?.results.find((r) => r.spec.role === 'primary')?.spec.key;
-  if (!v || !key || v.runs.A.length === 0) return '';
-  const pick = (rows: typeof v.runs.A) => rows.map((r) => r[key]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  const samples = { A: pick(v.runs.A), B: pick(v.runs.B) };
-  const all = [...samples.A, ...samples.B];
-  const max = Math.max(...all, 1) * 1.1;
-  const W = 420;
-  const H = 90;
-  const x = (val: number) => 60 + (val / max) * (W - 80);
-  const row = (vals: number[], y: number, color: string, label: string) =>
-    `<text x="4" y="${y + 4}" font-size="11">${label}</text>` +
-    vals.map((val) => `<circle cx="${x(val).toFixed(1)}" cy="${y}" r="4" fill="${color}" fill-opacity="0.6"/>`).join('');
-  return (
-    `<svg width="${W}" height="${H}" role="img" aria-label="A/B samples">` +
-    row(samples.A, 25, '#c0392b', 'before') +
-    row(samples.B, 55, '#27ae60', 'after') +
-    `<line x1="60" y1="75" x2="${W - 20}" y2="75" stroke="#999"/><text x="60" y="88" font-size="10">0</text>` +
-    `<text x="${W - 60}" y="88" font-size="10">${max.toFixed(1)} ms</text></svg>`
-  );
+/** A unified diff with its added lines green and removed lines red (file headers and hunks set apart). */
+export function diffHtml(diff: string): string {
+  return diff
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const cls = /^(\+\+\+|---|diff |index )/.test(line) ? 'file' : line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '';
+      return cls ? `<span class="${cls}">${esc(line)}</span>` : esc(line);
+    })
+    .join('\n');
 }
 
-export function renderHealHtml(r: HealResult): string {
+/** Each attempt's charts (static HTML), in the order of `r.attempts`. */
+export type AttemptCharts = readonly string[];
+
+/**
+ * Renders the charts of every attempt. The chart module (React, recharts, jsdom) loads only
+ * here, and a report without charts beats no report: if it cannot load or draw, each attempt
+ * with evidence says why instead.
+ */
+export async function renderAttemptCharts(r: HealResult, options: { threshold?: number } = {}): Promise<AttemptCharts> {
+  try {
+    const { renderVerificationCharts } = await import('./report-charts.tsx');
+    return await renderVerificationCharts(
+      r.attempts.map((a) => a.verification),
+      options,
+    );
+  } catch (e) {
+    const why = `<p class="note">Charts could not be drawn: ${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    return r.attempts.map((a) => (a.verification?.judgement ? why : ''));
+  }
+}
+
+export function renderHealHtml(r: HealResult, charts: AttemptCharts = []): string {
   const metrics = metricsRows(r.metrics).map(([k, v, d]) => `<tr><td>${esc(k)}</td><td class="n">${esc(v)}</td><td>${esc(d)}</td></tr>`).join('');
   const discrepancies = r.check.discrepancies.map((d) => `<li><b>${esc(d.severity)}</b> <code>${esc(d.kind)}</code> ${esc(d.subject.name)}: ${esc(d.message)}</li>`).join('') || '<li>None.</li>';
   const diagnoses = r.diagnoses
     .map((d) => `<li><b>${esc(d.title)}</b> <small>(${esc(d.rule)}, ${esc(d.severity)}, confidence ${d.confidence})</small><br>${esc(d.rootCause)}<br><small>${esc(Object.entries(d.evidence).map(([k, v]) => `${k}=${v}`).join(', '))}</small></li>`)
     .join('') || '<li>No rule fired.</li>';
   const attempts = r.attempts
-    .map(
-      (a) => `<section class="attempt ${esc(a.verdict)}"><h3>${esc(a.diagnosis.id)} — <span class="verdict">${esc(a.verdict)}</span></h3>
-${comparisonLines(a).map((l, i) => (i === 0 ? `<p>${esc(l)}</p>` : `<div class="metric">${esc(l)}</div>`)).join('')}${abChart(a)}
+    .map((a, i) => {
+      const { lines, reasons } = comparisonLines(a);
+      return `<section class="attempt ${esc(a.verdict)}"><h3>${esc(a.diagnosis.id)} — <span class="verdict">${esc(a.verdict)}</span></h3>
+${lines.map((l, k) => (k === 0 ? `<p>${esc(l)}</p>` : `<div class="metric">${esc(l)}</div>`)).join('')}${charts[i] ?? ''}
 ${a.branch ? `<p>Branch <code>${esc(a.branch)}</code> (${esc(a.commit?.slice(0, 12) ?? '')})</p>` : ''}
-${a.reasons.length ? `<ul>${a.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
-${a.diff ? `<pre class="diff">${esc(a.diff)}</pre>` : ''}</section>`,
-    )
+${reasons.length ? `<ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
+${a.diff ? `<pre class="diff">${diffHtml(a.diff)}</pre>` : ''}</section>`;
+    })
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Homeostat heal report</title>
 <style>body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8px}.n{text-align:right}
 .attempt{border:1px solid #ddd;border-radius:6px;padding:0 1em;margin:1em 0}.improved .verdict{color:#27ae60}.partial .verdict{color:#d68910}.metric{font-size:13px;color:#444}
-.broke-behaviour .verdict,.regressed .verdict{color:#c0392b}pre.diff{background:#f6f8fa;padding:8px;overflow:auto}</style></head>
+.broke-behaviour .verdict,.regressed .verdict{color:#c0392b}pre.diff{background:#f6f8fa;padding:8px;overflow:auto}
+pre.diff .add{color:#1a7f37;background:#e6ffec;display:inline-block;min-width:100%}pre.diff .del{color:#b42318;background:#ffebe9;display:inline-block;min-width:100%}pre.diff .hunk{color:#6e7781}pre.diff .file{font-weight:bold}
+.charts{display:flex;flex-wrap:wrap;gap:12px 16px;margin:1em 0}.chart{margin:0;width:440px}.chart.wide{width:900px}.chart figcaption{font-size:12px;color:#444;margin-top:2px}
+.recharts-wrapper{max-width:100%}.note{color:#8a6d3b}</style></head>
 <body><h1>Homeostat heal report</h1><p>Healed commit <code>${esc(r.head.slice(0, 12))}</code>; baseline from ${r.baseline.runs} replay runs.</p>
 <h2>Metrics</h2><table>${metrics}</table>
 <h2>Discrepancies</h2><ul>${discrepancies}</ul>
@@ -121,13 +147,14 @@ async function writeAtomic(path: string, content: string): Promise<void> {
   await rename(tmp, path);
 }
 
-export async function writeHealReport(r: HealResult, dir: string): Promise<string[]> {
+/** Writes report.md, report.html and result.json; `threshold` is the primary's (plan.threshold, default 0.1), for the charts' decision lines. */
+export async function writeHealReport(r: HealResult, dir: string, options: { threshold?: number } = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const md = join(dir, 'report.md');
   const html = join(dir, 'report.html');
   const json = join(dir, 'result.json');
   await writeAtomic(md, renderHealMarkdown(r));
-  await writeAtomic(html, renderHealHtml(r));
+  await writeAtomic(html, renderHealHtml(r, await renderAttemptCharts(r, options)));
   const { baseline, ...rest } = r;
   await writeAtomic(
     json,

@@ -1,10 +1,12 @@
 /**
- * Verifying fixes on what the user feels. The recorded flows are replayed on the baseline (A)
- * and every candidate build (B, C, …) in alternated rounds (see core/verdict.ts `sampleArms`);
- * each run is reduced to one number per metric: the diagnosis' primary metric (interaction
- * latency for a transition), guards that must not regress (time to result, long-frame blocking
- * and the longest frame in the flow, errors) and the longest frame the handler's own work
- * occupied (which makes an improvement `partial` while the page still freezes).
+ * Verifying fixes on what the user feels. In every round the measured flows are replayed on the
+ * baseline (A) and every open candidate (B, C, …) at once, interleaved step by step in pages of
+ * one browser (replay/paired.ts): each interaction on A has its twin on B taken moments apart,
+ * under the same load. The paired samples (core/paired.ts) are the diagnosis' primary metric
+ * (interaction latency for a transition), guards that must be proven not to regress (time to
+ * result, long frames, errors) and the longest frame the handler's own work occupied (which
+ * makes an improvement `partial` while the page still freezes). A round is the cluster: the
+ * interval is Student's t over rounds, with Pocock's boundary over the planned looks.
  *
  * Behaviour comes first: a candidate whose replays fail an expectation, or in which the handler
  * no longer runs, is rejected whatever its timings say.
@@ -13,18 +15,12 @@ import { formatMs } from '../core/format.ts';
 import type { Browser } from 'playwright-core';
 import { VERIFY_STAT, type Diagnosis } from '../core/diagnose.ts';
 import { FROZEN_FRAME_MS, METRICS } from '../core/metrics.ts';
-import { describeRunMetric, isCount, runMetricFloor, runMetricKey, runMetricValue, type RunMetric } from '../core/run-metrics.ts';
+import { isCount, runMetricFloor, runMetricKey, runMetricValue, type RunMetric } from '../core/run-metrics.ts';
+import { comparePaired, describePaired, roundSample, type PairedSide, type RoundSample } from '../core/paired.ts';
 import type { SessionFile } from '../core/session.ts';
-import {
-  judgeFix,
-  perLookConfidence,
-  sampleArms,
-  type FixJudgement,
-  type MetricSpec,
-  type RunValues,
-  type SamplingPlan,
-} from '../core/verdict.ts';
+import { judgeComparisons, perLookConfidence, type FixJudgement, type MetricSpec, type RunValues, type SamplingPlan } from '../core/verdict.ts';
 import { replayRun, type Recording, type RunResult } from '../replay/index.ts';
+import { pairedRound, type PairedPageResult } from '../replay/paired.ts';
 
 /** How much worse a guard may get by default: the docs' default drift tolerance. */
 export const DEFAULT_GUARD_TOLERANCE = 0.2;
@@ -32,6 +28,8 @@ export const DEFAULT_GUARD_TOLERANCE = 0.2;
 export type FixVerdict = 'improved' | 'partial' | 'no-effect' | 'regressed' | 'unresolved' | 'broke-behaviour';
 
 export interface VerificationPlan extends SamplingPlan {
+  /** What one paired round of one build is expected to cost (ms): plans the looks, and stops the first round from overrunning. */
+  roundMs?: number;
   /** Smallest relative change of the primary metric that counts (default 0.1). */
   threshold?: number;
   /** How much worse a guard may get (default 0.2, the docs' default drift tolerance). */
@@ -49,8 +47,12 @@ export interface Verification {
   /** Why behaviour broke, or why the comparison could not be made. */
   reasons: string[];
   judgement: FixJudgement | null;
-  /** Per-run values of every metric, baseline and candidate. */
+  /** Per-round values of every metric (the run statistic of each side), baseline and candidate. */
   runs: { A: RunValues[]; B: RunValues[] };
+  /** Per metric key, every round's paired summary: what the interval is computed from. */
+  paired: Record<string, RoundSample[]>;
+  /** The looks the sequential plan allowed (Pocock's boundary is set for them) and its per-look confidence. */
+  looks: { planned: number; confidence: number };
   rounds: number;
   stoppedBy: 'decided' | 'max-runs' | 'deadline' | 'dropped' | 'baseline-broke';
   screenshots: string[];
@@ -78,6 +80,8 @@ export interface VerifyOptions {
   onProgress?: (line: string) => void;
   /** Clock for the deadline (tests inject one). */
   now?: () => number;
+  /** Runs one interleaved round (tests inject one; default replay/paired.ts). */
+  runRound?: typeof pairedRound;
 }
 
 /** What a fix is judged on: its primary metric, the guards and the handler's own longest frame. */
@@ -85,7 +89,7 @@ export function metricSpecsFor(d: Diagnosis, plan: VerificationPlan = {}): Array
   const tolerance = plan.tolerance ?? DEFAULT_GUARD_TOLERANCE;
   const spec = (metric: RunMetric, role: MetricSpec['role'], extra: Partial<MetricSpec> = {}): MetricSpec & { metric: RunMetric } => ({
     key: runMetricKey(metric),
-    label: describeRunMetric(metric),
+    label: describePaired(metric),
     role,
     floor: runMetricFloor(metric),
     ...(isCount(metric) ? { unit: 'count' as const } : {}),
@@ -118,10 +122,7 @@ export function metricSpecsFor(d: Diagnosis, plan: VerificationPlan = {}): Array
   return out;
 }
 
-class BehaviourBroke extends Error {}
-class BaselineBroke extends Error {}
-
-function failures(run: RunResult, flow: Recording): string[] {
+function failures(run: Pick<RunResult, 'expectations' | 'error' | 'session'>, flow: Recording): string[] {
   const out = run.expectations.filter((e) => !e.passed).map((e) => `${flow.title}: step ${e.step} (${e.description}) failed${e.message ? `: ${e.message}` : ''}`);
   if (run.error && out.length === 0) out.push(`${flow.title}: ${run.error}`);
   if (!run.session) out.push(`${flow.title}: the page exported no Homeostat session`);
@@ -130,137 +131,201 @@ function failures(run: RunResult, flow: Recording): string[] {
 
 const elapsed = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** Rounds before the first look: the interval has rounds − 1 degrees of freedom, and at three the t quantile under Pocock’s boundary is still above 8. */
+export const MIN_ROUNDS = 4;
+
+/** Rounds at most: with rounds of a few seconds, the time budget stops sampling first. */
+export const MAX_ROUNDS = 20;
+
 /**
- * Verifies every candidate against the same baseline runs. Returns one verification per
- * candidate, keyed by diagnosis id.
+ * How many looks the sequential plan takes: every round from `minRuns` on, as many as the time
+ * cap can buy at the estimated round cost (fixed before the first round, as Pocock's boundary
+ * needs), at most `maxRuns` rounds. Fewer planned looks spend less of the error rate per look.
+ */
+export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number): { minRuns: number; maxRuns: number } {
+  const minRuns = Math.max(MIN_ROUNDS, plan.minRuns ?? MIN_ROUNDS);
+  const affordable = roundMs > 0 && Number.isFinite(capMs) ? Math.floor(capMs / roundMs) : Infinity;
+  const maxRuns = Math.max(minRuns, Math.min(plan.maxRuns ?? MAX_ROUNDS, affordable));
+  return { minRuns, maxRuns };
+}
+
+/**
+ * Verifies every candidate against the same interleaved baseline pages. Returns one verification
+ * per candidate, keyed by diagnosis id.
  */
 export async function verifyFixes(options: VerifyOptions): Promise<Map<string, Verification>> {
   const log = options.onProgress ?? (() => {});
   const plan = options.plan ?? {};
   const now = options.now ?? Date.now;
-  const confidence = perLookConfidence(plan.confidence ?? 0.95, plan);
   const specs = new Map(options.candidates.map((c) => [c.diagnosis.id, metricSpecsFor(c.diagnosis, plan)]));
   const allMetrics = new Map<string, RunMetric>();
   for (const list of specs.values()) for (const s of list) allMetrics.set(s.key, s.metric);
   const out = new Map<string, Verification>();
   const state = new Map(
-    options.candidates.map((c) => [c.diagnosis.id, { reasons: [] as string[], screenshots: [] as string[], sessions: [] as SessionFile[], B: [] as RunValues[] }]),
+    options.candidates.map((c) => [
+      c.diagnosis.id,
+      { reasons: [] as string[], screenshots: [] as string[], sessions: [] as SessionFile[], A: [] as RunValues[], B: [] as RunValues[], paired: {} as Record<string, RoundSample[]> },
+    ]),
   );
-  const A: RunValues[] = [];
-  const runTimes: number[] = [];
-
-  const replay = async (url: string, flows: readonly Recording[], round: number, label: string, shots: string[]) => {
-    const runs: Array<{ run: RunResult; flow: Recording }> = [];
-    for (const flow of flows) {
-      const t0 = now();
-      const run = await replayRun(options.browser, flow, {
-        url,
-        // The same seed on every side of a round: builds differ only by their patch.
-        seed: 0x5eed + round,
-        index: round,
-        label,
-        ...(options.screenshotDir ? { screenshotDir: options.screenshotDir } : {}),
-        ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
-      });
-      runTimes.push(now() - t0);
-      shots.push(...run.screenshots, ...run.expectations.flatMap((e) => (e.screenshot ? [e.screenshot] : [])));
-      runs.push({ run, flow });
-    }
-    return runs;
-  };
   const valuesOf = (sessions: SessionFile[]): RunValues => {
     const v: RunValues = {};
     for (const [key, metric] of allMetrics) v[key] = runMetricValue(sessions, metric);
     return v;
   };
+  const replayOnce = async (url: string, flows: readonly Recording[], label: string, shots: string[]) => {
+    const runs: Array<{ run: RunResult; flow: Recording }> = [];
+    for (const flow of flows) {
+      const run = await replayRun(options.browser, flow, {
+        url,
+        seed: 0x5eed,
+        index: 0,
+        label,
+        ...(options.screenshotDir ? { screenshotDir: options.screenshotDir } : {}),
+        ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
+      });
+      shots.push(...run.screenshots, ...run.expectations.flatMap((e) => (e.screenshot ? [e.screenshot] : [])));
+      runs.push({ run, flow });
+    }
+    return runs;
+  };
 
-  // Behaviour first: every flow once on each candidate (the baseline ran them all while diagnosing).
+  let looks = { planned: 0, confidence: 0 };
+  let roundsDone = 0;
+  function verification(c: Candidate, verdict: FixVerdict, why: string, judgement: FixJudgement | null, rounds: number, stoppedBy: Verification['stoppedBy']): Verification {
+    const st = state.get(c.diagnosis.id)!;
+    return { verdict, why, reasons: st.reasons.slice(), judgement, runs: { A: st.A.slice(), B: st.B.slice() }, paired: st.paired, looks, rounds, stoppedBy, screenshots: st.screenshots, sessions: st.sessions };
+  }
+
+  // Behaviour first: every flow not measured below runs once on each candidate (the baseline ran
+  // them all while diagnosing); the measured flows check expectations in every round.
   const behaviourOnly = options.flows.filter((f) => !options.measured.includes(f));
-  const open: Candidate[] = [];
+  let open: Candidate[] = [];
   for (const c of options.candidates) {
     const st = state.get(c.diagnosis.id)!;
-    const broke = (await replay(c.url, behaviourOnly, 0, `fix-${c.diagnosis.handler}-check`, st.screenshots)).flatMap(({ run, flow }) => failures(run, flow));
+    const broke = (await replayOnce(c.url, behaviourOnly, `fix-${c.diagnosis.handler}-check`, st.screenshots)).flatMap(({ run, flow }) => failures(run, flow));
     if (broke.length > 0) {
       st.reasons.push(...broke.map((b) => `patched build: ${b}`));
       out.set(c.diagnosis.id, verification(c, 'broke-behaviour', st.reasons.join('; '), null, 0, 'dropped'));
     } else open.push(c);
   }
+  if (open.length === 0) return out;
 
-  function verification(c: Candidate, verdict: FixVerdict, why: string, judgement: FixJudgement | null, rounds: number, stoppedBy: Verification['stoppedBy']): Verification {
-    const st = state.get(c.diagnosis.id)!;
-    return { verdict, why, reasons: st.reasons.slice(), judgement, runs: { A: A.slice(), B: st.B.slice() }, rounds, stoppedBy, screenshots: st.screenshots, sessions: st.sessions };
-  }
-
+  const deadline = plan.deadline ?? Infinity;
+  const estimate = plan.roundMs ?? 0;
+  // A paired round shares think time and page loads across its pages: about 0.6 of separate runs.
+  const { minRuns, maxRuns } = plannedLooks(plan, deadline - now(), 0.6 * estimate * Math.max(1, open.length + 1));
+  const confidence = perLookConfidence(plan.confidence ?? 0.95, { minRuns, maxRuns });
+  looks = { planned: maxRuns - minRuns + 1, confidence };
   const judgeOptions = { confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS };
+  const judge = (c: Candidate) => {
+    const st = state.get(c.diagnosis.id)!;
+    return judgeComparisons(specs.get(c.diagnosis.id)!, (spec) => {
+      const rounds = st.paired[spec.key] ?? [];
+      return rounds.length >= 2 ? comparePaired(rounds, { confidence, floor: spec.floor }) : null;
+    }, judgeOptions);
+  };
+  const last = new Map<string, FixJudgement>();
   const started = now();
-  const baselineShots: string[] = [];
+  let slowest = 0;
+  let stoppedBy: Verification['stoppedBy'] = 'max-runs';
+  log(`A/B: ${open.length} candidate${open.length === 1 ? '' : 's'} interleaved with the baseline, step by step; ${minRuns}–${maxRuns} rounds (${looks.planned} looks at ${Math.round(confidence * 1000) / 10}% each)`);
   try {
-    const outcomes = await sampleArms<RunValues, FixJudgement>(
-      async (round) => {
-        const runs = await replay(options.baselineUrl, options.measured, round, 'baseline', baselineShots);
-        const broke = runs.flatMap(({ run, flow }) => failures(run, flow));
-        if (broke.length > 0) throw new BaselineBroke(`the baseline build failed its own flow in round ${round + 1}: ${broke.join('; ')}`);
-        const values = valuesOf(runs.map((r) => r.run.session!));
-        A.push(values);
-        return values;
-      },
-      open.map((c) => ({
-        id: c.diagnosis.id,
-        run: async (round) => {
-          const st = state.get(c.diagnosis.id)!;
-          const runs = await replay(c.url, options.measured, round, `fix-${c.diagnosis.handler}`, st.screenshots);
-          const broke = runs.flatMap(({ run, flow }) => failures(run, flow));
-          const primary = c.diagnosis.impact.metric;
-          const sessions = runs.map((r) => r.run.session!).filter(Boolean);
-          if (broke.length === 0 && primary.kind === 'handler' && primary.stat !== 'sum' && !sessions.some((s) => s.calls.some((x) => x.handler === primary.handler))) {
-            broke.push(`${primary.handler} no longer runs in the recorded flows`);
-          }
-          if (broke.length > 0) {
-            st.reasons.push(...broke.map((b) => `patched build: ${b}`));
-            throw new BehaviourBroke(broke[0]);
-          }
-          st.sessions.push(...sessions);
-          const values = valuesOf(sessions);
-          st.B.push(values);
-          const p = specs.get(c.diagnosis.id)![0]!;
-          log(`  ${c.diagnosis.handler} round ${round + 1}: ${p.label} ${fmt(A.at(-1)?.[p.key])} → ${fmt(values[p.key])}`);
-          return values;
-        },
-      })),
-      (id, a, b) => judgeFix(specs.get(id)!, a, b, judgeOptions),
-      { ...plan, minRuns: plan.minRuns ?? 2, maxRuns: plan.maxRuns ?? 8 },
-      now,
-      (round, ids) => {
-        const avg = runTimes.length ? runTimes.reduce((x, y) => x + y, 0) / runTimes.length : 0;
-        const perRound = avg * options.measured.length * (ids.length + 1);
-        const roundsLeft = Math.max(0, (plan.maxRuns ?? 8) - round);
-        const cap = plan.deadline !== undefined ? Math.max(0, plan.deadline - now()) : Infinity;
-        const eta = avg > 0 ? ` · ≤ ${elapsed(Math.min(cap, perRound * roundsLeft))} left (${elapsed(perRound)} a round)` : '';
-        log(`A/B round ${round + 1}: baseline + ${ids.length} candidate${ids.length === 1 ? '' : 's'} · ${elapsed(now() - started)} in${eta}`);
-      },
-    );
-    for (const c of open) {
-      const o = outcomes.get(c.diagnosis.id)!;
-      const st = state.get(c.diagnosis.id)!;
-      if (o.stoppedBy === 'dropped') {
-        out.set(c.diagnosis.id, verification(c, 'broke-behaviour', st.reasons.join('; '), null, o.rounds, 'dropped'));
-        continue;
+    for (let round = 0; round < maxRuns && open.length > 0; round++) {
+      // Never start a round that cannot finish in time: the slowest so far, or the estimate.
+      const cost = Math.max(slowest, round === 0 ? estimate * (open.length + 1) * 0.8 : 0);
+      if (now() + cost > deadline) {
+        stoppedBy = 'deadline';
+        break;
       }
-      const j = o.judgement;
-      // Not settled at a cap: what it rests on is undecided, except a partial that stays partial.
-      const verdict: FixVerdict = j.settled || j.verdict === 'partial' ? j.verdict : 'unresolved';
-      if (!j.settled) st.reasons.push(`undecided after ${o.rounds} runs per side (${o.stoppedBy}): ${j.why}`);
-      out.set(c.diagnosis.id, verification(c, verdict, j.why, j, o.rounds, o.stoppedBy));
+      const t0 = now();
+      const builds = [{ id: 'baseline', url: options.baselineUrl }, ...open.map((c) => ({ id: c.diagnosis.id, url: c.url }))];
+      const perFlow: Array<{ flow: Recording; pages: Map<string, PairedPageResult> }> = [];
+      let aborted = false;
+      for (const flow of options.measured) {
+        const r = await (options.runRound ?? pairedRound)(options.browser, flow, builds, {
+          seed: 0x5eed + round,
+          round,
+          deadline,
+          now,
+          ...(options.screenshotDir ? { screenshotDir: options.screenshotDir } : {}),
+          ...(options.cpuThrottle ? { cpuThrottle: options.cpuThrottle } : {}),
+        });
+        if (r.aborted) {
+          aborted = true;
+          break;
+        }
+        perFlow.push({ flow, pages: r.pages });
+      }
+      if (aborted) {
+        // The deadline passed within the round: its samples are incomplete and not used.
+        stoppedBy = 'deadline';
+        log(`A/B round ${round + 1} stopped at the deadline; its samples are discarded`);
+        break;
+      }
+      slowest = Math.max(slowest, now() - t0);
+      const baseBroke = perFlow.flatMap(({ flow, pages }) => failures(pages.get('baseline')!, flow));
+      if (baseBroke.length > 0) throw new BaselineBroke(`the baseline build failed its own flow in round ${round + 1}: ${baseBroke.join('; ')}`);
+      const baseSessions = perFlow.map(({ pages }) => pages.get('baseline')!.session!);
+      roundsDone = round + 1;
+      const still: Candidate[] = [];
+      for (const c of open) {
+        const st = state.get(c.diagnosis.id)!;
+        const broke = perFlow.flatMap(({ flow, pages }) => failures(pages.get(c.diagnosis.id)!, flow));
+        const mine = perFlow.map(({ pages }) => pages.get(c.diagnosis.id)!);
+        for (const p of mine) st.screenshots.push(...p.screenshots);
+        const primary = c.diagnosis.impact.metric;
+        const sessions = mine.map((p) => p.session).filter((s): s is SessionFile => s !== null);
+        if (broke.length === 0 && primary.kind === 'handler' && primary.stat !== 'sum' && !sessions.some((s) => s.calls.some((x) => x.handler === primary.handler))) {
+          broke.push(`${primary.handler} no longer runs in the recorded flows`);
+        }
+        if (broke.length > 0) {
+          st.reasons.push(...broke.map((b) => `patched build: ${b}`));
+          out.set(c.diagnosis.id, verification(c, 'broke-behaviour', st.reasons.join('; '), null, round + 1, 'dropped'));
+          continue;
+        }
+        st.sessions.push(...sessions);
+        st.A.push(valuesOf(baseSessions));
+        st.B.push(valuesOf(sessions));
+        const sides = perFlow.map(({ pages }) => [side(pages.get('baseline')!), side(pages.get(c.diagnosis.id)!)] as const);
+        for (const spec of specs.get(c.diagnosis.id)!) {
+          const sample = roundSample(sides, allMetrics.get(spec.key)!);
+          if (sample) (st.paired[spec.key] ??= []).push(sample);
+        }
+        const j = judge(c);
+        last.set(c.diagnosis.id, j);
+        const p = j.results.find((r) => r.spec.role === 'primary')!;
+        log(`  ${c.diagnosis.handler} round ${round + 1}: ${p.spec.label} ${p.comparison ? `${fmt(p.comparison.geoA)} → ${fmt(p.comparison.geoB)} (${p.comparison.nA} pairs)` : 'no pairs yet'}`);
+        if (round + 1 >= minRuns && j.settled) {
+          out.set(c.diagnosis.id, finish(c, j, round + 1, 'decided'));
+          continue;
+        }
+        still.push(c);
+      }
+      open = still;
+      log(`A/B round ${round + 1}: ${elapsed(now() - t0)} · ${elapsed(now() - started)} in · ${open.length} undecided`);
     }
+    for (const c of open) out.set(c.diagnosis.id, finish(c, last.get(c.diagnosis.id) ?? judge(c), roundsDone, stoppedBy));
   } catch (e) {
     if (!(e instanceof BaselineBroke)) throw e;
     for (const c of open) {
       state.get(c.diagnosis.id)!.reasons.push(e.message);
       // A baseline that fails its own expectations says nothing about the patch.
-      out.set(c.diagnosis.id, verification(c, 'unresolved', e.message, null, A.length, 'baseline-broke'));
+      out.set(c.diagnosis.id, verification(c, 'unresolved', e.message, null, roundsDone, 'baseline-broke'));
     }
   }
   return out;
+
+  function finish(c: Candidate, j: FixJudgement, rounds: number, by: Verification['stoppedBy']): Verification {
+    const st = state.get(c.diagnosis.id)!;
+    // Not settled at a cap: what it rests on is undecided, except a partial that stays partial.
+    const verdict: FixVerdict = j.settled || j.verdict === 'partial' ? j.verdict : 'unresolved';
+    if (!j.settled) st.reasons.push(`undecided after ${rounds} paired rounds (${by}): ${j.why}`);
+    return verification(c, verdict, j.why, j, rounds, by);
+  }
 }
+
+class BaselineBroke extends Error {}
+
+const side = (p: PairedPageResult): PairedSide => ({ session: p.session!, steps: p.steps });
 
 const fmt = (v: number | null | undefined): string => formatMs(v);

@@ -65,7 +65,7 @@ export interface RunOptions {
  * has finished the previous step's work (renders, transitions) whatever the machine's speed.
  * Source text: transpiler helpers must not leak into the page.
  */
-async function settle(page: Page, timeoutMs: number): Promise<void> {
+export async function settle(page: Page, timeoutMs: number): Promise<void> {
   await page
     .evaluate(
       `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() =>
@@ -74,7 +74,7 @@ async function settle(page: Page, timeoutMs: number): Promise<void> {
     .catch(() => undefined);
 }
 
-async function screenshot(page: Page, dir: string | undefined, name: string): Promise<string | undefined> {
+export async function screenshot(page: Page, dir: string | undefined, name: string): Promise<string | undefined> {
   if (!dir) return undefined;
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
@@ -87,7 +87,7 @@ async function screenshot(page: Page, dir: string | undefined, name: string): Pr
 }
 
 /** Longest wait for the page to go idle after a step (a busy page still moves on). */
-const SETTLE_TIMEOUT_MS = 2000;
+export const SETTLE_TIMEOUT_MS = 2000;
 
 /** One run in a fresh browser context of an existing browser — the A/B loop calls this alternately for two builds. */
 export async function replayRun(

@@ -12,9 +12,10 @@ homeostat heal --demo
 
 The whole loop on the app in the current git repository (its HEAD): replay the recorded flows
 on a baseline build, check the docs, diagnose, apply each fix as a codemod in a temporary git
-worktree and build them all, then replay the baseline and every patched build in alternated
-rounds until each verdict is decided on what the user feels (the fix's primary metric, e.g.
-interaction latency, with guards on time to result, long frames and errors), and for each
+worktree and build them all, then replay the baseline and every patched build in interleaved
+rounds (pages of one browser, step by step, so paired samples share the machine's load) until
+each verdict is decided on what the user feels (the fix's primary metric, e.g. interaction
+latency, with guards proven on time to result, long frames and errors), and for each
 verified improvement commit code + generated test + regenerated docs on a branch
 homeostat/fix-<handler>. The generated test (*.test.json, run with \`homeostat test\`) is proven
 first: it must fail on the base build and pass on the fix, or it is left out and the report says
@@ -35,7 +36,7 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
                        lint script, when it has one
   --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
                        flows of handlers still short of samples, until none is (at most 6 rounds)
-  --max-runs <n>       A/B rounds at most (default 8)
+  --max-runs <n>       A/B rounds at most (default 20; the time budget usually stops them first)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
   --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10%
@@ -48,8 +49,10 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
   --pr                 open a pull request per branch with gh, when installed
   --demo               heal a fresh copy of the bundled demo (what npm start runs)
 
-Exit codes: 0 when the loop ran to the end (verdicts are in the report), 1 when a tried fix broke
-behaviour or regressed (or the loop could not run), 2 usage.`,
+Exit codes: 0 when every tried fix reached a decided verdict and none made things worse;
+1 when a tried fix regressed or broke behaviour (or the loop could not run); 2 usage or bad
+input; 3 when a verdict stayed unresolved within the budget; 130/143 interrupted. --demo
+exits 0 once the loop has run to the end: its verdicts are what it shows.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -136,8 +139,14 @@ behaviour or regressed (or the loop could not run), 2 usage.`,
     }).finally(uninstall);
     const { renderHealSummary } = await import('../../heal/summary.ts');
     io.out(renderHealSummary(result, target.repo));
-    // The verdicts are the report's job; `homeostat check` is the CI gate. A loop that ran to the
-    // end exits 0, except when a fix broke behaviour or made things worse, which someone should see.
-    return result.attempts.some((a) => a.verdict === 'broke-behaviour' || a.verdict === 'regressed') ? 1 : 0;
+    if (values.demo) return 0;
+    return healExitCode(result.attempts);
   },
 };
+
+/** 1 when a tried fix made things worse, else 3 when a verdict stayed unresolved, else 0. */
+export function healExitCode(attempts: ReadonlyArray<{ verdict: string }>): 0 | 1 | 3 {
+  if (attempts.some((a) => a.verdict === 'broke-behaviour' || a.verdict === 'regressed')) return 1;
+  if (attempts.some((a) => a.verdict === 'unresolved')) return 3;
+  return 0;
+}
