@@ -2,9 +2,9 @@
 // `homeostat` on the command line. The page package stays small: the tools (docs, check, replay,
 // record, heal and their Playwright, ts-morph and Babel) are in @homeostat/tools, a development
 // dependency. This finds them from the current project (or next to this package) and runs them.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -19,11 +19,14 @@ function toolsEntry() {
     } catch {
       continue; // Not installed there.
     }
+    // The tools' own bin: it runs their build, or in a clone of this repository the sources
+    // through tsx (built or not, so a stale build never answers).
+    const toolsBin = join(dirname(require.resolve('@homeostat/tools/package.json')), 'bin', 'homeostat-tools.js');
+    if (existsSync(toolsBin)) return toolsBin;
     try {
       return require.resolve('@homeostat/tools/cli');
     } catch {
-      // Installed without its build: a checkout of this repository before `npm run build:node`.
-      process.stderr.write(`homeostat: @homeostat/tools is installed (${require.resolve('@homeostat/tools/package.json')}) but not built: run \`npm run build:node\`, or \`npx tsx src/cli/main.ts\` in this repository.\n`);
+      process.stderr.write(`homeostat: @homeostat/tools is installed (${require.resolve('@homeostat/tools/package.json')}) but not built: run \`npm run build:node\`.\n`);
       process.exit(2);
     }
   }

@@ -3,13 +3,16 @@
 //  - @arethetypeswrong/cli: every export resolves to types, under every module resolution an
 //    ESM-only package supports;
 //  - what installing the browser package brings: `npm install` of its tarball into a fresh app
-//    (React excluded: the app has it), counted, and held to a budget.
+//    (React excluded: the app has it), counted, and held to a budget;
+//  - the newcomer's path with both tarballs: a fresh Vite app installs them, builds with the
+//    plugin and runs `npx homeostat` --version, replay, docs and check (scripts/fresh-cli.mjs).
 // Exit 1 on any problem. Uses the npm cache (--prefer-offline): after `npm ci` nothing is downloaded.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkFreshCli } from './fresh-cli.mjs';
 import { installFresh, listPackages, pack } from './fresh-app.mjs';
 
 /** Packages a fresh app gets when it installs only `homeostat` (itself included). */
@@ -31,8 +34,10 @@ const run = (cmd, args, cwd = root) => {
 };
 
 try {
+  const tarballs = {};
   for (const [name, dir] of [['homeostat', root], ['@homeostat/tools', join(root, 'tools')]]) {
     const { tarball, info } = pack(dir, tmp);
+    tarballs[name === 'homeostat' ? 'homeostat' : 'tools'] = tarball;
     console.log(`\n${name}: ${info.entryCount} files, ${(info.size / 1000).toFixed(1)} kB packed`);
     if (!run(bin('publint'), ['--strict', dir])) failed = true;
     if (!run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped'])) failed = true;
@@ -47,6 +52,9 @@ try {
       }
     }
   }
+  console.log('\nthe newcomer\'s path: a fresh Vite app installs both tarballs and runs npx homeostat');
+  const problems = await checkFreshCli(root, join(tmp, 'vite-app'), tarballs);
+  if (problems.length > 0) failed = true;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

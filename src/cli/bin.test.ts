@@ -28,7 +28,8 @@ function app(name: string, cli: string | null): string {
 
 function run(cwd: string, args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr }));
+    // tsx (a clone without its build) caches compiled sources in TMPDIR: keep them in ours.
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, TMPDIR: tmp } }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr }));
   });
 }
 
@@ -42,5 +43,24 @@ describe('bin/homeostat.js', () => {
     const r = await run(app('unbuilt', null), ['docs']);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/@homeostat\/tools is installed .* but not built/);
+  });
+});
+
+describe('the command line in a clone of the repository', () => {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+  it('names itself `homeostat <version>` whether or not tools/dist is built', async () => {
+    const r = await run(repo, ['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^homeostat \d+\.\d+\.\d+\n$/);
+  });
+
+  it('prints the command list for `help` and --help, exit 0', async () => {
+    for (const arg of ['help', '--help']) {
+      const r = await run(repo, [arg]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^homeostat <command> \[options\]/);
+      expect(r.out).toContain('  replay ');
+    }
   });
 });

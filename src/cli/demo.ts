@@ -59,20 +59,21 @@ async function collect(page: Page): Promise<PageResult> {
   });
 }
 
+/** Per handler, in ms; short titles so the table fits 100 columns (`blk` is blocking time). */
 export function handlerTable(snap: AggregateSnapshot, resolutionMs: number): string {
   const rows = snap.handlers.slice().sort((a, b) => b.blockingTotalMs - a.blockingTotalMs);
   return renderTable(rows, [
     { title: 'handler', value: (h) => h.handler, align: 'left' },
     { title: 'calls', value: (h) => String(h.count) },
-    { title: 'errors', value: (h) => String(h.errors) },
-    { title: 'p50 ms', value: (h) => ms(h.duration.p50, resolutionMs) },
-    { title: 'p95 ms', value: (h) => ms(h.duration.p95, resolutionMs) },
-    { title: 'p99 ms', value: (h) => ms(h.duration.p99, resolutionMs) },
-    { title: 'settle p50', value: (h) => ms(h.settle?.p50, resolutionMs) },
-    { title: 'blocking p50', value: (h) => ms(h.blocking.p50, resolutionMs) },
-    { title: 'blocking p95', value: (h) => ms(h.blocking.p95, resolutionMs) },
-    { title: 'commit p50', value: (h) => ms(h.commit?.p50, resolutionMs) },
-    { title: 'transition', value: (h) => pct(h.transitionShare) },
+    { title: 'err', value: (h) => String(h.errors) },
+    { title: 'p50', value: (h) => ms(h.duration.p50, resolutionMs) },
+    { title: 'p95', value: (h) => ms(h.duration.p95, resolutionMs) },
+    { title: 'p99', value: (h) => ms(h.duration.p99, resolutionMs) },
+    { title: 'settle', value: (h) => ms(h.settle?.p50, resolutionMs) },
+    { title: 'blk p50', value: (h) => ms(h.blocking.p50, resolutionMs) },
+    { title: 'blk p95', value: (h) => ms(h.blocking.p95, resolutionMs) },
+    { title: 'commit', value: (h) => ms(h.commit?.p50, resolutionMs) },
+    { title: 'trans', value: (h) => pct(h.transitionShare) },
   ]);
 }
 
@@ -125,10 +126,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       [
         '',
         `Session ${session.id}: ${file.calls.length} calls, ${file.sequences.length} sequences`,
-        `React ${session.react.version ?? '?'} (lanes ${session.react.lanes ? 'observed' : 'not observed'}, commits via ${session.react.commits}); ` +
-          `clock ${res * 1000} µs${session.crossOriginIsolated ? ' (cross-origin isolated)' : ''}; ${session.transport} + ${session.storage}`,
+        `React ${session.react.version ?? '?'} (lanes ${session.react.lanes ? 'observed' : 'not observed'}, commits via ${session.react.commits})`,
+        `clock ${res * 1000} µs${session.crossOriginIsolated ? ' (cross-origin isolated)' : ''}; ${session.transport} + ${session.storage}`,
         '',
-        'Handlers (slowest total blocking first; ms)',
+        'Handlers (slowest total blocking first; ms: duration p50/p95/p99, settle p50, blocking p50/p95,',
+        'commit p50; trans = share of updates React ran as transitions)',
         handlerTable(snapshot, res),
         '',
         'Sequences',

@@ -3,28 +3,14 @@
  * The `homeostat` command line. It only finds the command and hands it the arguments; each
  * command lives in src/cli/commands/<name>.ts and calls the modules that do the work.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliIO, Command } from './command.ts';
+import type { CliIO } from './command.ts';
+import { commandNames, loadCommand as load } from './registry.ts';
 import { runCommand } from './run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Sources run through tsx (.ts); the published build is compiled (.js).
-const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-
-function commandNames(): string[] {
-  return readdirSync(join(here, 'commands'))
-    .filter((f) => f.endsWith(ext) && !f.includes('.test.'))
-    .map((f) => f.slice(0, -ext.length))
-    .sort();
-}
-
-async function load(name: string): Promise<Command | null> {
-  if (!/^[a-z][a-z-]*$/.test(name) || !commandNames().includes(name)) return null;
-  const mod = (await import(`./commands/${name}${ext}`)) as { command: Command };
-  return mod.command;
-}
 
 async function usage(): Promise<string> {
   const lines = ['homeostat <command> [options]', '', 'Commands:'];
@@ -37,13 +23,16 @@ async function usage(): Promise<string> {
   return lines.join('\n');
 }
 
-/** The package this command line runs from: `@homeostat/tools` when installed, the repository's own package in development. */
+/**
+ * `homeostat <version>`, the same however it runs: built from @homeostat/tools, or from the
+ * sources of a clone (the repository's `homeostat` package). The two packages share one version.
+ */
 function version(): string {
   for (let dir = here; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@homeostat/tools' || pkg.name === 'homeostat') return `${pkg.name} ${pkg.version ?? '?'}`;
+      if (pkg.name === '@homeostat/tools' || pkg.name === 'homeostat') return `homeostat ${pkg.version ?? '(version unknown)'}`;
     }
     if (dirname(dir) === dir) return 'homeostat (version unknown)';
   }
@@ -67,8 +56,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await load(name);
   if (!command) {
-    io.log(`homeostat: unknown command "${name}"`);
-    io.out(await usage());
+    io.log(`homeostat: unknown command "${name}"; run 'homeostat --help' for the commands`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -315,6 +315,10 @@ function createPlugin(api: ConfigAPI & { types: T }, options: HomeostatBabelOpti
       Program(program, state) {
         const file = state.file;
         const filename = state.filename ?? file.opts.filename ?? 'unknown';
+        // Dependencies are not the app's handlers, and `homeostat` itself must never be
+        // instrumented: some pipelines run the app's Babel config on node_modules too (Next.js
+        // compiles packages for the app router), so skip them here as the Vite plugin does.
+        if (/[\\/]node_modules[\\/]/.test(filename)) return;
         const comments = file.ast.comments ?? [];
         if (comments.some((c) => IGNORE_FILE.test(c.value))) return;
         const relFile = posix(relative(options.root ?? process.cwd(), filename));

@@ -4,12 +4,13 @@ import type { CheckReport, Discrepancy } from '../../core/check/index.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { expectPath } from '../paths.ts';
-import { ms, renderTable } from '../../node/table.ts';
+import { ms, renderTable, TERMINAL_WIDTH, wrap } from '../../node/table.ts';
 
 export const command: Command = {
   name: 'check',
   summary: 'Hold the docs against telemetry; list discrepancies (exit 1 on errors)',
-  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--baseline <file or dir> ...] [--json] [--seed <n>]
+  usage: `homeostat check [--docs <dir>] [--sessions <file or dir> ...] [--baseline <file or dir> ...]
+                [--field <files or store> ...] [--since <date>] [--app <name>] [--json] [--seed <n>]
 
 Compares the documented spec (homeostat.spec.json, with the budget lines of HANDLER_SPECS.md
 and SEQUENCE_FLOWS.md) with the telemetry and reports each discrepancy with its evidence:
@@ -33,7 +34,8 @@ decide a quantile budget (5 calls all far over a p95 budget cannot happen by cha
   --json             print the report as JSON
   --seed <n>         bootstrap seed (default 1)
 
-Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs), 2 usage error.`,
+Exit codes: 0 no error-severity discrepancy; 1 at least one; 2 bad input: an unknown option, a
+missing path, an invalid docs, spec or session file; 130/143 interrupted.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -100,9 +102,10 @@ Exit codes: 0 no error-severity discrepancy, 1 at least one (or unreadable docs)
             { title: 'message', value: (d) => d.message, align: 'left' },
           ]),
       '',
-      `Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`,
-      `Handlers: ${summarise(report.handlers.map((h) => h.status))}`,
-      ...tooFew(report.handlers),
+      // Prose lines wrap at the terminal width like the table above.
+      ...wrap(`Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`, TERMINAL_WIDTH),
+      ...wrap(`Handlers: ${summarise(report.handlers.map((h) => h.status))}`, TERMINAL_WIDTH),
+      ...tooFew(report.handlers).flatMap((l) => wrap(l, TERMINAL_WIDTH)),
     ];
     io.out(lines.join('\n'));
     return failed ? 1 : 0;

@@ -12,7 +12,10 @@ Chromium and prints what Homeostat measured per handler and per sequence.
 
   --no-build     reuse dist/demo
   --out <dir>    where the session JSON goes (default .homeostat/sessions)
-  --json         print machine-readable output`,
+  --json         print machine-readable output
+
+Exit codes: 0 the flow ran and was measured; 1 the build, the browser or the flow failed;
+2 an unknown option; 130/143 interrupted.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

@@ -47,12 +47,14 @@ async function appOfDocs(docsDir: string): Promise<string | undefined> {
 export const command: Command = {
   name: 'docs',
   summary: 'Generate living docs (HANDLER_SPECS.md, SEQUENCE_FLOWS.md, ...) from code and telemetry',
-  usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...] [--field <files or store> ...] [--app <name>] [--tsconfig <file>]
-               [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin] [--only <handler> ...]
+  usage: `homeostat docs [--root <dir>] [--docs <dir>] [--sessions <file or dir> ...]
+               [--field <files or store> ...] [--since <date>] [--app <name>] [--tsconfig <file>]
+               [--include <glob> ...] [--exclude <glob> ...] [--plugin | --no-plugin]
+               [--only <handler> ...]
 
 Analyses the app's JavaScript/TypeScript (.js, .jsx, .ts, .tsx) for instrumented handlers,
-including what @homeostat/tools/vite or @homeostat/tools/babel instruments, merges the session files, and
-(re)writes HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md and
+including what @homeostat/tools/vite or @homeostat/tools/babel instruments, merges the session
+files, and (re)writes HANDLER_SPECS.md, SEQUENCE_FLOWS.md, PERFORMANCE.md, ERRORS.md and
 homeostat.spec.json in the docs directory. Budget and Tolerance lines and the text between
 <!-- homeostat:human --> markers are kept; the markdown budget lines win over the JSON.
 Without --only, every handler and sequence seen in the sessions is re-baselined from them.
@@ -69,17 +71,20 @@ Without --only, every handler and sequence seen in the sessions is re-baselined 
   --app <name>       app name recorded in the spec; only its field data is read (default: the
                      docs' app; several apps in --field and none named is an error)
   --tsconfig <file>  compiler options for the analysis
-  --include <glob>   files to analyse, relative to --root, repeatable (default **/*.{ts,tsx,js,jsx,mts,mjs})
+  --include <glob>   files to analyse, relative to --root, repeatable
+                     (default **/*.{ts,tsx,js,jsx,mts,mjs})
   --exclude <glob>   files to leave out, repeatable (node_modules, tests and .d.ts always are)
   --plugin           document what the build plugin instruments (default: when a vite/babel/next
-                     config next to --root or up to three folders above uses @homeostat/tools/vite or /babel)
+                     config next to --root or up to three folders above uses
+                     @homeostat/tools/vite or @homeostat/tools/babel)
   --no-plugin        only handlers named in the code (instrument, useHandler, sequence)
   --only <handler>   re-baseline only this handler (repeatable): its section, its summary rows and
                      the sequences it is in come from the sessions; every other handler keeps the
                      baseline the docs have (source lines the code moved are still updated). What
                      heal does when it delivers a fix.
 
-Exit codes: 0 written, 1 bad docs/spec/session file (nothing written), 2 usage error.`,
+Exit codes: 0 written; 1 the analysis or a write failed; 2 bad input: an unknown option, a
+missing path, an invalid docs, spec or session file (nothing written); 130/143 interrupted.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

@@ -2,10 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { expectPath } from '../paths.ts';
 
 export const command: Command = {
   name: 'heal',
-  summary: 'Replay, check the docs, diagnose, fix, verify by A/B replay, and write a branch per verified fix',
+  summary: 'Replay, check the docs, diagnose, fix, verify by A/B replay; a branch per verified fix',
   usage: `homeostat heal --flow <recording> --build <command> [options]
 homeostat heal --demo
 
@@ -38,7 +39,8 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
   --max-runs <n>       A/B rounds at most (default 20; the time budget usually stops them first)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
-  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10% (default: the docs' tolerance, else 0.2)
+  --tolerance <x>      how much worse a guard may get, e.g. 0.1 for 10%
+                       (default: the docs' tolerance, else 0.2)
   --max-fixes <n>      fixes to try (default 3)
   --rule <id>          only this rule (repeatable)
   --handler <name>     only this handler (repeatable)
@@ -102,6 +104,8 @@ exits 0 once the loop has run to the end: its verdicts are what it shows.`,
         flows: values.flow.map((f) => resolve(io.cwd, f)),
         build: { command: values.build, outDir: values.dist ?? 'dist' },
       };
+      // A missing recording is bad input (exit 2), said before anything is built.
+      for (const f of target.flows) expectPath('--flow', f, 'file', 'a recording (Homeostat JSON or a Chrome Recorder export)');
     }
     const errorTests = values['error-tests'];
     if (errorTests !== undefined && errorTests !== 'handled' && errorTests !== 'absent') throw new UsageError(`--error-tests is handled or absent, got "${errorTests}"`);

@@ -21,7 +21,8 @@ DevTools Recorder, export JSON and replay that file directly with homeostat repl
   --title <text>     the recording's title
   --width, --height  viewport (default 1280 × 800)
 
-Exit codes: 0 written; 2 bad arguments or no display.`,
+Exit codes: 0 written; 1 no display here (the alternatives are printed) or the browser failed;
+2 bad arguments.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -47,7 +48,8 @@ Exit codes: 0 written; 2 bad arguments or no display.`,
     const { hasDisplay, NO_DISPLAY_HELP, record } = await import('../../replay/record.ts');
     if (!hasDisplay()) {
       io.log(NO_DISPLAY_HELP);
-      return 2;
+      // Nothing wrong with the input: this machine cannot open a window.
+      return 1;
     }
     await record({ url, out: resolve(io.cwd, values.out), viewport, log: io.log, ...(values.title ? { title: values.title } : {}) });
     return 0;

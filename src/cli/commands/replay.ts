@@ -5,13 +5,15 @@ import { parseArgs } from 'node:util';
 import type { SpecFile } from '../../core/spec.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { expectPath } from '../paths.ts';
+import { terminalSummary } from '../replay-summary.ts';
 
 const USAGE = `homeostat replay <recording> (--url <app url> | --demo) [options]
 
 Replays a recording (Homeostat's format, or a Chrome DevTools Recorder JSON export) in headless
 Chromium: a warm-up run, then N measured runs, each in a fresh browser context with a fixed
 viewport, seeded Math.random and no service workers. Writes each run's session JSON, report.md
-and report.html (charts) into the output directory; prints the markdown report.
+and report.html (charts) into the output directory; prints the verdict and a row per handler.
 
   --url <url>          the app to replay against (relative navigate steps resolve against it)
   --demo               serve the built demo (dist/demo) instead of --url
@@ -23,10 +25,11 @@ and report.html (charts) into the output directory; prints the markdown report.
   --timeout <ms>       default per-step timeout (default: the recording's, else 10000)
   --out <dir>          output directory (default .homeostat/replays/<timestamp>)
   --docs <dir>         directory with homeostat.spec.json: budgets and baselines to compare with
-  --json               print the summary as JSON instead of the markdown report
+  --json               print the summary as JSON instead
+  --markdown           print the whole markdown report (report.md) instead, e.g. for a CI comment
 
 Exit codes: 0 all runs passed and no budget exceeded; 1 a failed expectation, a run error or an
-exceeded budget; 2 bad arguments or an invalid recording.`;
+exceeded budget; 2 bad arguments or an invalid recording; 130/143 interrupted.`;
 
 function positiveNumber(name: string, value: string | undefined, integer = false): number | undefined {
   if (value === undefined) return undefined;
@@ -68,8 +71,10 @@ export const command: Command = {
         out: { type: 'string' },
         docs: { type: 'string' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
       },
     });
+    if (values.json && values.markdown) throw new UsageError('--json and --markdown are two outputs: give one');
     if (positionals.length !== 1) throw new UsageError('expected exactly one recording file');
     if (!values.url === !values.demo) throw new UsageError('give either --url <app url> or --demo');
     if (values.url !== undefined && !/^https?:\/\//.test(values.url)) throw new UsageError(`--url must be an http(s) URL, got ${values.url}`);
@@ -84,18 +89,11 @@ export const command: Command = {
     const har = values.har === undefined ? undefined : resolve(io.cwd, values.har);
     if (har && !existsSync(har)) throw new UsageError(`--har: no such file ${har}`);
 
-    const { loadRecording, replay, summariseRuns, renderReport, RecordingFormatError } = await import('../../replay/index.ts');
+    const { loadRecording, replay, summariseRuns, renderReport } = await import('../../replay/index.ts');
     const file = resolve(io.cwd, positionals[0]!);
-    let recording;
-    try {
-      recording = await loadRecording(file);
-    } catch (e) {
-      if (e instanceof RecordingFormatError) {
-        io.log(e.message);
-        return 2;
-      }
-      throw e;
-    }
+    expectPath('<recording>', file, 'file', 'a recording (Homeostat JSON or a Chrome Recorder export)');
+    // An invalid recording throws RecordingFormatError: bad input, exit 2 (src/cli/errors.ts).
+    const recording = await loadRecording(file);
     const spec = await readSpec(values.docs === undefined ? undefined : resolve(io.cwd, values.docs), io.log);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const outDir = resolve(io.cwd, values.out ?? join('.homeostat', 'replays', stamp));
@@ -104,8 +102,7 @@ export const command: Command = {
     if (values.demo) {
       const { DEMO_DIST } = await import('../demo.ts');
       if (!existsSync(join(DEMO_DIST, 'index.html'))) {
-        io.log(`the demo is not built (${DEMO_DIST}); run \`npm run build:demo\` or \`homeostat demo\` first`);
-        return 2;
+        throw new UsageError(`--demo: the demo is not built (${DEMO_DIST}); run \`npm run build:demo\` or \`homeostat demo\` first`);
       }
       const { serveDirectory } = await import('../../node/serve.ts');
       server = await serveDirectory(DEMO_DIST);
@@ -136,7 +133,7 @@ export const command: Command = {
       await writeFile(join(outDir, 'report.md'), md);
       await writeFile(join(outDir, 'report.html'), renderReport(summary, 'html', { baseDir: outDir }));
       await writeFile(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-      io.out(values.json ? JSON.stringify(summary, null, 2) : md);
+      io.out(values.json ? JSON.stringify(summary, null, 2) : values.markdown ? md : terminalSummary(summary, outDir));
       io.log(`${files.length} sessions, report.md and report.html written to ${outDir}`);
       return summary.passed ? 0 : 1;
     } finally {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
 
-const USAGE = `homeostat test [<test file or directory> ...] (--url <app url> | --build <command> [--dist <dir>] | --dist <dir>) [--json]
+const USAGE = `homeostat test [<test file or directory> ...]
+               (--url <app url> | --build <command> [--dist <dir>] | --dist <dir>) [--json]
 
 Runs Homeostat tests (*.test.json: what \`homeostat heal\` generates with a fix, or your own) in
 headless Chromium, with nothing else to install or configure: each test replays its recorded
