@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enterBody, exitBody, getRecorder, handlerId, returnBody, suspendBody, threwBody } from '../page/instrument.ts';
+import { enterBody, enterTop, exitBody, exitTop, getRecorder, handlerId, returnBody, returnTop, suspendBody, threwBody, threwTop } from '../page/instrument.ts';
 import { transformModule } from './transform.ts';
 
 const ROOT = '/app';
@@ -176,10 +176,17 @@ type Runtime = Record<string, (...a: never[]) => unknown>;
 function stubRuntime() {
   let next = 0;
   const open = new Set<number>();
+  /** The calls entered without a token, innermost last (each must be closed by exactly one helper). */
+  const stack: number[] = [];
   let problems: string[] = [];
   const close = (token: number, what: string) => {
     if (token < 1 || token > next) problems.push(`${what} of unknown token ${token}`);
     open.delete(token);
+  };
+  const pop = (what: string) => {
+    const token = stack.pop();
+    if (token === undefined) problems.push(`${what} with no call entered`);
+    else close(token, what);
   };
   const runtime: Runtime = {
     names: ((_f: string, flat: unknown[]) => flat.filter((_, i) => i % 3 === 0)) as never,
@@ -194,6 +201,13 @@ function stubRuntime() {
       if (!open.has(token)) problems.push(`suspend of closed token ${token}`);
       return v;
     }) as never,
+    enterTop: (() => {
+      open.add(++next);
+      stack.push(next);
+    }) as never,
+    retTop: ((v: unknown) => (pop('retTop'), v)) as never,
+    exitTop: (() => pop('exitTop')) as never,
+    threwTop: (() => pop('threwTop')) as never,
     wrap: ((v: unknown) => v) as never,
     mark: (() => undefined) as never,
   };
@@ -204,6 +218,7 @@ function stubRuntime() {
       const p = [...problems, ...[...open].map((k) => `token ${k} never closed`)];
       problems = [];
       open.clear();
+      stack.length = 0;
       return p;
     },
   };
@@ -217,6 +232,10 @@ const realRuntime: Runtime = {
   exit: exitBody as never,
   threw: threwBody as never,
   suspend: suspendBody as never,
+  enterTop: enterTop as never,
+  retTop: returnTop as never,
+  exitTop: exitTop as never,
+  threwTop: threwTop as never,
   wrap: ((v: unknown) => v) as never,
   mark: (() => undefined) as never,
 };
@@ -262,22 +281,44 @@ describe('the transform is equivalent to the original', () => {
     });
   }
 
-  it('keeps most of the reachable recursion depth, and a walk of 4,000 frames', async () => {
-    // No extra frame per call (the earlier inner-arrow shape reached a fifth of the depth). What
-    // remains is measured cold, where frame sizes are deterministic: each interpreted frame also
-    // holds the token, the catch's context and the helper call's operands, about three quarters
-    // of the depth of this minimal function (any real function has more of its own). Compiled
-    // (warm) frames reach about as deep as the original, but when V8 compiles is not ours to
-    // assert.
+  it('keeps the reachable recursion depth within 10%, cold and warm, and a walk of 4,000 frames', async () => {
+    // No extra frame per call (the earlier inner-arrow shape reached a fifth of the depth), no
+    // token held in the frame of a synchronous body, and a `return`'s value passed to the helper
+    // through a module slot, not held in operands while the returned call runs (the shape before
+    // these reached 0.72 of `deep`'s depth cold). What is left is the register that saves the
+    // context for the added `try`: on `deep`, a function with nothing else in its frame, that
+    // one register is 12% of the depth; on a function with a few locals (`visit`) it is less than
+    // 10%. Cold: the first call of freshly compiled code (interpreter frames, deterministic). Warm:
+    // the best of later calls (when V8 optimizes, and what it inlines, is not ours to decide).
     const source = `${PRELUDE}function deep(n) { setV(n); try { return deep(n + 1); } catch (e) { return n; } }
-function walk(n) { setV(n); return n === 0 ? 0 : 1 + walk(n - 1); }`;
-    const probe = `return [deep(0), walk(4000)];`;
+function walk(n) { setV(n); return n === 0 ? 0 : 1 + walk(n - 1); }
+let max = 0;
+function visit(node, d) { setV(node); if (d > max) max = d; const kids = [node + 1]; let total = node; for (let i = 0; i < kids.length; i++) total += visit(kids[i], d + 1); return total; }
+const visited = () => { max = 0; attempt(() => visit(0, 0)); return max; };`;
+    const probe = `return [deep(0), visited(), walk(4000)];`;
     const code = await transformed(source);
-    const [base] = (await load(source, null, probe)(0)) as [number, number];
-    for (const runtime of [stubRuntime().runtime, realRuntime]) {
-      const [depth, walked] = (await load(code, runtime, probe)(0)) as [number, number];
-      expect(walked).toBe(4000);
-      expect(depth / base).toBeGreaterThan(0.65);
-    }
+    const depths = async (run: Probe) => {
+      const first = (await run(0)) as [number, number, number];
+      const warm = [0, 0];
+      for (let i = 0; i < 20; i++) {
+        const got = (await run(0)) as [number, number, number];
+        warm[0] = Math.max(warm[0]!, got[0]);
+        warm[1] = Math.max(warm[1]!, got[1]);
+      }
+      return { deep: { cold: first[0], warm: warm[0]! }, visit: { cold: first[1], warm: warm[1]! }, walked: first[2] };
+    };
+    const base = await depths(load(source, null, probe));
+    // The stub checks every helper call is balanced through a stack overflow and back.
+    const stub = stubRuntime();
+    expect((await depths(load(code, stub.runtime, probe))).walked).toBe(4000);
+    const got = await depths(load(code, realRuntime, probe));
+    expect(got.walked).toBe(4000);
+    const ratio = (shape: 'deep' | 'visit', when: 'cold' | 'warm') => Math.round((got[shape][when] / base[shape][when]) * 100) / 100;
+    const ratios = { deep: { cold: ratio('deep', 'cold'), warm: ratio('deep', 'warm') }, visit: { cold: ratio('visit', 'cold'), warm: ratio('visit', 'warm') } };
+    expect({ deepCold: ratios.deep.cold >= 0.86, visitCold: ratios.visit.cold >= 0.9, visitWarm: ratios.visit.warm >= 0.9, ratios, got, base }).toMatchObject({
+      deepCold: true,
+      visitCold: true,
+      visitWarm: true,
+    });
   });
 });
