@@ -120,6 +120,16 @@ function finThrow(x) { setV(x); try { throw new Error('inner'); } catch (e) { re
     probe: `return [labels(true), labels(false), fin(arg), fin('override'), finThrow(arg)];`,
   },
   {
+    name: 'code that runs after a return and throws: an iterator closed by a return, a finally',
+    code: `function* closing(x) { try { yield x; } finally { setV(0); throw new Error('closing'); } }
+function firstOf(it) { setV(1); for (const v of it) return v; return 'empty'; }
+function outerOf(x) { setV(x); const r = attempt(() => firstOf(closing(x))); return [r, firstOf([x])]; }
+function finThrows(x) { setV(x); try { return x; } finally { if (x !== 1) throw new RangeError('late'); } }
+function outerFin(x) { setV(x); return [attempt(() => finThrows(x)), attempt(() => finThrows(1))]; }`,
+    probe: `const [r, plain] = outerOf(arg); const [a, b] = outerFin(arg);
+return [r, plain === arg, a.threw ?? (a.ok === arg), b];`,
+  },
+  {
     name: 'thrown values, own properties, length and name',
     code: `function boom(x) { setV(x); throw x; }
 const arrowBoom = (x) => { setV(x); if (x !== 1) throw new TypeError('t:' + typeof x); return x; };
@@ -280,6 +290,21 @@ describe('the transform is equivalent to the original', () => {
       expect(stub.problems()).toEqual([]);
     });
   }
+
+  it('keeps a token exactly where code can run after a return (finally, for…of, using) and in async bodies', async () => {
+    const code = await transformed(`${PRELUDE}function plain(x) { setV(x); if (x) return f(x); return 1; }
+function fin(x) { setV(x); try { return x; } finally { setV(0); } }
+function loop(xs) { setV(xs); for (const x of xs) return x; }
+async function later(x) { setV(x); return x; }
+function nested(x) { setV(x); const g = () => { try { return 1; } finally { setV(2); } }; return g; }
+function f(x) { setV(x); return x; }`);
+    const body = (name: string) => code.slice(code.indexOf(`function ${name}(`), code.indexOf('\n}\n', code.indexOf(`function ${name}(`)));
+    for (const name of ['plain', 'nested', 'f']) expect(body(name)).toContain('_hs_enterTop(');
+    for (const name of ['fin', 'loop', 'later']) expect(body(name)).toMatch(/const _hs_t\d* = _hs_enter\(/);
+    // A return's value goes through the module slot unless it is a plain name or literal.
+    expect(body('plain')).toMatch(/return _hs_v = f\(x\), _hs_retTop\(_hs_v\)/);
+    expect(body('plain')).toContain('return _hs_retTop(1)');
+  });
 
   it('keeps the reachable recursion depth within 10%, cold and warm, and a walk of 4,000 frames', async () => {
     // No extra frame per call (the earlier inner-arrow shape reached a fifth of the depth), no
