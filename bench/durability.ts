@@ -9,7 +9,9 @@
  * core, each a child process ended by its PID). Prints the table and load averages; the numbers
  * go to .homeostat/bench/durability.json.
  *
- *   npm run bench:durability [-- --trials 50] [--no-build]
+ *   npm run bench:durability [-- --trials 50] [--no-build] [--hogs N]
+ *
+ * `--hogs N` starts N hogs instead of one per core (a harsher starvation, to reproduce rare losses).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -134,9 +136,11 @@ function summarise(p: Phase): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { trials: { type: 'string' }, 'no-build': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { trials: { type: 'string' }, 'no-build': { type: 'boolean' }, hogs: { type: 'string' } } });
   const trials = Number(values.trials ?? 50);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials needs a positive integer, got ${values.trials}`);
+  const hogCount = Number(values.hogs ?? availableParallelism());
+  if (!Number.isInteger(hogCount) || hogCount < 1) throw new Error(`--hogs needs a positive integer, got ${values.hogs}`);
   if (!values['no-build']) {
     process.stderr.write('building the demo…\n');
     await buildDemo({ quiet: true });
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => (cleanup(), process.exit(143)));
   try {
     for (const name of ['idle', 'both cores busy'] as const) {
-      if (name !== 'idle') hogs = startHogs(availableParallelism());
+      if (name !== 'idle') hogs = startHogs(hogCount);
       const phase: Phase = { name, trials: [], load: { before: loadavg(), after: [] } };
       for (let i = 0; i < trials; i++) {
         phase.trials.push(await trial(browser, server.url));
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
   );
   const out = fromRoot('.homeostat', 'bench');
   await mkdir(out, { recursive: true });
-  await writeFile(`${out}/durability.json`, JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), cores: availableParallelism(), phases }, null, 2));
+  await writeFile(`${out}/durability.json`, JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), cores: availableParallelism(), hogs: hogCount, phases }, null, 2));
 }
 
 main().catch((e: unknown) => {

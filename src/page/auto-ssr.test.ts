@@ -3,7 +3,7 @@
  * registered or recorded, and the setup the plugin inserts does nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { enter, exit, mark, names, ret, run, suspend, threw, wrap } from './auto.ts';
+import { enter, enterTop, exit, exitTop, mark, names, ret, retTop, suspend, threw, threwTop, wrap } from './auto.ts';
 import { getRecorder } from './instrument.ts';
 import { startHomeostat } from '../react/index.tsx';
 
@@ -12,7 +12,12 @@ describe('homeostat/auto on the server', () => {
     expect(typeof window).toBe('undefined');
     const table = names('src/App.jsx', ['App.onClick', 1, 1]);
     expect(table).toBeUndefined();
-    expect(run(table, 0, () => 7)).toBe(7);
+    enterTop(table, 0);
+    expect(retTop(7)).toBe(7);
+    enterTop(table, 0);
+    exitTop();
+    enterTop(table, 0);
+    threwTop(new Error('x'));
     const token = enter(table, 0);
     expect(token).toBe(-1);
     const v = { v: 1 };
@@ -27,5 +32,7 @@ describe('homeostat/auto on the server', () => {
     expect(getRecorder().allStrings()).not.toContain('App.onClick');
     expect(startHomeostat({ app: 'ssr' })).toBeNull();
     expect('__HOMEOSTAT__' in globalThis).toBe(false);
+    // Nothing recorded, nothing counted, nothing left open.
+    expect(getRecorder().head).toBe(0);
   });
 });

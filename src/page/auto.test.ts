@@ -6,7 +6,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallFlag, Kind, STRIDE, type WireBatch } from '../core/wire.ts';
-import { enter, exit, mark, names, ret, run, suspend, threw, wrap } from './auto.ts';
+import { enter, enterTop, exit, exitTop, mark, names, ret, retTop, suspend, threw, threwTop, wrap } from './auto.ts';
 import { getRecorder, instrument } from './instrument.ts';
 import { handlerSources } from './sources.ts';
 import { batcherOf } from './batcher.ts';
@@ -28,6 +28,17 @@ function drainCalls(): string[] {
     }
   }
   return out.sort((a, b) => a.id - b.id).map((c) => c.name);
+}
+
+/** `body` run as the plugin emits a synchronous body (without a token). */
+function run<R>(table: ReturnType<typeof names>, index: number, body: () => R): R {
+  enterTop(table, index);
+  try {
+    return retTop(body());
+  } catch (e) {
+    threwTop(e);
+    throw e;
+  }
 }
 
 // The client's runtime must not take the records these tests drain themselves.
@@ -208,3 +219,113 @@ describe('instrument (and useHandler, which is instrument without hook state)', 
     drainCalls();
   });
 });
+
+describe('homeostat/auto without a token (what the plugin emits for a synchronous body)', () => {
+  const table = names('src/Top.jsx', ['top.outer', 1, 1, 'top.inner', 2, 1]);
+  // Hand-written as the plugin emits them.
+  function inner(x: number): number {
+    enterTop(table, 1);
+    try {
+      if (x < 0) throw new RangeError('negative');
+      return retTop(x * 2);
+    } catch (e) {
+      threwTop(e);
+      throw e;
+    }
+  }
+  function outer(xs: number[]): number {
+    enterTop(table, 0);
+    try {
+      let total = 0;
+      for (let i = 0; i < xs.length; i++) {
+        try {
+          total += inner(xs[i]!);
+        } catch {
+          total -= 1;
+        }
+      }
+      return retTop(total);
+    } catch (e) {
+      threwTop(e);
+      throw e;
+    }
+  }
+
+  it('records each call once, nested under its caller, with the throw of the one that threw', () => {
+    expect(outer([1, -1, 2])).toBe(5);
+    const { calls } = drainRecords();
+    expect(calls.map((c) => c.name)).toEqual(['top.outer', 'top.inner', 'top.inner', 'top.inner']);
+    const [o, a, b, c] = calls;
+    expect([a!.parent, b!.parent, c!.parent]).toEqual([o!.id, o!.id, o!.id]);
+    expect(calls.map((x) => (x.flags & CallFlag.Threw) !== 0)).toEqual([false, false, true, false]);
+  });
+
+  it('keeps the stack balanced when a call is not recorded (recorder off, or an explicit wrapper records it)', () => {
+    const r = getRecorder();
+    r.on = false;
+    expect(outer([1])).toBe(2);
+    r.on = true;
+    expect(drainRecords().calls).toEqual([]);
+    // The stack is empty again: a later call is not nested under anything.
+    expect(inner(1)).toBe(2);
+    const { calls } = drainRecords();
+    expect(calls.map((c) => [c.name, c.parent])).toEqual([['top.inner', -1]]);
+  });
+
+  it('drops frames abandoned mid-call at the next microtask, counted, so later calls do not nest under them', async () => {
+    const r = getRecorder();
+    const dropped = r.dropped;
+    // A body whose exit helper never ran (as when a helper of ours hits a stack overflow).
+    enterTop(table, 0);
+    await Promise.resolve();
+    expect(r.dropped).toBe(dropped + 1);
+    expect(inner(2)).toBe(4);
+    const { calls } = drainRecords();
+    expect(calls.map((c) => [c.name, c.parent])).toEqual([['top.inner', -1]]);
+    r.dropped = dropped;
+  });
+});
+
+describe('an interaction ships at once', () => {
+  it("cuts a batch with a click's calls as soon as its listener returns, not at the next interval", async () => {
+    const table = names('src/Click.jsx', ['Click.onClick', 1, 1]);
+    function onClick(): void {
+      enterTop(table, 0);
+      try {
+        exitTop();
+      } catch (e) {
+        threwTop(e);
+        throw e;
+      }
+    }
+    const batches: WireBatch[] = [];
+    const r = getRecorder();
+    const batcher = batcherOf(r);
+    batcher.flush();
+    batcher.attach((b) => batches.push(b));
+    try {
+      const button = document.createElement('button');
+      button.addEventListener('click', onClick);
+      document.body.append(button);
+      button.click();
+      // One microtask: no timer (the interval is 250 ms) can have run.
+      await Promise.resolve();
+      const strings = r.allStrings();
+      const shipped = batches.flatMap((b) => Array.from({ length: b.count }, (_, i) => b.records.subarray(i * STRIDE, (i + 1) * STRIDE)));
+      expect(shipped.filter((row) => row[0] === Kind.Call).map((row) => strings[row[1]!])).toEqual(['Click.onClick']);
+      // Work outside an interaction waits for the interval.
+      const before = batches.length;
+      inner2(table);
+      await Promise.resolve();
+      expect(batches.length).toBe(before);
+      button.remove();
+    } finally {
+      batcher.attach(null);
+    }
+  });
+});
+
+function inner2(table: ReturnType<typeof names>): void {
+  enterTop(table, 0);
+  exitTop();
+}

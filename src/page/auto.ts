@@ -7,7 +7,7 @@
  * function itself is the app's own object, creating it costs nothing extra, and a call adds no
  * frame. Outside a browser (SSR, tests without a DOM) everything here is a pass-through.
  */
-import { enterBody, exitBody, handlerId, instrumentTransparent, markInstrumented, nameOf, recordBody, returnBody, suspendBody, threwBody } from './instrument.ts';
+import { enterBody, handlerId, instrumentTransparent, markInstrumented, nameOf } from './instrument.ts';
 import { registerSources } from './sources.ts';
 
 /** A module's handler ids, in the order of its sites, with their names. */
@@ -43,34 +43,21 @@ export function enter(table: HandlerTable | undefined, index: number, async?: 1)
   return enterBody(table[index]!, async === 1);
 }
 
-/** `return x` → `return ret(token, x)`: the same value, with the call's end recorded. */
-export function ret<V>(token: number, value: V): V {
-  return returnBody(token, value) as V;
-}
-
-/** At the body's end: a call that fell off its end (a no-op after `ret`/`threw`). */
-export function exit(token: number): void {
-  exitBody(token);
-}
-
-/** From the body's `catch` (which rethrows): the call threw, or its promise rejects. */
-export function threw(token: number, thrown: unknown): void {
-  threwBody(token, thrown);
-}
-
-/** `await x` → `await suspend(token, x)`: the same value; the first ends the synchronous part. */
-export function suspend<V>(token: number, value: V): V {
-  return suspendBody(token, value);
-}
+/**
+ * `return x` → `return ret(token, x)`: the same value, with the call's end recorded. `exit(token)`
+ * at the body's end (a no-op after `ret`/`threw`); `threw(token, e)` from the body's `catch`
+ * (which rethrows); `await x` → `await suspend(token, x)`: the same value, the first ends the
+ * synchronous part. Re-exported as they are: a wrapper would cost every page bytes and every
+ * call a frame.
+ */
+export { returnBody as ret, exitBody as exit, threwBody as threw, suspendBody as suspend } from './instrument.ts';
 
 /**
- * Runs an instrumented function's body as one recorded call of handler `index` of `table` (what
- * code instrumented by earlier versions of the plugin calls).
+ * Without a token, for a synchronous body whose every way out runs exactly one of `retTop`,
+ * `exitTop`, `threwTop`: `enterTop(table, index)` at its top, `return retTop(x)`, `exitTop()`
+ * at its end, `threwTop(e)` from its `catch` (see `enterTop` in instrument.ts).
  */
-export function run(table: HandlerTable | undefined, index: number, body: () => unknown): unknown {
-  if (table === undefined) return body();
-  return recordBody(table[index]!, body);
-}
+export { enterTop, returnTop as retTop, exitTop, threwTop } from './instrument.ts';
 
 /**
  * Wraps a value passed to a JSX event prop (stable functions keep a stable wrapper): a

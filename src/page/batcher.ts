@@ -32,9 +32,28 @@ export class Batcher {
     if (sink && this.r.head > this.r.tail) this.scheduleFlush();
   }
 
-  /** The recorder has records waiting. */
+  private soon = false;
+
+  /**
+   * The recorder has records waiting (or a user interaction began: the recorder wakes the batcher
+   * again then). Records of a discrete interaction ship as soon as its listener has returned (a
+   * microtask), not at the next interval: a tab closed right after the last click has no time
+   * left, and its `pagehide` may run too late or not at all on a starved machine. Continuous
+   * events (scroll, wheel) and the work after an interaction keep the interval.
+   */
   wake(): void {
-    this.scheduleFlush();
+    const type = (globalThis as { event?: Event }).event?.type;
+    if (type === undefined || type === 'scroll' || type === 'wheel' || !this.r.interactions.has(type) || this.sink === null) {
+      this.scheduleFlush();
+      return;
+    }
+    this.r.woken = true;
+    if (this.soon) return;
+    this.soon = true;
+    queueMicrotask(() => {
+      this.soon = false;
+      this.flush();
+    });
   }
 
   private scheduleFlush(delay = this.r.flushIntervalMs): void {

@@ -137,26 +137,50 @@ function enter(r: Recorder, inner: number): number {
     r.requestPaint();
     if (signals.pending) foldPending();
     const o = depth * FRAME;
-    if (o + FRAME > frames.length) {
-      const grown = new Float64Array(frames.length * 2);
-      grown.set(frames);
-      frames = grown;
-    }
+    if (o + FRAME > frames.length) grow();
+    const start = perf.now();
+    // Nothing below can throw: a frame is pushed entirely or not at all (calls instrumented
+    // without a token pop one frame each, so a half-pushed one would shift every later pop).
     const id = r.callSeq + 1;
     frames[o] = id;
     frames[o + 1] = r.current;
     frames[o + 2] = r.serial;
     frames[o + 3] = signals.blocking;
     frames[o + 4] = signals.transition;
+    frames[o + 5] = start;
     r.callSeq = id;
     r.current = id;
     r.explicitInner = inner;
     depth++;
-    frames[o + 5] = perf.now();
     return o;
   } catch {
     return -1;
   }
+}
+
+function grow(): void {
+  const grown = new Float64Array(frames.length * 2);
+  grown.set(frames);
+  frames = grown;
+}
+
+let sweepQueued = false;
+
+/**
+ * Calls nest synchronously, so at a microtask checkpoint (the JS stack empty) no frame should be
+ * left: any that is was abandoned (a helper of ours hit a stack overflow before it could pop).
+ * Its call is unrecorded and counted as dropped, and later calls are not nested under it. Asked
+ * for by every call without a token (the flag makes it one microtask per checkpoint).
+ */
+function sweepLater(): void {
+  if (sweepQueued) return;
+  sweepQueued = true;
+  queueMicrotask(() => {
+    sweepQueued = false;
+    for (let d = 0; d < depth; d++) if (frames[d * FRAME]! >= 0) recorder.dropped++;
+    depth = 0;
+    recorder.current = recorder.explicitInner = -1;
+  });
 }
 
 /** Ends the call of frame `o` that returned `result` (timing its promise), and returns `result`. */
@@ -198,29 +222,6 @@ function leaveThrown(r: Recorder, o: number, hid: number, thrown: unknown): void
   } catch {
     // Unrecorded; the app gets its own error, never ours.
   }
-}
-
-/**
- * The body of a function the build plugin instrumented in place (`homeostat/auto`): the
- * function object stays the app's own, so creating it costs nothing extra; only calls pay.
- */
-export function recordBody(hid: number, body: () => unknown): unknown {
-  const r = recorder;
-  if (r.explicitInner === hid) {
-    // Called directly by an explicit `instrument`/`useHandler` wrapper: that one records it.
-    r.explicitInner = -1;
-    return body();
-  }
-  if (!r.on) return body();
-  const o = enter(r, -1);
-  let result: unknown;
-  try {
-    result = body();
-  } catch (thrown) {
-    leaveThrown(r, o, hid, thrown);
-    throw thrown;
-  }
-  return leave(r, o, hid, result);
 }
 
 /**
@@ -286,12 +287,12 @@ function settleOpen(r: Recorder, token: number, rejected: boolean, thrown: unkno
 }
 
 /** `return value` in an instrumented body: records the call's end, and returns `value`. */
-export function returnBody(token: number, value: unknown): unknown {
+export function returnBody<V>(token: number, value: V): V {
   if (token < 0) return value;
   const r = recorder;
   try {
     const o = frameOf(token);
-    if (o >= 0 && frames[o + 7] === 0) return leave(r, o, frames[o + 6]!, value);
+    if (o >= 0 && frames[o + 7] === 0) return leave(r, o, frames[o + 6]!, value) as V;
     if (o >= 0) leaveAsyncPart(r, o);
     if (!openAsync.has(token)) return value;
     // An async function's promise settles with what it returns: a promise it returns, when that does.
@@ -354,6 +355,45 @@ export function suspendBody<V>(token: number, value: V): V {
     // Unrecorded.
   }
   return value;
+}
+
+/**
+ * Without a token (what the plugin emits for a synchronous function with no `finally`, `for…of`
+ * or `using` of its own, whose every way out runs exactly one of `returnTop`, `exitTop`,
+ * `threwTop`): the call is the frame on top of the stack. The function then keeps no token in
+ * its frame: one register less per interpreter frame, more reachable recursion. A call that
+ * is not recorded pushes a placeholder (id -1), so every exit pops exactly one frame.
+ */
+export function enterTop(table: readonly number[] | undefined, index: number): void {
+  sweepLater();
+  if (table !== undefined && enterBody(table[index]!, false) >= 0) return;
+  const o = depth * FRAME;
+  if (o + FRAME > frames.length) grow();
+  frames[o] = -1;
+  depth++;
+}
+
+/** The token of the frame on top (a placeholder is popped here, and gives -1). */
+function topToken(): number {
+  if (depth === 0) return -1;
+  const token = frames[(depth - 1) * FRAME]!;
+  if (token < 0) depth--;
+  return token;
+}
+
+/** `return value` in a body entered by `enterTop`. */
+export function returnTop<V>(value: V): V {
+  return returnBody(topToken(), value);
+}
+
+/** The end of a body entered by `enterTop`, fallen off. */
+export function exitTop(): void {
+  exitBody(topToken());
+}
+
+/** A body entered by `enterTop` threw `thrown` (it rethrows). */
+export function threwTop(thrown: unknown): void {
+  threwBody(topToken(), thrown);
 }
 
 /** Marks `fn` as instrumented in place under `hid` (module-level functions the plugin instrumented). */

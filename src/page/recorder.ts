@@ -78,7 +78,7 @@ export class Recorder {
   callSeq = 0;
   /** The instrumented call on the stack, or -1. */
   current = -1;
-  /** The in-place instrumented handler an explicit wrapper is calling right now, or -1 (see `recordBody`). */
+  /** The in-place instrumented handler an explicit wrapper is calling right now, or -1 (see `enterBody`). */
   explicitInner = -1;
   /** Serial of the DOM event being dispatched at the last call, or -1. */
   serial = -1;
@@ -223,6 +223,8 @@ export class Recorder {
       return;
     }
     this.serial = this.eventSeq++;
+    // An interaction's records ship soon after it (batcher.ts): tell the batcher even if it is waiting already.
+    this.woken = false;
     const o = this.slot();
     this.ring[o] = EVENT;
     this.ring[o + 1] = this.serial;

@@ -28,6 +28,10 @@ function fakeRuntime() {
     exit: () => undefined,
     threw: () => undefined,
     suspend: (_token: number, v: unknown) => v,
+    enterTop: (table: string[], i: number) => void calls.push(table[i]!),
+    retTop: (v: unknown) => v,
+    exitTop: () => undefined,
+    threwTop: () => undefined,
     wrap: (v: unknown) => v,
     mark: () => undefined,
   };

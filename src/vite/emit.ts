@@ -45,6 +45,9 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
     const flat: BabelTypes.Expression[] = [];
     sites.forEach((s) => flat.push(t.stringLiteral(s.name), t.numericLiteral(s.line), t.numericLiteral(s.column)));
     const marks: BabelTypes.Statement[] = [];
+    // One module-level slot returns pass their value through (see instrumentInPlace).
+    let slot: BabelTypes.Identifier | null = null;
+    const valueSlot = () => t.cloneNode((slot ??= program.scope.generateUidIdentifier('hs_v')));
     candidates.forEach((c, i) => {
       if (c.kind === 'wrap') {
         (c.path as NodePath<BabelTypes.Expression>).replaceWith(
@@ -53,15 +56,13 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
         c.path.skip();
         return;
       }
-      instrumentInPlace(t, c.path as NodePath<Fn>, helper, table, i);
+      instrumentInPlace(t, c.path as NodePath<Fn>, helper, table, i, valueSlot);
       if (c.bound) marks.push(t.expressionStatement(t.callExpression(helper('mark'), [t.cloneNode(c.bound), t.cloneNode(table), t.numericLiteral(i)])));
     });
     // `var`: hoisted, so functions hoisted above it (and called during a circular import) see `undefined` and just run.
-    prelude.push(
-      t.variableDeclaration('var', [
-        t.variableDeclarator(t.cloneNode(table), t.callExpression(helper('names'), [t.stringLiteral(relFile), t.arrayExpression(flat)])),
-      ]),
-    );
+    const declarators = [t.variableDeclarator(t.cloneNode(table), t.callExpression(helper('names'), [t.stringLiteral(relFile), t.arrayExpression(flat)]))];
+    if (slot) declarators.push(t.variableDeclarator(t.cloneNode(slot)));
+    prelude.push(t.variableDeclaration('var', declarators));
     const specifiers = [...helpers].map(([imported, local]) => t.importSpecifier(t.cloneNode(local), t.identifier(imported)));
     program.unshiftContainer('body', t.importDeclaration(specifiers, t.stringLiteral(runtime)));
     placeMarks(t, program, candidates, marks);
@@ -73,7 +74,7 @@ export function emitInstrumentation(t: T, program: NodePath<BabelTypes.Program>,
 }
 
 /** The helpers instrumented code imports from the runtime module, by their exported names. */
-export type Helper = 'names' | 'enter' | 'ret' | 'exit' | 'threw' | 'suspend' | 'wrap' | 'mark';
+export type Helper = 'names' | 'enter' | 'ret' | 'exit' | 'threw' | 'suspend' | 'wrap' | 'mark' | 'enterTop' | 'retTop' | 'exitTop' | 'threwTop';
 
 /**
  * In place, in the function's own body (no inner function, so no extra frame per call, the same
@@ -86,26 +87,46 @@ export type Helper = 'names' | 'enter' | 'ret' | 'exit' | 'threw' | 'suspend' | 
  * where BODY' has `return x` as `return ret(t, x)` and, in an async function, `await x` as
  * `await suspend(t, x)` (the first ends the call's synchronous part; the async function's own
  * `return`/`catch`/end then mark when its promise settles, without adding a tick).
+ *
+ * Each interpreter frame pays for what the body keeps in registers, so reachable recursion
+ * depth is what this shape is cut for:
+ * - a synchronous body whose every way out runs exactly one helper (no `finally`, `for…of` or
+ *   `using` of its own, which run code after a `return`) keeps no token: `enterTop(tbl, i)`,
+ *   `retTop(x)`, `exitTop()`, `threwTop(e)` act on the call on top of the runtime's stack;
+ * - `return g(y)` becomes `return (v = g(y), ret(v))`, with `v` one module-level slot: the
+ *   helper call's operands are not held while `g(y)` runs (nothing runs between the assignment
+ *   and the helper's read). A plain name or literal is passed as it is.
  * Function declarations move above the `try`: they are hoisted anyway, and inside a block a
  * declaration would clash with a `var` of the same name. An expression body becomes a block.
  */
-function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => BabelTypes.Identifier, table: BabelTypes.Identifier, index: number): void {
+function instrumentInPlace(
+  t: T,
+  path: NodePath<Fn>,
+  helper: (n: Helper) => BabelTypes.Identifier,
+  table: BabelTypes.Identifier,
+  index: number,
+  valueSlot: () => BabelTypes.Identifier,
+): void {
   const node = path.node;
   if (!t.isBlockStatement(node.body)) path.ensureBlock();
-  const token = path.scope.generateUidIdentifier('hs_t');
-  const thrown = path.scope.generateUidIdentifier('hs_e');
   const isAsync = node.async;
+  const top = !isAsync && !runsCodeAfterReturn(t, path);
+  const token = top ? null : path.scope.generateUidIdentifier('hs_t');
+  const thrown = path.scope.generateUidIdentifier('hs_e');
+  const withToken = (...rest: BabelTypes.Expression[]) => (token ? [t.cloneNode(token), ...rest] : rest);
   path.get('body').traverse({
     Function(inner) {
       inner.skip();
     },
     ReturnStatement(r) {
       const arg = r.node.argument ?? t.unaryExpression('void', t.numericLiteral(0));
-      r.node.argument = t.callExpression(helper('ret'), [t.cloneNode(token), arg]);
+      const ret = (v: BabelTypes.Expression) => t.callExpression(helper(top ? 'retTop' : 'ret'), withToken(v));
+      if (isPlainValue(t, arg)) r.node.argument = ret(arg);
+      else r.node.argument = t.sequenceExpression([t.assignmentExpression('=', valueSlot(), arg), ret(valueSlot())]);
     },
     AwaitExpression(a) {
       if (!isAsync) return;
-      a.node.argument = t.callExpression(helper('suspend'), [t.cloneNode(token), a.node.argument]);
+      a.node.argument = t.callExpression(helper('suspend'), [t.cloneNode(token!), a.node.argument]);
     },
   });
   const body = node.body as BabelTypes.BlockStatement;
@@ -115,18 +136,19 @@ function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => Babe
   if (isAsync) enterArgs.push(t.numericLiteral(1));
   // Falling off the end is the only way out left: `exit` there, not in a `finally` (whose
   // completion bookkeeping makes each interpreter frame bigger: less reachable recursion).
-  const last = rest[rest.length - 1];
-  if (!t.isReturnStatement(last) && !t.isThrowStatement(last)) rest.push(t.expressionStatement(t.callExpression(helper('exit'), [t.cloneNode(token)])));
+  // After a statement that always leaves it is dead code: left out.
+  if (!alwaysLeaves(t, rest[rest.length - 1])) rest.push(t.expressionStatement(t.callExpression(helper(top ? 'exitTop' : 'exit'), withToken())));
+  const enter = t.callExpression(helper(top ? 'enterTop' : 'enter'), enterArgs);
   node.body = t.blockStatement(
     [
       ...hoisted,
-      t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(token), t.callExpression(helper('enter'), enterArgs))]),
+      token ? t.variableDeclaration('const', [t.variableDeclarator(t.cloneNode(token), enter)]) : t.expressionStatement(enter),
       t.tryStatement(
         t.blockStatement(rest),
         t.catchClause(
           t.cloneNode(thrown),
           t.blockStatement([
-            t.expressionStatement(t.callExpression(helper('threw'), [t.cloneNode(token), t.cloneNode(thrown)])),
+            t.expressionStatement(t.callExpression(helper(top ? 'threwTop' : 'threw'), withToken(t.cloneNode(thrown)))),
             t.throwStatement(t.cloneNode(thrown)),
           ]),
         ),
@@ -134,6 +156,47 @@ function instrumentInPlace(t: T, path: NodePath<Fn>, helper: (n: Helper) => Babe
     ],
     body.directives,
   );
+}
+
+/** A value that needs no temporaries to load (passing it straight to the helper costs nothing more). */
+function isPlainValue(t: T, e: BabelTypes.Expression): boolean {
+  return t.isIdentifier(e) || t.isLiteral(e) && !t.isTemplateLiteral(e) || t.isThisExpression(e) || (t.isUnaryExpression(e) && e.operator === 'void' && t.isNumericLiteral(e.argument));
+}
+
+/** Whether a statement never completes normally (a `return` or `throw`, or a block ending in one). */
+function alwaysLeaves(t: T, s: BabelTypes.Statement | undefined): boolean {
+  if (!s) return false;
+  if (t.isReturnStatement(s) || t.isThrowStatement(s)) return true;
+  if (t.isBlockStatement(s)) return alwaysLeaves(t, s.body[s.body.length - 1]);
+  if (t.isIfStatement(s)) return s.alternate !== null && s.alternate !== undefined && alwaysLeaves(t, s.consequent) && alwaysLeaves(t, s.alternate);
+  if (t.isTryStatement(s)) return !s.finalizer && alwaysLeaves(t, s.block) && (!s.handler || alwaysLeaves(t, s.handler.body));
+  return false;
+}
+
+/**
+ * Whether the body (not its inner functions) has code that can run after a `return` has
+ * recorded the call's end, and may throw: a `finally`, a `for…of` (the iterator's `return()`),
+ * a `using` declaration (its disposal). Such a body keeps its token, whose helpers ignore a
+ * call already ended.
+ */
+function runsCodeAfterReturn(t: T, path: NodePath<Fn>): boolean {
+  let found = false;
+  path.get('body').traverse({
+    Function(inner) {
+      inner.skip();
+    },
+    TryStatement(s) {
+      if (s.node.finalizer) found = true;
+    },
+    ForOfStatement() {
+      found = true;
+    },
+    VariableDeclaration(d) {
+      const kind = d.node.kind as string;
+      if (kind === 'using' || kind === 'await using') found = true;
+    },
+  });
+  return found;
 }
 
 /**
