@@ -45,5 +45,9 @@ export default defineConfig({
       output: { chunkFileNames: '[name].js' },
     },
   },
-  worker: { format: 'es', plugins: () => [stubSketchProto()], rolldownOptions: { output: { entryFileNames: 'worker.js' } } },
+  // One file for the worker, its lazily loaded rescue inlined: a chunk importing "../worker.js"
+  // back is a second instance of the worker module wherever the worker itself is loaded under
+  // another URL (Vite's dev server adds ?v=…): two services answered every message, and the one
+  // never started answered "used before start()".
+  worker: { format: 'es', plugins: () => [stubSketchProto()], rolldownOptions: { output: { entryFileNames: 'worker.js', inlineDynamicImports: true } } },
 });
