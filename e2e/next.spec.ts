@@ -34,7 +34,10 @@ test('a Next.js app-router app built with @homeostat/tools/babel records its cli
   pkg.dependencies['react'] = reactVersion;
   pkg.dependencies['react-dom'] = reactVersion;
   writeFileSync(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: 'inherit' });
+  // The e2e setup's `vite build` leaves NODE_ENV=production in the workers' environment, under
+  // which npm would leave out the devDependencies (the tools, so `@homeostat/tools/babel`).
+  const { NODE_ENV: _unused, ...installEnv } = process.env;
+  execFileSync('npm', ['install', '--include=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: 'inherit', env: installEnv });
   const build = execFileSync('npx', ['--no-install', 'next', 'build'], { cwd: app, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   // The note the README makes: a Babel config turns SWC off.
   expect(build).toMatch(/Disabled SWC as replacement for Babel/);
