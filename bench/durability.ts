@@ -13,7 +13,7 @@
  *
  * `--hogs N` starts N hogs instead of one per core (a harsher starvation, to reproduce rare losses).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ import { buildDemo, DEMO_DIST } from '../src/node/demo.ts';
 import { fromRoot } from '../src/node/paths.ts';
 import { serveDirectory } from '../src/node/serve.ts';
 import { renderTable } from '../src/node/table.ts';
+import { startHogs, stopHogs } from './support/hogs.ts';
 
 const CLICKS = 4;
 /** How long the reader waits for a closed tab's clicks (the rescue retries for up to ~8 s). */
@@ -109,15 +110,6 @@ async function trial(browser: Awaited<ReturnType<typeof launchChromium>>, url: s
 }
 
 /** One busy loop per core, each bounded in time and ended by its PID. */
-function startHogs(n: number): ChildProcess[] {
-  const code = `const end = Date.now() + ${HOG_MAX_S * 1000}; let x = 0; while (Date.now() < end) x = (x + Math.sqrt(x + 1)) % 1e9;`;
-  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }));
-}
-
-function stopHogs(hogs: ChildProcess[]): void {
-  for (const h of hogs) if (h.pid !== undefined && h.exitCode === null) process.kill(h.pid, 'SIGKILL');
-}
-
 function summarise(p: Phase): Record<string, string> {
   const lost = p.trials.reduce((n, t) => n + Math.max(0, CLICKS - t.distinct), 0);
   const twice = p.trials.reduce((n, t) => n + (t.stored - t.distinct) + Math.max(0, t.distinct - CLICKS), 0);
@@ -154,7 +146,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => (cleanup(), process.exit(143)));
   try {
     for (const name of ['idle', 'both cores busy'] as const) {
-      if (name !== 'idle') hogs = startHogs(hogCount);
+      if (name !== 'idle') hogs = startHogs(hogCount, HOG_MAX_S);
       const phase: Phase = { name, trials: [], load: { before: loadavg(), after: [] } };
       for (let i = 0; i < trials; i++) {
         phase.trials.push(await trial(browser, server.url));
