@@ -167,10 +167,11 @@ test('heal does not call a transition that leaves the frozen frame improved, say
   expect(a.branch).toBeNull();
   expect(a.verification!.why).toMatch(/interaction, per call faster: [\d.]+ m?s → [\d.]+ m?s \(0\.\d+×, CI /);
   expect(a.verification!.why).not.toMatch(/result better/);
-  expect(a.verification!.why).toMatch(/still a \d(\.\d)? s frame/);
+  // A frozen frame (≥ 200 ms) still there: "still a 1.7 s frame", or under a second on a fast machine.
+  expect(a.verification!.why).toMatch(/still a (\d(\.\d)? s|[2-9]\d\d ms) frame/);
   const report = await readFile(join(dir, 'out', 'report.md'), 'utf8');
   expect(report).toContain(a.verification!.why);
-  expect(report).toMatch(/primary runLots interaction, per call: [\d.]+ s → [\d.]+ m?s/);
+  expect(report).toMatch(/primary runLots interaction, per call: [\d.]+ m?s → [\d.]+ m?s/);
   const history = JSON.parse(await readFile(join(dir, 'history.json'), 'utf8'));
   expect(history.outcomes[0]).toMatchObject({ rule: 'blocking-update', verdict: 'partial' });
   expect(history.outcomes[0].metrics.find((m: { role: string }) => m.role === 'primary').predicted).toBeLessThan(0.2);
@@ -200,7 +201,7 @@ test('heal does not call a transition that leaves the frozen frame improved, say
     expect(p.verdict, `${p.why}\n${lines.join('\n')}`).toBe('partial');
     expect(w.verdict, `${w.why}\n${lines.join('\n')}`).toBe('improved');
     expect(w.why).toMatch(/result better: [\d.]+ m?s → [\d.]+ m?s/);
-    expect(w.why).toMatch(/longest frame [\d.]+ s → [\d.]+ m?s/);
+    expect(w.why).toMatch(/longest frame [\d.]+ m?s → [\d.]+ m?s/);
   } finally {
     await base.close();
     await plain.close();
