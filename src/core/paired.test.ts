@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { makeMeta } from './__tests__/fixtures.ts';
+import { makeCall, makeMeta } from './__tests__/fixtures.ts';
 import type { FrameRecord, HandlerCall } from './model.ts';
 import { comparePaired, pairedValues, roundSample, type PairedSide, type RoundSample, type StepWindow } from './paired.ts';
 import { SESSION_FORMAT, SESSION_VERSION } from './session.ts';
 import { effectOf, guardOf } from './verdict.ts';
 
-const call = (id: number, handler: string, start: number, patch: Partial<HandlerCall> = {}): HandlerCall => ({
-  id, handler, sequence: id, parent: null, start, duration: 1, settle: null, outcome: 'ok', error: null, mode: 'blocking',
-  updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null, commitMs: 1, blockingMs: 1, paintMs: 10, loaf: null,
-  interactionMs: 100, resultMs: 100, frames: null, ...patch,
-});
+const call = (id: number, handler: string, start: number, patch: Partial<HandlerCall> = {}): HandlerCall => makeCall({ id, handler, start, ...patch });
 const frame = (start: number, durationMs: number): FrameRecord => ({ start, durationMs, blockingMs: durationMs - 50, renderStart: null, styleLayoutMs: 0, forcedStyleLayoutMs: 0, invoker: null, sourceFunction: null });
 
 function side(steps: StepWindow[], calls: HandlerCall[], frames: FrameRecord[] = []): PairedSide {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { makeMeta } from '../core/__tests__/fixtures.ts';
+import { makeCall, makeMeta } from '../core/__tests__/fixtures.ts';
 import type { Diagnosis } from '../core/diagnose.ts';
 import type { HandlerCall } from '../core/model.ts';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../core/session.ts';
@@ -25,10 +25,7 @@ const diagnosis = (id: string, handler: string): Diagnosis =>
   }) as unknown as Diagnosis;
 
 function session(handler: string, values: number[]): SessionFile {
-  const calls: HandlerCall[] = values.map((v, i) => ({
-    id: i + 1, handler, sequence: i + 1, parent: null, start: i * STEP_MS + 1, duration: 1, settle: null, outcome: 'ok', error: null, mode: 'blocking',
-    updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null, commitMs: 1, blockingMs: 1, paintMs: 10, loaf: null, interactionMs: v, resultMs: v, frames: null,
-  }));
+  const calls: HandlerCall[] = values.map((v, i) => makeCall({ id: i + 1, handler, start: i * STEP_MS + 1, interactionMs: v, resultMs: v }));
   return { format: SESSION_FORMAT, version: SESSION_VERSION, session: makeMeta(), calls, sequences: [], commits: [], vitals: [], frames: [], events: [], truncated: { calls: 0, sequences: 0, commits: 0 } };
 }
 

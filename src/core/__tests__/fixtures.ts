@@ -28,6 +28,15 @@ export function makeMeta(id = 'test-session', patch: Partial<SessionMeta> = {}):
   };
 }
 
+/** One handler call with neutral values, patched as a test needs. */
+export function makeCall(patch: Partial<HandlerCall> & Pick<HandlerCall, 'id' | 'handler' | 'start'>): HandlerCall {
+  return {
+    sequence: patch.id, parent: null, duration: 1, settle: null, outcome: 'ok', error: null, mode: 'blocking',
+    updates: { blocking: 1, transition: 0 }, commits: 1, renderMs: null, commitMs: 1, blockingMs: 1, paintMs: 10, loaf: null,
+    interactionMs: 100, resultMs: 100, frames: null, ...patch,
+  };
+}
+
 /** `n` sequences of search → render, some with errors, as a session file. */
 export function makeSessionFile(n: number, seed: number, id = `synthetic-${seed}`): SessionFile {
   const r = rng(seed);
