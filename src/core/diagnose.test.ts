@@ -60,8 +60,25 @@ describe('diagnose', () => {
     expect(d.rootCause).toMatch(/is not React's render .*which a transition cannot slice/);
     expect(d.impact.metric).toEqual({ kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p95' });
     expect(Number(d.evidence['unsliceableP95Ms'])).toBeGreaterThanOrEqual(200);
-    const sliceable = demoSession({ renderMs: 300, mode: 'blocking', n: 60 });
-    expect(find(diagnose(demoInput(sliceable)), 'long-frame:renderReact')).toBeUndefined();
+  });
+
+  it('a blocking render that is a long frame on its own, with a result to wait for, gets less work per frame judged on what the user felt; a light one keeps its transition alone', () => {
+    // A transition would unfreeze this page, but the same 300 ms render still stands before the result.
+    const heavy = diagnose(demoInput(demoSession({ renderMs: 300, mode: 'blocking', n: 60 })));
+    const d = find(heavy, 'long-frame:renderReact')!;
+    expect(d.title).toMatch(/renders 3\d\d ms of React work before its result shows/);
+    expect(d.rootCause).toMatch(/the same render still runs before the result shows/);
+    expect(d.fix).toBeNull(); // heal's list locator gives it its codemods
+    // The docs' budget is on interaction and it is over: that is the primary, and the prediction says why.
+    expect(d.impact.metric).toEqual({ kind: 'handler', handler: 'renderReact', metric: 'interaction', stat: 'p95' });
+    expect(d.impact.predictedMs).toBeLessThan(d.impact.currentMs / 2);
+    expect(d.impact.predictions.map((p) => p.metric.kind === 'handler' && p.metric.metric)).toEqual(['interaction', 'result', 'longestFrame']);
+    // The transition is still diagnosed (tried when no list is found).
+    expect(find(heavy, 'blocking-update:renderReact')!.fix).not.toBeNull();
+    const light = diagnose(demoInput(demoSession({ renderMs: 30, mode: 'blocking', n: 60 })));
+    expect(find(light, 'long-frame:renderReact')).toBeUndefined();
+    // Already a transition: the render is out of the interaction; only a frozen frame would bring rule 5 in.
+    expect(find(diagnose(demoInput(demoSession({ renderMs: 300, mode: 'transition', n: 60 }))), 'long-frame:renderReact')).toBeUndefined();
   });
 
   it('sends a handler that runs directly on typing to useDeferredValue, verified on interaction, never to a transition', () => {
