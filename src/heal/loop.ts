@@ -50,7 +50,11 @@ export interface HealOptions {
   testDir?: string;
   /** The app's own tests, run in the patched tree; a failure rejects the fix. */
   testCommand?: string;
-  /** Baseline rounds of every flow before sampling adapts (default 2, after a warm-up). */
+  /**
+   * Baseline rounds of every flow before sampling adapts (after a warm-up): default 2, or 1 under a
+   * time budget, where every A/B round replays the baseline again and what is short of samples
+   * still gets its rounds (baselineMaxRuns).
+   */
   baselineRuns?: number;
   /**
    * Baseline rounds at most (default 6): after `baselineRuns`, only the flows that run a handler
@@ -205,7 +209,7 @@ export async function heal(options: HealOptions): Promise<HealResult> {
       url: base.url,
       flows,
       names: run.flowsInRepo,
-      runs: options.baselineRuns ?? 2,
+      runs: options.baselineRuns ?? (options.timeBudgetMs !== undefined ? 1 : 2),
       maxRuns: options.baselineMaxRuns ?? 6,
       needs: (sessions) => baselineNeeds(base.spec, sessions),
       // The baseline may take at most a third of the loop's budget: the A/B rounds need the rest.

@@ -110,9 +110,17 @@ describe('verifyFixes (paired rounds)', () => {
 
 describe('plannedLooks', () => {
   it('plans as many looks as the cap buys at the estimated round cost, between the first look and the maximum', () => {
-    expect(plannedLooks({}, 120_000, 20_000)).toEqual({ minRuns: 4, maxRuns: 6 });
-    expect(plannedLooks({ maxRuns: 5 }, 1e9, 1000)).toEqual({ minRuns: 4, maxRuns: 5 });
-    expect(plannedLooks({}, 10_000, 20_000)).toEqual({ minRuns: 4, maxRuns: 4 });
-    expect(plannedLooks({}, Infinity, 0)).toEqual({ minRuns: 4, maxRuns: 20 });
+    expect(plannedLooks({}, 120_000, 20_000)).toMatchObject({ minRuns: 4, maxRuns: 6 });
+    expect(plannedLooks({ maxRuns: 5 }, 1e9, 1000)).toMatchObject({ minRuns: 4, maxRuns: 5 });
+    expect(plannedLooks({}, Infinity, 0)).toMatchObject({ minRuns: 4, maxRuns: 20 });
+  });
+
+  it('looks once at the three rounds a short budget buys, never at fewer, and says what it can afford', () => {
+    // Three rounds affordable: one look there (two degrees of freedom), not a plan of four it cannot pay for.
+    expect(plannedLooks({}, 75_000, 25_000)).toEqual({ minRuns: 3, maxRuns: 3, affordable: 3 });
+    // Fewer than three: still three (a look at two rounds decides nothing), and the shortfall is reported.
+    expect(plannedLooks({}, 10_000, 20_000)).toEqual({ minRuns: 3, maxRuns: 3, affordable: 0 });
+    // A caller's larger first look is kept.
+    expect(plannedLooks({ minRuns: 5 }, 75_000, 25_000)).toMatchObject({ minRuns: 5, maxRuns: 5 });
   });
 });

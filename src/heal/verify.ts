@@ -134,6 +134,14 @@ const elapsed = (ms: number) => `${Math.round(ms / 1000)} s`;
 /** Rounds before the first look: the interval has rounds − 1 degrees of freedom, and at three the t quantile under Pocock’s boundary is still above 8. */
 export const MIN_ROUNDS = 4;
 
+/**
+ * Fewest rounds a look is ever taken at, when the budget cannot buy MIN_ROUNDS: one look at
+ * three rounds (2 degrees of freedom, t = 4.3 at 95%) still decides an overwhelming change (a
+ * virtualised list's 0.2×), and says "unresolved" to anything smaller; at two rounds (t = 12.7)
+ * nothing short of a tenfold change would.
+ */
+export const MIN_DECIDING_ROUNDS = 3;
+
 /** Rounds at most: with rounds of a few seconds, the time budget stops sampling first. */
 export const MAX_ROUNDS = 20;
 
@@ -141,12 +149,15 @@ export const MAX_ROUNDS = 20;
  * How many looks the sequential plan takes: every round from `minRuns` on, as many as the time
  * cap can buy at the estimated round cost (fixed before the first round, as Pocock's boundary
  * needs), at most `maxRuns` rounds. Fewer planned looks spend less of the error rate per look.
+ * When the cap buys fewer than MIN_ROUNDS, the one look is at what it buys (never under
+ * MIN_DECIDING_ROUNDS): a plan of four rounds the budget cannot pay for decides nothing.
  */
-export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number): { minRuns: number; maxRuns: number } {
-  const minRuns = Math.max(MIN_ROUNDS, plan.minRuns ?? MIN_ROUNDS);
-  const affordable = roundMs > 0 && Number.isFinite(capMs) ? Math.floor(capMs / roundMs) : Infinity;
+export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number): { minRuns: number; maxRuns: number; affordable: number } {
+  const affordable = roundMs > 0 && Number.isFinite(capMs) ? Math.max(0, Math.floor(capMs / roundMs)) : Infinity;
+  const first = Math.max(MIN_DECIDING_ROUNDS, Math.min(MIN_ROUNDS, affordable));
+  const minRuns = Math.max(first, plan.minRuns ?? first);
   const maxRuns = Math.max(minRuns, Math.min(plan.maxRuns ?? MAX_ROUNDS, affordable));
-  return { minRuns, maxRuns };
+  return { minRuns, maxRuns, affordable };
 }
 
 /**
@@ -213,7 +224,8 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
   const deadline = plan.deadline ?? Infinity;
   const estimate = plan.roundMs ?? 0;
   // A paired round shares think time and page loads across its pages: about 0.6 of separate runs.
-  const { minRuns, maxRuns } = plannedLooks(plan, deadline - now(), 0.6 * estimate * Math.max(1, open.length + 1));
+  const { minRuns, maxRuns, affordable } = plannedLooks(plan, deadline - now(), 0.6 * estimate * Math.max(1, open.length + 1));
+  if (affordable < minRuns) log(`A/B: the time left buys about ${affordable} round${affordable === 1 ? '' : 's'} at the estimated cost; a decision needs ${minRuns}: the verdicts may stay unresolved (a longer --time-budget, or a quieter machine, gives them the rounds)`);
   const confidence = perLookConfidence(plan.confidence ?? 0.95, { minRuns, maxRuns });
   looks = { planned: maxRuns - minRuns + 1, confidence };
   const judgeOptions = { confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS };

@@ -34,8 +34,9 @@ branch homeostat/test-<handler>-errors. Your working tree is never modified.
                        when package.json has a test script; "" for none). Before that, a patched
                        TypeScript tree must pass tsc --noEmit (its tsconfig.json) and the app's
                        lint script, when it has one
-  --runs <n>           baseline rounds of every flow (default 2, after a warm-up); then only the
-                       flows of handlers still short of samples, until none is (at most 6 rounds)
+  --runs <n>           baseline rounds of every flow (default 2, 1 with a time budget; after a
+                       warm-up); then only the flows of handlers still short of samples, until
+                       none is (at most 6 rounds)
   --max-runs <n>       A/B rounds at most (default 20; the time budget usually stops them first)
   --time-cap <s>       seconds the A/B rounds may take in all (default 150)
   --time-budget <s>    seconds for the whole loop: the rounds stop in time to deliver (--demo: 165)
