@@ -101,7 +101,7 @@ a regression; 2 bad input.`,
       ...report.reasons.flatMap((r) => wrap(`  - ${r}`, TERMINAL_WIDTH)),
       '',
       'Handlers vs the previous build:',
-      ...report.handlers.flatMap((h) => wrap(`  ${h.handler}: ${h.verdict === 'confirmed' ? 'faster' : h.verdict === 'refuted' ? 'same' : h.verdict}, ${h.why}`, TERMINAL_WIDTH)),
+      ...report.handlers.flatMap((h) => wrap(`  ${h.handler}: ${COMPARED[h.verdict]}, ${h.why}`, TERMINAL_WIDTH)),
       ...(report.budgets.length > 0 ? ['', 'Budgets broken on the candidate:', ...report.budgets.flatMap((b) => wrap(`  ${b.new ? 'NEW ' : 'known '}${b.discrepancy.message}`, TERMINAL_WIDTH))] : []),
       ...(report.fixes.length > 0 ? ['', 'Shipped fixes:', ...report.fixes.flatMap((f) => wrap(`  ${f.handler}: ${f.verdict}, ${f.why}`, TERMINAL_WIDTH))] : []),
       '',
@@ -112,3 +112,6 @@ a regression; 2 bad input.`,
     return code;
   },
 };
+
+/** A handler compared with the previous build (no fix claimed): what each verdict means here. */
+const COMPARED = { confirmed: 'faster', partial: 'faster, still freezing', refuted: 'same', regressed: 'SLOWER', 'not-enough-data': 'no change proven yet' } as const;

@@ -164,8 +164,13 @@ export function confirmFix(
   const why =
     verdict === 'not-enough-data'
       ? `not enough field data yet (${nA} / ${nB} sessions${needed === null ? '; sessions like these would not decide: the change sits at the threshold' : `, need ~${needed} per build`}): ${numbers}`
-      : `${numbers}${overwhelming ? ' (few sessions, but overwhelming)' : ''}; ${judgement.why}`;
+      : [`${numbers}${overwhelming ? ' (few sessions, but overwhelming)' : ''}`, ...guardParts(judgement.why)].join('; ');
   return { handler: target.handler, verdict, why, primary: { key: primarySpec.key, label, before, after, ratio }, sessions: { before: nA, after: nB }, needed, overwhelming, judgement, confidence };
+}
+
+/** The judgement's sentence without its first part (the primary, already said with the users' p95). */
+function guardParts(why: string): string[] {
+  return why.split('; ').slice(1);
 }
 
 function fmtRatio(r: RatioInterval): string {
