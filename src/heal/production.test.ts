@@ -140,3 +140,25 @@ describe('homeostat confirm', () => {
     expect(() => confirmFixes({ field: f, before: 'b1', after: 'b2', history: history() })).toThrow(/no field data of build b2 .*builds there: b1 \(5 sessions\)/);
   });
 });
+
+describe('the production line in regenerated docs', () => {
+  it('homeostat docs renders what confirm spliced in, at the same place, human regions kept', async () => {
+    const { generateDocs } = await import('../docs/generate.ts');
+    const { makeSessionFile } = await import('../core/__tests__/fixtures.ts');
+    const docs = join(dir, 'regen');
+    const analysis = { root: '/app/src', handlers: [{ name: 'renderReact', file: 'App.tsx', line: 12, column: 3, kind: 'useHandler' as const, signature: '() => void', params: [], returns: 'void', async: false, description: null, component: 'App', updates: [], definition: null }] };
+    const generate = () => generateDocs({ root: '/app/src', docsDir: docs, sessions: [makeSessionFile(40, 1)], analysis, app: 'test' });
+    await generate();
+    const path = join(docs, 'HANDLER_SPECS.md');
+    const human = readFileSync(path, 'utf8').replace('<!-- homeostat:human handler=renderReact -->\n', '<!-- homeostat:human handler=renderReact -->\nOurs, kept.\n');
+    writeFileSync(path, human);
+    const f = await field('regen', [baseline(30, 7), fixed(30, 8)]);
+    const fixes = confirmFixes({ field: f, before: 'b1', after: 'b2', history: history(), handlers: ['renderReact'] });
+    await recordConfirmations(fixes, { before: 'b1', after: 'b2', field: f }, { docsDir: docs, historyPath: join(dir, 'regen-history.json') }, '2026-12-03T07:00:00.000Z');
+    const spliced = readFileSync(path, 'utf8');
+    expect(spliced).toContain('- **Production:** confirmed in production on build b2');
+    await generate();
+    expect(readFileSync(path, 'utf8')).toBe(spliced);
+    expect(spliced).toContain('Ours, kept.\n');
+  });
+});
