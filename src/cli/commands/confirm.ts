@@ -6,10 +6,11 @@ import { renderTable, TERMINAL_WIDTH, wrap } from '../../node/table.ts';
 
 export const command: Command = {
   name: 'confirm',
-  summary: 'Confirm shipped fixes with field data: build before vs after (exit 1 refuted or regressed, 3 not enough data)',
+  summary: 'Confirm shipped fixes with field data of the builds before and after (service.version)',
   usage: `homeostat confirm --field <files or store> ... --before <build> --after <build>
                   [--handler <name> ...] [--branch <fix branch>] [--docs <dir>] [--history <file>]
-                  [--app <name>] [--since <date>] [--looks <n>] [--min-sessions <n>] [--dry-run] [--json]
+                  [--app <name>] [--since <date>] [--looks <n>] [--min-sessions <n>]
+                  [--dry-run] [--json]
 
 Compares real users' sessions of the build before a fix with the build after it (their
 service.version) for every fix the history says was delivered (or the handlers named), with the

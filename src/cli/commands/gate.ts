@@ -6,10 +6,11 @@ import { TERMINAL_WIDTH, wrap } from '../../node/table.ts';
 
 export const command: Command = {
   name: 'gate',
-  summary: 'Deployment gate: hold a candidate build’s field data against budgets and the previous build (exit 1 on a regression)',
+  summary: 'Deployment gate: a candidate build’s field data vs budgets and the previous build',
   usage: `homeostat gate --field <files or store> ... --candidate <build> [--previous <build>]
-               [--docs <dir>] [--history <file>] [--deployments <file>] [--app <name>] [--since <date>]
-               [--min-uptime <share>] [--min-sessions <n>] [--looks <n>] [--no-record] [--json]
+               [--docs <dir>] [--history <file>] [--deployments <file>] [--app <name>]
+               [--since <date>] [--min-uptime <share>] [--min-sessions <n>] [--looks <n>]
+               [--no-record] [--json]
 
 For a canary or staged rollout: the candidate build's real-user sessions (service.version) are
 held against the docs' budgets and against the previous build, per documented handler, with
