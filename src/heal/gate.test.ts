@@ -118,3 +118,17 @@ describe('homeostat gate', () => {
     expect(ledger.handlers['renderReact']!.verdict).toBe('confirmed');
   });
 });
+
+describe('homeostat gate and settled fixes', () => {
+  it('does not re-judge a fix production already confirmed on an earlier build', async () => {
+    await writeFile(join(cwd, 'field.jsonl'), syntheticJsonLines([build('b1', 60, 41, BASE), build('b2', 60, 42, { ...BASE, renderReact: 95 }), build('b3', 60, 43, { ...BASE, renderReact: 95 })]));
+    out = [];
+    expect(await confirm.run(['--field', 'field.jsonl', '--before', 'b1', '--after', 'b2'], io)).toBe(0);
+    const r = await run(['--field', 'field.jsonl', '--candidate', 'b3', '--previous', 'b2', '--json', '--no-record']);
+    const report = JSON.parse(r.text) as { decision: string; fixes: unknown[]; metrics: Record<string, number | null> };
+    expect(report.fixes).toEqual([]);
+    expect(report.decision).toBe('promote');
+    // The confirmed fix still counts in the fix success rate.
+    expect(report.metrics['fixSuccessRate']).toBe(1);
+  });
+});

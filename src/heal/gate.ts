@@ -82,7 +82,12 @@ export function gate(spec: SpecFile, field: BuildsField, previous: string, candi
     if (!B.merged.handlers.get(name)!.metrics[target.metric]) continue;
     handlers.push(confirmFix(target, A.sessions, B.sessions, { A: A.merged, B: B.merged }, opts));
   }
-  const fixes = confirmFixes({ field, before: previous, after: candidate, history, options: opts }).filter((f) => f.sessions.before > 0 || f.sessions.after > 0);
+  // The fixes this rollout ships: delivered ones production has not judged yet (or judged on this
+  // very candidate). A fix confirmed on an earlier build is settled; re-judging it would hold every
+  // later rollout on a change that is no longer in it.
+  const fixes = confirmFixes({ field, before: previous, after: candidate, history, options: opts }).filter(
+    (f) => (f.sessions.before > 0 || f.sessions.after > 0) && (!f.outcome?.production || f.outcome.production.after === candidate),
+  );
 
   const uptime = uptimeOf(B.sessions);
   const regressions = [
