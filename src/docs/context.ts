@@ -4,6 +4,7 @@ import type { FieldSnapshot } from '../core/field/merge.ts';
 import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { HandlerSource } from './analyze.ts';
+import type { ProductionLedger } from './render-production.ts';
 
 /** Everything a markdown renderer may show: the regenerated spec, the telemetry and the code. */
 export interface RenderContext {
@@ -16,6 +17,8 @@ export interface RenderContext {
   docsDir: string;
   root: string;
   field?: FieldSnapshot;
+  /** What production said about shipped fixes (`homeostat confirm`), shown in each handler's section. */
+  production?: ProductionLedger;
 }
 
 export const GENERATED_NOTE =

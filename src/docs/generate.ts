@@ -17,6 +17,7 @@ import { Regions } from './regions.ts';
 import { renderErrors } from './render-errors.ts';
 import { renderHandlerSpecs } from './render-handlers.ts';
 import { renderPerformance } from './render-performance.ts';
+import { readProduction } from './render-production.ts';
 import { renderSequenceFlows } from './render-sequences.ts';
 import { applyMarkdownBudgets, ERRORS, HANDLER_SPECS, PERFORMANCE, readDocsDir, SEQUENCE_FLOWS, SPEC_FILE } from './spec-file.ts';
 import { mergeSpec, spliceDoc } from './rebaseline.ts';
@@ -87,6 +88,7 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     // With only field data, the statuses come from it (held against the field baselines).
     report: options.sessions.length === 0 && options.field ? checkObserved(spec, observeField(options.field)) : checkSpec(spec, options.sessions),
     ...(options.field ? { field: options.field } : {}),
+    production: await readProduction(docsDir),
     sessions: options.sessions,
     docsDir,
     root,

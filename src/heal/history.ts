@@ -2,13 +2,15 @@
  * The local history of fix outcomes (`.homeostat/history.json`): which rule was tried on which
  * handler, what it predicted for each user-felt metric and what the replays measured. Later
  * suggestions are ranked by how often their rule delivered, and by how well its predictions held:
- * a rule that keeps promising 10× and delivering 1.2× has its promises discounted.
+ * a rule that keeps promising 10× and delivering 1.2× has its promises discounted. Once a fix
+ * ships, `homeostat confirm` adds what production measured, and that outranks the replays.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Diagnosis, RuleId } from '../core/diagnose.ts';
 import { RULES } from '../core/diagnose.ts';
+import { PRODUCTION_VERDICTS } from '../core/field/confirm.ts';
 import { issueLines, jsonValue } from '../core/session.ts';
 
 export const HISTORY_FORMAT = 'homeostat.history';
@@ -31,6 +33,27 @@ const metricOutcomeSchema = z
   .strict();
 export type MetricOutcome = z.infer<typeof metricOutcomeSchema>;
 
+/** What production said about a shipped fix (`homeostat confirm`): build before → after, per-session B/A. */
+const productionSchema = z
+  .object({
+    date: z.string(),
+    before: z.string(),
+    after: z.string(),
+    verdict: z.enum(PRODUCTION_VERDICTS),
+    /** The primary metric's label and its statistic on the merged calls of each build (ms). */
+    label: z.string(),
+    beforeMs: z.number().nullable(),
+    afterMs: z.number().nullable(),
+    /** B/A over sessions and its interval; null when a build had no sample. */
+    measured: z.number().positive().nullable(),
+    low: z.number().nonnegative().nullable(),
+    high: z.number().positive().nullable(),
+    sessions: z.object({ before: z.number().int().nonnegative(), after: z.number().int().nonnegative() }).strict(),
+    source: z.string(),
+  })
+  .strict();
+export type ProductionRecord = z.infer<typeof productionSchema>;
+
 const outcomeSchema = z
   .object({
     date: z.string(),
@@ -43,6 +66,8 @@ const outcomeSchema = z
     measuredChange: z.number().nullable(),
     metrics: z.array(metricOutcomeSchema).default([]),
     branch: z.string().nullable(),
+    /** Set once the fix shipped and production decided (or said how much data it still needs). */
+    production: productionSchema.optional(),
   })
   .strict();
 export type Outcome = z.infer<typeof outcomeSchema>;
@@ -77,20 +102,40 @@ export async function readHistory(path: string): Promise<History> {
 export async function appendHistory(path: string, outcomes: Outcome[]): Promise<History> {
   const h = await readHistory(path);
   h.outcomes.push(...outcomes);
+  await writeHistory(path, h);
+  return h;
+}
+
+/** Writes the whole history atomically (a temporary file renamed over it). */
+export async function writeHistory(path: string, h: History): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, JSON.stringify(h, null, 2) + '\n');
   await rename(tmp, path);
-  return h;
+}
+
+/** Production's decided verdicts override the local one: the field is what users felt. */
+const DECIDED_IN_PRODUCTION = new Set<ProductionRecord['verdict']>(['confirmed', 'partial', 'refuted', 'regressed']);
+
+/** The credit an outcome earns its rule: production's when it decided, else the local verdict's. */
+function credit(o: Outcome): number {
+  const p = o.production;
+  if (p && DECIDED_IN_PRODUCTION.has(p.verdict)) return p.verdict === 'confirmed' ? 1 : p.verdict === 'partial' ? 0.5 : 0;
+  return o.verdict === 'improved' ? 1 : o.verdict === 'partial' ? 0.5 : 0;
 }
 
 const TRIED = new Set<Outcome['verdict']>(['improved', 'partial', 'no-effect', 'regressed', 'unresolved', 'broke-behaviour']);
 
-/** Success rate of a rule with a uniform prior: (improved + 1) / (tried + 2). A partial fix counts half. */
-export function ruleSuccess(history: History, rule: RuleId): { tried: number; improved: number; rate: number } {
+/**
+ * Success rate of a rule with a uniform prior: (improved + 1) / (tried + 2). A partial fix counts
+ * half. A fix production refuted (or saw regress) counts as failed whatever the replays said: a
+ * rule whose fixes do not hold in the field is discounted.
+ */
+export function ruleSuccess(history: History, rule: RuleId): { tried: number; improved: number; rate: number; refutedInProduction: number } {
   const tried = history.outcomes.filter((o) => o.rule === rule && TRIED.has(o.verdict));
-  const improved = tried.reduce((n, o) => n + (o.verdict === 'improved' ? 1 : o.verdict === 'partial' ? 0.5 : 0), 0);
-  return { tried: tried.length, improved, rate: (improved + 1) / (tried.length + 2) };
+  const improved = tried.reduce((n, o) => n + credit(o), 0);
+  const refutedInProduction = tried.filter((o) => o.production?.verdict === 'refuted' || o.production?.verdict === 'regressed').length;
+  return { tried: tried.length, improved, rate: (improved + 1) / (tried.length + 2), refutedInProduction };
 }
 
 /**
@@ -103,8 +148,11 @@ export function predictionCalibration(history: History, rule: RuleId): { samples
   for (const o of history.outcomes) {
     if (o.rule !== rule) continue;
     const p = o.metrics.find((m) => m.role === 'primary');
-    if (!p || p.predicted === null || p.measured === null || Math.abs(Math.log(p.predicted)) < 0.05) continue;
-    ks.push(Math.min(1.5, Math.max(0, Math.log(p.measured) / Math.log(p.predicted))));
+    // Measured in production beats measured locally, when production decided.
+    const field = o.production && DECIDED_IN_PRODUCTION.has(o.production.verdict) ? o.production.measured : null;
+    const measured = field ?? p?.measured ?? null;
+    if (!p || p.predicted === null || measured === null || Math.abs(Math.log(p.predicted)) < 0.05) continue;
+    ks.push(Math.min(1.5, Math.max(0, Math.log(measured) / Math.log(p.predicted))));
   }
   return { samples: ks.length, k: (1 + ks.reduce((a, b) => a + b, 0)) / (1 + ks.length) };
 }
