@@ -53,7 +53,8 @@ describe('less work per frame as candidates', () => {
     ]);
     expect(lists[0]!.title).toMatch(/virtualise the list: only the rows in view are in the DOM/);
     // Its generated test is aimed at the handler's longest frame, like the progressive list's.
-    for (const d of lists) expect(signalCandidates(d)[0]).toEqual({ kind: 'metric', metric: { kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p95' } });
+    // (as the median of the replay's calls: one spike at proof time does not move it)
+    for (const d of lists) expect(signalCandidates(d)[0]).toEqual({ kind: 'metric', metric: { kind: 'handler', handler: 'renderReact', metric: 'longestFrame', stat: 'p50' } });
     expect(skipped.filter((s) => s.startsWith('renderReact'))).toEqual([]);
   });
 

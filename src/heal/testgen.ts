@@ -50,9 +50,23 @@ export const TIMING_MARGIN = 1.5;
 /** Smallest gap between the two builds' shares or ratios that a limit is placed in. */
 const MIN_RATIO_GAP = 0.1;
 
+/**
+ * A timing signal as a generated test holds it: the median of the run's calls, not the p95 the
+ * fix was verified on. A test is one replay of a flow with a dozen or so calls of the handler, so
+ * its p95 is its slowest call, and one load spike at proof time moves it past any limit (the demo's
+ * virtualised list: every A/B run of the fix at ≤ 51 ms, then one proof replay at load 8.3 with a
+ * 239 ms call). The median of the same calls moves with the work, not with one spike.
+ */
+function asTestTiming(s: Signal): Signal {
+  if (s.kind !== 'metric' || s.metric.kind !== 'handler') return s;
+  const st = s.metric.stat;
+  if (st === 'sum' || st === 'max' || st === 'p50') return s;
+  return { kind: 'metric', metric: { ...s.metric, stat: 'p50' } };
+}
+
 /** The signals that can tell the fixed build from the base one, best first. */
 export function signalCandidates(d: Diagnosis): Signal[] {
-  const primary: Signal = { kind: 'metric', metric: d.impact.metric };
+  const primary: Signal = asTestTiming({ kind: 'metric', metric: d.impact.metric });
   // A string, so codemods added later (progressive-list) fall through to their verified metric.
   const codemod: string = d.fix?.codemod ?? '';
   switch (codemod) {
@@ -64,7 +78,7 @@ export function signalCandidates(d: Diagnosis): Signal[] {
     case 'progressive-list':
     case 'virtual-list': {
       // Less work per frame: the longest frame the handler's work occupies.
-      const frame: Signal = { kind: 'metric', metric: { kind: 'handler', handler: d.handler, metric: 'longestFrame', stat: 'p95' } };
+      const frame: Signal = asTestTiming({ kind: 'metric', metric: { kind: 'handler', handler: d.handler, metric: 'longestFrame', stat: 'p95' } });
       return JSON.stringify(frame) === JSON.stringify(primary) ? [primary] : [frame, primary];
     }
     default:
