@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { usePanelContext, useLive } from './context.tsx';
 import type { View } from './store.ts';
+import { Commits } from './views/Commits.tsx';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
@@ -13,6 +14,7 @@ import { StatusBar } from './views/StatusBar.tsx';
 const TABS: Array<{ view: View; label: string }> = [
   { view: 'handlers', label: 'Handlers' },
   { view: 'interactions', label: 'Interactions' },
+  { view: 'commits', label: 'Commits' },
   { view: 'detail', label: 'Handler detail' },
   { view: 'sequences', label: 'Sequences' },
   { view: 'discrepancies', label: 'Discrepancies & suggestions' },
@@ -75,6 +77,7 @@ export function App() {
       <main>
         {view === 'handlers' && <HandlersTable spec={docs} />}
         {view === 'interactions' && <Interactions spec={docs} />}
+        {view === 'commits' && <Commits />}
         {view === 'detail' && <HandlerDetail spec={docs} />}
         {view === 'sequences' && <Sequences />}
         {view === 'discrepancies' && <Discrepancies spec={docs} />}

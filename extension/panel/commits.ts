@@ -1,0 +1,79 @@
+/**
+ * React commits grouped per interaction, for the Commits view. The bridge agent reports commits
+ * by time only (React's hook does not know Homeostat's interactions); an interaction's window is
+ * the span of its calls, from the first call's start to the latest of any call's end, settle or
+ * time to result, plus a little slack for the commit React schedules right after the handler
+ * returns. A commit inside several windows goes to the interaction that started last (the
+ * innermost); one inside none is "outside interactions" (mounts, timers, late transitions).
+ */
+import type { CallLite, CommitLiteMsg } from '../../src/bridge/protocol.ts';
+
+export interface CommitGroup {
+  /** The interaction (sequence id), or null for commits outside every interaction. */
+  sequence: number | null;
+  /** The first top-level call of the interaction. */
+  trigger: string | null;
+  start: number;
+  commits: CommitLiteMsg[];
+  /** Render time of its commits where the build reports it (null: production build). */
+  renderMs: number | null;
+  /** Components that rendered with equal props because their parent did: what `memo` would skip. */
+  propsEqual: number;
+}
+
+/** Slack after an interaction's last call during which a commit still belongs to it, ms. */
+export const COMMIT_SLACK_MS = 100;
+
+interface Window {
+  sequence: number;
+  trigger: string;
+  start: number;
+  end: number;
+}
+
+function windows(calls: readonly CallLite[]): Window[] {
+  const by = new Map<number, Window & { firstStart: number }>();
+  for (const c of calls) {
+    if (c.sequence < 0) continue;
+    const end = c.start + Math.max(c.duration, c.settle ?? 0, c.resultMs ?? 0);
+    const w = by.get(c.sequence);
+    if (!w) by.set(c.sequence, { sequence: c.sequence, trigger: c.handler, start: c.start, end, firstStart: c.parent === null ? c.start : Infinity });
+    else {
+      w.start = Math.min(w.start, c.start);
+      w.end = Math.max(w.end, end);
+      if (c.parent === null && c.start < w.firstStart) {
+        w.firstStart = c.start;
+        w.trigger = c.handler;
+      }
+    }
+  }
+  return [...by.values()].sort((a, b) => a.start - b.start);
+}
+
+/** Groups commits per interaction, newest group first; commits inside a group in time order. */
+export function groupCommits(commits: readonly CommitLiteMsg[], calls: readonly CallLite[], slackMs = COMMIT_SLACK_MS): CommitGroup[] {
+  const ws = windows(calls);
+  const groups = new Map<number | null, CommitGroup>();
+  for (const c of [...commits].sort((a, b) => a.at - b.at)) {
+    let owner: Window | null = null;
+    for (const w of ws) {
+      if (w.start > c.at) break;
+      if (c.at <= w.end + slackMs) owner = w;
+    }
+    const key = owner?.sequence ?? null;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { sequence: key, trigger: owner?.trigger ?? null, start: owner?.start ?? c.at, commits: [], renderMs: null, propsEqual: 0 }));
+    g.commits.push(c);
+    if (c.renderMs !== null) g.renderMs = (g.renderMs ?? 0) + c.renderMs;
+    for (const x of c.components) if (x.propsEqual) g.propsEqual++;
+  }
+  return [...groups.values()].sort((a, b) => (b.commits.at(-1)?.at ?? 0) - (a.commits.at(-1)?.at ?? 0));
+}
+
+/** A commit's components, costliest first (own render time, then tree order). */
+export function rankedComponents(c: CommitLiteMsg): CommitLiteMsg['components'] {
+  return c.components
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => (b.x.selfMs ?? 0) - (a.x.selfMs ?? 0) || a.i - b.i)
+    .map(({ x }) => x);
+}
