@@ -7,6 +7,7 @@ import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
 import { Interactions } from './views/Interactions.tsx';
+import { Replays } from './views/Replays.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
@@ -18,6 +19,7 @@ const TABS: Array<{ view: View; label: string }> = [
   { view: 'detail', label: 'Handler detail' },
   { view: 'sequences', label: 'Sequences' },
   { view: 'discrepancies', label: 'Discrepancies & suggestions' },
+  { view: 'replays', label: 'Recorder replays' },
 ];
 
 export function App() {
@@ -81,6 +83,7 @@ export function App() {
         {view === 'detail' && <HandlerDetail spec={docs} />}
         {view === 'sequences' && <Sequences />}
         {view === 'discrepancies' && <Discrepancies spec={docs} />}
+        {view === 'replays' && <Replays />}
       </main>
       <StatusBar />
     </div>

@@ -8,13 +8,14 @@ import { useStore } from 'zustand';
 import type { AggregateSnapshot } from '../../src/core/aggregate.ts';
 import type { SpecFile } from '../../src/core/spec.ts';
 import type { CallLite, CommitLiteMsg, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+import type { ReplayRun } from '../src/replay-message.ts';
 
 /** Recent calls kept for charts and tables (older ones are in the aggregates only). */
 export const MAX_CALLS = 5000;
 /** Recent React commits kept for the Commits view. */
 export const MAX_COMMITS = 1000;
 
-export type View = 'handlers' | 'interactions' | 'commits' | 'detail' | 'sequences' | 'discrepancies';
+export type View = 'handlers' | 'interactions' | 'commits' | 'detail' | 'sequences' | 'discrepancies' | 'replays';
 
 export interface PanelState {
   /** The port to the service worker. */
@@ -47,6 +48,8 @@ export interface PanelState {
   docs: { spec: SpecFile; name: string } | null;
   /** Where the build plugin saw each handler (the page's `sources()`): links for handlers the docs do not place. */
   sources: Record<string, { file: string; line: number }>;
+  /** Runs of the Recorder's "Replay with Homeostat" in this DevTools window, oldest first. */
+  replays: ReplayRun[];
 }
 
 export interface PanelActions {
@@ -62,6 +65,8 @@ export interface PanelActions {
   setDocs(docs: PanelState['docs']): void;
   setTracks(on: boolean): void;
   setSources(sources: PanelState['sources']): void;
+  /** Adds or updates a replay run (by id). */
+  applyReplay(run: ReplayRun): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -87,6 +92,7 @@ export const initialState: PanelState = {
   selected: null,
   docs: null,
   sources: {},
+  replays: [],
 };
 
 export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
@@ -137,6 +143,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     setDocs: (docs) => set({ docs }),
     setTracks: (tracks) => set({ tracks }),
     setSources: (sources) => set({ sources }),
+    applyReplay: (run) => set((s) => ({ replays: [...s.replays.filter((r) => r.id !== run.id), run].sort((a, b) => a.startedAt - b.startedAt).slice(-50) })),
   }));
 }
 
