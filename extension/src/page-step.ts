@@ -162,6 +162,12 @@ export function pageStep(step: Step): PageStepOutcome {
         if (!option) return fail(`no option labelled as asked in ${describe(step.target)}`);
         value = option.value;
       }
+      // A <select> takes the option's value; the Recorder may have recorded its text instead.
+      if (el instanceof HTMLSelectElement && ![...el.options].some((o) => o.value === value)) {
+        const byLabel = [...el.options].find((o) => norm(o.label) === norm(value));
+        if (!byLabel) return fail(`${describe(step.target)} has no such option`);
+        value = byLabel.value;
+      }
       setValue(el, value);
       fire(el, 'input');
       fire(el, 'change');

@@ -92,7 +92,7 @@ function CommitList({ group }: { group: CommitGroup }) {
             <table className="grid commit-components" aria-label={`Commit ${c.id}`}>
               <tbody>
                 {ranked.map((x, i) => (
-                  <tr key={i} data-component={x.name}>
+                  <tr key={i} data-component={x.name} data-self={x.selfMs ?? ''} data-props-equal={x.propsEqual}>
                     <td data-col="component">{x.name}</td>
                     <td data-col="self" className="costcell">
                       {x.selfMs !== null ? <span className="costbar" style={{ width: `${top > 0 ? Math.max(2, (x.selfMs / top) * 100) : 0}%` }} /> : null}
