@@ -108,7 +108,11 @@ test('the Commits view lists React commits per interaction with the components t
   await page.locator('button[aria-label^="Add "]:not([disabled])').first().click();
   await aggregates(page);
   await showTab(panel, 'Commits');
-  await panel.waitFor(`document.querySelectorAll('[aria-label="Commits by interaction"] button').length > 0`, 30_000);
+  // Commits are grouped by the calls' interactions, which reach the panel when they close: wait for both.
+  await panel.waitFor(
+    `(() => { const ts = [...document.querySelectorAll('[aria-label="Commits by interaction"] button > span:first-child')].map((s) => s.textContent); return ts.includes('handleSearchInput') && ts.includes('addToCart'); })()`,
+    30_000,
+  );
 
   // Every group: find the search keystroke's (handleSearchInput's interaction) and read its commits.
   interface Row {
