@@ -17,12 +17,12 @@ function setup(withCommits: boolean) {
   const tick = sampleTick(calls);
   if (withCommits) {
     tick.commits = [
-      { id: 0, at: 104, lane: 'blocking', renderMs: 7, rendered: 3, components: [
-        { name: 'App', selfMs: 1, mount: false, propsEqual: false },
-        { name: 'ProductList', selfMs: 5, mount: false, propsEqual: false },
-        { name: 'CartBadge', selfMs: 1, mount: false, propsEqual: true },
+      { id: 0, at: 104, lane: 'blocking', renderMs: 7, rendered: 42, components: [
+        { name: 'App', count: 1, selfMs: 1, mounts: 0, propsEqual: 0 },
+        { name: 'ProductRow', count: 40, selfMs: 5, mounts: 2, propsEqual: 0 },
+        { name: 'CartBadge', count: 1, selfMs: 1, mounts: 0, propsEqual: 1 },
       ] },
-      { id: 1, at: 402, lane: 'transition', renderMs: 1, rendered: 1, components: [{ name: 'Cart', selfMs: 1, mount: true, propsEqual: false }] },
+      { id: 1, at: 402, lane: 'transition', renderMs: 1, rendered: 1, components: [{ name: 'Cart', count: 1, selfMs: 1, mounts: 1, propsEqual: 0 }] },
     ];
   }
   store.getState().applyTick(tick, tick.calls);
@@ -47,7 +47,9 @@ describe('Commits', () => {
     expect($('[data-commit="1"]')!.getAttribute('data-lane')).toBe('transition');
     expect($('[data-commit="1"] [data-component=Cart]')!.textContent).toContain('mount');
     click($('[data-group="1"]')!);
-    expect($$('[data-commit="0"] tr[data-component]').map((r) => r.getAttribute('data-component'))).toEqual(['ProductList', 'App', 'CartBadge']);
+    expect($$('[data-commit="0"] tr[data-component]').map((r) => r.getAttribute('data-component'))).toEqual(['ProductRow', 'App', 'CartBadge']);
+    // Instances of one component are one row.
+    expect($('[data-commit="0"] tr[data-component=ProductRow]')!.textContent).toMatch(/^ProductRow ×40.*2 mounted$/);
     expect($('[data-commit="0"] tr[data-component=CartBadge]')!.textContent).toContain('props equal');
     expect($('[data-commit="0"] tr[data-component=App]')!.textContent).not.toContain('props equal');
     expect($('[data-commit-group="1"] header')!.textContent).toContain('1 render with equal props');

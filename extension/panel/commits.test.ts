@@ -10,7 +10,7 @@ const commit = (id: number, at: number, components: Array<[string, number | null
   lane: 'blocking',
   renderMs: components.some((c) => c[1] !== null) ? components.reduce((s, c) => s + (c[1] ?? 0), 0) : null,
   rendered: components.length,
-  components: components.map(([name, selfMs, propsEqual]) => ({ name, selfMs, mount: false, propsEqual: propsEqual ?? false })),
+  components: components.map(([name, selfMs, propsEqual]) => ({ name, count: 1, selfMs, mounts: 0, propsEqual: propsEqual ? 1 : 0 })),
 });
 
 describe('groupCommits', () => {
@@ -32,7 +32,7 @@ describe('groupCommits', () => {
     ]);
   });
   it('sums render time where the build reports it and counts renders with equal props', () => {
-    const [g] = groupCommits([commit(0, 101, [['App', 2], ['Row', 0.5, true], ['Row', 0.5, true]]), commit(1, 102, [['App', 1]])], calls);
+    const [g] = groupCommits([commit(0, 101, [['App', 2], ['Row', 0.5, true], ['Cell', 0.5, true]]), commit(1, 102, [['App', 1]])], calls);
     expect(g!.renderMs).toBe(4);
     expect(g!.propsEqual).toBe(2);
     expect(groupCommits([commit(0, 101, [['App', null]])], calls)[0]!.renderMs).toBeNull();

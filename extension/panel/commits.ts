@@ -65,12 +65,12 @@ export function groupCommits(commits: readonly CommitLiteMsg[], calls: readonly 
     if (!g) groups.set(key, (g = { sequence: key, trigger: owner?.trigger ?? null, start: owner?.start ?? c.at, commits: [], renderMs: null, propsEqual: 0 }));
     g.commits.push(c);
     if (c.renderMs !== null) g.renderMs = (g.renderMs ?? 0) + c.renderMs;
-    for (const x of c.components) if (x.propsEqual) g.propsEqual++;
+    for (const x of c.components) g.propsEqual += x.propsEqual;
   }
   return [...groups.values()].sort((a, b) => (b.commits.at(-1)?.at ?? 0) - (a.commits.at(-1)?.at ?? 0));
 }
 
-/** A commit's components, costliest first (own render time, then tree order). */
+/** A commit's components, costliest first (own render time summed over instances, then tree order). */
 export function rankedComponents(c: CommitLiteMsg): CommitLiteMsg['components'] {
   return c.components
     .map((x, i) => ({ x, i }))

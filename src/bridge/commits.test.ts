@@ -73,7 +73,7 @@ describe('tapCommits on React 19', () => {
     const mount = tap.drain();
     expect(mount).toHaveLength(1);
     expect(mount[0]!.components.map((c) => c.name)).toEqual(['App', 'Label', 'Slow', 'Memoised']);
-    expect(mount[0]!.components.every((c) => c.mount)).toBe(true);
+    expect(mount[0]!.components.every((c) => c.mounts === c.count)).toBe(true);
 
     // A blocking update (a discrete event's priority) and a transition.
     const button = document.createElement('button');
@@ -86,9 +86,9 @@ describe('tapCommits on React 19', () => {
       const byName = Object.fromEntries(c.components.map((x) => [x.name, x]));
       // Memoised bailed out: not rendered. Label rendered with the same props because App did.
       expect(Object.keys(byName).sort()).toEqual(['App', 'Label', 'Slow']);
-      expect(byName['Label']!.propsEqual).toBe(true);
-      expect(byName['Slow']!.propsEqual).toBe(false);
-      expect(byName['App']!.propsEqual).toBe(false); // its own state changed, its parent did not render
+      expect(byName['Label']!.propsEqual).toBe(1);
+      expect(byName['Slow']!.propsEqual).toBe(0);
+      expect(byName['App']!.propsEqual).toBe(0); // its own state changed, its parent did not render
       expect(byName['Slow']!.selfMs).toBeGreaterThanOrEqual(2.5);
       expect(byName['Label']!.selfMs).toBeLessThan(byName['Slow']!.selfMs!);
       expect(c.renderMs).toBeGreaterThanOrEqual(byName['Slow']!.selfMs!);
@@ -108,6 +108,29 @@ describe('tapCommits on React 19', () => {
     expect(seenByPrevious.length).toBe(before + 1);
     act(() => root.unmount());
     button.remove();
+  });
+});
+
+describe('tapCommits groups instances', () => {
+  it('counts a list\'s rows as one component, with how many rendered with equal props', () => {
+    const { act, createElement: h, useState } = React;
+    function Item(props: { n: number }) {
+      return h('li', null, String(props.n));
+    }
+    let bump: () => void = () => undefined;
+    function List() {
+      const [v, set] = useState(0);
+      bump = () => set(v + 1);
+      return h('ul', { 'data-v': v }, [1, 2, 3, 4, 5].map((n) => h(Item, { key: n, n })));
+    }
+    const root = createRoot(document.createElement('div'));
+    act(() => root.render(h(List)));
+    tap.drain();
+    act(() => bump());
+    const [c] = tap.drain();
+    expect(c!.rendered).toBe(6);
+    expect(c!.components.find((x) => x.name === 'Item')).toEqual({ name: 'Item', count: 5, selfMs: expect.any(Number), mounts: 0, propsEqual: 5 });
+    act(() => root.unmount());
   });
 });
 

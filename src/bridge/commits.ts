@@ -15,7 +15,7 @@
  *   priority); "default" and transition work share one priority, so they are told apart by the
  *   lanes the previous root fiber still had pending that this commit no longer has, against the
  *   version's transition mask: a heuristic, reported as `normal` when it cannot decide.
- * - props equal: the component rendered, its nearest component ancestor rendered too, and its
+ * - props equal: an instance rendered, its nearest component ancestor rendered too, and its
  *   props were shallowly equal to the previous ones (the case `memo` would have skipped, unless
  *   a context it reads changed).
  * Component names are code (function or display names), never props or state values.
@@ -25,14 +25,17 @@ import { LIMITS } from './limits.ts';
 
 export type CommitLane = 'blocking' | 'transition' | 'default' | 'normal' | 'idle';
 
+/** The instances of one component (by name) that rendered in a commit. */
 export interface CommitComponent {
   name: string;
-  /** Own render time in this commit, ms; null where the build does not report it. */
+  /** Instances that rendered. */
+  count: number;
+  /** Their own render time summed, ms; null where the build does not report it. */
   selfMs: number | null;
-  /** First render (mount) in this commit. */
-  mount: boolean;
-  /** Rendered with props shallowly equal to its previous ones, because its parent rendered. */
-  propsEqual: boolean;
+  /** Of them, first renders (mounts). */
+  mounts: number;
+  /** Of them, rendered with props shallowly equal to their previous ones because their parent rendered. */
+  propsEqual: number;
 }
 
 export interface CommitLite {
@@ -43,7 +46,7 @@ export interface CommitLite {
   lane: CommitLane;
   /** Render time of the whole committed tree, ms (profiler-timer builds only). */
   renderMs: number | null;
-  /** Components that rendered; `components` keeps the costliest LIMITS.components of them. */
+  /** Component instances that rendered; `components` groups them by name, the costliest LIMITS.components names. */
   rendered: number;
   components: CommitComponent[];
 }
@@ -113,7 +116,9 @@ export function readCommit(root: unknown, priority: unknown, mask: number | null
   if (previous && typeof previous.childLanes === 'number' && typeof previous.lanes === 'number' && typeof pending === 'number') {
     finished = (previous.childLanes | previous.lanes) & ~pending;
   }
-  const all: CommitComponent[] = [];
+  // By name, in tree order of first appearance: a list of 1,000 rows reads as "ProductRow ×1000".
+  const byName = new Map<string, CommitComponent>();
+  let rendered = 0;
   // Depth-first over the parts React re-rendered; each entry: a fiber and whether its nearest
   // component ancestor rendered in this commit.
   const stack: Array<[Fiber, boolean]> = [];
@@ -124,24 +129,28 @@ export function readCommit(root: unknown, priority: unknown, mask: number | null
     if (fiber.sibling) stack.push([fiber.sibling, parentRendered]);
     const prev = fiber.alternate ?? null;
     const isComponent = typeof fiber.tag === 'number' && COMPONENT_TAGS.has(fiber.tag);
-    const rendered = isComponent && (prev === null || (typeof fiber.flags === 'number' && (fiber.flags & PERFORMED_WORK) !== 0));
-    if (rendered) {
-      all.push({
-        name: componentName(fiber.type),
-        selfMs: typeof fiber.selfBaseDuration === 'number' && typeof fiber.actualDuration === 'number' ? round(fiber.selfBaseDuration) : null,
-        mount: prev === null,
-        propsEqual: prev !== null && parentRendered && shallowEqual(prev.memoizedProps, fiber.memoizedProps),
-      });
+    const didRender = isComponent && (prev === null || (typeof fiber.flags === 'number' && (fiber.flags & PERFORMED_WORK) !== 0));
+    if (didRender) {
+      rendered++;
+      const name = componentName(fiber.type);
+      let c = byName.get(name);
+      if (!c) byName.set(name, (c = { name, count: 0, selfMs: null, mounts: 0, propsEqual: 0 }));
+      c.count++;
+      if (typeof fiber.selfBaseDuration === 'number' && typeof fiber.actualDuration === 'number') c.selfMs = (c.selfMs ?? 0) + fiber.selfBaseDuration;
+      if (prev === null) c.mounts++;
+      else if (parentRendered && shallowEqual(prev.memoizedProps, fiber.memoizedProps)) c.propsEqual++;
     }
-    if (fiber.child && (prev === null || fiber.child !== prev.child)) stack.push([fiber.child, isComponent ? rendered : parentRendered]);
+    if (fiber.child && (prev === null || fiber.child !== prev.child)) stack.push([fiber.child, isComponent ? didRender : parentRendered]);
   }
-  const kept = all.length > LIMITS.components ? all.slice().sort((a, b) => (b.selfMs ?? 0) - (a.selfMs ?? 0)).slice(0, LIMITS.components) : all;
+  let kept = [...byName.values()];
+  for (const c of kept) if (c.selfMs !== null) c.selfMs = round(c.selfMs);
+  if (kept.length > LIMITS.components) kept = kept.sort((a, b) => (b.selfMs ?? 0) - (a.selfMs ?? 0)).slice(0, LIMITS.components);
   return {
     id,
     at: round(at),
     lane: commitLane(priority, finished, mask),
     renderMs: typeof current.actualDuration === 'number' ? round(current.actualDuration) : null,
-    rendered: all.length,
+    rendered,
     components: kept,
   };
 }

@@ -133,7 +133,7 @@ export const commitLiteSchema = z.object({
   renderMs: num.nullable(),
   rendered: count,
   components: z
-    .array(z.object({ name, selfMs: num.nullable(), mount: z.boolean(), propsEqual: z.boolean() }))
+    .array(z.object({ name, count, selfMs: num.nullable(), mounts: count, propsEqual: count }))
     .max(LIMITS.components),
 });
 export type CommitLiteMsg = z.infer<typeof commitLiteSchema>;

@@ -1,7 +1,8 @@
 /**
  * React commits per interaction, as the Profiler's commit list shows them: for each commit its
  * lane, the render time of the tree (development and profiling builds), and the components that
- * rendered, costliest first, with "props equal" where `memo` would have skipped one.
+ * rendered, by name (a list's 1,000 rows are one line, ×1000), costliest first, with how many
+ * rendered with equal props: the ones `memo` would have skipped.
  */
 import { useMemo, useState } from 'react';
 import type { CommitLiteMsg } from '../../../src/bridge/protocol.ts';
@@ -87,22 +88,25 @@ function CommitList({ group }: { group: CommitGroup }) {
               <span className="muted">+{ms(c.at - group.start)}</span> <span className={`badge lane-${c.lane}`} title={LANE_TITLE[c.lane]}>{c.lane}</span>{' '}
               {c.renderMs !== null ? `${ms(c.renderMs)} render · ` : ''}
               {c.rendered} component{c.rendered === 1 ? '' : 's'} rendered
-              {c.rendered > c.components.length ? <span className="muted"> (the {c.components.length} costliest shown)</span> : null}
+              {c.rendered > c.components.reduce((n, x) => n + x.count, 0) ? <span className="muted"> (the {c.components.length} costliest components shown)</span> : null}
             </h3>
             <table className="grid commit-components" aria-label={`Commit ${c.id}`}>
               <tbody>
-                {ranked.map((x, i) => (
-                  <tr key={i} data-component={x.name} data-self={x.selfMs ?? ''} data-props-equal={x.propsEqual}>
-                    <td data-col="component">{x.name}</td>
+                {ranked.map((x) => (
+                  <tr key={x.name} data-component={x.name} data-count={x.count} data-self={x.selfMs ?? ''} data-props-equal={x.propsEqual}>
+                    <td data-col="component">
+                      {x.name}
+                      {x.count > 1 ? <span className="muted"> ×{x.count}</span> : null}
+                    </td>
                     <td data-col="self" className="costcell">
                       {x.selfMs !== null ? <span className="costbar" style={{ width: `${top > 0 ? Math.max(2, (x.selfMs / top) * 100) : 0}%` }} /> : null}
                       {x.selfMs === null ? '—' : ms(x.selfMs)}
                     </td>
                     <td data-col="why">
-                      {x.mount ? <span className="badge">mount</span> : null}
-                      {x.propsEqual ? (
-                        <span className="badge drifting" title="It rendered because its parent did, with shallowly equal props: React.memo would have skipped it (unless a context it reads changed)">
-                          props equal
+                      {x.mounts > 0 ? <span className="badge">{x.count > 1 ? `${x.mounts} mounted` : 'mount'}</span> : null}
+                      {x.propsEqual > 0 ? (
+                        <span className="badge drifting" title="Rendered because its parent did, with shallowly equal props: React.memo would have skipped it (unless a context it reads changed)">
+                          {x.count > 1 ? `${x.propsEqual} with equal props` : 'props equal'}
                         </span>
                       ) : null}
                     </td>
