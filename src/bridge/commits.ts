@@ -67,19 +67,18 @@ interface Fiber {
 
 // Fiber tags (stable since React 16): function, class, forwardRef, simple memo. A MemoComponent
 // (14) is skipped: its child fiber is the component itself, named.
-const COMPONENT_TAGS = new Set([0, 1, 2, 11, 15]);
+const isComponentTag = (t: unknown) => t === 0 || t === 1 || t === 2 || t === 11 || t === 15;
 const PERFORMED_WORK = 1;
 /** Fibers visited per commit at most: a huge tree costs a bounded walk. */
 const MAX_FIBERS = 20_000;
 
 function componentName(type: unknown): string {
-  let t: unknown = type;
   // memo / forwardRef wrap the function: `type.type` / `type.render`.
-  for (let i = 0; i < 3 && t !== null && (typeof t === 'object' || typeof t === 'function'); i++) {
-    const o = t as { displayName?: unknown; name?: unknown; render?: unknown; type?: unknown };
-    if (typeof o.displayName === 'string' && o.displayName) return o.displayName.slice(0, LIMITS.name);
-    if (typeof t === 'function' && typeof o.name === 'string' && o.name) return o.name.slice(0, LIMITS.name);
-    t = o.render ?? o.type;
+  let t = type as { displayName?: unknown; name?: unknown; render?: unknown; type?: unknown } | null | undefined;
+  for (let i = 0; i < 3 && t; i++) {
+    const n = t.displayName || (typeof t === 'function' && (t as { name: string }).name);
+    if (typeof n === 'string' && n) return n.slice(0, LIMITS.name);
+    t = (t.render ?? t.type) as typeof t;
   }
   return 'Anonymous';
 }
@@ -128,7 +127,7 @@ export function readCommit(root: unknown, priority: unknown, mask: number | null
     const [fiber, parentRendered] = stack.pop()!;
     if (fiber.sibling) stack.push([fiber.sibling, parentRendered]);
     const prev = fiber.alternate ?? null;
-    const isComponent = typeof fiber.tag === 'number' && COMPONENT_TAGS.has(fiber.tag);
+    const isComponent = isComponentTag(fiber.tag);
     const didRender = isComponent && (prev === null || (typeof fiber.flags === 'number' && (fiber.flags & PERFORMED_WORK) !== 0));
     if (didRender) {
       rendered++;
@@ -143,8 +142,8 @@ export function readCommit(root: unknown, priority: unknown, mask: number | null
     if (fiber.child && (prev === null || fiber.child !== prev.child)) stack.push([fiber.child, isComponent ? didRender : parentRendered]);
   }
   let kept = [...byName.values()];
-  for (const c of kept) if (c.selfMs !== null) c.selfMs = round(c.selfMs);
   if (kept.length > LIMITS.components) kept = kept.sort((a, b) => (b.selfMs ?? 0) - (a.selfMs ?? 0)).slice(0, LIMITS.components);
+  for (const c of kept) if (c.selfMs !== null) c.selfMs = round(c.selfMs);
   return {
     id,
     at: round(at),
