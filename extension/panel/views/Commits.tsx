@@ -85,7 +85,7 @@ function CommitList({ group }: { group: CommitGroup }) {
         return (
           <section key={c.id} className="commit" data-commit={c.id} data-lane={c.lane}>
             <h3>
-              <span className="muted">+{ms(c.at - group.start)}</span> <span className={`badge lane-${c.lane}`} title={LANE_TITLE[c.lane]}>{c.lane}</span>{' '}
+              <span className="muted" title="When React reported the commit (its end), from the interaction's first call">committed at +{ms(c.at - group.start)}</span> <span className={`badge lane-${c.lane}`} title={LANE_TITLE[c.lane]}>{c.lane}</span>{' '}
               {c.renderMs !== null ? `${ms(c.renderMs)} render · ` : ''}
               {c.rendered} component{c.rendered === 1 ? '' : 's'} rendered
               {c.rendered > c.components.reduce((n, x) => n + x.count, 0) ? <span className="muted"> (the {c.components.length} costliest components shown)</span> : null}
