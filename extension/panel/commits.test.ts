@@ -31,6 +31,17 @@ describe('groupCommits', () => {
       [1, 'search', [1, 2, 3]],
     ]);
   });
+  it('finds the innermost interaction among thousands, and gives a commit past every span to none', () => {
+    // 3,000 interactions of one 2 ms call each, every 200 ms; one long interaction spanning the first 10 s.
+    const many = Array.from({ length: 3000 }, (_, i) => lite(call(i, `h${i}`, 2, { sequence: i, start: i * 200 })));
+    many.push(lite(call(9999, 'long', 10_000, { sequence: 9999, start: 50 })));
+    const groups = groupCommits([commit(0, 201), commit(1, 5_150), commit(2, 400_050), commit(3, 700_000)], many);
+    const owner = (id: number) => groups.find((g) => g.commits.some((c) => c.id === id))!.trigger;
+    expect(owner(0)).toBe('h1'); // inside h1's span (+ slack), which started after the long one
+    expect(owner(1)).toBe('long'); // 150 ms after h25: past its slack, inside the long one
+    expect(owner(2)).toBe('h2000');
+    expect(owner(3)).toBeNull();
+  });
   it('sums render time where the build reports it and counts renders with equal props', () => {
     const [g] = groupCommits([commit(0, 101, [['App', 2], ['Row', 0.5, true], ['Cell', 0.5, true]]), commit(1, 102, [['App', 1]])], calls);
     expect(g!.renderMs).toBe(4);

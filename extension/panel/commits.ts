@@ -23,6 +23,8 @@ export interface CommitGroup {
 
 /** Slack after an interaction's last call during which a commit still belongs to it, ms. */
 export const COMMIT_SLACK_MS = 100;
+/** Interactions looked back through for one commit (nested and overlapping ones are few). */
+const MAX_BACK = 64;
 
 interface Window {
   sequence: number;
@@ -55,10 +57,21 @@ export function groupCommits(commits: readonly CommitLiteMsg[], calls: readonly 
   const ws = windows(calls);
   const groups = new Map<number | null, CommitGroup>();
   for (const c of [...commits].sort((a, b) => a.at - b.at)) {
+    // The last window starting before the commit, then back to the innermost that still covers
+    // it: bounded, so 1,000 commits against thousands of interactions stay cheap.
+    let lo = 0;
+    let hi = ws.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ws[mid]!.start <= c.at) lo = mid + 1;
+      else hi = mid;
+    }
     let owner: Window | null = null;
-    for (const w of ws) {
-      if (w.start > c.at) break;
-      if (c.at <= w.end + slackMs) owner = w;
+    for (let i = lo - 1; i >= 0 && i >= lo - MAX_BACK; i--) {
+      if (c.at <= ws[i]!.end + slackMs) {
+        owner = ws[i]!;
+        break;
+      }
     }
     const key = owner?.sequence ?? null;
     let g = groups.get(key);
