@@ -106,11 +106,13 @@ test('the Commits view lists React commits per interaction with the components t
   // Commits are read while a panel is subscribed: interact now.
   await page.getByLabel('Search products').pressSequentially('lamp', { delay: 30 });
   await page.locator('button[aria-label^="Add "]:not([disabled])').first().click();
+  // The demo filters inside startTransition.
+  await page.getByLabel('Category').selectOption('Garden');
   await aggregates(page);
   await showTab(panel, 'Commits');
   // Commits are grouped by the calls' interactions, which reach the panel when they close: wait for both.
   await panel.waitFor(
-    `(() => { const ts = [...document.querySelectorAll('[aria-label="Commits by interaction"] button > span:first-child')].map((s) => s.textContent); return ts.includes('handleSearchInput') && ts.includes('addToCart'); })()`,
+    `(() => { const ts = [...document.querySelectorAll('[aria-label="Commits by interaction"] button > span:first-child')].map((s) => s.textContent); return ts.includes('handleSearchInput') && ts.includes('addToCart') && ts.includes('applyFilters'); })()`,
     30_000,
   );
 
@@ -147,6 +149,9 @@ test('the Commits view lists React commits per interaction with the components t
   expect(search.flatMap((s) => s.lanes)).toContain('blocking');
   const click = seen.find((s) => s.trigger === 'addToCart');
   expect(click, JSON.stringify(seen.map((s) => s.trigger))).toBeTruthy();
+  // The filter's commits: React rendered them in a transition lane (read from the root's lanes).
+  const filter = seen.filter((s) => s.trigger === 'applyFilters');
+  expect(filter.flatMap((s) => s.lanes), JSON.stringify(filter.map((s) => s.lanes))).toContain('transition');
   await panel.evaluate(`document.querySelector('[data-group="${search[0]!.group}"]').click()`);
   saveArtifact('panel-commits.png', await panel.screenshot());
   saveArtifact('panel-commits.json', JSON.stringify(seen, null, 2));

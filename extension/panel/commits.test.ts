@@ -42,6 +42,16 @@ describe('groupCommits', () => {
     expect(owner(2)).toBe('h2000');
     expect(owner(3)).toBeNull();
   });
+  it('keeps a transition\'s interaction open for its late commits, until the next interaction starts', () => {
+    const ts = [
+      lite(call(1, 'applyFilters', 1, { sequence: 1, start: 100, mode: 'transition' })),
+      lite(call(2, 'addToCart', 1, { sequence: 2, start: 2000 })),
+      lite(call(3, 'search', 1, { sequence: 3, start: 9000, mode: 'transition' })),
+    ];
+    const groups = groupCommits([commit(0, 700), commit(1, 1990), commit(2, 2500), commit(3, 13_000), commit(4, 15_000)], ts);
+    const owner = (id: number) => groups.find((g) => g.commits.some((c) => c.id === id))!.trigger;
+    expect([0, 1, 2, 3, 4].map(owner)).toEqual(['applyFilters', 'applyFilters', null, 'search', null]);
+  });
   it('sums render time where the build reports it and counts renders with equal props', () => {
     const [g] = groupCommits([commit(0, 101, [['App', 2], ['Row', 0.5, true], ['Cell', 0.5, true]]), commit(1, 102, [['App', 1]])], calls);
     expect(g!.renderMs).toBe(4);

@@ -3,8 +3,11 @@
  * by time only (React's hook does not know Homeostat's interactions); an interaction's window is
  * the span of its calls, from the first call's start to the latest of any call's end, settle or
  * time to result, plus a little slack for the commit React schedules right after the handler
- * returns. A commit inside several windows goes to the interaction that started last (the
- * innermost); one inside none is "outside interactions" (mounts, timers, late transitions).
+ * returns. An interaction that started a transition keeps its window open until the next
+ * interaction starts (at most TRANSITION_SPAN_MS): React renders a transition when it gets to it,
+ * after the handler's span, and nothing in the call says when. A commit inside several windows
+ * goes to the interaction that started last (the innermost); one inside none is "outside
+ * interactions" (mounts, timers, effects' updates).
  */
 import type { CallLite, CommitLiteMsg } from '../../src/bridge/protocol.ts';
 
@@ -23,6 +26,8 @@ export interface CommitGroup {
 
 /** Slack after an interaction's last call during which a commit still belongs to it, ms. */
 export const COMMIT_SLACK_MS = 100;
+/** How long after its start a transition's interaction may still own commits, ms. */
+export const TRANSITION_SPAN_MS = 5000;
 /** Interactions looked back through for one commit (nested and overlapping ones are few). */
 const MAX_BACK = 64;
 
@@ -31,6 +36,7 @@ interface Window {
   trigger: string;
   start: number;
   end: number;
+  transition: boolean;
 }
 
 function windows(calls: readonly CallLite[]): Window[] {
@@ -38,18 +44,24 @@ function windows(calls: readonly CallLite[]): Window[] {
   for (const c of calls) {
     if (c.sequence < 0) continue;
     const end = c.start + Math.max(c.duration, c.settle ?? 0, c.resultMs ?? 0);
+    const transition = c.mode === 'transition' || c.mode === 'mixed';
     const w = by.get(c.sequence);
-    if (!w) by.set(c.sequence, { sequence: c.sequence, trigger: c.handler, start: c.start, end, firstStart: c.parent === null ? c.start : Infinity });
+    if (!w) by.set(c.sequence, { sequence: c.sequence, trigger: c.handler, start: c.start, end, transition, firstStart: c.parent === null ? c.start : Infinity });
     else {
       w.start = Math.min(w.start, c.start);
       w.end = Math.max(w.end, end);
+      w.transition ||= transition;
       if (c.parent === null && c.start < w.firstStart) {
         w.firstStart = c.start;
         w.trigger = c.handler;
       }
     }
   }
-  return [...by.values()].sort((a, b) => a.start - b.start);
+  const ws = [...by.values()].sort((a, b) => a.start - b.start);
+  ws.forEach((w, i) => {
+    if (w.transition) w.end = Math.max(w.end, Math.min(ws[i + 1]?.start ?? Infinity, w.start + TRANSITION_SPAN_MS));
+  });
+  return ws;
 }
 
 /** Groups commits per interaction, newest group first; commits inside a group in time order. */
