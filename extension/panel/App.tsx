@@ -2,10 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { usePanelContext, useLive } from './context.tsx';
 import type { View } from './store.ts';
+import { Commits } from './views/Commits.tsx';
 import { Discrepancies } from './views/Discrepancies.tsx';
 import { HandlerDetail } from './views/HandlerDetail.tsx';
 import { HandlersTable } from './views/HandlersTable.tsx';
 import { Interactions } from './views/Interactions.tsx';
+import { Replays } from './views/Replays.tsx';
 import { Sequences } from './views/Sequences.tsx';
 import { SessionControls } from './views/SessionControls.tsx';
 import { StatusBar } from './views/StatusBar.tsx';
@@ -13,9 +15,11 @@ import { StatusBar } from './views/StatusBar.tsx';
 const TABS: Array<{ view: View; label: string }> = [
   { view: 'handlers', label: 'Handlers' },
   { view: 'interactions', label: 'Interactions' },
+  { view: 'commits', label: 'Commits' },
   { view: 'detail', label: 'Handler detail' },
   { view: 'sequences', label: 'Sequences' },
   { view: 'discrepancies', label: 'Discrepancies & suggestions' },
+  { view: 'replays', label: 'Recorder replays' },
 ];
 
 export function App() {
@@ -75,9 +79,11 @@ export function App() {
       <main>
         {view === 'handlers' && <HandlersTable spec={docs} />}
         {view === 'interactions' && <Interactions spec={docs} />}
+        {view === 'commits' && <Commits />}
         {view === 'detail' && <HandlerDetail spec={docs} />}
         {view === 'sequences' && <Sequences />}
         {view === 'discrepancies' && <Discrepancies spec={docs} />}
+        {view === 'replays' && <Replays />}
       </main>
       <StatusBar />
     </div>

@@ -13,7 +13,7 @@ import {
   type Tick,
 } from '../../src/bridge/protocol.ts';
 import type { PortLike } from '../src/content-bridge.ts';
-import { MAX_CALLS, type PanelStore } from './store.ts';
+import { MAX_CALLS, MAX_COMMITS, type PanelStore } from './store.ts';
 
 /** A request without its id: the connection numbers them. */
 export type RequestBody = { op: Exclude<BridgeRequest['op'], 'import'> } | { op: 'import'; json: string };
@@ -68,6 +68,8 @@ export function connectBridge(options: ConnectOptions): Bridge {
 
   const onTick = (tick: Tick) => {
     if (pendingTick && pendingTick.session.id !== tick.session.id) pendingCalls = [];
+    // Commits accumulate like calls: each tick carries only the ones since the previous.
+    else if (pendingTick && pendingTick.commits.length > 0) tick = { ...tick, commits: pendingTick.commits.concat(tick.commits).slice(-MAX_COMMITS) };
     pendingTick = tick;
     pendingCalls = pendingCalls.concat(tick.calls);
     if (pendingCalls.length > MAX_CALLS) pendingCalls = pendingCalls.slice(pendingCalls.length - MAX_CALLS);

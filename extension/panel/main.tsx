@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { connectBridge } from './connection.ts';
 import { PanelContext } from './context.tsx';
+import { listenForReplays } from './replays.ts';
 import { createPanelStore } from './store.ts';
 
 function inspectedTabId(): number {
@@ -28,6 +29,8 @@ followTheme();
 // The store exists before the port does, so nothing that arrives early is lost.
 const store = createPanelStore();
 const bridge = connectBridge({ tabId: inspectedTabId(), store, connect: (name) => chrome.runtime.connect({ name }) });
+// Runs of the Recorder's "Replay with Homeostat" in this DevTools window (none outside DevTools).
+if (typeof chrome !== 'undefined' && chrome.devtools && chrome.runtime?.onMessage) listenForReplays(inspectedTabId(), store, chrome.runtime);
 const queries = new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false } } });
 
 createRoot(document.getElementById('root')!).render(

@@ -7,12 +7,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AggregateSnapshot } from '../../src/core/aggregate.ts';
 import type { SpecFile } from '../../src/core/spec.ts';
-import type { CallLite, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+import type { CallLite, CommitLiteMsg, SessionInfo, Tick } from '../../src/bridge/protocol.ts';
+import type { ReplayRun } from '../src/replay-message.ts';
 
 /** Recent calls kept for charts and tables (older ones are in the aggregates only). */
 export const MAX_CALLS = 5000;
+/** Recent React commits kept for the Commits view. */
+export const MAX_COMMITS = 1000;
 
-export type View = 'handlers' | 'interactions' | 'detail' | 'sequences' | 'discrepancies';
+export type View = 'handlers' | 'interactions' | 'commits' | 'detail' | 'sequences' | 'discrepancies' | 'replays';
 
 export interface PanelState {
   /** The port to the service worker. */
@@ -26,6 +29,8 @@ export interface PanelState {
   session: SessionInfo | null;
   snapshot: AggregateSnapshot | null;
   calls: CallLite[];
+  /** React commits the bridge agent read while the panel was open (bounded). */
+  commits: CommitLiteMsg[];
   totalCalls: number;
   paused: boolean;
   /** Whether the page draws Performance-panel tracks. */
@@ -43,6 +48,8 @@ export interface PanelState {
   docs: { spec: SpecFile; name: string } | null;
   /** Where the build plugin saw each handler (the page's `sources()`): links for handlers the docs do not place. */
   sources: Record<string, { file: string; line: number }>;
+  /** Runs of the Recorder's "Replay with Homeostat" in this DevTools window, oldest first. */
+  replays: ReplayRun[];
 }
 
 export interface PanelActions {
@@ -58,6 +65,8 @@ export interface PanelActions {
   setDocs(docs: PanelState['docs']): void;
   setTracks(on: boolean): void;
   setSources(sources: PanelState['sources']): void;
+  /** Adds or updates a replay run (by id). */
+  applyReplay(run: ReplayRun): void;
 }
 
 export type PanelStore = StoreApi<PanelState & PanelActions>;
@@ -70,6 +79,7 @@ export const initialState: PanelState = {
   session: null,
   snapshot: null,
   calls: [],
+  commits: [],
   totalCalls: 0,
   paused: false,
   tracks: false,
@@ -82,6 +92,7 @@ export const initialState: PanelState = {
   selected: null,
   docs: null,
   sources: {},
+  replays: [],
 };
 
 export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
@@ -107,6 +118,7 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
           session: tick.session,
           snapshot: tick.snapshot,
           calls: merged,
+          commits: mergeCommits(sameSession ? s.commits : [], tick.commits),
           totalCalls: tick.totalCalls,
           paused: tick.paused,
           tracks: tick.tracks,
@@ -121,16 +133,17 @@ export function createPanelStore(init: Partial<PanelState> = {}): PanelStore {
     setPage: (page, session) =>
       set((s) => {
         // A page without Homeostat replaced the one we showed: its numbers no longer apply.
-        if (page === 'absent') return { page, session: null, snapshot: null, calls: [], totalCalls: 0, rate: 0 };
-        return session && s.session?.id !== session.id ? { page, session, snapshot: null, calls: [], totalCalls: 0 } : { page };
+        if (page === 'absent') return { page, session: null, snapshot: null, calls: [], commits: [], totalCalls: 0, rate: 0 };
+        return session && s.session?.id !== session.id ? { page, session, snapshot: null, calls: [], commits: [], totalCalls: 0 } : { page };
       }),
     setRejected: (rejected) => set({ rejected }),
     select: (selected) => set(selected === null ? { selected } : { selected, view: 'detail' }),
     setView: (view) => set({ view }),
-    clearData: () => set({ snapshot: null, calls: [], totalCalls: 0, rate: 0 }),
+    clearData: () => set({ snapshot: null, calls: [], commits: [], totalCalls: 0, rate: 0 }),
     setDocs: (docs) => set({ docs }),
     setTracks: (tracks) => set({ tracks }),
     setSources: (sources) => set({ sources }),
+    applyReplay: (run) => set((s) => ({ replays: [...s.replays.filter((r) => r.id !== run.id), run].sort((a, b) => a.startedAt - b.startedAt).slice(-50) })),
   }));
 }
 
@@ -154,6 +167,18 @@ export function mergeCalls(kept: CallLite[], incoming: CallLite[]): CallLite[] {
   if (fresh.length === 0) return kept;
   const all = kept.concat(fresh);
   return all.length > MAX_CALLS ? all.slice(all.length - MAX_CALLS) : all;
+}
+
+/**
+ * Appends commits, bounded. The agent numbers them in order and sends each once; a backfill or
+ * coalesced ticks may still repeat one: only ids above the last kept are appended.
+ */
+export function mergeCommits(kept: CommitLiteMsg[], incoming: readonly CommitLiteMsg[]): CommitLiteMsg[] {
+  const last = kept.at(-1)?.id ?? -1;
+  const fresh = incoming.filter((c) => c.id > last);
+  if (fresh.length === 0) return kept;
+  const all = kept.concat(fresh);
+  return all.length > MAX_COMMITS ? all.slice(all.length - MAX_COMMITS) : all;
 }
 
 /** React binding: subscribe to a slice of the panel store. */

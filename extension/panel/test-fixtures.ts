@@ -76,7 +76,7 @@ export const session: SessionInfo = {
 };
 
 export function sampleTick(calls = sampleCalls()): Tick {
-  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, tracks: false, bridgeMs: 0, dropped: 0 };
+  return { type: 'tick', session, snapshot: bridgeSnapshot(sampleSnapshot(calls)), calls: calls.map(lite), totalCalls: calls.length, paused: false, tracks: false, bridgeMs: 0, commits: [], dropped: 0 };
 }
 
 /** `search` over budget, `filter` within its budget, `parse` drifting from its baseline. */

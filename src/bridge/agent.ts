@@ -12,6 +12,7 @@ import type { AggregateSnapshot, ErrorPattern } from '../core/aggregate.ts';
 import type { HandlerCall } from '../core/model.ts';
 import type { SpecFile } from '../core/spec.ts';
 import type { BridgeClient } from './client.ts';
+import { tapCommits } from './commits.ts';
 import { drawTracks } from './tracks.ts';
 import { sessionInfo } from './client.ts';
 import { CHANNEL, LIMITS, messageSize } from './limits.ts';
@@ -89,6 +90,8 @@ export function fitTick(tick: Tick, limit: number = LIMITS.message): Tick {
   const fits = (t: Tick) => messageSize(t, { data: limit, json: LIMITS.sessionJson }).data <= limit;
   if (fits(tick)) return tick;
   let t = tick;
+  // Commits first: the costliest components of a few hundred commits can be the largest part.
+  for (let n = t.commits.length >> 1; !fits(t) && t.commits.length > 0; n >>= 1) t = { ...t, commits: t.commits.slice(t.commits.length - n) };
   for (let n = t.calls.length >> 1; !fits(t) && t.calls.length > 0; n >>= 1) t = { ...t, calls: t.calls.slice(t.calls.length - n) };
   const byCount = <T extends { count: number }>(xs: readonly T[]) => xs.slice().sort((a, b) => b.count - a.count);
   const handlers = byCount(t.snapshot.handlers);
@@ -131,6 +134,8 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
   let drawn = 0;
   // The agent's own main-thread time, reported so the panel can show what inspecting costs the page.
   let spentMs = 0;
+  // React commits, walked only while a panel is subscribed.
+  const commits = tapCommits(() => Date.now() <= leaseUntil);
 
   const post = (msg: PageMessage) => {
     // Same window only; opaque origins (file:, sandboxed frames) cannot be named as a target.
@@ -159,7 +164,8 @@ export function startAgent(client: BridgeClient, options: AgentOptions, first: r
       totalCalls: recent.total,
       paused: !client.enabled(),
       tracks,
-      bridgeMs: spentMs,
+      bridgeMs: spentMs + (commits?.spentMs() ?? 0),
+      commits: commits?.drain() ?? [],
       dropped: client.status().dropped,
     };
     post(fitTick(msg));

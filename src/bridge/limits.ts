@@ -16,6 +16,9 @@ export const LIMITS = {
   calls: 1000,
   buckets: 400,
   errorPatterns: 50,
+  /** React commits per tick, and the components named per commit (the costliest). */
+  commits: 200,
+  components: 100,
   /** An exported or imported session file, in characters. */
   sessionJson: 64 * 1024 * 1024,
   /**

@@ -12,6 +12,7 @@ import type { AggregateSnapshot, ErrorPattern, HandlerAggregate } from '../core/
 import { TRANSITION_MODES, type HandlerCall, type SessionMeta } from '../core/model.ts';
 import type { Same } from '../core/same.ts';
 import { specFileSchema } from '../core/spec.ts';
+import type { CommitLite } from './commits.ts';
 import { CHANNEL, LIMITS, REQUEST_OPS, messageSize } from './limits.ts';
 import { extensionMessageSchema, requestSchema, type ExtensionMessage } from './requests.ts';
 
@@ -124,6 +125,19 @@ export const callLiteSchema = z.object({
 });
 export type CallLite = z.infer<typeof callLiteSchema>;
 
+/** One React commit as the bridge agent read it (src/bridge/commits.ts): component names and numbers only. */
+export const commitLiteSchema = z.object({
+  id: count,
+  at: num,
+  lane: z.enum(['blocking', 'transition', 'default', 'normal', 'idle']),
+  renderMs: num.nullable(),
+  rendered: count,
+  components: z
+    .array(z.object({ name, count, selfMs: num.nullable(), mounts: count, propsEqual: count }))
+    .max(LIMITS.components),
+});
+export type CommitLiteMsg = z.infer<typeof commitLiteSchema>;
+
 export const sessionInfoSchema = z.object({
   id: name,
   app: name.nullable(),
@@ -150,6 +164,8 @@ export const tickSchema = z.object({
   tracks: z.boolean().default(false),
   /** Main-thread time the page agent has spent since it started (ticks, messages, tracks), ms: its own overhead. */
   bridgeMs: num.nonnegative().default(0),
+  /** React commits since the previous tick (the Commits view); absent from older pages. */
+  commits: z.array(commitLiteSchema).max(LIMITS.commits).default([]),
   dropped: count,
 });
 export type Tick = z.infer<typeof tickSchema>;
@@ -263,5 +279,6 @@ const schemasAreTheModel: [
   Same<Pick<CallLite, 'interactionMs' | 'resultMs'>, Pick<HandlerCall, 'interactionMs' | 'resultMs'>>,
   Same<Pick<SessionInfo, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>, Pick<SessionMeta, 'id' | 'app' | 'build' | 'url' | 'timeOrigin' | 'transport' | 'storage' | 'crossOriginIsolated'>>,
   Same<SessionInfo['react'], SessionMeta['react']['version']>,
-] = [true, true, true, true, true, true, true, true];
+  Same<CommitLiteMsg, CommitLite>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemasAreTheModel;
