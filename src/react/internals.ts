@@ -27,9 +27,6 @@
 import * as React from 'react';
 import { foldPending, signals } from '../page/signals.ts';
 import type { Recorder } from '../page/recorder.ts';
-import { transitionLanesMask } from '../core/react-lanes.ts';
-
-export { transitionLanesMask };
 
 type Slot = Record<string, unknown>;
 
@@ -98,6 +95,23 @@ export function observeUpdates(react: object = React): ReactObservation {
   Object.defineProperty(holder, INSTALLED, { value: true });
   signals.known = true;
   return { version, lanes: true, reason: null };
+}
+
+/**
+ * React's transition lanes for a react-dom version, or null when we do not know them. The bridge
+ * agent reads the same masks from src/core/react-lanes.ts (a test holds the two equal): importing
+ * that module here too made the bundler split it into a chunk of its own that every page loads,
+ * 50–70 B over the eager budgets.
+ */
+export function transitionLanesMask(version: string | null | undefined): number | null {
+  const m = /^(\d+)\.(\d+)\./.exec(version ?? '');
+  if (!m) return null;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  if (major === 18) return 0b0000000001111111111111111000000;
+  if (major === 19 && minor === 0) return 0b0000000001111111111111110000000;
+  if (major === 19) return 0b0000000001111111111111100000000;
+  return null;
 }
 
 /** The transition mask of the renderer that injected itself (react-dom), once it has. */
