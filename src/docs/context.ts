@@ -3,7 +3,9 @@ import type { CheckReport } from '../core/check/index.ts';
 import type { FieldSnapshot } from '../core/field/merge.ts';
 import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
+import type { Diagnosis } from '../core/diagnose.ts';
 import type { HandlerSource } from './analyze.ts';
+import type { TestEvidence } from './test-evidence.ts';
 
 /** Everything a markdown renderer may show: the regenerated spec, the telemetry and the code. */
 export interface RenderContext {
@@ -16,6 +18,10 @@ export interface RenderContext {
   docsDir: string;
   root: string;
   field?: FieldSnapshot;
+  /** Tests and recorded flows per handler (test-evidence.ts). */
+  evidence?: Map<string, TestEvidence[]>;
+  /** The diagnosis rules' findings on this telemetry; absent without telemetry. */
+  diagnoses?: Diagnosis[];
 }
 
 export const GENERATED_NOTE =

@@ -176,7 +176,7 @@ function componentFunction(tag: Node): Fn | null {
   for (const def of tag.getDefinitionNodes()) {
     if (Node.isFunctionDeclaration(def)) return def;
     if (Node.isVariableDeclaration(def)) {
-      let init = def.getInitializer();
+      let init: Node | undefined = def.getInitializer();
       while (init && Node.isCallExpression(init)) init = init.getArguments()[0];
       if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
     }

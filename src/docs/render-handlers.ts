@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { anchor, code, fmtFrame, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
+import { HANDLER_BLOCKS, type BlockInput } from './handler-blocks.ts';
+import { coverageTable, docsCoverage } from './coverage.ts';
 
 const STATUS_TEXT: Record<string, string> = {
   ok: 'ok',
@@ -59,6 +61,12 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
       ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
     ),
     '',
+    '### Docs coverage',
+    '',
+    'Which parts of the design each section documents from evidence (✓), says are missing (–), or cannot have (·, no code found).',
+    '',
+    coverageTable(docsCoverage(ctx)),
+    '',
   ];
   for (const name of names) out.push(...handlerSection(ctx, regions, name, spec.handlers[name]!, observed.get(name)), '');
   const orphans = regions.orphans();
@@ -80,13 +88,18 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     const link = relPath(ctx.docsDir, join(ctx.root, src.definition.file));
     out.push(`- **Defined at:** [${src.definition.file}:${src.definition.line}](${link}#L${src.definition.line})`);
   }
+  const input: BlockInput = { name, spec: h, observed: a, source: src };
+  const block = (id: string): string[] => HANDLER_BLOCKS.find((b) => b.id === id)?.render(ctx, input)?.lines ?? [];
   if (src) {
     out.push(`- **Signature:** ${code(src.signature)}`);
-    out.push(`- **Parameters:** ${src.params.length === 0 ? 'none' : src.params.map((p) => code(`${p.name}: ${p.type}`)).join(', ')}`);
+    out.push(...block('parameters'));
     out.push(`- **Returns:** ${code(src.returns)}`);
     out.push(`- **Async:** ${src.async ? 'yes' : 'no'}`);
+    out.push(...block('routing'));
     out.push(`- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => updateText(ctx, src.file, u)).join('; ')}`);
   }
+  // The remaining blocks in their order (dependencies, errors, tests, field, optimisation, and any added later).
+  for (const b of HANDLER_BLOCKS) if (b.id !== 'parameters' && b.id !== 'routing') out.push(...(b.render(ctx, input)?.lines ?? []));
   out.push(formatBudgetLine(h.budget));
   out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
   out.push(`- **Status:** ${statusText(ctx, name)}`);
