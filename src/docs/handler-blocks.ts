@@ -28,6 +28,12 @@ export type CoverageItem = (typeof COVERAGE_ITEMS)[number];
 
 export interface HandlerBlock {
   id: string;
+  /**
+   * `code`: facts from the code and the repository, rendered before the Budget line (a partial
+   * regeneration refreshes them for every handler); `telemetry`: from the sessions, rendered after
+   * the observed numbers (kept as they were for handlers a partial regeneration leaves alone).
+   */
+  placement: 'code' | 'telemetry';
   /** The coverage item the block documents, if any. */
   item?: CoverageItem;
   /** Lines, and whether they document the item from evidence (false: "not found" / "none yet"). */
@@ -35,13 +41,14 @@ export interface HandlerBlock {
 }
 
 export const HANDLER_BLOCKS: HandlerBlock[] = [
-  { id: 'parameters', item: 'parameters', render: parametersBlock },
-  { id: 'routing', item: 'routing', render: routingBlock },
-  { id: 'dependencies', item: 'dependencies', render: dependenciesBlock },
-  { id: 'errors', item: 'errors', render: errorsBlock },
-  { id: 'tests', item: 'tests', render: testsBlock },
-  { id: 'field', render: fieldScenarioBlock },
-  { id: 'optimisation', item: 'optimisation', render: optimisationBlock },
+  { id: 'parameters', placement: 'code', item: 'parameters', render: parametersBlock },
+  { id: 'routing', placement: 'code', item: 'routing', render: routingBlock },
+  { id: 'dependencies', placement: 'code', item: 'dependencies', render: dependenciesBlock },
+  { id: 'errors', placement: 'code', item: 'errors', render: errorsBlock },
+  { id: 'tests', placement: 'code', item: 'tests', render: testsBlock },
+  { id: 'errors-observed', placement: 'telemetry', render: observedErrorsBlock },
+  { id: 'field', placement: 'telemetry', render: fieldScenarioBlock },
+  { id: 'optimisation', placement: 'telemetry', item: 'optimisation', render: optimisationBlock },
 ];
 
 function link(ctx: RenderContext, file: string, line: number): string {
@@ -103,7 +110,7 @@ function dependenciesBlock(ctx: RenderContext, { name, source }: BlockInput): { 
   };
 }
 
-function errorsBlock(ctx: RenderContext, { name, source, observed }: BlockInput): { lines: string[]; covered: boolean } | null {
+function errorsBlock(ctx: RenderContext, { name, source }: BlockInput): { lines: string[]; covered: boolean } | null {
   const lines: string[] = [];
   const eh = source?.errorHandling;
   if (source && eh) {
@@ -131,18 +138,22 @@ function errorsBlock(ctx: RenderContext, { name, source, observed }: BlockInput)
         : `  - no error boundary above ${source.component ? code(source.component) : 'it'}: an error thrown while rendering unmounts the tree (errors in event handlers never reach a boundary)`,
     );
   }
-  const patterns = observed?.errorPatterns ?? [];
-  if (patterns.length > 0) {
-    lines.push(`  - observed: ${patterns.map((p) => `${mdText(p.name)}${p.message ? ` ${code(p.message)}` : ''} ×${p.count}`).join(', ')} (see ERRORS.md)`);
-  } else if (observed) lines.push(`  - observed: no error in ${observed.count} calls`);
   if (lines.length === 0) return null;
-  if (!lines[0]!.startsWith('- ')) lines.unshift('- **Error handling:** no analysis of the code');
   return { lines, covered: !!eh };
 }
 
-function testsBlock(ctx: RenderContext, { name, observed }: BlockInput): { lines: string[]; covered: boolean } | null {
+/** The errors the telemetry saw, as ERRORS.md groups them. */
+function observedErrorsBlock(_ctx: RenderContext, { observed }: BlockInput): { lines: string[]; covered: boolean } | null {
+  if (!observed) return null;
+  const patterns = observed.errorPatterns;
+  return {
+    lines: [`- **Errors observed:** ${patterns.length === 0 ? `none in ${observed.count} calls` : `${patterns.map((p) => `${mdText(p.name)}${p.message ? ` ${code(p.message)}` : ''} ×${p.count}`).join(', ')} (see ERRORS.md)`}`],
+    covered: true,
+  };
+}
+
+function testsBlock(ctx: RenderContext, { name }: BlockInput): { lines: string[]; covered: boolean } | null {
   const found = ctx.evidence?.get(name) ?? [];
-  const replayed = ctx.sessions.filter((s) => s.session.source === 'replay' && s.calls.some((c) => c.handler === name)).length;
   const lines = [`- **Tests and flows:**${found.length === 0 ? ' no test or recorded flow names it or reaches its elements' : ''}`];
   for (const e of found.slice(0, 8)) {
     const what = e.asserts.length ? `; asserts ${e.asserts.map((a) => `“${mdText(a)}”`).join(', ')}` : '';
@@ -150,7 +161,6 @@ function testsBlock(ctx: RenderContext, { name, observed }: BlockInput): { lines
     lines.push(`  - ${e.kind === 'flow' ? 'flow' : 'test'} [${mdText(e.kind === 'flow' ? e.title : e.file.split('/').pop()!)}](${e.file})${steps}${e.kind === 'test' ? `: ${mdText(e.title)}` : ''}${what}`);
   }
   if (found.length > 8) lines.push(`  - …and ${found.length - 8} more`);
-  if (observed) lines.push(`  - telemetry: ${observed.count} calls${replayed ? ` in ${replayed} replayed session${replayed === 1 ? '' : 's'}` : ''}`);
   return { lines, covered: found.length > 0 };
 }
 

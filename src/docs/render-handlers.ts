@@ -98,8 +98,8 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push(...block('routing'));
     out.push(`- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => updateText(ctx, src.file, u)).join('; ')}`);
   }
-  // The remaining blocks in their order (dependencies, errors, tests, field, optimisation, and any added later).
-  for (const b of HANDLER_BLOCKS) if (b.id !== 'parameters' && b.id !== 'routing') out.push(...(b.render(ctx, input)?.lines ?? []));
+  // The other code blocks in their order (dependencies, error handling, tests, and any added later).
+  for (const b of HANDLER_BLOCKS) if (b.placement === 'code' && b.id !== 'parameters' && b.id !== 'routing') out.push(...(b.render(ctx, input)?.lines ?? []));
   out.push(formatBudgetLine(h.budget));
   out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
   out.push(`- **Status:** ${statusText(ctx, name)}`);
@@ -112,6 +112,8 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push(`- **Own blocking time** (script only): ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
     out.push(`- **Error rate:** ${fmtPct(a.errorRate)} (${a.errors} of ${a.count})`);
   }
+  // What the telemetry adds: observed errors, field scenarios, optimisation notes (and any block added later).
+  for (const b of HANDLER_BLOCKS) if (b.placement === 'telemetry') out.push(...(b.render(ctx, input)?.lines ?? []));
   const b = h.baseline;
   if (b) {
     out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');

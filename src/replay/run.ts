@@ -8,6 +8,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SessionFile } from '../core/session.ts';
+import type { MachineContext } from '../core/machine.ts';
+import { calibrate } from './calibrate.ts';
 import { collectSession } from './collect.ts';
 import { cdpFor, collectGarbage, contextOptions, DEFAULT_SEED, seedContext, throttleCpu } from './determinism.ts';
 import { DEFAULT_THINK_MS, DEFAULT_TIMEOUT_MS, isExpectation, type Recording } from './recording.ts';
@@ -126,6 +128,7 @@ export async function replayRun(
     await throttleCpu(cdp, options.cpuThrottle ?? 1);
 
     const ctx = { appUrl: options.url, timeoutMs };
+    let machine: MachineContext | undefined;
     try {
       if (recording.steps[0]?.type !== 'navigate') await page.goto(options.url, { waitUntil: 'load', timeout: timeoutMs });
       let gcDone = false;
@@ -133,6 +136,8 @@ export async function replayRun(
         if (step.type !== 'navigate' && !gcDone) {
           gcDone = true;
           await collectGarbage(cdp);
+          // The machine's speed at replay start, in the page itself: baselines and checks compare like with like.
+          machine = await calibrate(page).catch(() => undefined);
         }
         const think = step.thinkMs ?? thinkMs;
         if (think > 0) await page.waitForTimeout(think);
@@ -167,7 +172,8 @@ export async function replayRun(
     }
     // A run that stopped early still has telemetry worth keeping, when the client exists.
     try {
-      result.session = await collectSession(page, result.error === null ? 5000 : 1000);
+      const session = await collectSession(page, result.error === null ? 5000 : 1000);
+      result.session = machine ? { ...session, machine } : session;
     } catch (e) {
       if (result.error === null) result.error = (e as Error).message.split('\n')[0] ?? String(e);
     }
