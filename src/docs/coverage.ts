@@ -56,8 +56,9 @@ export function coverageTable(c: DocsCoverage): string {
 /** The report as terminal lines (`homeostat docs` prints it). */
 export function coverageLines(c: DocsCoverage): string[] {
   const width = Math.max(7, ...c.handlers.map((h) => h.name.length));
-  const head = `${'handler'.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => i.padEnd(12)).join('')}`;
-  const rows = c.handlers.map((h) => `${h.name.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => MARK[h.items[i]].padEnd(12)).join('')}`);
-  const total = `${'all'.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => `${Math.round(c.share[i] * 100)}%`.padEnd(12)).join('')}`;
+  const col = Math.max(...COVERAGE_ITEMS.map((i) => i.length)) + 2;
+  const head = `${'handler'.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => i.padEnd(col)).join('')}`;
+  const rows = c.handlers.map((h) => `${h.name.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => MARK[h.items[i]].padEnd(col)).join('')}`);
+  const total = `${'all'.padEnd(width)}  ${COVERAGE_ITEMS.map((i) => `${Math.round(c.share[i] * 100)}%`.padEnd(col)).join('')}`;
   return [head.trimEnd(), ...rows.map((r) => r.trimEnd()), total.trimEnd()];
 }

@@ -156,7 +156,8 @@ function testsBlock(ctx: RenderContext, { name }: BlockInput): { lines: string[]
   const found = ctx.evidence?.get(name) ?? [];
   const lines = [`- **Tests and flows:**${found.length === 0 ? ' no test or recorded flow names it or reaches its elements' : ''}`];
   for (const e of found.slice(0, 8)) {
-    const what = e.asserts.length ? `; asserts ${e.asserts.map((a) => `“${mdText(a)}”`).join(', ')}` : '';
+    // A flow's expectations read as prose; a test's are code, shown as code (at most two, shortened).
+    const what = e.asserts.length ? `; asserts ${e.kind === 'flow' ? e.asserts.map((a) => `“${mdText(a)}”`).join(', ') : e.asserts.slice(0, 2).map((a) => code(a.length > 110 ? `${a.slice(0, 109)}…` : a)).join(', ')}` : '';
     const steps = e.steps.length ? ` (step${e.steps.length === 1 ? '' : 's'} ${e.steps.join(', ')}${e.via ? `, through ${code(mdName(e.via))}` : ''})` : '';
     lines.push(`  - ${e.kind === 'flow' ? 'flow' : 'test'} [${mdText(e.kind === 'flow' ? e.title : e.file.split('/').pop()!)}](${e.file})${steps}${e.kind === 'test' ? `: ${mdText(e.title)}` : ''}${what}`);
   }

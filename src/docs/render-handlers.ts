@@ -116,7 +116,9 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
   for (const b of HANDLER_BLOCKS) if (b.placement === 'telemetry') out.push(...(b.render(ctx, input)?.lines ?? []));
   const b = h.baseline;
   if (b) {
-    out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');
+    const min = ctx.spec.defaults.minSamples;
+    const provisional = b.n < min ? ` **Provisional:** ${b.n} < ${min} calls (\`minSamples\`), too few to describe the handler; \`homeostat check\` judges no drift against it until the docs are regenerated from more telemetry.` : '';
+    out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.${provisional}`, '', contextLine(b.context), '');
     const rows = HANDLER_METRICS.flatMap((m) => {
       const s = b.metrics[m];
       return s ? [[METRICS[m].label, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
@@ -160,13 +162,21 @@ function fieldSection(f: NonNullable<HandlerSpec['field']>): string[] {
   ];
 }
 
+/** The machine the baseline was recorded on: what `check` normalises by. */
+function contextLine(c: NonNullable<HandlerSpec['baseline']>['context']): string {
+  if (!c) return 'Machine: not recorded (a baseline from before machine context): `homeostat check` compares its timings as recorded and says so.';
+  const cal = c.calibrationMs === null ? 'no CPU calibration (not replayed)' : `CPU calibration ${fmtMs(c.calibrationMs)} ms (median at replay start)`;
+  const load = c.loadAvg === null ? 'load unknown' : `load average up to ${c.loadAvg.toFixed(2)}${c.cpus ? ` on ${c.cpus} CPUs` : ''}`;
+  return `Machine: clock step ${c.clockMs} ms, ${cal}, ${load}. \`homeostat check\` scales these timings by the calibration ratio on a faster or slower machine.`;
+}
+
 function statusText(ctx: RenderContext, name: string): string {
   const s = ctx.report.handlers.find((h) => h.name === name);
   if (!s) return 'ok';
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
   const more = s.needed === undefined ? '' : s.needed === null ? '; calls like these would not decide it' : `; ${plural(s.needed, 'more call')} would decide it at the rate seen`;
   const few = `${s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`}${more}`;
-  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
+  const base = s.reason ? `not judged: ${mdText(s.reason)}` : `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
   return found.length === 0 ? base : `${base}: ${found.map((d) => mdText(d.message.replace(`${name}: `, ''))).join('; ')}`;
 }
 
