@@ -7,10 +7,14 @@ import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { calibrationWorkload, type MachineContext } from '../core/machine.ts';
 
-/** Runs of the workload; the median is kept (one preempted run does not move it). */
+/** Runs of the workload at replay start; the median of all samples is kept (one preempted run does not move it). */
 const RUNS = 5;
 
-export async function calibrate(page: Page): Promise<MachineContext> {
+/**
+ * Samples of the workload's time in the page: `runs` of them now. A replay takes five at start
+ * and one after each step, so the median follows the load over the whole run, not one moment.
+ */
+export async function calibrationSamples(page: Page, runs = RUNS): Promise<number[]> {
   const source = calibrationWorkload.toString();
   const times = await page.evaluate(
     ({ source, runs }) => {
@@ -18,7 +22,7 @@ export async function calibrate(page: Page): Promise<MachineContext> {
       const work = new Function(`return (${source})`)() as () => number;
       const out: number[] = [];
       let sink = 0;
-      work(); // warm-up: the first run includes compilation
+      if (runs > 1) work(); // warm-up: the first run includes compilation
       for (let i = 0; i < runs; i++) {
         const t = performance.now();
         sink ^= work();
@@ -27,9 +31,18 @@ export async function calibrate(page: Page): Promise<MachineContext> {
       (globalThis as Record<string, unknown>)['__homeostatCalibrationSink'] = sink;
       return out;
     },
-    { source, runs: RUNS },
+    { source, runs },
   );
-  times.sort((a, b) => a - b);
-  const median = times[times.length >> 1]!;
-  return { calibrationMs: Math.max(0.001, Math.round(median * 1000) / 1000), loadAvg: Math.round((loadavg()[0] ?? 0) * 100) / 100, cpus: cpus().length };
+  return times;
+}
+
+/** The machine context from the samples taken, and the load average at replay start. */
+export function machineContext(samples: readonly number[], loadAtStart: number): MachineContext {
+  const sorted = samples.slice().sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1]!;
+  return { calibrationMs: Math.max(0.001, Math.round(median * 1000) / 1000), loadAvg: Math.round(loadAtStart * 100) / 100, cpus: cpus().length };
+}
+
+export function loadNow(): number {
+  return loadavg()[0] ?? 0;
 }
