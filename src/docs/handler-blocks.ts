@@ -147,7 +147,7 @@ function observedErrorsBlock(_ctx: RenderContext, { observed }: BlockInput): { l
   if (!observed) return null;
   const patterns = observed.errorPatterns;
   return {
-    lines: [`- **Errors observed:** ${patterns.length === 0 ? `none in ${observed.count} calls` : `${patterns.map((p) => `${mdText(p.name)}${p.message ? ` ${code(p.message)}` : ''} ×${p.count}`).join(', ')} (see ERRORS.md)`}`],
+    lines: [`- **Errors observed:** ${patterns.length === 0 ? `none in ${observed.count} calls` : `${patterns.map((p) => `${mdText(p.name)}${p.message ? ` “${mdText(p.message)}”` : ''} ×${p.count}`).join(', ')} (see ERRORS.md)`}`],
     covered: true,
   };
 }
