@@ -3,6 +3,7 @@
  * reads. Validated with zod at every boundary it crosses; errors name the field and index.
  */
 import { z } from 'zod';
+import { machineContextSchema, type MachineContext } from './machine.ts';
 import type { CommitRecord, EventTimingRecord, FrameRecord, HandlerCall, SequenceRecord, SessionMeta, VitalRecord } from './model.ts';
 import type { Same } from './same.ts';
 import { TRANSITION_MODES } from './model.ts';
@@ -29,6 +30,8 @@ export interface SessionFile {
   events: EventTimingRecord[];
   /** Records left out because the store keeps a bounded number per session. */
   truncated: { calls: number; sequences: number; commits: number };
+  /** The machine's speed and load when a replay recorded it (absent for page sessions). */
+  machine?: MachineContext;
 }
 
 const ms = z.number().finite();
@@ -190,6 +193,7 @@ export const sessionFileSchema = z
     vitals: z.array(vital),
     frames: z.array(frame).default([]),
     events: z.array(eventTiming).default([]),
+    machine: machineContextSchema.optional(),
     truncated: z
       .object({
         calls: z.number().int().nonnegative(),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { HandlerAggregate, SequenceAggregate, Summary } from './aggregate.ts';
 import { HANDLER_METRICS, METRICS, type HandlerMetric } from './metrics.ts';
 import { issueLines, jsonValue } from './session.ts';
+import { baselineContextSchema, type BaselineContext } from './machine.ts';
 
 export { HANDLER_METRICS, type HandlerMetric } from './metrics.ts';
 
@@ -51,6 +52,8 @@ export interface Baseline {
   transitionShare: number | null;
   /** Absent in specs written before field data: local. */
   source?: BaselineSource;
+  /** The machine the baseline was recorded on (clock step, CPU calibration, load); absent in older specs. */
+  context?: BaselineContext;
 }
 
 export interface HandlerSpec {
@@ -117,6 +120,7 @@ const baselineSchema = z
     errorRate: z.number().min(0).max(1),
     transitionShare: z.number().min(0).max(1).nullable(),
     source: sourceSchema.optional(),
+    context: baselineContextSchema.optional(),
   })
   .strict();
 

@@ -13,8 +13,10 @@ import { Node, Project, SyntaxKind, TypeFormatFlags, type CallExpression, type S
 import { findSites } from '../vite/transform.ts';
 import type { InstrumentedSite } from '../vite/babel.ts';
 import { UpdateFinder, isFunctionLike, type HandlerIndex, type StateUpdate } from './updates.ts';
+import { relateHandlers, type ErrorHandling, type Route } from './handler-facts.ts';
 
 export type { StateUpdate } from './updates.ts';
+export type { ErrorHandling, Route, CatchSite } from './handler-facts.ts';
 
 /** How a handler is named: by a wrapper call in the code, or by the build plugin (`auto`). */
 export type HandlerKind = 'instrument' | 'useHandler' | 'sequence' | 'auto';
@@ -27,7 +29,8 @@ export interface HandlerSource {
   column: number;
   kind: HandlerKind;
   signature: string;
-  params: { name: string; type: string }[];
+  /** `description` is the JSDoc/TSDoc `@param` text, when written. */
+  params: { name: string; type: string; description?: string }[];
   returns: string;
   async: boolean;
   description: string | null;
@@ -41,6 +44,14 @@ export interface HandlerSource {
   updates: StateUpdate[];
   /** Where the wrapped function itself is defined, when it is not inline at the call (e.g. `instrument('x', x)`). */
   definition: { file: string; line: number } | null;
+  /** Where events reach it: element, component, file:line, and the props a callback travels through. */
+  routes?: Route[];
+  /** Other instrumented handlers it calls. */
+  calls?: string[];
+  /** Called while a component renders (not from an event): render work. */
+  renderTime?: boolean;
+  /** Its try/catch blocks, what they show, and the error boundaries above its component. */
+  errorHandling?: ErrorHandling;
 }
 
 export interface ProjectAnalysis {
@@ -116,7 +127,12 @@ export async function analyzeProject(root: string, options: AnalyzeOptions = {})
     }
     return true;
   });
-  const handlers = kept.map((f) => describeHandler(f, absRoot, finder));
+  const bindings = kept.map((f) => ({ name: f.name, fn: f.fn, at: f.at, component: f.component }));
+  const relations = relateHandlers(bindings, absRoot);
+  const handlers = kept.map((f, i) => {
+    const r = relations.get(bindings[i]!)!;
+    return { ...describeHandler(f, absRoot, finder), routes: r.routes, calls: r.calls, renderTime: r.renderTime, errorHandling: r.errors };
+  });
   handlers.sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file) || a.line - b.line);
   return { root: absRoot, handlers };
 }
@@ -160,7 +176,15 @@ interface Found {
 function describeHandler(f: Found, root: string, finder: UpdateFinder): HandlerSource {
   const { fn, sf } = f;
   const { line, column } = sf.getLineAndColumnAtPos(f.at.getStart());
-  const params = fn ? fn.getParameters().map((p) => paramOf(p)) : [];
+  const docs = paramDocs(f.call, fn);
+  const params = fn
+    ? fn.getParameters().map((p) => {
+        const out = paramOf(p);
+        const bare = out.name.replace(/^\.\.\.|\?$/g, '');
+        const d = docs.get(bare);
+        return d ? { ...out, description: d } : out;
+      })
+    : [];
   const returns = fn ? returnType(fn) : 'unknown';
   const isAsync = fn ? isAsyncFunction(fn) : false;
   const definition = fn && !(fn === f.at || isInside(fn, f.at)) ? { file: rel(root, fn.getSourceFile().getFilePath()), line: fn.getStartLineNumber() } : null;
@@ -301,6 +325,29 @@ function describeFunction(fn: FunctionLike): string | null {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return jsDocText(fn);
   const decl = fn.getFirstAncestorByKind(SyntaxKind.VariableStatement);
   return decl && !fn.getFirstAncestorByKind(SyntaxKind.JsxAttribute) ? jsDocText(decl) : null;
+}
+
+/** `@param name text` from the JSDoc on the handler's statement and on its function's declaration. */
+function paramDocs(call: CallExpression | null, fn: FunctionLike | null): Map<string, string> {
+  const holders: Node[] = [];
+  const statement = call?.getFirstAncestor((a) => Node.isVariableStatement(a) || Node.isExpressionStatement(a));
+  if (statement) holders.push(statement);
+  if (fn) {
+    holders.push(fn);
+    const decl = fn.getFirstAncestorByKind(SyntaxKind.VariableStatement);
+    if (decl && !fn.getFirstAncestorByKind(SyntaxKind.JsxAttribute)) holders.push(decl);
+  }
+  const out = new Map<string, string>();
+  for (const h of holders) {
+    for (const doc of (h as Node & { getJsDocs?(): Node[] }).getJsDocs?.() ?? []) {
+      for (const tag of (doc as Node & { getTags(): Node[] }).getTags()) {
+        if (!Node.isJSDocParameterTag(tag)) continue;
+        const text = oneLine(tag.getCommentText() ?? '').replace(/^-\s*/, '');
+        if (text && !out.has(tag.getName())) out.set(tag.getName(), text);
+      }
+    }
+  }
+  return out;
 }
 
 function jsDocText(node: Node): string | null {

@@ -9,6 +9,7 @@ import type { SessionFile } from '../core/session.ts';
 import { HANDLER_METRICS, SPEC_FORMAT, SPEC_VERSION, metricSummary, type Baseline, type BaselineSource, type HandlerSpec, type SequenceSpec, type SpecFile } from '../core/spec.ts';
 import type { HandlerSource, ProjectAnalysis } from './analyze.ts';
 import { isoDate, relPath, round3 } from './format.ts';
+import { contextOf } from '../core/machine.ts';
 
 export interface BuildInput {
   previous: SpecFile;
@@ -60,7 +61,9 @@ function seenIn(sessions: readonly SessionFile[], kind: 'handler' | 'sequence'):
   return out;
 }
 
-function handlerBaseline(h: HandlerAggregate, info: SessionInfo | undefined, now: Date): Baseline {
+function handlerBaseline(h: HandlerAggregate, info: SessionInfo | undefined, now: Date, sessions: readonly SessionFile[]): Baseline {
+  const ids = new Set(info?.ids ?? []);
+  const context = contextOf(sessions.filter((f) => ids.has(f.session.id)));
   const metrics: Baseline['metrics'] = {};
   for (const m of HANDLER_METRICS) {
     const s = metricSummary(h, m);
@@ -74,6 +77,7 @@ function handlerBaseline(h: HandlerAggregate, info: SessionInfo | undefined, now
     sessions: info?.ids ?? [],
     errorRate: Math.round(h.errorRate * 10_000) / 10_000,
     transitionShare: h.transitionShare === null ? null : Math.round(h.transitionShare * 10_000) / 10_000,
+    ...(context ? { context } : {}),
   };
 }
 
@@ -147,7 +151,7 @@ export function buildSpec(input: BuildInput): SpecFile {
     handlers[name] = {
       // Fixed key order, wherever the budget came from, keeps the JSON byte-stable.
       budget: prev?.budget ? { metric: prev.budget.metric, stat: prev.budget.stat, ms: prev.budget.ms } : null,
-      baseline: agg ? handlerBaseline(agg, handlerSessions.get(name), now) : (prev?.baseline ?? null),
+      baseline: agg ? handlerBaseline(agg, handlerSessions.get(name), now, input.sessions) : (prev?.baseline ?? null),
       tolerance: prev?.tolerance ?? null,
       source: src ? { file: relPath(docsDir, join(root, src.file)), line: src.line } : (prev?.source ?? null),
       description: src?.description ?? prev?.description ?? null,

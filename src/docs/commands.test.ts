@@ -43,7 +43,8 @@ describe('homeostat docs and check commands', () => {
     expect(await check.run(['--docs', 'docs', '--sessions', 'sessions/a.json'], io)).toBe(1);
     const table = out.join('\n');
     expect(table).toMatch(/error\s+over-budget\s+renderReact/);
-    expect(table).toContain('Documentation accuracy: 50% (1 of 2');
+    // The docs' own baseline (8–18 ms) already breaks the new budget: they describe the handler right.
+    expect(table).toContain('Documentation accuracy: 100% (2 of 2');
 
     out = [];
     expect(await check.run(['--docs', 'docs', '--sessions', 'sessions', '--json'], io)).toBe(1);

@@ -3,8 +3,10 @@ import type { CheckReport } from '../core/check/index.ts';
 import type { FieldSnapshot } from '../core/field/merge.ts';
 import type { SessionFile } from '../core/session.ts';
 import type { SpecFile } from '../core/spec.ts';
+import type { Diagnosis } from '../core/diagnose.ts';
 import type { HandlerSource } from './analyze.ts';
 import type { ProductionLedger } from './render-production.ts';
+import type { TestEvidence } from './test-evidence.ts';
 
 /** Everything a markdown renderer may show: the regenerated spec, the telemetry and the code. */
 export interface RenderContext {
@@ -19,6 +21,10 @@ export interface RenderContext {
   field?: FieldSnapshot;
   /** What production said about shipped fixes (`homeostat confirm`), shown in each handler's section. */
   production?: ProductionLedger;
+  /** Tests and recorded flows per handler (test-evidence.ts). */
+  evidence?: Map<string, TestEvidence[]>;
+  /** The diagnosis rules' findings on this telemetry; absent without telemetry. */
+  diagnoses?: Diagnosis[];
 }
 
 export const GENERATED_NOTE =

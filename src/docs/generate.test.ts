@@ -55,7 +55,8 @@ describe('generateDocs', () => {
     expect(md).toContain('- **Signature:** `(items: Item[]) => void`');
     // Where the update is made, linked from the docs, and the state it changes.
     expect(md).toMatch(/`setResults` → `results` at \[App\.tsx:13\]\([^)]*App\.tsx#L13\), blocking/);
-    expect(first['SEQUENCE_FLOWS.md']).toContain('s0["search"]\n  s1["renderReact"]\n  s0 --> s1');
+    // Every variant from the trigger, each edge with its runs.
+    expect(first['SEQUENCE_FLOWS.md']).toContain('start(("40 runs"))\n  n0["search"]\n  n1["renderReact"]\n  start -->|40| n0\n  n0 -->|40| n1');
     expect(first['ERRORS.md']).toMatch(/`renderReact` \| TypeError \| `x is undefined` \| \d+/);
     // No temporary files are left behind.
     expect(Object.keys(first).every((f) => !f.endsWith('.tmp'))).toBe(true);

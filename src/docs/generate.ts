@@ -22,6 +22,9 @@ import { renderSequenceFlows } from './render-sequences.ts';
 import { applyMarkdownBudgets, ERRORS, HANDLER_SPECS, PERFORMANCE, readDocsDir, SEQUENCE_FLOWS, SPEC_FILE } from './spec-file.ts';
 import { mergeSpec, spliceDoc } from './rebaseline.ts';
 import { writeFilesAtomically } from './write.ts';
+import { diagnose } from '../core/diagnose.ts';
+import { defaultEvidenceSources, findTestEvidence, type EvidenceSources } from './test-evidence.ts';
+import { docsCoverage, type DocsCoverage } from './coverage.ts';
 
 export { readDocs } from './spec-file.ts';
 
@@ -43,6 +46,12 @@ export interface GenerateOptions {
    * updated). Without docs on disk, everything is generated.
    */
   only?: readonly string[];
+  /**
+   * Where the tests and recorded flows that cover handlers are (default: `flows` beside the
+   * source root, `e2e`/`tests` beside the nearest package.json, test files under the root);
+   * `false` leaves the tests block empty.
+   */
+  evidence?: EvidenceSources | false;
 }
 
 /** What a partial regeneration re-baselined. */
@@ -52,7 +61,7 @@ export interface Regenerated {
 }
 
 /** Regenerates the docs in `docsDir`; resolves to the files written and the new spec. */
-export async function generateDocs(options: GenerateOptions): Promise<{ files: string[]; spec: SpecFile; regenerated?: Regenerated }> {
+export async function generateDocs(options: GenerateOptions): Promise<{ files: string[]; spec: SpecFile; regenerated?: Regenerated; coverage: DocsCoverage }> {
   const docsDir = resolve(options.docsDir);
   const root = resolve(options.root);
   const onDisk = await readDocsDir(docsDir);
@@ -92,6 +101,8 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     sessions: options.sessions,
     docsDir,
     root,
+    evidence: options.evidence === false ? new Map() : findTestEvidence(options.analysis?.handlers ?? [], options.evidence ?? defaultEvidenceSources(root), docsDir),
+    ...(options.sessions.length > 0 ? { diagnoses: diagnose({ spec, aggregates: snapshot, analysis: options.analysis?.handlers ?? [] }) } : {}),
   };
   const rendered: Record<string, string> = {
     [HANDLER_SPECS]: renderHandlerSpecs(ctx, regions[HANDLER_SPECS]!),
@@ -110,5 +121,5 @@ export async function generateDocs(options: GenerateOptions): Promise<{ files: s
     { path: join(docsDir, SPEC_FILE), content: `${JSON.stringify(spec, null, 2)}\n` },
   ];
   await writeFilesAtomically(files);
-  return { files: files.map((f) => f.path), spec, ...(partial ? { regenerated: { handlers: [...partial.targets.handlers], sequences: [...partial.targets.sequences] } } : {}) };
+  return { files: files.map((f) => f.path), spec, coverage: docsCoverage(ctx), ...(partial ? { regenerated: { handlers: [...partial.targets.handlers], sequences: [...partial.targets.sequences] } } : {}) };
 }

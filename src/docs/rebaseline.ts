@@ -88,7 +88,8 @@ export function spliceDoc(name: string, oldText: string, freshText: string, targ
     }
     case PERFORMANCE: {
       const plans: Record<string, TableSplice> = {
-        '## Bottlenecks by what users felt': { keyCol: 1, targets: h, rankedBy: 3, rankCol: 0, shareCol: 4 },
+        "## Bottlenecks by each handler's own cost": { keyCol: 1, targets: h, rankedBy: 3, rankCol: 0, shareCol: 4 },
+        '## Frozen time per interaction (each shared frame once)': { keyCol: 0, targets: q, rankedBy: 2 },
         '## Baselines': { keyCol: 0, targets: h },
         '## Sequences by p95 time to result': { keyCol: 0, targets: q, rankedBy: 4 },
       };

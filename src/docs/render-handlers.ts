@@ -9,6 +9,8 @@ import { anchor, code, fmtFrame, fmtMs, fmtPct, mdName, mdText, relPath, table }
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
 import { productionLines } from './render-production.ts';
+import { HANDLER_BLOCKS, type BlockInput } from './handler-blocks.ts';
+import { coverageTable, docsCoverage } from './coverage.ts';
 
 const STATUS_TEXT: Record<string, string> = {
   ok: 'ok',
@@ -60,6 +62,12 @@ export function renderHandlerSpecs(ctx: RenderContext, regions: Regions): string
       ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
     ),
     '',
+    '### Docs coverage',
+    '',
+    'Which parts of the design each section documents from evidence (✓), says are missing (–), or cannot have (·, no code found).',
+    '',
+    coverageTable(docsCoverage(ctx)),
+    '',
   ];
   for (const name of names) out.push(...handlerSection(ctx, regions, name, spec.handlers[name]!, observed.get(name)), '');
   const orphans = regions.orphans();
@@ -81,13 +89,18 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     const link = relPath(ctx.docsDir, join(ctx.root, src.definition.file));
     out.push(`- **Defined at:** [${src.definition.file}:${src.definition.line}](${link}#L${src.definition.line})`);
   }
+  const input: BlockInput = { name, spec: h, observed: a, source: src };
+  const block = (id: string): string[] => HANDLER_BLOCKS.find((b) => b.id === id)?.render(ctx, input)?.lines ?? [];
   if (src) {
     out.push(`- **Signature:** ${code(src.signature)}`);
-    out.push(`- **Parameters:** ${src.params.length === 0 ? 'none' : src.params.map((p) => code(`${p.name}: ${p.type}`)).join(', ')}`);
+    out.push(...block('parameters'));
     out.push(`- **Returns:** ${code(src.returns)}`);
     out.push(`- **Async:** ${src.async ? 'yes' : 'no'}`);
+    out.push(...block('routing'));
     out.push(`- **State updates:** ${src.updates.length === 0 ? 'none found' : src.updates.map((u) => updateText(ctx, src.file, u)).join('; ')}`);
   }
+  // The other code blocks in their order (dependencies, error handling, tests, and any added later).
+  for (const b of HANDLER_BLOCKS) if (b.placement === 'code' && b.id !== 'parameters' && b.id !== 'routing') out.push(...(b.render(ctx, input)?.lines ?? []));
   out.push(formatBudgetLine(h.budget));
   out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
   out.push(`- **Status:** ${statusText(ctx, name)}`);
@@ -101,9 +114,13 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
     out.push(`- **Own blocking time** (script only): ${fmtMs(a.blockingTotalMs)} ms in total over ${plural(a.count, 'call')} (mean ${fmtMs(a.blocking.mean)} ms)`);
     out.push(`- **Error rate:** ${fmtPct(a.errorRate)} (${a.errors} of ${a.count})`);
   }
+  // What the telemetry adds: observed errors, field scenarios, optimisation notes (and any block added later).
+  for (const b of HANDLER_BLOCKS) if (b.placement === 'telemetry') out.push(...(b.render(ctx, input)?.lines ?? []));
   const b = h.baseline;
   if (b) {
-    out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.`, '');
+    const min = ctx.spec.defaults.minSamples;
+    const provisional = b.n < min ? ` **Provisional:** ${b.n} < ${min} calls (\`minSamples\`), too few to describe the handler; \`homeostat check\` judges no drift against it until the docs are regenerated from more telemetry.` : '';
+    out.push('', `Baseline: n=${b.n}, ${b.date}${b.build ? `, build ${b.build}` : ''}, error rate ${fmtPct(b.errorRate)}, transition share ${fmtPct(b.transitionShare)}.${provisional}`, '', contextLine(b.context), '');
     const rows = HANDLER_METRICS.flatMap((m) => {
       const s = b.metrics[m];
       return s ? [[METRICS[m].label, fmtMs(s.mean), fmtMs(s.p50), fmtMs(s.p75), fmtMs(s.p95), fmtMs(s.p99)]] : [];
@@ -147,13 +164,21 @@ function fieldSection(f: NonNullable<HandlerSpec['field']>): string[] {
   ];
 }
 
+/** The machine the baseline was recorded on: what `check` normalises by. */
+function contextLine(c: NonNullable<HandlerSpec['baseline']>['context']): string {
+  if (!c) return 'Machine: not recorded (a baseline from before machine context): `homeostat check` compares its timings as recorded and says so.';
+  const cal = c.calibrationMs === null ? 'no CPU calibration (not replayed)' : `CPU calibration ${fmtMs(c.calibrationMs)} ms (median at replay start)`;
+  const load = c.loadAvg === null ? 'load unknown' : `load average up to ${c.loadAvg.toFixed(2)}${c.cpus ? ` on ${c.cpus} CPUs` : ''}`;
+  return `Machine: clock step ${c.clockMs} ms, ${cal}, ${load}. \`homeostat check\` scales these timings by the calibration ratio on a faster or slower machine.`;
+}
+
 function statusText(ctx: RenderContext, name: string): string {
   const s = ctx.report.handlers.find((h) => h.name === name);
   if (!s) return 'ok';
   const found = ctx.report.discrepancies.filter((d) => d.subject.type === 'handler' && d.subject.name === name);
   const more = s.needed === undefined ? '' : s.needed === null ? '; calls like these would not decide it' : `; ${plural(s.needed, 'more call')} would decide it at the rate seen`;
   const few = `${s.metric ? `${s.n} calls with ${s.metric} < ${ctx.spec.defaults.minSamples}` : `${s.n} < ${ctx.spec.defaults.minSamples}`}${more}`;
-  const base = `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
+  const base = s.reason ? `not judged: ${mdText(s.reason)}` : `${STATUS_TEXT[s.status] ?? s.status}${s.status === 'insufficient-data' ? ` (${few})` : ''}`;
   return found.length === 0 ? base : `${base}: ${found.map((d) => mdText(d.message.replace(`${name}: `, ''))).join('; ')}`;
 }
 

@@ -6,17 +6,24 @@ import { code, fmtFrame, fmtMs, fmtPct, mdName, table } from './format.ts';
 import type { Regions } from './regions.ts';
 
 /**
- * Time the page stayed frozen during a handler's work: the blocking of the long frames it
- * occupied (script, style and layout), summed over its calls. Without frame evidence (an older
- * session, a browser without Long Animation Frames) its own blocking stands in.
+ * A handler's own cost: the script it ran with the synchronous React work it caused (its
+ * blocking, summed over its calls) plus the style and layout it forced. Frames shared by the
+ * handlers of one interaction are not in it: they are shown once per interaction below.
  */
-function frozenMs(h: HandlerAggregate): number {
-  return h.frameBlocking && h.frameBlocking.count > 0 ? h.frameBlocking.mean * h.frameBlocking.count : h.blockingTotalMs;
+export function ownCostMs(h: HandlerAggregate): number {
+  return h.blockingTotalMs + h.forcedStyleLayoutMs;
+}
+
+function total(s: { mean: number; count: number } | null | undefined): number | null {
+  return s && s.count > 0 ? s.mean * s.count : null;
 }
 
 export function renderPerformance(ctx: RenderContext, regions: Regions): string {
-  const handlers = ctx.snapshot.handlers.slice().sort((a, b) => frozenMs(b) - frozenMs(a) || a.handler.localeCompare(b.handler));
-  const total = handlers.reduce((s, h) => s + frozenMs(h), 0);
+  const handlers = ctx.snapshot.handlers.slice().sort((a, b) => ownCostMs(b) - ownCostMs(a) || a.handler.localeCompare(b.handler));
+  const sum = handlers.reduce((s, h) => s + ownCostMs(h), 0);
+  const sequences = ctx.snapshot.sequences.slice().sort((a, b) => (total(b.frameBlocking) ?? 0) - (total(a.frameBlocking) ?? 0) || a.name.localeCompare(b.name));
+  const frozen = sequences.reduce((s, q) => s + (total(q.frameBlocking) ?? 0), 0);
+  const nested = handlers.filter((h) => (ctx.sources.get(h.handler)?.calls ?? []).some((c) => ctx.snapshot.handlers.some((x) => x.handler === c)));
   const out: string[] = [
     '# Performance',
     '',
@@ -26,25 +33,44 @@ export function renderPerformance(ctx: RenderContext, regions: Regions): string 
     '',
     telemetryLine(ctx),
     '',
-    '## Bottlenecks by what users felt',
+    "## Bottlenecks by each handler's own cost",
     '',
-    "Ranked by the time the page stayed frozen during each handler's work: the blocking of the Long Animation Frames it occupied, script, style and layout included (frames shared by several handlers of one interaction count for each). Interaction is the input's latency to the next paint; time to result runs to the paint after the handler's last work. The handler's own blocking (script only, ~0 for a call that only starts a transition) comes last.",
+    "Ranked by each handler's own cost: the script it ran and the synchronous React work it caused (its blocking, summed over its calls), plus the style and layout it forced. A frame several handlers of one interaction share is not counted for each of them: the frozen time of each interaction is in the next table, once. A call that only starts a transition costs ~0 here; its render shows in the interaction's frames." +
+      (nested.length ? ` A handler's cost includes the handlers it calls (${nested.map((h) => `${code(mdName(h.handler))} calls ${(ctx.sources.get(h.handler)?.calls ?? []).map((c) => code(mdName(c))).join(', ')}`).join('; ')}).` : ''),
     '',
     table(
-      ['rank', 'handler', 'calls', 'frozen ms', 'share', 'interaction p95', 'time to result p95', 'longest frame p95', 'transitions', 'own blocking ms'],
+      ['rank', 'handler', 'calls', 'own cost ms', 'share', 'own blocking ms', 'of which React render ms', 'forced style/layout ms', 'interaction p95', 'longest frame p95', 'transitions'],
       handlers.map((h, i) => [
         String(i + 1),
         code(mdName(h.handler)),
         String(h.count),
-        fmtMs(frozenMs(h)),
-        fmtPct(total > 0 ? frozenMs(h) / total : null),
+        fmtMs(ownCostMs(h)),
+        fmtPct(sum > 0 ? ownCostMs(h) / sum : null),
+        fmtMs(h.blockingTotalMs),
+        fmtMs(total(h.render)),
+        fmtMs(h.forcedStyleLayoutMs),
         fmtMs(h.interaction?.p95),
-        fmtMs(h.result?.p95),
         fmtFrame(h.longestFrame?.p95),
         fmtPct(h.transitionShare),
-        fmtMs(h.blockingTotalMs),
       ]),
-      ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    '## Frozen time per interaction (each shared frame once)',
+    '',
+    'The blocking of the Long Animation Frames between an interaction’s input and its result (script, style and layout), counted once per interaction whatever the number of handlers it ran.',
+    '',
+    table(
+      ['sequence', 'runs', 'frozen ms', 'share', 'longest frame p95', 'handlers'],
+      sequences.map((q) => [
+        code(mdName(q.name)),
+        String(q.count),
+        fmtMs(total(q.frameBlocking)),
+        fmtPct(frozen > 0 && total(q.frameBlocking) !== null ? total(q.frameBlocking)! / frozen : null),
+        fmtFrame(q.longestFrame?.p95),
+        [...new Set(q.variants.flatMap((v) => v.handlers))].map((n) => code(mdName(n))).join(', '),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
     '## Baselines',

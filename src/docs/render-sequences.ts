@@ -67,13 +67,25 @@ function section(ctx: RenderContext, regions: Regions, name: string, s: Sequence
     out.push(`- **Field:** ${f.n} runs${f.source?.sessions !== undefined ? ` in ${f.source.sessions} sessions` : ''}, p50 ${fmtMs(f.duration.p50)} ms, p95 ${fmtMs(f.duration.p95)} ms`);
   }
   out.push(formatSequenceBudgetLine(doc.budget));
-  out.push(`- **Documented order:** ${doc.handlers.length === 0 ? '–' : doc.handlers.map((h) => code(mdName(h))).join(' → ')}`);
-  out.push('', mermaid(doc.handlers), '');
+  const isRender = (h: string) => ctx.sources.get(h)?.renderTime === true;
+  const steps = doc.handlers.filter((h) => !isRender(h));
+  const render = doc.handlers.filter(isRender);
+  out.push(`- **Documented order:** ${steps.length === 0 ? '–' : steps.map((h) => code(mdName(h))).join(' → ')}`);
+  if (render.length > 0) out.push(`- **Render work:** ${[...new Set(render)].map((h) => `${code(mdName(h))} ×${render.filter((x) => x === h).length}`).join(', ')} (called while components render, not a user step)`);
+  const errors = variantErrors(ctx, name);
+  const variants = s && s.variants.length > 0 ? s.variants : [{ handlers: doc.handlers, count: 0, steps: [] }];
+  out.push('', variantChart(variants, isRender, errors, s?.count ?? 0), '');
   const main = s?.variants.find((v) => v.handlers.join('\u0000') === doc.handlers.join('\u0000'));
-  if (main) out.push(stepTable(main), '');
+  if (main) out.push(stepTable(main, isRender), '');
   if (s && s.variants.length > 0) {
-    out.push('Variants:', '');
-    out.push(table(['order', 'runs', 'share'], s.variants.map((v) => [v.handlers.map(mdName).join(' → '), String(v.count), fmtPct(v.count / s.count)]), ['l', 'r', 'r']));
+    out.push('Variants (every order seen, with how often; a variant with an error is an error path):', '');
+    out.push(
+      table(
+        ['order', 'runs', 'share', 'runs with an error'],
+        s.variants.map((v) => [v.handlers.map((h) => (isRender(h) ? `(render ${mdName(h)})` : mdName(h))).join(' → '), String(v.count), fmtPct(v.count / s.count), String(errors.get(v.handlers.join('\u0000')) ?? 0)]),
+        ['l', 'r', 'r', 'r'],
+      ),
+    );
   }
   return out;
 }
@@ -90,10 +102,66 @@ export function mermaid(handlers: readonly string[]): string {
   return lines.join('\n');
 }
 
-function stepTable(v: SequenceVariant): string {
+/** Runs of each variant (key: handlers joined by NUL) in which a call failed, from the sessions. */
+function variantErrors(ctx: RenderContext, name: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of ctx.sessions) {
+    const failed = new Set(f.calls.filter((c) => c.error !== null).map((c) => c.id));
+    for (const q of f.sequences) {
+      if (q.name !== name || !q.calls.some((id) => failed.has(id))) continue;
+      const key = q.handlers.join('\u0000');
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Every variant in one left-to-right chart: the variants share their common prefixes (a tree
+ * from the trigger), each edge labelled with the runs that took it; render work is drawn as a
+ * parallelogram (`render: x`), a step reached only by runs with an error is drawn in red.
+ */
+export function variantChart(variants: readonly { handlers: readonly string[]; count: number }[], isRender: (h: string) => boolean, errors: ReadonlyMap<string, number>, runs: number): string {
+  const lines = ['```mermaid', 'flowchart LR', `  start(("${runs} run${runs === 1 ? '' : 's'}"))`];
+  const ids = new Map<string, string>();
+  const edges = new Map<string, number>();
+  const errorOnly = new Map<string, boolean>();
+  const label = (h: string) => mdName(h).replace(/"/g, '#quot;');
+  const sorted = variants.slice().sort((a, b) => b.count - a.count || a.handlers.join('\u0000').localeCompare(b.handlers.join('\u0000')));
+  for (const v of sorted) {
+    const failed = (errors.get(v.handlers.join('\u0000')) ?? 0) >= v.count && v.count > 0;
+    let prev = 'start';
+    let path = '';
+    v.handlers.forEach((h, i) => {
+      path += `\u0000${h}`;
+      let id = ids.get(path);
+      if (!id) {
+        id = `n${ids.size}`;
+        ids.set(path, id);
+        lines.push(isRender(h) ? `  ${id}[/"render: ${label(h)}"/]` : `  ${id}["${label(h)}"]`);
+      }
+      errorOnly.set(id, (errorOnly.get(id) ?? true) && failed);
+      const e = `${prev} ${id}`;
+      edges.set(e, (edges.get(e) ?? 0) + v.count);
+      prev = id;
+      void i;
+    });
+  }
+  if (ids.size === 0) lines.push('  empty["(no handlers)"]', '  start --> empty');
+  for (const [e, n] of edges) {
+    const [from, to] = e.split(' ');
+    lines.push(`  ${from} -->|${n}| ${to}`);
+  }
+  const red = [...errorOnly].filter(([, v]) => v).map(([id]) => id);
+  if (red.length > 0) lines.push('  classDef error stroke:#c00,color:#c00', `  class ${red.join(',')} error`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
+function stepTable(v: SequenceVariant, isRender: (h: string) => boolean): string {
   return table(
     ['step', 'handler', 'starts after (p50 ms)', 'duration p50', 'duration p95', 'blocking p50', 'blocking p95'],
-    v.steps.map((st, i) => [String(i + 1), mdName(st.handler), fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
+    v.steps.map((st, i) => [String(i + 1), isRender(st.handler) ? `(render) ${mdName(st.handler)}` : mdName(st.handler), fmtMs(st.offset.p50), fmtMs(st.duration.p50), fmtMs(st.duration.p95), fmtMs(st.blocking.p50), fmtMs(st.blocking.p95)]),
     ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
 }

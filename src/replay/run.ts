@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SessionFile } from '../core/session.ts';
+import { calibrationSamples, loadNow, machineContext } from './calibrate.ts';
 import { collectSession } from './collect.ts';
 import { cdpFor, collectGarbage, contextOptions, DEFAULT_SEED, seedContext, throttleCpu } from './determinism.ts';
 import { DEFAULT_THINK_MS, DEFAULT_TIMEOUT_MS, isExpectation, type Recording } from './recording.ts';
@@ -126,6 +127,9 @@ export async function replayRun(
     await throttleCpu(cdp, options.cpuThrottle ?? 1);
 
     const ctx = { appUrl: options.url, timeoutMs };
+    // Calibration samples: five at replay start, one after each step (off the measured path: after its settle).
+    const calibration: number[] = [];
+    const loadAtStart = loadNow();
     try {
       if (recording.steps[0]?.type !== 'navigate') await page.goto(options.url, { waitUntil: 'load', timeout: timeoutMs });
       let gcDone = false;
@@ -133,6 +137,8 @@ export async function replayRun(
         if (step.type !== 'navigate' && !gcDone) {
           gcDone = true;
           await collectGarbage(cdp);
+          // The machine's speed at replay start, in the page itself: baselines and checks compare like with like.
+          calibration.push(...(await calibrationSamples(page).catch(() => [])));
         }
         const think = step.thinkMs ?? thinkMs;
         if (think > 0) await page.waitForTimeout(think);
@@ -153,6 +159,7 @@ export async function replayRun(
         try {
           await runAction(page, step, ctx);
           await settle(page, SETTLE_TIMEOUT_MS);
+          if (gcDone) calibration.push(...(await calibrationSamples(page, 1).catch(() => [])));
         } catch (e) {
           const first = ((e as Error).message ?? String(e)).split('\n')[0];
           result.error = `steps[${i}] (${step.type}${step.description ? `: ${step.description}` : ''}): ${first}`;
@@ -167,7 +174,8 @@ export async function replayRun(
     }
     // A run that stopped early still has telemetry worth keeping, when the client exists.
     try {
-      result.session = await collectSession(page, result.error === null ? 5000 : 1000);
+      const session = await collectSession(page, result.error === null ? 5000 : 1000);
+      result.session = calibration.length > 0 ? { ...session, machine: machineContext(calibration, loadAtStart) } : session;
     } catch (e) {
       if (result.error === null) result.error = (e as Error).message.split('\n')[0] ?? String(e);
     }

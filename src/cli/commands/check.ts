@@ -105,12 +105,26 @@ missing path, an invalid docs, spec or session file; 130/143 interrupted.`,
       // Prose lines wrap at the terminal width like the table above.
       ...wrap(`Documentation accuracy: ${report.accuracy.ratio === null ? 'n/a (nothing could be judged)' : `${Math.round(report.accuracy.ratio * 100)}%`} (${report.accuracy.matching} of ${report.accuracy.documented} judged documented handlers match their docs)`, TERMINAL_WIDTH),
       ...wrap(`Handlers: ${summarise(report.handlers.map((h) => h.status))}`, TERMINAL_WIDTH),
+      ...comparisonLines(report).flatMap((l) => wrap(l, TERMINAL_WIDTH)),
       ...tooFew(report.handlers).flatMap((l) => wrap(l, TERMINAL_WIDTH)),
     ];
     io.out(lines.join('\n'));
     return failed ? 1 : 0;
   },
 };
+
+/** How the telemetry's machine compared with the baselines': what the accuracy above is fair about. */
+function comparisonLines(report: CheckReport): string[] {
+  const c = report.context;
+  if (!c) return [];
+  const machine = `Machine: clock step ${c.clockMs} ms, ${c.calibrationMs === null ? 'no CPU calibration' : `CPU calibration ${ms(c.calibrationMs)} ms`}${c.loadAvg === null ? '' : `, load average ${c.loadAvg.toFixed(2)}${c.cpus ? ` on ${c.cpus} CPUs` : ''}`}.`;
+  const scaled = report.handlers.filter((h) => h.comparison?.kind === 'normalised');
+  const unfair = report.handlers.filter((h) => h.comparison?.kind === 'unfair');
+  const out = [machine];
+  if (scaled.length) out.push(`Compared like with like: ${scaled.length} baseline${scaled.length === 1 ? '' : 's'} scaled by the machine's speed (${scaled[0]!.comparison!.reason}).`);
+  if (unfair.length) out.push(`Not comparable, left out of the accuracy: ${unfair.map((h) => h.name).join(', ')} (${unfair[0]!.comparison!.reason}).`);
+  return out;
+}
 
 /** An interval bound: Infinity when too few samples bound that side. */
 function bound(v: number): string {

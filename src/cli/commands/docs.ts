@@ -130,7 +130,7 @@ missing path, an invalid docs, spec or session file (nothing written); 130/143 i
     const auto = analysis.handlers.filter((h) => h.kind === 'auto').length;
     io.log(`${analysis.handlers.length} instrumented handlers${auto ? ` (${auto} named by the build plugin)` : ''}; ${sessions.length} sessions`);
     if (values.only && sessions.length === 0) throw new UsageError('--only re-baselines from sessions: give --sessions');
-    const { files, spec, regenerated } = await generateDocs({
+    const { files, spec, regenerated, coverage } = await generateDocs({
       root,
       docsDir: resolve(io.cwd, values.docs ?? 'docs'),
       sessions,
@@ -145,6 +145,8 @@ missing path, an invalid docs, spec or session file (nothing written); 130/143 i
       if (regenerated) io.log(`re-baselined ${regenerated.handlers.join(', ') || 'no handler'}${regenerated.sequences.length ? ` and the sequences ${regenerated.sequences.join(', ')}` : ''}; every other handler kept its baseline`);
       else io.log('--only: no docs yet, so everything was generated');
     }
+    const { coverageLines } = await import('../../docs/coverage.ts');
+    io.log(['docs coverage (✓ documented from evidence, – said missing, · no code found):', ...coverageLines(coverage).map((l) => `  ${l}`)].join('\n'));
     io.out(`Wrote ${files.length} files (${Object.keys(spec.handlers).length} handlers, ${Object.keys(spec.sequences).length} sequences):\n${files.map((f) => `  ${f}`).join('\n')}`);
     return 0;
   },

@@ -26,6 +26,7 @@ import { formatMs } from '../format.ts';
 import { FELT_METRICS } from '../metrics.ts';
 import type { Baseline, Budget, HandlerMetric, HandlerSpec, SequenceSpec, SpecFile, Stat } from '../spec.ts';
 import type { SessionFile } from '../session.ts';
+import { compareContexts, contextOf, type BaselineContext, type Comparison } from '../machine.ts';
 import { quantileRanks, STAT_QUANTILE, type StatInterval } from './interval.ts';
 import { observeSessions, type HandlerObservation, type MetricValues, type Observations, type SequenceObservation } from './observed.ts';
 import { twoProportionTest } from './proportion.ts';
@@ -67,7 +68,9 @@ export interface CheckReport {
    * least `minSamples` times, or never seen at all), how many behave as documented.
    * `ratio` is null when none could be judged.
    */
-  accuracy: { documented: number; matching: number; ratio: number | null };
+  accuracy: { documented: number; matching: number; ratio: number | null; notComparable?: number };
+  /** The machine context of the telemetry checked (replays record it), when known. */
+  context?: BaselineContext | null;
   /**
    * Per handler: its status and `n`, the calls it was judged on. For 'insufficient-data' from a
    * budget or baseline metric that few calls have (settle, paint…), `n` counts the calls with a
@@ -84,6 +87,10 @@ export interface CheckReport {
      * calls to call it ok). Null when no number of calls like these would decide.
      */
     needed?: number | null;
+    /** How its baseline's machine compares with this telemetry's (local checks). */
+    comparison?: Comparison;
+    /** Why it was not judged, when the sample size is not the reason (a provisional baseline, an unfair comparison). */
+    reason?: string;
   }>;
 }
 
@@ -94,6 +101,8 @@ export interface CheckOptions {
   seed?: number;
   /** The sessions the baselines were computed from, when available: drift then uses a rank test on their raw samples. */
   baselineSessions?: SessionFile[];
+  /** The machine context of the telemetry (checkSpec computes it from the sessions). */
+  context?: BaselineContext | null;
 }
 
 /** Differences smaller than this are clock noise, not drift (the coarsest clock step is 0.1 ms). */
@@ -107,7 +116,7 @@ export const SEQUENCE_MIN_RUNS = 5;
 
 /** Compares `spec` with the telemetry in `sessions`; see the module comment for the rules. */
 export function checkSpec(spec: SpecFile, sessions: SessionFile[], options: CheckOptions = {}): CheckReport {
-  return checkObserved(spec, observeSessions(sessions), options);
+  return checkObserved(spec, observeSessions(sessions), { context: contextOf(sessions), ...options });
 }
 
 /**
@@ -124,6 +133,7 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
   const handlers: CheckReport['handlers'] = [];
   let judged = 0;
   let matching = 0;
+  let notComparable = 0;
 
   const names = [...new Set([...Object.keys(spec.handlers), ...observed.keys()])].sort();
   for (const name of names) {
@@ -151,15 +161,23 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
       });
       handlers.push({ name, status: 'unseen', n: 0 });
       judged++;
+      // Docs that never saw it and say so are right about it; docs with a baseline said it runs.
+      const said = obs.kind === 'field' ? doc.field : doc.baseline;
+      if (!said || said.n === 0) matching++;
       continue;
     }
-    const baseline = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
+    const recorded = obs.kind === 'field' ? (doc.field ?? null) : doc.baseline;
+    // A baseline needs the same minimum sample as a verdict: fewer calls describe one day, not the handler.
+    const provisional = recorded !== null && recorded.n < spec.defaults.minSamples;
+    const baseline = provisional ? null : recorded;
+    const comparison: Comparison = obs.kind === 'field' ? { kind: 'same', factor: 1, reason: 'field data' } : compareContexts(baseline?.context, options.context);
     if (n < spec.defaults.minSamples) {
       // Few calls can still be overwhelming: all far over a p95 budget already decide it.
       const early = doc.budget ? budgetDiscrepancy(name, doc.budget, o.values(doc.budget.metric), spec.defaults, seed + hash(name)) : null;
       if (early) {
         discrepancies.push(early);
         judged++;
+        if (overInBaseline(recorded, doc.budget!, comparison.factor)) matching++;
         handlers.push({ name, status: 'over-budget', n, metric: doc.budget!.metric });
         continue;
       }
@@ -167,8 +185,15 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
       handlers.push({ name, status: 'insufficient-data', n, needed: samplesNeeded(doc, metric === null ? null : o.values(metric), spec.defaults) });
       continue;
     }
-    const found = checkHandler(name, doc, baseline, o, spec.defaults, seed + hash(name), baselineCalls?.get(name));
+    const unfair = comparison.kind === 'unfair' && baseline !== null;
+    const found = checkHandler(name, doc, unfair ? null : baseline, o, spec.defaults, seed + hash(name), baselineCalls?.get(name), comparison.factor);
     discrepancies.push(...found);
+    if ((provisional || unfair) && !doc.budget && found.length === 0) {
+      // Nothing to hold the calls against: not judged, and the docs say why.
+      if (unfair) notComparable++;
+      handlers.push({ name, status: 'insufficient-data', n, needed: null, comparison, reason: provisional ? `its baseline has ${recorded!.n} calls, fewer than the ${spec.defaults.minSamples} a baseline needs: regenerate the docs from more telemetry` : `not comparable: ${comparison.reason}` });
+      continue;
+    }
     // The budget (or baseline) is judged on the calls that have its metric, not on all calls:
     // 3 async settles among 100 calls are 3 samples, too few to call the handler "ok".
     const metric = judgedMetric(doc, baseline);
@@ -178,9 +203,11 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
       continue;
     }
     judged++;
-    if (found.length === 0) matching++;
+    // Over budget is what the docs say when their baseline (on this machine's speed) is over it too.
+    const documentedOver = (d: Discrepancy) => d.kind === 'over-budget' && doc.budget !== null && overInBaseline(recorded, doc.budget, comparison.factor);
+    if (found.every(documentedOver)) matching++;
     const status: HandlerStatus = found.some((d) => d.kind === 'over-budget') ? 'over-budget' : found.length > 0 ? 'drifting' : 'ok';
-    handlers.push({ name, status, n });
+    handlers.push({ name, status, n, ...(comparison.kind === 'normalised' || comparison.kind === 'unfair' ? { comparison } : {}) });
   }
 
   const sequences = obs.sequences;
@@ -191,7 +218,18 @@ export function checkObserved(spec: SpecFile, obs: Observations, options: CheckO
     discrepancies.push(...checkSequence(name, doc, baseline, sequences.get(name), spec.defaults, seed + hash(name)));
   }
 
-  return { discrepancies, accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged }, handlers };
+  return {
+    discrepancies,
+    accuracy: { documented: judged, matching, ratio: judged === 0 ? null : matching / judged, ...(notComparable > 0 ? { notComparable } : {}) },
+    handlers,
+    ...(options.context !== undefined ? { context: options.context } : {}),
+  };
+}
+
+/** The baseline (scaled to this machine's speed) already breaks the budget: the docs say it is over. */
+function overInBaseline(baseline: Baseline | null, budget: Budget, factor: number): boolean {
+  const s = baseline?.metrics[budget.metric];
+  return !!s && s[budget.stat] * factor > budget.ms;
 }
 
 /**
@@ -216,6 +254,8 @@ function checkHandler(
   defaults: SpecFile['defaults'],
   seed: number,
   baselineRaw: HandlerSamples | undefined,
+  /** Machine speed now ÷ at the baseline: baseline timings are scaled by it (1 = as recorded). */
+  factor = 1,
 ): Discrepancy[] {
   const out: Discrepancy[] = [];
   const { confidence, minSamples } = defaults;
@@ -229,10 +269,11 @@ function checkHandler(
 
   if (baseline) {
     const metric = driftMetric(doc, baseline);
-    const base = baseline.metrics[metric];
+    const recordedBase = baseline.metrics[metric];
+    const base = recordedBase && factor !== 1 ? { ...recordedBase, p50: recordedBase.p50 * factor } : recordedBase;
     const tolerance = doc.tolerance ?? defaults.tolerance;
     const values = obs.values(metric);
-    const rawBase = baselineRaw ? samplesOf(baselineRaw.calls, metric) : [];
+    const rawBase = baselineRaw ? samplesOf(baselineRaw.calls, metric).map((v) => v * factor) : [];
     if (values.raw && rawBase.length >= minSamples && values.raw.length >= minSamples) {
       const found = rankDrift(name, metric, values.raw as number[], rawBase, tolerance, confidence);
       if (found) out.push(found);
@@ -248,8 +289,8 @@ function checkHandler(
           severity: slower ? 'warning' : 'info',
           message:
             `${name}: median ${metric} ${fmt(ci.estimate)} ms (${pctOf(confidence)} CI ${fmtInterval(ci)}, n=${ci.n}) is ` +
-            `${slower ? 'slower' : 'faster'} than its baseline ${fmt(base.p50)} ms (n=${baseline.n}) by ${pctOf(Math.abs(change))}, beyond the ±${pctOf(tolerance)} tolerance`,
-          evidence: { ...evidence(metric, 'p50', base.p50, ci), tolerance, baselineN: baseline.n, change },
+            `${slower ? 'slower' : 'faster'} than its baseline ${fmt(base.p50)} ms (n=${baseline.n}${factor !== 1 ? `, ${fmt(recordedBase!.p50)} ms scaled by the machine's speed ×${factor.toFixed(2)}` : ''}) by ${pctOf(Math.abs(change))}, beyond the ±${pctOf(tolerance)} tolerance`,
+          evidence: { ...evidence(metric, 'p50', base.p50, ci), tolerance, baselineN: baseline.n, change, ...(factor !== 1 ? { speedFactor: factor } : {}) },
         });
       }
     }

@@ -39,7 +39,10 @@ export function App() {
     setResults({ items, query: forQuery });
   });
 
-  /** The search box: keeps the input responsive and asks for new results. */
+  /**
+   * The search box: keeps the input responsive and asks for new results.
+   * @param e the search box's change event; its value is the query (text, or a /regex/)
+   */
   const handleSearchInput = useHandler('handleSearchInput', (e: ChangeEvent<HTMLInputElement>) => {
     const value = e.target.value;
     setQuery(value);
@@ -54,7 +57,10 @@ export function App() {
     renderReact(filterProducts(ALL, match, { category: 'all', inStockOnly: false, maxPrice: Infinity }), value);
   });
 
-  /** Category, stock and price filters: applied as a transition. */
+  /**
+   * Category, stock and price filters: applied as a transition.
+   * @param patch the filters that changed (the others keep their value)
+   */
   const applyFilters = useHandler('applyFilters', (patch: Partial<Filters>) => {
     startTransition(() => setFilters((f) => ({ ...f, ...patch })));
   });
