@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { anchor, code, fmtFrame, fmtMs, fmtPct, mdName, mdText, relPath, table } from './format.ts';
 import { formatBudgetLine, formatToleranceLine } from './markdown.ts';
 import type { Regions } from './regions.ts';
-import { productionLines } from './render-production.ts';
+import { productionEntry, productionLines } from './render-production.ts';
 import { HANDLER_BLOCKS, type BlockInput } from './handler-blocks.ts';
 import { coverageTable, docsCoverage } from './coverage.ts';
 
@@ -104,7 +104,7 @@ function handlerSection(ctx: RenderContext, regions: Regions, name: string, h: H
   out.push(formatBudgetLine(h.budget));
   out.push(formatToleranceLine(h.tolerance, ctx.spec.defaults.tolerance));
   out.push(`- **Status:** ${statusText(ctx, name)}`);
-  out.push(...productionLines(ctx.production?.handlers[name]));
+  out.push(...productionLines(productionEntry(ctx.production, name)));
   if (a) {
     const updating = a.modes.blocking + a.modes.transition + a.modes.mixed;
     out.push(`- **What the user felt:** ${feltText(a)}`);

@@ -63,6 +63,20 @@ const HEADLINE: Record<ProductionVerdict, (e: ProductionEntry) => string> = {
   'not-enough-data': (e) => `not enough field data yet on build ${e.after}${e.needed ? ` (need ~${e.needed} sessions per build)` : ''}`,
 };
 
+/**
+ * The ledger's entry for `handler`, own keys only: handler names are the app's code, and a handler
+ * named `constructor` or `toString` must not read Object's prototype (the hostile-names test found
+ * `handlers['constructor']` returning a function).
+ */
+export function productionEntry(ledger: ProductionLedger | undefined, handler: string): ProductionEntry | undefined {
+  return ledger && Object.hasOwn(ledger.handlers, handler) ? ledger.handlers[handler] : undefined;
+}
+
+/** Sets `handler`'s entry as an own property, whatever the name (`__proto__` included). */
+export function setProductionEntry(ledger: ProductionLedger, handler: string, entry: ProductionEntry): void {
+  Object.defineProperty(ledger.handlers, handler, { value: entry, enumerable: true, writable: true, configurable: true });
+}
+
 /** The handler's production lines (markers included), or none when production has not spoken. */
 export function productionLines(entry: ProductionEntry | undefined): string[] {
   if (!entry) return [];

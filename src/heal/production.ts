@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { confirmFix, type ConfirmOptions, type ConfirmTarget, type ProductionOutcome } from '../core/field/confirm.ts';
 import { HANDLER_METRICS, type HandlerMetric } from '../core/metrics.ts';
 import { STATS, type Stat } from '../core/spec.ts';
-import { PRODUCTION_FILE, readProduction, spliceProduction, type ProductionEntry } from '../docs/render-production.ts';
+import { PRODUCTION_FILE, readProduction, setProductionEntry, spliceProduction, type ProductionEntry } from '../docs/render-production.ts';
 import { HANDLER_SPECS } from '../docs/spec-file.ts';
 import { writeFilesAtomically } from '../docs/write.ts';
 import { FieldSourceError } from '../field/apps.ts';
@@ -114,7 +114,7 @@ export async function recordConfirmations(fixes: readonly ConfirmedFix[], req: P
     let markdown = existsSync(specsPath) ? await readFile(specsPath, 'utf8') : null;
     for (const f of fixes) {
       const entry = ledgerEntry(f, req, date);
-      ledger.handlers[f.handler] = entry;
+      setProductionEntry(ledger, f.handler, entry);
       if (markdown !== null) markdown = spliceProduction(markdown, f.handler, entry) ?? markdown;
     }
     const files = [{ path: join(paths.docsDir, PRODUCTION_FILE), content: `${JSON.stringify(ledger, null, 2)}\n` }];
