@@ -204,8 +204,9 @@ function endsBlank(s: Section): Section {
 
 /**
  * The lines of a kept handler section that describe the code (description, source, signature,
- * parameters, updates: between its human region and its Budget line) from the new render: the
- * patch may have moved the code, the handler's numbers stay.
+ * parameters, updates, routing, tests: between its human region and its Budget line), with the
+ * source positions of the new render: the patch may have moved the code; everything else of the
+ * section, its numbers included, stays as the docs on disk say.
  */
 export function refreshCodeFacts(old: Section, fresh: Section | undefined): Section {
   if (!fresh) return old;
@@ -217,5 +218,18 @@ export function refreshCodeFacts(old: Section, fresh: Section | undefined): Sect
   const a = span(old.lines);
   const b = span(fresh.lines);
   if (!a || !b) return old;
-  return { heading: old.heading, lines: [...old.lines.slice(0, a[0]), ...fresh.lines.slice(b[0], b[1]), ...old.lines.slice(a[1])] };
+  // Line by line: a fresh line that is an old one with its source positions moved replaces it;
+  // every other old line stays as written, and fresh lines with no old counterpart (a flow or a
+  // test added since the docs were written, an edit elsewhere) are left out: the handler was not
+  // re-documented, so its section changes only where this change moved its code.
+  const unmoved = (l: string) => l.replace(/(\.[cm]?[jt]sx?)(:\d+(?::\d+)?|#L\d+)/g, '$1');
+  const moved = new Map<string, string[]>();
+  for (const l of fresh.lines.slice(b[0], b[1])) {
+    const k = unmoved(l);
+    const list = moved.get(k) ?? [];
+    list.push(l);
+    moved.set(k, list);
+  }
+  const block = old.lines.slice(a[0], a[1]).map((l) => moved.get(unmoved(l))?.shift() ?? l);
+  return { heading: old.heading, lines: [...old.lines.slice(0, a[0]), ...block, ...old.lines.slice(a[1])] };
 }
