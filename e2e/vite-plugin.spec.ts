@@ -211,7 +211,7 @@ test('the DevTools panel shows both apps’ plugin-named handlers with their tra
     await driveTodos(page);
     const panel = await openPanel(eb, server.url);
     await panel.waitFor(`document.querySelector('tr[data-handler="useFilter.cycle"]') !== null`);
-    await panel.waitFor(`document.querySelectorAll('tr[data-handler]').length === 6`);
+    await panel.waitFor(`document.querySelectorAll('tr[data-handler]').length === 6`, 30_000);
     const rows = await panel.evaluate<PanelRow[]>(READ_ROWS);
     const row = (name: string) => rows.find((r) => r.handler === name)!;
     expect(rows.map((r) => r.handler).sort()).toEqual(['App.addTodo', 'App.onChange', 'App.onSubmit', 'TodoItem.onChange', 'Toolbar.onClick', 'useFilter.cycle']);

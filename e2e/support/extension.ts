@@ -290,7 +290,9 @@ export async function openPanel(eb: ExtensionBrowser, pageUrl: string): Promise<
         return await until(`panel: ${expression}`, () => cdp.evaluate(panel, expression), timeoutMs);
       } catch (e) {
         // Say what the panel showed instead.
-        const shown = await cdp.evaluate<string>(panel, `document.body.innerText.slice(0, 600)`).catch(() => '?');
+        const shown = await cdp
+          .evaluate<string>(panel, `'rows: ' + [...document.querySelectorAll('tr[data-handler]')].map((tr) => tr.dataset.handler).join(', ') + '\\n' + document.body.innerText.slice(0, 600)`)
+          .catch(() => '?');
         throw new Error(`${e instanceof Error ? e.message : String(e)}\npanel showed:\n${shown}`);
       }
     },

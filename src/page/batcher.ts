@@ -9,8 +9,14 @@ import type { Recorder } from './recorder.ts';
 
 export type BatchSink = (batch: WireBatch) => void;
 
-/** After the last batch: past the 500 ms attribution grace (+ emission batching), then past the 2 s idle close. */
-const HEARTBEAT_DELAYS_MS = [800, 1800];
+/**
+ * After the last batch: past the 500 ms attribution grace (+ emission batching), past the 2 s idle
+ * close, then past the 10 s cap on waiting (+ grace). The last one matters when the final
+ * interaction still waited for a frame or a commit at 2.6 s (a starved or occluded page): without
+ * it that interaction stayed unattributed until the user acted again (CI, load ~10: a DevTools
+ * panel opened after the last click showed 5 of 6 handlers for 15 s).
+ */
+const HEARTBEAT_DELAYS_MS = [800, 1800, 8400];
 
 export class Batcher {
   private sink: BatchSink | null = null;
@@ -122,8 +128,8 @@ export class Batcher {
 
   /**
    * The worker only moves its clock when batches arrive, so after the last interaction on an
-   * idle page nothing would close its sequence. Two empty batches (past the attribution grace
-   * period, and past the idle-close time) let it finish the work, then the page goes quiet.
+   * idle page nothing would close its sequence. Three empty batches (past the attribution grace
+   * period, the idle-close time and the waiting cap) let it finish the work, then the page goes quiet.
    */
   private scheduleHeartbeats(): void {
     if (this.heartbeatTimer !== null) clearTimeout(this.heartbeatTimer);

@@ -251,7 +251,7 @@ describe('instrument: what it records', () => {
 });
 
 describe('recorder heartbeats', () => {
-  it('after the last batch, sends two empty batches so the worker can close the last interaction, then goes quiet', async () => {
+  it('after the last batch, sends three empty batches (past grace, idle close and the waiting cap) so the worker can close the last interaction, then goes quiet', async () => {
     const { Recorder } = await import('./recorder.ts');
     vi.useFakeTimers();
     try {
@@ -265,13 +265,15 @@ describe('recorder heartbeats', () => {
       expect(batches.map((b) => b.count)).toEqual([1, 0]);
       vi.advanceTimersByTime(1800);
       expect(batches.map((b) => b.count)).toEqual([1, 0, 0]);
-      vi.advanceTimersByTime(10_000);
-      expect(batches).toHaveLength(3);
+      vi.advanceTimersByTime(8400);
+      expect(batches.map((b) => b.count)).toEqual([1, 0, 0, 0]);
+      vi.advanceTimersByTime(60_000);
+      expect(batches).toHaveLength(4);
       // New records restart the cycle; a heartbeat never ships while records wait.
       writeRecord(r, Kind.Paint, 2);
       vi.advanceTimersByTime(60);
       vi.advanceTimersByTime(800);
-      expect(batches.map((b) => b.count)).toEqual([1, 0, 0, 1, 0]);
+      expect(batches.map((b) => b.count)).toEqual([1, 0, 0, 0, 1, 0]);
     } finally {
       vi.useRealTimers();
     }
