@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { rng } from './__tests__/fixtures.ts';
 import {
   compareLogRatio,
+  confidenceFor,
   effectOf,
+  guardConfidence,
   guardOf,
   judgeFix,
   perLookConfidence,
@@ -174,6 +176,44 @@ describe('judgeFix', () => {
       }
     }
     expect(wrong / trials).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('guards are one-sided claims', () => {
+  it('read the upper bound of the 2c − 1 interval: the one-sided bound at c', () => {
+    expect(guardConfidence(0.95)).toBeCloseTo(0.9, 12);
+    expect(confidenceFor({ role: 'guard' }, 0.975)).toBeCloseTo(0.95, 12);
+    expect(confidenceFor({ role: 'primary' }, 0.975)).toBe(0.975);
+  });
+
+  it('holds when the one-sided bound is within the tolerance although the two-sided 95% bound is not', () => {
+    const a = [100, 104, 98, 101, 103, 99];
+    const b = [102, 106, 99, 104, 104, 103];
+    const two = compareLogRatio(a, b, { floor: 1, confidence: 0.95 });
+    const one = compareLogRatio(a, b, { floor: 1, confidence: guardConfidence(0.95) });
+    expect(two.ratio.high).toBeGreaterThan(1.05);
+    expect(one.ratio.high).toBeLessThanOrEqual(1.05);
+    const specs: MetricSpec[] = [
+      { key: 'x', label: 'x', role: 'primary', floor: 1 },
+      { key: 'g', label: 'g', role: 'guard', floor: 1, tolerance: 0.05 },
+    ];
+    const j = judgeFix(specs, a.map((g, i) => ({ x: 300 + i, g })), b.map((g, i) => ({ x: 30 + i, g })));
+    const guard = j.results.find((r) => r.spec.key === 'g')!;
+    expect(guard.comparison!.confidence).toBeCloseTo(0.9, 12);
+    expect(guard.state).toBe('ok');
+    expect(j.verdict).toBe('improved');
+  });
+
+  it('calls a guard that is exactly at its tolerance "holds" at most at the one-sided error rate', () => {
+    let held = 0;
+    const trials = 600;
+    for (let s = 0; s < trials; s++) {
+      const c = compareLogRatio(lognormals(20_000 + s, 6, 100, 0.1), lognormals(40_000 + s, 6, 110, 0.1), { floor: 1, confidence: guardConfidence(0.95) });
+      if (guardOf(c, 0.1) === 'ok') held++;
+    }
+    // 5% by construction; an interval at 80% (one-sided 10%) would fail this.
+    expect(held / trials).toBeLessThanOrEqual(0.075);
+    expect(held / trials).toBeGreaterThan(0.02);
   });
 });
 

@@ -14,8 +14,10 @@
  * frame the handler's own work occupied). A fix that moves work out of the interaction but still
  * leaves a frozen frame is `partial`, not `improved`.
  *
- * Sampling is sequential (more runs until every needed decision is made) with a Bonferroni
- * split of the error rate over the planned looks, so stopping early does not inflate it.
+ * Sampling is sequential (more runs until every needed decision is made) with the error rate
+ * split over the planned looks (Pocock's boundary for equally spaced looks, Bonferroni where the
+ * looks fall wherever the budget ends), so stopping early does not inflate it. Guards are
+ * one-sided claims, read at the one-sided bound (guardConfidence).
  */
 import { formatFactor, formatQuantity } from './format.ts';
 import { tQuantile } from './check/normal.ts';
@@ -100,11 +102,17 @@ export function effectOf(c: LogComparison, threshold: number): Effect {
 }
 
 /**
- * A guard: the fix must not make this metric worse beyond `tolerance`. That is an equivalence
- * claim (TOST-style): it holds only when the whole interval lies below 1 + tolerance, fails when
- * the whole interval lies above it, and otherwise is not yet proven (more samples, or the verdict
- * says which guard stayed unproven). A point estimate within tolerance proves nothing.
+ * A guard: the fix must not make this metric worse beyond `tolerance`. That is a non-inferiority
+ * claim (one side of TOST): it holds only when the whole interval lies below 1 + tolerance, fails
+ * when the whole interval lies above it, and otherwise is not yet proven (more samples, or the
+ * verdict says which guard stayed unproven). A point estimate within tolerance proves nothing.
+ * The claim is one-sided, so its interval is the two-sided one at `guardConfidence(c)`: its upper
+ * bound is the one-sided bound at `c` (TOST at level α reads the 1 − 2α interval).
  */
+export function guardConfidence(confidence: number): number {
+  return 2 * confidence - 1;
+}
+
 export type GuardState = 'ok' | 'regressed' | 'unresolved';
 
 export function guardOf(c: LogComparison, tolerance: number): GuardState {
@@ -192,10 +200,15 @@ export function judgeFix(specs: readonly MetricSpec[], A: readonly RunValues[], 
       const a = samplesOf(A, spec.key);
       const b = samplesOf(B, spec.key);
       if (a.length < 2 || b.length < 2) return null;
-      return compareLogRatio(a, b, { floor: spec.floor, ...(options.confidence ? { confidence: options.confidence } : {}) });
+      return compareLogRatio(a, b, { floor: spec.floor, confidence: confidenceFor(spec, options.confidence ?? 0.95) });
     },
     options,
   );
+}
+
+/** The two-sided confidence a metric's interval is computed at: guards are one-sided claims (guardConfidence). */
+export function confidenceFor(spec: Pick<MetricSpec, 'role'>, confidence: number): number {
+  return spec.role === 'guard' ? guardConfidence(confidence) : confidence;
 }
 
 /**
@@ -288,11 +301,13 @@ const POCOCK_05: ReadonlyArray<readonly [number, number]> = [
  * The per-look confidence that keeps the overall error rate at `confidence` across every look a
  * sequential plan may take (one look per round from minRuns to maxRuns): peeking after each
  * round would otherwise inflate false verdicts. Pocock's boundary for 95% and up to 20 looks
- * (between tabulated K, the next larger K's level: more conservative), Bonferroni otherwise.
+ * (between tabulated K, the next larger K's level: more conservative), Bonferroni otherwise or
+ * when asked (looks whose spacing is not known in advance).
  */
-export function perLookConfidence(confidence: number, plan: SamplingPlan): number {
+export function perLookConfidence(confidence: number, plan: SamplingPlan, method: 'pocock' | 'bonferroni' = 'pocock'): number {
   const looks = Math.max(1, (plan.maxRuns ?? 8) - (plan.minRuns ?? 2) + 1);
   const pocock = POCOCK_05.find(([k]) => k >= looks);
-  if (Math.abs(confidence - 0.95) < 1e-9 && pocock) return 1 - pocock[1];
+  // Pocock's levels assume equally spaced looks; Bonferroni holds wherever they fall.
+  if (method === 'pocock' && Math.abs(confidence - 0.95) < 1e-9 && pocock) return 1 - pocock[1];
   return 1 - (1 - confidence) / looks;
 }

@@ -54,6 +54,13 @@ function testSection(test: { file: GeneratedFile; proof: TestProof } | null, not
   ];
 }
 
+/** "2 planned looks at 97.5% each (taken at rounds 4 and 11); guards one-sided at 97.5%". */
+function describeLooks(v: Verification): string {
+  const pct = (c: number) => `${Math.round(c * 1000) / 10}%`;
+  const at = v.looks.at?.length ? ` (taken at round${v.looks.at.length === 1 ? '' : 's'} ${v.looks.at.join(' and ')})` : '';
+  return `${v.looks.planned} planned look${v.looks.planned === 1 ? '' : 's'} at ${pct(v.looks.confidence)} each${at}; guards proven one-sided at that level`;
+}
+
 export function commitMessage(
   d: Diagnosis,
   v: Verification,
@@ -69,7 +76,7 @@ export function commitMessage(
     'Change:',
     ...edits.map((e) => `- ${e}`),
     '',
-    `Verified by A/B replay against ${head.slice(0, 12)} (${v.rounds} interleaved rounds, paired step by step; ${v.looks.planned} planned looks at ${Math.round(v.looks.confidence * 1000) / 10}% each; stopped: ${v.stoppedBy}), on what the user feels:`,
+    `Verified by A/B replay against ${head.slice(0, 12)} (${v.rounds} interleaved rounds, paired step by step; ${describeLooks(v)}; stopped: ${v.stoppedBy}), on what the user feels:`,
     ...evidenceLines(v, d).map((l) => `- ${l}`),
     '',
     `Verdict: ${v.verdict} (${v.why}).`,

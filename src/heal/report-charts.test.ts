@@ -108,9 +108,12 @@ describe('report charts', () => {
     expect(seq.match(/class="recharts-curve recharts-line-curve decision-line"|class="[^"]*decision-line[^"]*"/g)?.length).toBeGreaterThanOrEqual(2);
     const estimate = seq.split('name="estimate"')[1] ?? '';
     expect(estimate).toBeTruthy();
-    const decidedAt = points.find((p) => p.effect !== 'unresolved')!.round;
-    expect(seq).toContain(`decided (round ${decidedAt})`);
-    expect(seq).toContain(`after round ${decidedAt}`);
+    // Decisions are taken only at the looks (4 and 6): the chart marks both and decides at the last.
+    expect(seq).toContain('look (round 4)');
+    expect(seq).toContain('decided (round 6)');
+    expect(seq).toContain("the verdict is taken only at the plan's looks (rounds 4 and 6): decided at the look after round 6");
+    // Guards are drawn at their one-sided level, and the caption says so.
+    expect(figure(html, 'on a log axis')).toContain('guards, one-sided claims: the 95% interval, whose upper bound is the one-sided 97.5% bound');
   });
 
   it('never throws on thin evidence: null comparisons, no rounds, no judgement', async () => {

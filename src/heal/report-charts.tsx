@@ -245,7 +245,10 @@ export function ForestPlot(props: { verification: Verification; threshold?: numb
   const threshold = props.threshold ?? DEFAULT_THRESHOLD;
   const rows = forestRows(props.verification, threshold);
   if (rows.length === 0) return null;
-  const confidence = props.verification.judgement?.results.find((r) => r.comparison)?.comparison?.confidence ?? props.verification.looks.confidence;
+  const withComparison = props.verification.judgement?.results.filter((r) => r.comparison) ?? [];
+  const confidence = withComparison.find((r) => r.spec.role !== 'guard')?.comparison?.confidence ?? props.verification.looks.confidence;
+  // Guards are one-sided claims: their interval is drawn at 2c − 1, whose upper bound is the one-sided bound at c.
+  const guardLevel = withComparison.find((r) => r.spec.role === 'guard')?.comparison?.confidence;
   const span = rows.flatMap((r) => [r.low, r.high, r.decision ?? 1, 1]);
   const lo = Math.max(RATIO_MIN, Math.min(...span) / 1.25);
   const hi = Math.min(RATIO_MAX, Math.max(...span) * 1.25);
@@ -259,7 +262,9 @@ export function ForestPlot(props: { verification: Verification; threshold?: numb
   const index = new Map(rows.map((r, i) => [r.key, i]));
   const withErr = (r: ForestRow) => ({ row: index.get(r.key)!, ratio: r.estimate, err: [r.estimate - r.low, r.high - r.estimate] });
   const caption =
-    `Each metric's after/before ratio with its ${formatPct(confidence)} interval on a log axis; the dashed bar on each row is where its verdict is decided ` +
+    `Each metric's after/before ratio with its ${formatPct(confidence)} interval on a log axis` +
+    `${guardLevel !== undefined && Math.abs(guardLevel - confidence) > 1e-9 ? ` (guards, one-sided claims: the ${formatPct(guardLevel)} interval, whose upper bound is the one-sided ${formatPct((1 + guardLevel) / 2)} bound)` : ''}` +
+    `; the dashed bar on each row is where its verdict is decided ` +
     `(primary: improved below ${formatFactor(1 - threshold)}×; guards: proven to hold below 1 + their tolerance)` +
     `${rows.some((r) => r.cut) ? `, and intervals beyond ${RATIO_MIN}–${RATIO_MAX}× are cut at the axis' edge` : ''}.`;
   return (
@@ -323,15 +328,27 @@ export function SequentialChart(props: { verification: Verification; threshold?:
   const span = points.flatMap((p) => [p.low, p.high]).concat(improve, regress);
   const lo = Math.max(RATIO_MIN, Math.min(...span) / 1.25);
   const hi = Math.min(RATIO_MAX, Math.max(...span) * 1.25);
-  const decided = points.find((p) => p.effect !== 'unresolved');
+  // The verdict is taken only at the plan's looks (verify.ts); results written before looks were
+  // recorded fall back to the first round whose interval cleared a line.
+  const lookRounds = (v.looks.at ?? []).filter((r) => points.some((p) => p.round === r));
+  const decided = v.looks.at
+    ? v.stoppedBy === 'decided' && lookRounds.length > 0
+      ? points.find((p) => p.round === lookRounds.at(-1))
+      : undefined
+    : points.find((p) => p.effect !== 'unresolved');
   const first = points[0]!.round;
   const last = points[points.length - 1]!.round;
   const data = points.map((p) => ({ ...p, improve, regress }));
   const caption =
     `${primary.spec.label}: the after/before interval (${formatPct(confidence)}, the sequential plan's per-look confidence) recomputed after each round; ` +
-    (decided
-      ? `the whole interval first cleared a decision line after round ${decided.round} (${decided.effect === 'no-effect' ? 'unchanged' : decided.effect}).`
-      : `it never cleared a decision line in ${v.rounds} round${v.rounds === 1 ? '' : 's'}.`);
+    (v.looks.at
+      ? `the verdict is taken only at the plan's looks (${lookRounds.length === 0 ? 'none reached' : `round${lookRounds.length === 1 ? '' : 's'} ${lookRounds.join(' and ')}`}): ` +
+        (decided
+          ? `decided at the look after round ${decided.round} (${decided.effect === 'no-effect' ? 'unchanged' : decided.effect}).`
+          : `undecided at ${lookRounds.length > 1 ? 'both' : 'its'} look${lookRounds.length > 1 ? 's' : ''}.`)
+      : decided
+        ? `the whole interval first cleared a decision line after round ${decided.round} (${decided.effect === 'no-effect' ? 'unchanged' : decided.effect}).`
+        : `it never cleared a decision line in ${v.rounds} round${v.rounds === 1 ? '' : 's'}.`);
   return (
     <Figure caption={caption} wide>
       <ComposedChart width={props.width ?? 900} height={260} data={data} margin={{ top: 28, right: 24, bottom: 28, left: 16 }} accessibilityLayer={false}>
@@ -358,7 +375,10 @@ export function SequentialChart(props: { verification: Verification; threshold?:
         />
         {legend}
         <ReferenceLine y={1} stroke="#bbb" />
-        {decided && <ReferenceLine x={decided.round} stroke="#222" strokeDasharray="2 3" label={{ value: `decided (round ${decided.round})`, position: 'insideTopLeft', fontSize: 10 }} />}
+        {lookRounds
+          .filter((r) => r !== decided?.round)
+          .map((r) => <ReferenceLine key={r} x={r} stroke="#999" strokeDasharray="2 3" label={{ value: `look (round ${r})`, position: r === last ? 'insideTopRight' : 'insideTopLeft', fontSize: 10 }} />)}
+        {decided && <ReferenceLine x={decided.round} stroke="#222" strokeDasharray="2 3" label={{ value: `decided (round ${decided.round})`, position: decided.round === last ? 'insideTopRight' : 'insideTopLeft', fontSize: 10 }} />}
         <Line name={`improved below ${formatFactor(improve)}×`} dataKey="improve" stroke={STATE_COLOR.improved} strokeDasharray="6 3" dot={false} isAnimationActive={false} className="decision-line" />
         <Line name={`regressed above ${formatFactor(regress)}×`} dataKey="regress" stroke={STATE_COLOR.regressed} strokeDasharray="6 3" dot={false} isAnimationActive={false} className="decision-line" />
         <Line name="interval high" dataKey="high" stroke={STATE_COLOR.unresolved} strokeDasharray="2 2" isAnimationActive={false} dot={{ r: 2 }} />

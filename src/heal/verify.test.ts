@@ -75,7 +75,62 @@ describe('verifyFixes (paired rounds)', () => {
     expect(primary.ratio.high).toBeLessThan(0.9);
     const same = out.get('same')!;
     expect(['no-effect', 'unresolved']).toContain(same.verdict);
-    expect(same.looks.planned).toBe(3);
+    // Two looks: at the fourth round and at the last (the caller's sixth), each at 97.5%.
+    expect(same.looks).toMatchObject({ planned: 2, confidence: 0.975 });
+    expect(fast.looks.at).toEqual([4]);
+  });
+
+  it('takes no decision between the looks: a call that settles after the first look waits for the last', async () => {
+    // 0.85× with round-to-round scatter: not settled at the first look (four rounds), settled by the ninth.
+    // With the last look at 9 it is decided there; with the last look at 12, rounds 9–11 take no decision.
+    const close = (b: string, r: number, s: number) => (b === 'baseline' ? 100 : 85 * (1 + 0.08 * Math.sin(r * 2.1))) * noise(b, r, s);
+    const verify = async (maxRuns: number) => {
+      const clock = { t: 0 };
+      const { run } = fakeRounds(clock, close);
+      return (await verifyFixes({
+        browser, flows: [flow], measured: [flow], baselineUrl: 'http://a', now: () => clock.t, runRound: run,
+        candidates: [{ diagnosis: diagnosis('close', 'h'), url: 'http://b' }],
+        plan: { maxRuns, deadline: 10_000_000 },
+      })).get('close')!;
+    };
+    for (const maxRuns of [9, 12]) expect(await verify(maxRuns), `last look at ${maxRuns}`).toMatchObject({ rounds: maxRuns, stoppedBy: 'decided', verdict: 'improved' });
+  });
+
+  it('decides a close call at the last look when the rounds cost less than estimated, and never overruns', async () => {
+    const clock = { t: 0 };
+    // 0.85× with round-to-round scatter: undecided at four rounds, decided with a dozen.
+    const { run, started } = fakeRounds(clock, (b, r, s) => (b === 'baseline' ? 100 : 85 * (1 + 0.08 * Math.sin(r * 2.1))) * noise(b, r, s));
+    const deadline = 300_000;
+    // Estimated at 0.85 × 2 × 24 s = 41 s a round: about 7 rounds. They cost 24 s: the plan is made again after the first.
+    const logs: string[] = [];
+    const v = (await verifyFixes({
+      browser, flows: [flow], measured: [flow], baselineUrl: 'http://a', now: () => clock.t, runRound: run, onProgress: (l) => logs.push(l),
+      candidates: [{ diagnosis: diagnosis('close', 'h'), url: 'http://b' }],
+      plan: { deadline, roundMs: 24 * STEP_MS },
+    })).get('close')!;
+    expect(started.length).toBe(12);
+    expect(v.rounds).toBe(12);
+    expect(v.looks.at).toEqual([4, 12]);
+    expect(v.stoppedBy).toBe('decided');
+    expect(v.verdict).toBe('improved');
+    expect(clock.t).toBeLessThanOrEqual(deadline);
+    expect(logs.join('\n')).toMatch(/a round costs 24 s here/);
+  });
+
+  it('gives the time of decided candidates to the rest: later rounds are cheaper and more of them fit', async () => {
+    const clock = { t: 0 };
+    const { run, started } = fakeRounds(clock, (b, r, s) => (b === 'fast' ? 40 : b === 'baseline' ? 100 : 92 * (1 + 0.08 * Math.sin(r * 2.1))) * noise(b, r, s));
+    const out = await verifyFixes({
+      browser, flows: [flow], measured: [flow], baselineUrl: 'http://a', now: () => clock.t, runRound: run,
+      candidates: [{ diagnosis: diagnosis('fast', 'h'), url: 'http://b' }, { diagnosis: diagnosis('close', 'h'), url: 'http://c' }],
+      plan: { deadline: 300_000 },
+    });
+    expect(out.get('fast')).toMatchObject({ verdict: 'improved', rounds: 4, stoppedBy: 'decided' });
+    // Three pages (36 s) for four rounds, then two (24 s): 144 s + 6 × 24 s, not the 8 rounds 36 s ones would buy.
+    const gaps = started.slice(1).map((t, i) => t - started[i]!);
+    expect(gaps.slice(0, 4)).toEqual([36_000, 36_000, 36_000, 36_000]);
+    expect(new Set(gaps.slice(4))).toEqual(new Set([24_000]));
+    expect(out.get('close')!.rounds).toBe(10);
   });
 
   it('never starts a round it cannot finish, and never overruns the deadline by more than one step', async () => {
@@ -109,10 +164,12 @@ describe('verifyFixes (paired rounds)', () => {
 });
 
 describe('plannedLooks', () => {
-  it('plans as many looks as the cap buys at the estimated round cost, between the first look and the maximum', () => {
+  it('plans the first look at four rounds and the last at the last round the cap buys (or the maximum)', () => {
     expect(plannedLooks({}, 120_000, 20_000)).toMatchObject({ minRuns: 4, maxRuns: 6 });
     expect(plannedLooks({ maxRuns: 5 }, 1e9, 1000)).toMatchObject({ minRuns: 4, maxRuns: 5 });
     expect(plannedLooks({}, Infinity, 0)).toMatchObject({ minRuns: 4, maxRuns: 20 });
+    // Rounds known (re-planned from a measured round): the cost estimate is not used.
+    expect(plannedLooks({}, 0, 1e9, 9)).toEqual({ minRuns: 4, maxRuns: 9, affordable: 9 });
   });
 
   it('looks once at the three rounds a short budget buys, never at fewer, and says what it can afford', () => {

@@ -6,7 +6,10 @@
  * (interaction latency for a transition), guards that must be proven not to regress (time to
  * result, long frames, errors) and the longest frame the handler's own work occupied (which
  * makes an improvement `partial` while the page still freezes). A round is the cluster: the
- * interval is Student's t over rounds, with Pocock's boundary over the planned looks.
+ * interval is Student's t over rounds. At most two looks: one at the first deciding round the
+ * budget buys, one at the last round it buys (whenever the deadline or MAX_ROUNDS comes), each at
+ * half the error rate (Bonferroni: valid however far apart they fall). Guards are one-sided
+ * claims (verdict.ts guardConfidence).
  *
  * Behaviour comes first: a candidate whose replays fail an expectation, or in which the handler
  * no longer runs, is rejected whatever its timings say.
@@ -18,7 +21,7 @@ import { FROZEN_FRAME_MS, METRICS } from '../core/metrics.ts';
 import { isCount, runMetricFloor, runMetricKey, runMetricValue, type RunMetric } from '../core/run-metrics.ts';
 import { comparePaired, describePaired, roundSample, type PairedSide, type RoundSample } from '../core/paired.ts';
 import type { SessionFile } from '../core/session.ts';
-import { judgeComparisons, perLookConfidence, type FixJudgement, type MetricSpec, type RunValues, type SamplingPlan } from '../core/verdict.ts';
+import { confidenceFor, judgeComparisons, perLookConfidence, type FixJudgement, type MetricSpec, type RunValues, type SamplingPlan } from '../core/verdict.ts';
 import { replayRun, type Recording, type RunResult } from '../replay/index.ts';
 import { pairedRound, type PairedPageResult } from '../replay/paired.ts';
 
@@ -51,8 +54,11 @@ export interface Verification {
   runs: { A: RunValues[]; B: RunValues[] };
   /** Per metric key, every round's paired summary: what the interval is computed from. */
   paired: Record<string, RoundSample[]>;
-  /** The looks the sequential plan allowed (Pocock's boundary is set for them) and its per-look confidence. */
-  looks: { planned: number; confidence: number };
+  /**
+   * The looks the sequential plan allowed, each at `confidence` (the error rate split between
+   * them), and the rounds at which this candidate was looked at (older results have no `at`).
+   */
+  looks: { planned: number; confidence: number; at?: number[] };
   rounds: number;
   stoppedBy: 'decided' | 'max-runs' | 'deadline' | 'dropped' | 'baseline-broke';
   screenshots: string[];
@@ -146,14 +152,15 @@ export const MIN_DECIDING_ROUNDS = 3;
 export const MAX_ROUNDS = 20;
 
 /**
- * How many looks the sequential plan takes: every round from `minRuns` on, as many as the time
- * cap can buy at the estimated round cost (fixed before the first round, as Pocock's boundary
- * needs), at most `maxRuns` rounds. Fewer planned looks spend less of the error rate per look.
- * When the cap buys fewer than MIN_ROUNDS, the one look is at what it buys (never under
- * MIN_DECIDING_ROUNDS): a plan of four rounds the budget cannot pay for decides nothing.
+ * Where the looks of the sequential plan fall: the first at `minRuns` (MIN_ROUNDS, or fewer when
+ * the budget buys fewer, never under MIN_DECIDING_ROUNDS: a plan of four rounds the budget cannot
+ * pay for decides nothing), and when the cap buys more rounds than that (`maxRuns` > `minRuns`,
+ * at the estimated round cost, or `rounds` when known), a second and last one at the last round
+ * it buys. Two looks at most: peeking every round spends the error rate on looks that rarely
+ * decide, while the last round, with the most samples, is where a close call is made.
  */
-export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number): { minRuns: number; maxRuns: number; affordable: number } {
-  const affordable = roundMs > 0 && Number.isFinite(capMs) ? Math.max(0, Math.floor(capMs / roundMs)) : Infinity;
+export function plannedLooks(plan: SamplingPlan, capMs: number, roundMs: number, rounds?: number): { minRuns: number; maxRuns: number; affordable: number } {
+  const affordable = rounds ?? (roundMs > 0 && Number.isFinite(capMs) ? Math.max(0, Math.floor(capMs / roundMs)) : Infinity);
   const first = Math.max(MIN_DECIDING_ROUNDS, Math.min(MIN_ROUNDS, affordable));
   const minRuns = Math.max(first, plan.minRuns ?? first);
   const maxRuns = Math.max(minRuns, Math.min(plan.maxRuns ?? MAX_ROUNDS, affordable));
@@ -202,9 +209,9 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
 
   let looks = { planned: 0, confidence: 0 };
   let roundsDone = 0;
-  function verification(c: Candidate, verdict: FixVerdict, why: string, judgement: FixJudgement | null, rounds: number, stoppedBy: Verification['stoppedBy']): Verification {
+  function verification(c: Candidate, verdict: FixVerdict, why: string, judgement: FixJudgement | null, rounds: number, stoppedBy: Verification['stoppedBy'], at: number[] = []): Verification {
     const st = state.get(c.diagnosis.id)!;
-    return { verdict, why, reasons: st.reasons.slice(), judgement, runs: { A: st.A.slice(), B: st.B.slice() }, paired: st.paired, looks, rounds, stoppedBy, screenshots: st.screenshots, sessions: st.sessions };
+    return { verdict, why, reasons: st.reasons.slice(), judgement, runs: { A: st.A.slice(), B: st.B.slice() }, paired: st.paired, looks: { ...looks, at }, rounds, stoppedBy, screenshots: st.screenshots, sessions: st.sessions };
   }
 
   // Behaviour first: every flow not measured below runs once on each candidate (the baseline ran
@@ -230,29 +237,44 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
 
   const deadline = plan.deadline ?? Infinity;
   const estimate = plan.roundMs ?? 0;
+  const overall = plan.confidence ?? 0.95;
   // A paired round shares think time and page loads across its pages: about 0.85 of separate
-  // runs (24–28 s for three pages of the demo's 10 s flow at load 6–7 on 2 cores).
-  const { minRuns, maxRuns, affordable } = plannedLooks(plan, deadline - now(), 0.85 * estimate * Math.max(1, open.length + 1));
+  // runs (24–28 s for three pages of the demo's 10 s flow at load 6–7 on 2 cores). The first
+  // plan comes from that estimate; it is made again from the first round's own cost before any
+  // look is taken (what a round costs says nothing about which build is faster).
+  let { minRuns, maxRuns, affordable } = plannedLooks(plan, deadline - now(), 0.85 * estimate * Math.max(1, open.length + 1));
+  let confidence = overall;
+  const replan = (roundsLeft: number, done: number) => {
+    ({ minRuns, maxRuns, affordable } = plannedLooks(plan, Infinity, 0, done + roundsLeft));
+    const two = maxRuns > minRuns;
+    confidence = two ? perLookConfidence(overall, { minRuns: 1, maxRuns: 2 }, 'bonferroni') : overall;
+    looks = { planned: two ? 2 : 1, confidence };
+  };
+  replan(affordable === Infinity ? MAX_ROUNDS : affordable, 0);
   if (affordable < minRuns) log(`A/B: the time left buys about ${affordable} round${affordable === 1 ? '' : 's'} at the estimated cost; a decision needs ${minRuns}: the verdicts may stay unresolved (a longer --time-budget, or a quieter machine, gives them the rounds)`);
-  const confidence = perLookConfidence(plan.confidence ?? 0.95, { minRuns, maxRuns });
-  looks = { planned: maxRuns - minRuns + 1, confidence };
-  const judgeOptions = { confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS };
+  const judgeOptions = () => ({ confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS });
   const judge = (c: Candidate) => {
     const st = state.get(c.diagnosis.id)!;
     return judgeComparisons(specs.get(c.diagnosis.id)!, (spec) => {
       const rounds = st.paired[spec.key] ?? [];
-      return rounds.length >= 2 ? comparePaired(rounds, { confidence, floor: spec.floor }) : null;
-    }, judgeOptions);
+      return rounds.length >= 2 ? comparePaired(rounds, { confidence: confidenceFor(spec, confidence), floor: spec.floor }) : null;
+    }, judgeOptions());
   };
   const last = new Map<string, FixJudgement>();
   const started = now();
-  let slowest = 0;
+  // What one page of a round has cost at most: a round of k pages costs about k of them (pages run in turn).
+  let perPage = 0;
   let stoppedBy: Verification['stoppedBy'] = 'max-runs';
-  log(`A/B: ${open.length} candidate${open.length === 1 ? '' : 's'} interleaved with the baseline, step by step; ${minRuns}–${maxRuns} rounds (${looks.planned} looks at ${Math.round(confidence * 1000) / 10}% each)`);
+  const describePlan = () => `${minRuns === maxRuns ? `${minRuns}` : `${minRuns}–${maxRuns}`} rounds (${looks.planned === 1 ? `one look, at ${maxRuns}` : `looks at ${minRuns} and at the last round the budget buys`}, ${Math.round(confidence * 1000) / 10}% each)`;
+  log(`A/B: ${open.length} candidate${open.length === 1 ? '' : 's'} interleaved with the baseline, step by step; ${describePlan()}`);
   try {
-    for (let round = 0; round < maxRuns && open.length > 0; round++) {
-      // Never start a round that cannot finish in time: the slowest so far, or the estimate.
-      const cost = Math.max(slowest, round === 0 ? estimate * (open.length + 1) * 0.8 : 0);
+    // Rounds go on until the deadline (or the caller's maxRuns, or MAX_ROUNDS): the plan only says where the looks are.
+    const lastRound = Math.max(minRuns, plan.maxRuns ?? MAX_ROUNDS);
+    for (let round = 0; round < lastRound && open.length > 0; round++) {
+      // Never start a round that cannot finish in time: the costliest page so far times the
+      // pages this round opens, or the estimate.
+      const pages = open.length + 1;
+      const cost = round === 0 ? estimate * pages * 0.8 : perPage * pages;
       if (now() + cost > deadline) {
         stoppedBy = 'deadline';
         break;
@@ -282,7 +304,14 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
         log(`A/B round ${round + 1} stopped at the deadline; its samples are discarded`);
         break;
       }
-      slowest = Math.max(slowest, now() - t0);
+      perPage = Math.max(perPage, (now() - t0) / builds.length);
+      if (round === 0 && Number.isFinite(deadline)) {
+        // Re-planned from what this round cost, before any look: rounds once decided candidates
+        // leave are cheaper, so this undercounts, and the last look is taken when the time runs out.
+        const before = describePlan();
+        replan(Math.max(0, Math.floor((deadline - now()) / (perPage * builds.length))), 1);
+        if (describePlan() !== before) log(`A/B: a round costs ${elapsed(now() - t0)} here: ${describePlan()}`);
+      }
       const baseBroke = perFlow.flatMap(({ flow, pages }) => failures(pages.get('baseline')!, flow));
       if (baseBroke.length > 0) throw new BaselineBroke(`the baseline build failed its own flow in round ${round + 1}: ${baseBroke.join('; ')}`);
       const baseSessions = perFlow.map(({ pages }) => pages.get('baseline')!.session!);
@@ -315,8 +344,9 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
         last.set(c.diagnosis.id, j);
         const p = j.results.find((r) => r.spec.role === 'primary')!;
         log(`  ${c.diagnosis.handler} round ${round + 1}: ${p.spec.label} ${p.comparison ? `${fmt(p.comparison.geoA)} → ${fmt(p.comparison.geoB)} (${p.comparison.nA} pairs)` : 'no pairs yet'}`);
-        if (round + 1 >= minRuns && j.settled) {
-          out.set(c.diagnosis.id, finish(c, j, round + 1, 'decided'));
+        // The first look; the last is taken below, when the rounds end.
+        if (round + 1 === minRuns && looks.planned === 2 && j.settled) {
+          out.set(c.diagnosis.id, finish(c, j, round + 1, 'decided', [round + 1]));
           continue;
         }
         still.push(c);
@@ -324,7 +354,13 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
       open = still;
       log(`A/B round ${round + 1}: ${elapsed(now() - t0)} · ${elapsed(now() - started)} in · ${open.length} undecided`);
     }
-    for (const c of open) out.set(c.diagnosis.id, finish(c, last.get(c.diagnosis.id) ?? judge(c), roundsDone, stoppedBy));
+    // The last look: at whatever round the budget (or MAX_ROUNDS) ended on, if it can decide.
+    for (const c of open) {
+      const j = last.get(c.diagnosis.id) ?? judge(c);
+      const deciding = roundsDone >= MIN_DECIDING_ROUNDS && (looks.planned === 1 || roundsDone > minRuns);
+      const at = [...(looks.planned === 2 && roundsDone >= minRuns ? [minRuns] : []), ...(deciding ? [roundsDone] : [])];
+      out.set(c.diagnosis.id, finish(c, deciding ? j : { ...j, settled: false }, roundsDone, j.settled && deciding ? 'decided' : stoppedBy, at));
+    }
   } catch (e) {
     if (!(e instanceof BaselineBroke)) throw e;
     for (const c of open) {
@@ -335,12 +371,12 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
   }
   return out;
 
-  function finish(c: Candidate, j: FixJudgement, rounds: number, by: Verification['stoppedBy']): Verification {
+  function finish(c: Candidate, j: FixJudgement, rounds: number, by: Verification['stoppedBy'], at: number[]): Verification {
     const st = state.get(c.diagnosis.id)!;
     // Not settled at a cap: what it rests on is undecided, except a partial that stays partial.
     const verdict: FixVerdict = j.settled || j.verdict === 'partial' ? j.verdict : 'unresolved';
     if (!j.settled) st.reasons.push(`undecided after ${rounds} paired rounds (${by}): ${j.why}`);
-    return verification(c, verdict, j.why, j, rounds, by);
+    return verification(c, verdict, j.why, j, rounds, by, at);
   }
 }
 

@@ -111,8 +111,10 @@ export async function pairedRound(browser: Browser, recording: Recording, builds
         aborted = true;
         break;
       }
-      const think = step.thinkMs ?? thinkMs;
       // One think time for the step on every page: each page has been idle at least that long.
+      // An expectation measures nothing and waits for its own condition: no think time before it
+      // (about 6% of a round of the demo's flows).
+      const think = isExpectation(step) ? 0 : (step.thinkMs ?? thinkMs);
       if (think > 0) await new Promise((r) => setTimeout(r, think));
       const pages = alive();
       if (pages.length === 0) break;

@@ -3,10 +3,10 @@
  * one guard clearly slower, one guard noisy (not yet proven), errors none on both sides.
  */
 import { comparePaired, type RoundSample } from '../../core/paired.ts';
-import { judgeComparisons, type MetricSpec } from '../../core/verdict.ts';
+import { confidenceFor, judgeComparisons, type MetricSpec } from '../../core/verdict.ts';
 import type { Verification } from '../verify.ts';
 
-export const CONFIDENCE = 0.982;
+export const CONFIDENCE = 0.975;
 
 /** A round whose paired samples average `before` ms on A and `before × ratio` on B. */
 export const round = (before: number, ratio: number, pairs = 6): RoundSample => {
@@ -31,7 +31,7 @@ export function synthetic(rounds = 6): Verification {
   };
   const judgement = judgeComparisons(
     specs,
-    (spec) => ((paired[spec.key]?.length ?? 0) >= 2 ? comparePaired(paired[spec.key]!, { confidence: CONFIDENCE, floor: spec.floor }) : null),
+    (spec) => ((paired[spec.key]?.length ?? 0) >= 2 ? comparePaired(paired[spec.key]!, { confidence: confidenceFor(spec, CONFIDENCE), floor: spec.floor }) : null),
     { confidence: CONFIDENCE, threshold: 0.1, tolerance: 0.2 },
   );
   return {
@@ -41,7 +41,7 @@ export function synthetic(rounds = 6): Verification {
     judgement,
     runs: { A: [], B: [] },
     paired,
-    looks: { planned: 5, confidence: CONFIDENCE },
+    looks: { planned: 2, confidence: CONFIDENCE, at: [4, rounds] },
     rounds,
     stoppedBy: 'decided',
     screenshots: [],
