@@ -111,6 +111,11 @@ describe('diagnose', () => {
     expect(d.impact.predictedMs).toBeLessThan(d.impact.currentMs);
     const allRead = [{ component: 'App', children: [{ component: 'List', file: 'List.tsx', reads: ['results'] }] }];
     expect(diagnose(demoInput(blocking), { childProps: allRead }).some((x) => x.rule === 'equal-props-rerender')).toBe(false);
+    // Already memoised: React.memo is what it has; the next unaffected child carries the suggestion, or none does.
+    const memoised = [{ component: 'App', children: [{ component: 'List', file: 'List.tsx', reads: ['rows'], memoised: true }, { component: 'Footer', file: 'App.tsx', reads: [] }] }];
+    expect(diagnose(demoInput(blocking), { childProps: memoised }).find((x) => x.rule === 'equal-props-rerender')?.fix).toEqual({ codemod: 'memo-component', file: 'App.tsx', component: 'Footer' });
+    const onlyMemoised = [{ component: 'App', children: [{ component: 'List', file: 'List.tsx', reads: ['rows'], memoised: true }] }];
+    expect(diagnose(demoInput(blocking), { childProps: onlyMemoised }).some((x) => x.rule === 'equal-props-rerender')).toBe(false);
   });
 
   it('ranks by severity, then by predicted change', () => {

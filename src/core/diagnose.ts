@@ -172,7 +172,8 @@ export interface DiagnoseInput {
 /** Static facts about which child components' props read which component state (from src/docs or a codemod parse). */
 export interface ChildProps {
   component: string;
-  children: Array<{ component: string; file: string; reads: string[] }>;
+  /** `memoised`: already wrapped in React.memo (a re-render then comes from a prop's identity, not the parent alone). */
+  children: Array<{ component: string; file: string; reads: string[]; memoised?: boolean }>;
 }
 
 /** Triggers that mean "the user is typing". */
@@ -459,7 +460,8 @@ function equalPropsRerender(h: HandlerAggregate, input: DiagnoseInput, facts: Ha
   if (!facts || !childProps || !cost || cost.count < 5) return null;
   const updatedState = facts.updates.map((u) => u.setter.replace(/^set/, '').replace(/^./, (c) => c.toLowerCase()));
   if (updatedState.length === 0) return null;
-  const unaffected = childProps.children.filter((c) => !updatedState.some((s) => c.reads.includes(s)));
+  // An already memoised child is no candidate: React.memo is what it has (heal would find nothing to apply).
+  const unaffected = childProps.children.filter((c) => !c.memoised && !updatedState.some((s) => c.reads.includes(s)));
   if (unaffected.length === 0 || cost.p50 < 8) return null;
   const child = unaffected[0]!;
   const felt = feltPrimary(h);

@@ -35,6 +35,19 @@ function isRoot(init: t.Node | null | undefined): boolean {
   return !/useMemo$/.test(name) && init.arguments.some((a) => t.isArrowFunctionExpression(a) || t.isFunctionExpression(a));
 }
 
+/**
+ * True when `component` in `file` is already wrapped in `React.memo`: wrapping it again is no
+ * fix (if it still re-renders, a prop is a new identity each render). Unreadable or unknown: false.
+ */
+async function isMemoised(root: string, same: Module | null, file: string, component: string): Promise<boolean> {
+  try {
+    const mod = same ?? parseModule(await readFile(join(root, file), 'utf8'), file);
+    return findComponent(mod, component).wrappers[0] === 'memo';
+  } catch {
+    return false;
+  }
+}
+
 /** Child components rendered by `component` in `file` (relative to `root`), with the bindings their props read. */
 export async function childPropsOf(root: string, file: string, component: string): Promise<ChildProps | null> {
   const source = await readFile(join(root, file), 'utf8');
@@ -83,7 +96,9 @@ export async function childPropsOf(root: string, file: string, component: string
     const from = importedFrom(mod, name);
     const childFile = from === null ? file : from.startsWith('.') ? posix.normalize(posix.join(posix.dirname(file.replace(/\\/g, '/')), from)) : null;
     if (childFile === null) continue; // from a package: not ours to memoise
-    out.push({ component: name, file: childFile, reads: [...closure(reads)].sort() });
+    const entry: ChildProps['children'][number] = { component: name, file: childFile, reads: [...closure(reads)].sort() };
+    if (await isMemoised(root, childFile === file ? mod : null, childFile, name)) entry.memoised = true;
+    out.push(entry);
   }
   return { component, children: out };
 }

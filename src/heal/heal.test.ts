@@ -59,12 +59,14 @@ describe('child props', () => {
         'export function App() {\n  const [cart, setCart] = useState(0);\n  const [query] = useState("");\n  const shown = rows.filter((r) => r.name.includes(query));\n' +
         '  return <div><List items={shown.slice(0, max)} query={query} onAdd={() => setCart(cart + 1)} /><Badge n={cart} /><Icon name="x" /></div>;\n}\n',
     );
+    await writeFile(join(root, 'ui', 'List.tsx'), "import { memo } from 'react';\nexport const List = memo(function List({ items }: { items: string[] }) { return <ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>; });\n");
     const facts = await childPropsOf(root, 'ui/App.tsx', 'App');
     expect(facts).toEqual({
       component: 'App',
       children: [
         // `shown` is derived from query (rows and max are module-level: they never change), so the list reads it too.
-        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'query', 'setCart', 'shown'] },
+        // Already wrapped in React.memo (read from its own file): no memo candidate.
+        { component: 'List', file: 'ui/List.tsx', reads: ['cart', 'query', 'setCart', 'shown'], memoised: true },
         { component: 'Badge', file: 'ui/App.tsx', reads: ['cart'] },
       ],
     });
