@@ -39,11 +39,12 @@ export function renderHealSummary(r: HealResult, repo: string): string {
     const c = p?.comparison;
     const [before, after] = c && p ? (p.spec.unit === 'count' ? [c.meanA, c.meanB] : [c.geoA, c.geoB]) : [0, 0];
     return {
-      fix: fit(a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `test for ${a.diagnosis.handler}'s recurring error`, 34),
+      // Whole: the table wraps it at spaces within its column (cut, it read "memoise computeFacets(…) with use…").
+      fix: a.diagnosis.fix ? describeFix(a.diagnosis.fix) : `test for ${a.diagnosis.handler}'s recurring error`,
       verdict: a.verdict,
       effect: c && p ? `${formatQuantity(before, p.spec.unit)} → ${formatQuantity(after, p.spec.unit)} (${formatFactor(c.ratio.estimate)}×)` : '–',
       rounds: v ? String(v.rounds) : '–',
-      branch: fit(a.branch ?? '–', 26),
+      branch: a.branch ?? '–',
     };
   });
   const why = r.attempts.filter((a) => a.verification).flatMap((a) => wrap(`${a.diagnosis.handler}: ${a.verdict} — ${a.verification!.why}`));
