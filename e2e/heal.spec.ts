@@ -37,6 +37,8 @@ const SEARCH_FLOW = {
   ],
 };
 
+const DEMO_BUDGET = '- **Budget:** p95 interaction ≤ 100 ms';
+const TIGHT_BUDGET = '- **Budget:** p95 interaction ≤ 20 ms';
 let dir: string;
 let demo: DemoRepo;
 const trees: Worktree[] = [];
@@ -45,7 +47,14 @@ test.beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'homeostat-heal-e2e-'));
   demo = await prepareDemoRepo(dir);
   await writeFile(join(demo.repo, 'flows', 'search.json'), JSON.stringify(SEARCH_FLOW, null, 2));
-  await git(demo.repo, ['add', 'flows/search.json']);
+  // A budget the 600-row keystroke exceeds on any machine: on an idle 2-core machine its p95 is
+  // under the demo's 100 ms (budgets are what the user feels: never scaled by the machine's
+  // speed), and this test is about what heal does with a handler over its budget.
+  const specs = join(demo.repo, 'docs', 'HANDLER_SPECS.md');
+  const written = await readFile(specs, 'utf8');
+  if (written.split(DEMO_BUDGET).length !== 2) throw new Error(`the demo's HANDLER_SPECS.md has no single "${DEMO_BUDGET}" line`);
+  await writeFile(specs, written.replace(DEMO_BUDGET, TIGHT_BUDGET));
+  await git(demo.repo, ['add', 'flows/search.json', 'docs/HANDLER_SPECS.md']);
   await git(demo.repo, ['-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-q', '-m', 'search flow']);
 });
 
@@ -78,7 +87,7 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   });
 
   const over = result.check.discrepancies.find((d) => d.kind === 'over-budget' && d.subject.name === 'renderReact');
-  expect(over, 'check flags renderReact over its interaction budget').toBeTruthy();
+  expect(over, `check flags renderReact over its interaction budget:\n${lines.join('\n')}`).toBeTruthy();
   const d = result.diagnoses.find((x) => x.id === 'blocking-update:renderReact');
   // A plain transition, or useTransition with an isPending indicator when the measured frame would
   // stay near 200 ms even without React's render (the 600-row list is close to that line).
@@ -110,7 +119,7 @@ test('heal finds renderReact over budget, fixes it, proves it by replay and writ
   const app = await git(demo.repo, ['show', `${a.branch}:src/App.tsx`]);
   expect(app).toMatch(/start(RenderReact)?Transition\(\(\) => setResults\(\{ items, query: forQuery \}\)\)/);
   const docs = await git(demo.repo, ['show', `${a.branch}:docs/HANDLER_SPECS.md`]);
-  expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 interaction ≤ 100 ms/);
+  expect(docs, 'the budget people wrote survives regeneration').toMatch(/renderReact[\s\S]*\*\*Budget:\*\* p95 interaction ≤ 20 ms/);
   const message = await git(demo.repo, ['log', '-1', '--format=%B', a.branch!]);
   expect(message).toContain('Verified by A/B replay');
   expect(message).toMatch(/- primary renderReact interaction, per call: [\d.]+ m?s → [\d.]+ m?s \(0\.\d+×, CI [\d.]+–[\d.]+×\), improved \(\d+ pairs in \d+ rounds\)/);
