@@ -47,6 +47,11 @@ export function formatPct(v: number | null | undefined, o: { empty?: string } = 
   return `${p === 0 || Math.abs(p) >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
+/** A confidence level with one decimal where it has one: "95%", "97.5%" (formatPct would say "98%"). */
+export function formatConfidence(c: number): string {
+  return `${Number((c * 100).toFixed(1))}%`;
+}
+
 /** A count that may be a mean over runs: "3", "0.4". */
 export function formatCount(v: number): string {
   return `${Number(v.toFixed(1))}`;

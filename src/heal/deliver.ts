@@ -31,6 +31,7 @@ import { delivers, proofLines, proveTests, withProof, type TestProof } from './p
 import type { Attempt } from './result.ts';
 import type { RunEvidence } from './signals.ts';
 import { errorTest, fixTest, type GeneratedFile, type GeneratedTest } from './testgen.ts';
+import { formatConfidence } from '../core/format.ts';
 import type { Verification } from './verify.ts';
 
 /** The handler whose docs a fix changes: the one its primary metric measures. */
@@ -54,11 +55,10 @@ function testSection(test: { file: GeneratedFile; proof: TestProof } | null, not
   ];
 }
 
-/** "2 planned looks at 97.5% each (taken at rounds 4 and 11); guards one-sided at 97.5%". */
+/** "2 planned looks at 97.5% each (taken at rounds 4 and 11); guards proven one-sided at that level". */
 function describeLooks(v: Verification): string {
-  const pct = (c: number) => `${Math.round(c * 1000) / 10}%`;
   const at = v.looks.at?.length ? ` (taken at round${v.looks.at.length === 1 ? '' : 's'} ${v.looks.at.join(' and ')})` : '';
-  return `${v.looks.planned} planned look${v.looks.planned === 1 ? '' : 's'} at ${pct(v.looks.confidence)} each${at}; guards proven one-sided at that level`;
+  return `${v.looks.planned} planned look${v.looks.planned === 1 ? '' : 's'} at ${formatConfidence(v.looks.confidence)} each${at}; guards proven one-sided at that level`;
 }
 
 export function commitMessage(

@@ -15,7 +15,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, Scatter, XAxis, YAxis } from 'recharts';
-import { formatFactor, formatQuantity } from '../core/format.ts';
+import { formatConfidence, formatFactor, formatQuantity } from '../core/format.ts';
 import { comparePaired, type RoundSample } from '../core/paired.ts';
 import { effectOf, formatChange, type MetricResult } from '../core/verdict.ts';
 import type { Verification } from './verify.ts';
@@ -262,8 +262,8 @@ export function ForestPlot(props: { verification: Verification; threshold?: numb
   const index = new Map(rows.map((r, i) => [r.key, i]));
   const withErr = (r: ForestRow) => ({ row: index.get(r.key)!, ratio: r.estimate, err: [r.estimate - r.low, r.high - r.estimate] });
   const caption =
-    `Each metric's after/before ratio with its ${formatPct(confidence)} interval on a log axis` +
-    `${guardLevel !== undefined && Math.abs(guardLevel - confidence) > 1e-9 ? ` (guards, one-sided claims: the ${formatPct(guardLevel)} interval, whose upper bound is the one-sided ${formatPct((1 + guardLevel) / 2)} bound)` : ''}` +
+    `Each metric's after/before ratio with its ${formatConfidence(confidence)} interval on a log axis` +
+    `${guardLevel !== undefined && Math.abs(guardLevel - confidence) > 1e-9 ? ` (guards, one-sided claims: the ${formatConfidence(guardLevel)} interval, whose upper bound is the one-sided ${formatConfidence((1 + guardLevel) / 2)} bound)` : ''}` +
     `; the dashed bar on each row is where its verdict is decided ` +
     `(primary: improved below ${formatFactor(1 - threshold)}×; guards: proven to hold below 1 + their tolerance)` +
     `${rows.some((r) => r.cut) ? `, and intervals beyond ${RATIO_MIN}–${RATIO_MAX}× are cut at the axis' edge` : ''}.`;
@@ -312,7 +312,6 @@ export function ForestPlot(props: { verification: Verification; threshold?: numb
   );
 }
 
-const formatPct = (c: number) => `${Number((c * 100).toFixed(1))}%`;
 
 /** Chart 3: the primary's interval after every round, against the lines that decide it. */
 export function SequentialChart(props: { verification: Verification; threshold?: number; width?: number }) {
@@ -340,7 +339,7 @@ export function SequentialChart(props: { verification: Verification; threshold?:
   const last = points[points.length - 1]!.round;
   const data = points.map((p) => ({ ...p, improve, regress }));
   const caption =
-    `${primary.spec.label}: the after/before interval (${formatPct(confidence)}, the sequential plan's per-look confidence) recomputed after each round; ` +
+    `${primary.spec.label}: the after/before interval (${formatConfidence(confidence)}, the sequential plan's per-look confidence) recomputed after each round; ` +
     (v.looks.at
       ? `the verdict is taken only at the plan's looks (${lookRounds.length === 0 ? 'none reached' : `round${lookRounds.length === 1 ? '' : 's'} ${lookRounds.join(' and ')}`}): ` +
         (decided

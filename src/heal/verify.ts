@@ -14,7 +14,7 @@
  * Behaviour comes first: a candidate whose replays fail an expectation, or in which the handler
  * no longer runs, is rejected whatever its timings say.
  */
-import { formatMs } from '../core/format.ts';
+import { formatConfidence, formatMs } from '../core/format.ts';
 import type { Browser } from 'playwright-core';
 import { VERIFY_STAT, type Diagnosis } from '../core/diagnose.ts';
 import { FROZEN_FRAME_MS, METRICS } from '../core/metrics.ts';
@@ -243,21 +243,19 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
   // plan comes from that estimate; it is made again from the first round's own cost before any
   // look is taken (what a round costs says nothing about which build is faster).
   let { minRuns, maxRuns, affordable } = plannedLooks(plan, deadline - now(), 0.85 * estimate * Math.max(1, open.length + 1));
-  let confidence = overall;
   const replan = (roundsLeft: number, done: number) => {
     ({ minRuns, maxRuns, affordable } = plannedLooks(plan, Infinity, 0, done + roundsLeft));
     const two = maxRuns > minRuns;
-    confidence = two ? perLookConfidence(overall, { minRuns: 1, maxRuns: 2 }, 'bonferroni') : overall;
-    looks = { planned: two ? 2 : 1, confidence };
+    looks = { planned: two ? 2 : 1, confidence: two ? perLookConfidence(overall, { minRuns: 1, maxRuns: 2 }, 'bonferroni') : overall };
   };
   replan(affordable === Infinity ? MAX_ROUNDS : affordable, 0);
   if (affordable < minRuns) log(`A/B: the time left buys about ${affordable} round${affordable === 1 ? '' : 's'} at the estimated cost; a decision needs ${minRuns}: the verdicts may stay unresolved (a longer --time-budget, or a quieter machine, gives them the rounds)`);
-  const judgeOptions = () => ({ confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS });
+  const judgeOptions = () => ({ confidence: looks.confidence, threshold: plan.threshold ?? 0.1, tolerance: plan.tolerance ?? DEFAULT_GUARD_TOLERANCE, frozenMs: plan.frozenMs ?? FROZEN_FRAME_MS });
   const judge = (c: Candidate) => {
     const st = state.get(c.diagnosis.id)!;
     return judgeComparisons(specs.get(c.diagnosis.id)!, (spec) => {
       const rounds = st.paired[spec.key] ?? [];
-      return rounds.length >= 2 ? comparePaired(rounds, { confidence: confidenceFor(spec, confidence), floor: spec.floor }) : null;
+      return rounds.length >= 2 ? comparePaired(rounds, { confidence: confidenceFor(spec, looks.confidence), floor: spec.floor }) : null;
     }, judgeOptions());
   };
   const last = new Map<string, FixJudgement>();
@@ -265,7 +263,7 @@ export async function verifyFixes(options: VerifyOptions): Promise<Map<string, V
   // What one page of a round has cost at most: a round of k pages costs about k of them (pages run in turn).
   let perPage = 0;
   let stoppedBy: Verification['stoppedBy'] = 'max-runs';
-  const describePlan = () => `${minRuns === maxRuns ? `${minRuns}` : `${minRuns}–${maxRuns}`} rounds (${looks.planned === 1 ? `one look, at ${maxRuns}` : `looks at ${minRuns} and at the last round the budget buys`}, ${Math.round(confidence * 1000) / 10}% each)`;
+  const describePlan = () => `${minRuns === maxRuns ? `${minRuns}` : `${minRuns}–${maxRuns}`} rounds (${looks.planned === 1 ? `one look, at ${maxRuns}` : `looks at ${minRuns} and at the last round the budget buys`}, ${formatConfidence(looks.confidence)} each)`;
   log(`A/B: ${open.length} candidate${open.length === 1 ? '' : 's'} interleaved with the baseline, step by step; ${describePlan()}`);
   try {
     // Rounds go on until the deadline (or the caller's maxRuns, or MAX_ROUNDS): the plan only says where the looks are.
